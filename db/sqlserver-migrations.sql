@@ -1,0 +1,270 @@
+﻿IF OBJECT_ID(N'[__EFMigrationsHistory]') IS NULL
+BEGIN
+    CREATE TABLE [__EFMigrationsHistory] (
+        [migration_id] nvarchar(150) NOT NULL,
+        [product_version] nvarchar(32) NOT NULL,
+        CONSTRAINT [pk___ef_migrations_history] PRIMARY KEY ([migration_id])
+    );
+END;
+GO
+
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261123024510_Initial'
+)
+BEGIN
+    CREATE TABLE [accounts] (
+        [id] bigint NOT NULL IDENTITY,
+        [name] nvarchar(200) NOT NULL,
+        [email] nvarchar(320) NULL,
+        [currency] nvarchar(3) NOT NULL,
+        [balance] bigint NOT NULL,
+        [overdraft_floor] bigint NOT NULL,
+        [last_sequence] bigint NOT NULL,
+        [created_at] datetime2 NOT NULL,
+        CONSTRAINT [pk_accounts] PRIMARY KEY ([id]),
+        CONSTRAINT [ck_accounts_balance_range] CHECK (balance BETWEEN -4000000000000000000 AND 4000000000000000000)
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261123024510_Initial'
+)
+BEGIN
+    CREATE TABLE [invariant_checkpoints] (
+        [account_id] bigint NOT NULL,
+        [sequence] bigint NOT NULL,
+        [balance_after] bigint NOT NULL,
+        [checked_at] datetime2 NOT NULL,
+        CONSTRAINT [pk_invariant_checkpoints] PRIMARY KEY ([account_id])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261123024510_Initial'
+)
+BEGIN
+    CREATE TABLE [invariant_runs] (
+        [id] bigint NOT NULL IDENTITY,
+        [mode] nvarchar(16) NOT NULL,
+        [started_at] datetime2 NOT NULL,
+        [finished_at] datetime2 NOT NULL,
+        [accounts_checked] int NOT NULL,
+        [entries_checked] bigint NOT NULL,
+        [violation_count] int NOT NULL,
+        CONSTRAINT [pk_invariant_runs] PRIMARY KEY ([id])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261123024510_Initial'
+)
+BEGIN
+    CREATE TABLE [api_keys] (
+        [id] bigint NOT NULL IDENTITY,
+        [account_id] bigint NOT NULL,
+        [name] nvarchar(100) NOT NULL,
+        [prefix] nvarchar(16) NOT NULL,
+        [secret_hash] nvarchar(64) NOT NULL,
+        [created_at] datetime2 NOT NULL,
+        [revoked_at] datetime2 NULL,
+        CONSTRAINT [pk_api_keys] PRIMARY KEY ([id]),
+        CONSTRAINT [fk_api_keys_accounts_account_id] FOREIGN KEY ([account_id]) REFERENCES [accounts] ([id]) ON DELETE NO ACTION
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261123024510_Initial'
+)
+BEGIN
+    CREATE TABLE [ledger_entries] (
+        [id] bigint NOT NULL IDENTITY,
+        [account_id] bigint NOT NULL,
+        [sequence] bigint NOT NULL,
+        [type] nvarchar(32) NOT NULL,
+        [amount] bigint NOT NULL,
+        [balance_after] bigint NOT NULL,
+        [created_at] datetime2 NOT NULL,
+        [description] nvarchar(500) NOT NULL,
+        [source] nvarchar(32) NOT NULL,
+        [ref_id] nvarchar(128) NULL,
+        [actor] nvarchar(128) NOT NULL,
+        [idempotency_key] nvarchar(200) NULL,
+        [reservation_id] bigint NULL,
+        CONSTRAINT [pk_ledger_entries] PRIMARY KEY ([id]),
+        CONSTRAINT [fk_ledger_entries_accounts_account_id] FOREIGN KEY ([account_id]) REFERENCES [accounts] ([id]) ON DELETE NO ACTION
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261123024510_Initial'
+)
+BEGIN
+    CREATE TABLE [reservations] (
+        [id] bigint NOT NULL IDENTITY,
+        [account_id] bigint NOT NULL,
+        [amount] bigint NOT NULL,
+        [status] nvarchar(16) NOT NULL,
+        [created_at] datetime2 NOT NULL,
+        [expires_at] datetime2 NOT NULL,
+        [resolved_at] datetime2 NULL,
+        [cost] bigint NULL,
+        CONSTRAINT [pk_reservations] PRIMARY KEY ([id]),
+        CONSTRAINT [fk_reservations_accounts_account_id] FOREIGN KEY ([account_id]) REFERENCES [accounts] ([id]) ON DELETE NO ACTION
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261123024510_Initial'
+)
+BEGIN
+    CREATE TABLE [users] (
+        [id] bigint NOT NULL IDENTITY,
+        [email] nvarchar(320) NOT NULL,
+        [display_name] nvarchar(200) NOT NULL,
+        [role] nvarchar(32) NOT NULL,
+        [account_id] bigint NULL,
+        CONSTRAINT [pk_users] PRIMARY KEY ([id]),
+        CONSTRAINT [fk_users_accounts_account_id] FOREIGN KEY ([account_id]) REFERENCES [accounts] ([id]) ON DELETE NO ACTION
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261123024510_Initial'
+)
+BEGIN
+    CREATE TABLE [invariant_violations] (
+        [id] bigint NOT NULL IDENTITY,
+        [run_id] bigint NOT NULL,
+        [account_id] bigint NOT NULL,
+        [kind] nvarchar(32) NOT NULL,
+        [detail] nvarchar(1000) NOT NULL,
+        CONSTRAINT [pk_invariant_violations] PRIMARY KEY ([id]),
+        CONSTRAINT [fk_invariant_violations_invariant_runs_run_id] FOREIGN KEY ([run_id]) REFERENCES [invariant_runs] ([id]) ON DELETE CASCADE
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261123024510_Initial'
+)
+BEGIN
+    CREATE INDEX [ix_accounts_email] ON [accounts] ([email]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261123024510_Initial'
+)
+BEGIN
+    CREATE INDEX [ix_api_keys_account_id] ON [api_keys] ([account_id]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261123024510_Initial'
+)
+BEGIN
+    CREATE UNIQUE INDEX [ix_api_keys_secret_hash] ON [api_keys] ([secret_hash]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261123024510_Initial'
+)
+BEGIN
+    CREATE INDEX [ix_invariant_runs_started_at] ON [invariant_runs] ([started_at]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261123024510_Initial'
+)
+BEGIN
+    CREATE INDEX [ix_invariant_violations_run_id] ON [invariant_violations] ([run_id]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261123024510_Initial'
+)
+BEGIN
+    CREATE INDEX [ix_ledger_entries_account_id_id] ON [ledger_entries] ([account_id], [id]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261123024510_Initial'
+)
+BEGIN
+    EXEC(N'CREATE UNIQUE INDEX [ix_ledger_entries_account_id_idempotency_key] ON [ledger_entries] ([account_id], [idempotency_key]) WHERE [idempotency_key] IS NOT NULL');
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261123024510_Initial'
+)
+BEGIN
+    CREATE UNIQUE INDEX [ix_ledger_entries_account_id_sequence] ON [ledger_entries] ([account_id], [sequence]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261123024510_Initial'
+)
+BEGIN
+    CREATE INDEX [ix_ledger_entries_reservation_id] ON [ledger_entries] ([reservation_id]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261123024510_Initial'
+)
+BEGIN
+    CREATE INDEX [ix_reservations_account_id_status] ON [reservations] ([account_id], [status]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261123024510_Initial'
+)
+BEGIN
+    CREATE INDEX [ix_reservations_status_expires_at] ON [reservations] ([status], [expires_at]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261123024510_Initial'
+)
+BEGIN
+    CREATE INDEX [ix_users_account_id] ON [users] ([account_id]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261123024510_Initial'
+)
+BEGIN
+    CREATE UNIQUE INDEX [ix_users_email] ON [users] ([email]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261123024510_Initial'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([migration_id], [product_version])
+    VALUES (N'20261123024510_Initial', N'10.0.14');
+END;
+
+COMMIT;
+GO
+

@@ -1,0 +1,33 @@
+using BillingConsole.Accounting.Identity;
+using BillingConsole.Accounting.Invariants;
+using BillingConsole.Accounting.Ledger;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace BillingConsole.Accounting.Data;
+
+/// <summary>The one model for all three providers. Names are snake_case on every provider so the hand-written
+/// hot-path SQL (<see cref="ILedgerDialect"/>) and the migrations agree without quoting.</summary>
+public sealed class BillingDbContext(DbContextOptions<BillingDbContext> options) : DbContext(options)
+{
+    public DbSet<Account> Accounts => Set<Account>();
+    public DbSet<LedgerEntry> LedgerEntries => Set<LedgerEntry>();
+    public DbSet<Reservation> Reservations => Set<Reservation>();
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+    public DbSet<User> Users => Set<User>();
+    public DbSet<InvariantRun> InvariantRuns => Set<InvariantRun>();
+    public DbSet<InvariantViolation> InvariantViolations => Set<InvariantViolation>();
+    public DbSet<InvariantCheckpoint> InvariantCheckpoints => Set<InvariantCheckpoint>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(BillingDbContext).Assembly);
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder builder)
+    {
+        // Every timestamp is UTC; SQLite hands them back unspecified, so mark them on the way out.
+        builder.Properties<DateTime>().HaveConversion<UtcConverter>();
+        builder.Properties<DateTime?>().HaveConversion<UtcConverter>();
+    }
+
+    private sealed class UtcConverter() : ValueConverter<DateTime, DateTime>(v => v, v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
+}

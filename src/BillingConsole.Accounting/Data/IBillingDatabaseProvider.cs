@@ -1,0 +1,18 @@
+using BillingConsole.Accounting.Ledger;
+using Microsoft.EntityFrameworkCore;
+
+namespace BillingConsole.Accounting.Data;
+
+/// <summary>One supported database: how EF connects to it (with its migrations assembly) and its hot-path SQL.</summary>
+public interface IBillingDatabaseProvider
+{
+    /// <summary>The value of <c>Database:Provider</c> that selects it: Sqlite, Postgres or SqlServer.</summary>
+    string Name { get; }
+
+    ILedgerDialect Dialect { get; }
+
+    void Configure(DbContextOptionsBuilder<BillingDbContext> options, string connectionString);
+
+    /// <summary>One-time settings of a database file or server session that migrations do not carry (SQLite: WAL).</summary>
+    Task PrepareAsync(BillingDbContext db, CancellationToken ct) => Task.CompletedTask;
+}

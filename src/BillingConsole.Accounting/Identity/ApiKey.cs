@@ -1,0 +1,36 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace BillingConsole.Accounting.Identity;
+
+/// <summary>A customer API key. Only a SHA-256 hash of the secret is stored; the prefix stays visible to tell keys apart.</summary>
+public sealed class ApiKey
+{
+    public long Id { get; set; }
+    public long AccountId { get; set; }
+    public required string Name { get; set; }
+    public required string Prefix { get; set; }
+    public required string SecretHash { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime? RevokedAt { get; set; }
+
+    /// <summary>Hex SHA-256 of the secret. Keys are long random strings, so a fast hash is enough (no password stretching).</summary>
+    public static string Hash(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
+
+    public static string PrefixOf(string secret) => secret.Length <= 12 ? secret : secret[..12];
+}
+
+internal sealed class ApiKeyConfiguration : IEntityTypeConfiguration<ApiKey>
+{
+    public void Configure(EntityTypeBuilder<ApiKey> b)
+    {
+        b.Property(k => k.Name).HasMaxLength(100);
+        b.Property(k => k.Prefix).HasMaxLength(16);
+        b.Property(k => k.SecretHash).HasMaxLength(64);
+        b.HasIndex(k => k.SecretHash).IsUnique();
+        b.HasIndex(k => k.AccountId);
+        b.HasOne<Ledger.Account>().WithMany().HasForeignKey(k => k.AccountId).OnDelete(DeleteBehavior.Restrict);
+    }
+}

@@ -1,0 +1,160 @@
+using BillingConsole.Accounting.Data;
+using BillingConsole.Accounting.Ledger;
+using Microsoft.EntityFrameworkCore;
+
+namespace BillingConsole.Accounting.Invariants;
+
+/// <summary>
+/// Proves the ledger rules on the data as stored: per account, the entries form a gap-free sequence whose Balance After
+/// chain starts at zero and ends at the account's balance (so balance == sum of entries), every amount has its type's
+/// sign, and every reservation has exactly one reservation entry and, once closed, exactly one settlement or release.
+/// Full mode walks every entry; incremental mode starts each account at its last verified checkpoint and skips accounts
+/// that did not change. Each run is recorded with its violations.
+/// </summary>
+public sealed class InvariantChecker(IDbContextFactory<BillingDbContext> dbFactory, TimeProvider clock)
+{
+    /// <summary>An open hold this long past its expiry counts as leaked: the expiry worker should have released it.</summary>
+    public static readonly TimeSpan LeakGrace = TimeSpan.FromMinutes(10);
+
+    private const int MaxRecordedViolations = 1000;
+
+    public async Task<InvariantRun> RunAsync(InvariantCheckMode mode, IReadOnlyCollection<long>? accountIds = null, CancellationToken ct = default)
+    {
+        var run = new InvariantRun { Mode = mode, StartedAt = clock.GetUtcNow().UtcDateTime };
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+
+        // Read the accounts first: an entry up to an account's LastSequence committed with it, so the chain below is
+        // complete even while writers carry on.
+        var accountQuery = db.Accounts.AsNoTracking();
+        if (accountIds is not null)
+            accountQuery = accountQuery.Where(a => accountIds.Contains(a.Id));
+        var accounts = await accountQuery.Select(a => new { a.Id, a.Balance, a.LastSequence }).ToListAsync(ct);
+        var checkpoints = await db.InvariantCheckpoints.AsNoTracking().ToDictionaryAsync(c => c.AccountId, ct);
+        var lastRunStart = await db.InvariantRuns.AsNoTracking().OrderByDescending(r => r.Id).Select(r => (DateTime?)r.StartedAt).FirstOrDefaultAsync(ct);
+
+        var verified = new List<InvariantCheckpoint>();
+        var changed = new List<long>();
+        foreach (var account in accounts)
+        {
+            var start = mode == InvariantCheckMode.Incremental && checkpoints.TryGetValue(account.Id, out var cp)
+                ? (cp.Sequence, cp.BalanceAfter)
+                : (0L, 0L);
+            if (mode == InvariantCheckMode.Incremental && start.Item1 == account.LastSequence && start.Item2 == account.Balance)
+                continue;
+            changed.Add(account.Id);
+            run.AccountsChecked++;
+            var before = run.Violations.Count;
+            run.EntriesChecked += await CheckChainAsync(db, run, account.Id, account.Balance, account.LastSequence, start, ct);
+            if (mode == InvariantCheckMode.Full)
+                await CheckSumAsync(db, run, account.Id, account.Balance, account.LastSequence, ct);
+            if (run.Violations.Count == before)
+                verified.Add(new InvariantCheckpoint { AccountId = account.Id, Sequence = account.LastSequence, BalanceAfter = account.Balance });
+        }
+
+        var resolvedSince = mode == InvariantCheckMode.Incremental ? lastRunStart : null;
+        await CheckHoldsAsync(db, run, changed, resolvedSince, ct);
+
+        run.FinishedAt = clock.GetUtcNow().UtcDateTime;
+        run.ViolationCount = run.Violations.Count;
+        if (run.Violations.Count > MaxRecordedViolations)
+            run.Violations.RemoveRange(MaxRecordedViolations, run.Violations.Count - MaxRecordedViolations);
+        db.InvariantRuns.Add(run);
+        foreach (var cp in verified)
+        {
+            cp.CheckedAt = run.FinishedAt;
+            if (checkpoints.ContainsKey(cp.AccountId))
+                db.InvariantCheckpoints.Update(cp);
+            else
+                db.InvariantCheckpoints.Add(cp);
+        }
+        await db.SaveChangesAsync(ct);
+        return run;
+    }
+
+    private static async Task<long> CheckChainAsync(BillingDbContext db, InvariantRun run, long accountId, long balance, long lastSequence,
+        (long Sequence, long BalanceAfter) start, CancellationToken ct)
+    {
+        var (sequence, balanceAfter) = start;
+        long count = 0;
+        var entries = db.LedgerEntries.AsNoTracking()
+            .Where(e => e.AccountId == accountId && e.Sequence > start.Sequence && e.Sequence <= lastSequence)
+            .OrderBy(e => e.Sequence)
+            .Select(e => new { e.Id, e.Sequence, e.Type, e.Amount, e.BalanceAfter })
+            .AsAsyncEnumerable();
+        await foreach (var e in entries.WithCancellation(ct))
+        {
+            count++;
+            if (e.Sequence != sequence + 1)
+                Add(run, accountId, "sequence_gap", $"Entry {e.Id} has sequence {e.Sequence}; expected {sequence + 1}.");
+            if (e.BalanceAfter != balanceAfter + e.Amount)
+                Add(run, accountId, "chain_break",
+                    $"Entry {e.Id} (sequence {e.Sequence}): balance after {e.BalanceAfter} != previous {balanceAfter} + amount {e.Amount}.");
+            if (!SignHolds(e.Type, e.Amount))
+                Add(run, accountId, "sign_rule", $"Entry {e.Id} of type '{e.Type}' has amount {e.Amount}.");
+            sequence = e.Sequence;
+            balanceAfter = e.BalanceAfter;
+        }
+        if (sequence != lastSequence)
+            Add(run, accountId, "sequence_gap", $"The account's last sequence is {lastSequence} but its entries end at {sequence}.");
+        if (balanceAfter != balance)
+            Add(run, accountId, "balance_mismatch", $"The account's balance is {balance} but its entries end at {balanceAfter}.");
+        return count;
+    }
+
+    /// <summary>Rule 1 computed independently of the stored Balance After values.</summary>
+    private static async Task CheckSumAsync(BillingDbContext db, InvariantRun run, long accountId, long balance, long lastSequence, CancellationToken ct)
+    {
+        var sum = await db.LedgerEntries.Where(e => e.AccountId == accountId && e.Sequence <= lastSequence).SumAsync(e => e.Amount, ct);
+        if (sum != balance)
+            Add(run, accountId, "balance_mismatch", $"The account's balance is {balance} but its entries sum to {sum}.");
+    }
+
+    private async Task CheckHoldsAsync(BillingDbContext db, InvariantRun run, List<long> accountIds, DateTime? resolvedSince, CancellationToken ct)
+    {
+        if (accountIds.Count == 0)
+            return;
+        var leakedBefore = clock.GetUtcNow().UtcDateTime - LeakGrace;
+        var holds = db.Reservations.AsNoTracking().Where(r => accountIds.Contains(r.AccountId));
+        if (resolvedSince is { } since)
+            holds = holds.Where(r => r.Status == ReservationStatus.Open || r.ResolvedAt >= since || r.CreatedAt >= since);
+        var suspicious = await holds
+            .Select(r => new
+            {
+                r.Id,
+                r.AccountId,
+                r.Status,
+                r.Amount,
+                r.ExpiresAt,
+                HoldEntries = db.LedgerEntries.Count(e => e.ReservationId == r.Id && e.Type == EntryTypes.Reservation && e.Amount == -r.Amount),
+                Resolutions = db.LedgerEntries.Count(e => e.ReservationId == r.Id && (e.Type == EntryTypes.Settlement || e.Type == EntryTypes.Release)),
+            })
+            .Where(x => x.HoldEntries != 1
+                        || (x.Status == ReservationStatus.Open ? x.Resolutions != 0 || x.ExpiresAt < leakedBefore : x.Resolutions != 1))
+            .Take(MaxRecordedViolations)
+            .ToListAsync(ct);
+        foreach (var h in suspicious)
+        {
+            if (h.HoldEntries != 1)
+                Add(run, h.AccountId, "hold_entry_mismatch", $"Reservation {h.Id} has {h.HoldEntries} matching reservation entries.");
+            if (h.Status == ReservationStatus.Open && h.Resolutions != 0)
+                Add(run, h.AccountId, "hold_status_mismatch", $"Reservation {h.Id} is open but has {h.Resolutions} resolution entries.");
+            else if (h.Status == ReservationStatus.Open && h.ExpiresAt < leakedBefore)
+                Add(run, h.AccountId, "hold_leaked", $"Reservation {h.Id} expired at {h.ExpiresAt:u} and is still open.");
+            else if (h.Status != ReservationStatus.Open && h.Resolutions != 1)
+                Add(run, h.AccountId, h.Resolutions == 0 ? "hold_unresolved" : "hold_resolved_twice",
+                    $"Reservation {h.Id} is {h.Status} with {h.Resolutions} settlement/release entries.");
+        }
+    }
+
+    private static bool SignHolds(string type, long amount) =>
+        !EntryTypes.TryGet(type, out var rule) ? false : rule.Sign switch
+        {
+            AmountSign.Positive => amount > 0,
+            AmountSign.Negative => amount < 0,
+            // A settlement is zero when the call cost exactly what was held.
+            _ => type == EntryTypes.Settlement || amount != 0,
+        };
+
+    private static void Add(InvariantRun run, long accountId, string kind, string detail) =>
+        run.Violations.Add(new InvariantViolation { AccountId = accountId, Kind = kind, Detail = detail });
+}

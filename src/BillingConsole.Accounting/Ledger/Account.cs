@@ -1,0 +1,35 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace BillingConsole.Accounting.Ledger;
+
+/// <summary>A prepaid credit account. <see cref="Balance"/> and <see cref="LastSequence"/> are a materialized copy of the
+/// ledger, changed only by <see cref="LedgerWriter"/> in the transaction that appends the entry.</summary>
+public sealed class Account
+{
+    public long Id { get; set; }
+    public required string Name { get; set; }
+    public string? Email { get; set; }
+    public string Currency { get; set; } = "USD";
+    /// <summary>Nano-dollars; equals the sum of the account's entries.</summary>
+    public long Balance { get; set; }
+    /// <summary>The lowest balance spending may reach (0, or negative for accounts with credit terms).</summary>
+    public long OverdraftFloor { get; set; }
+    public long LastSequence { get; set; }
+    public DateTime CreatedAt { get; set; }
+}
+
+internal sealed class AccountConfiguration : IEntityTypeConfiguration<Account>
+{
+    public void Configure(EntityTypeBuilder<Account> b)
+    {
+        b.Property(a => a.Name).HasMaxLength(200);
+        b.Property(a => a.Email).HasMaxLength(320);
+        b.Property(a => a.Currency).HasMaxLength(3);
+        b.HasIndex(a => a.Email);
+        // Last line of defence for rule 3: SQLite silently turns an overflowing integer sum into a float; this check
+        // makes such a write fail (and roll back) on every provider. The write path keeps balances within ±$1 billion.
+        b.ToTable(t => t.HasCheckConstraint("ck_accounts_balance_range",
+            "balance BETWEEN -4000000000000000000 AND 4000000000000000000"));
+    }
+}

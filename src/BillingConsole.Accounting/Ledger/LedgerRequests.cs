@@ -1,0 +1,58 @@
+namespace BillingConsole.Accounting.Ledger;
+
+/// <summary>Who and what asked for a ledger write; stored on the entry.</summary>
+public sealed record Origin(string Source, string Actor);
+
+/// <summary>Credit, debit or correction: any entry type except the three hold types.</summary>
+public sealed record PostRequest(
+    long AccountId,
+    string Type,
+    Money Amount,
+    string Description,
+    Origin Origin,
+    string? RefId = null,
+    string? IdempotencyKey = null);
+
+public sealed record ReserveRequest(
+    long AccountId,
+    Money Hold,
+    string Description,
+    Origin Origin,
+    string? IdempotencyKey = null,
+    TimeSpan? Ttl = null);
+
+public sealed record SettleRequest(long AccountId, long ReservationId, Money Cost, string Description, Origin Origin);
+
+public sealed record ReleaseRequest(long AccountId, long ReservationId, string Description, Origin Origin);
+
+public sealed record PostedEntry(long EntryId, long AccountId, long Sequence, string Type, Money Amount, Money BalanceAfter, bool Replayed);
+
+public sealed record ReservationHold(long ReservationId, long EntryId, Money Held, Money BalanceAfter, DateTime ExpiresAt, bool Replayed);
+
+public sealed record HoldResolution(long ReservationId, long EntryId, string Status, Money Amount, Money Cost, Money BalanceAfter, bool Replayed);
+
+public enum LedgerError
+{
+    InvalidRequest,
+    NotFound,
+    InsufficientCredits,
+    IdempotencyConflict,
+    /// <summary>The reservation was already resolved another way (settled vs released) or at another cost.</summary>
+    ReservationClosed,
+    /// <summary>The balance would leave the representable range (±$1 billion).</summary>
+    BalanceLimit,
+}
+
+public sealed record LedgerFailure(LedgerError Error, string Message);
+
+/// <summary>The outcome of a ledger command: a value, or a failure that wrote nothing.</summary>
+public sealed record LedgerResult<T>(T? Value, LedgerFailure? Failure) where T : class
+{
+    public bool Succeeded => Failure is null;
+
+    public static LedgerResult<T> Ok(T value) => new(value, null);
+
+    public static LedgerResult<T> Fail(LedgerError error, string message) => new(null, new LedgerFailure(error, message));
+
+    public static implicit operator LedgerResult<T>(LedgerFailure failure) => new(null, failure);
+}

@@ -1,0 +1,71 @@
+namespace BillingConsole.Accounting.Ledger;
+
+/// <summary>Input checks shared by every write; a failure here means nothing reaches the database.</summary>
+internal static class LedgerValidation
+{
+    public static readonly TimeSpan DefaultHoldTtl = TimeSpan.FromMinutes(15);
+    public static readonly TimeSpan MaxHoldTtl = TimeSpan.FromDays(1);
+
+    public static LedgerFailure? Check(PostRequest r)
+    {
+        if (!EntryTypes.TryGet(r.Type, out var rule))
+            return Invalid($"Unknown entry type '{r.Type}'.");
+        if (EntryTypes.IsHoldType(r.Type))
+            return Invalid($"'{r.Type}' entries are written only by reserve, settle and release.");
+        if (r.Amount.Units == 0)
+            return Invalid("The amount must not be zero.");
+        if (rule.Sign == AmountSign.Positive && r.Amount.IsNegative)
+            return Invalid($"A {r.Type} entry must be positive.");
+        if (rule.Sign == AmountSign.Negative && !r.Amount.IsNegative)
+            return Invalid($"A {r.Type} entry must be negative.");
+        if (r.Amount > Money.Max || r.Amount < -Money.Max)
+            return Invalid("The amount exceeds $1,000,000,000.");
+        if (r.RefId is { Length: > LedgerLimits.RefIdLength })
+            return Invalid($"The reference is longer than {LedgerLimits.RefIdLength} characters.");
+        return CheckCommon(r.AccountId, r.Description, r.Origin, r.IdempotencyKey);
+    }
+
+    public static LedgerFailure? Check(ReserveRequest r)
+    {
+        if (r.Hold.Units <= 0)
+            return Invalid("The hold must be positive.");
+        if (r.Hold > Money.Max)
+            return Invalid("The hold exceeds $1,000,000,000.");
+        if (r.Ttl is { } ttl && (ttl <= TimeSpan.Zero || ttl > MaxHoldTtl))
+            return Invalid("A hold lasts between one second and one day.");
+        return CheckCommon(r.AccountId, r.Description, r.Origin, r.IdempotencyKey);
+    }
+
+    public static LedgerFailure? Check(SettleRequest r)
+    {
+        if (r.Cost.IsNegative)
+            return Invalid("The cost must not be negative.");
+        if (r.Cost > Money.Max)
+            return Invalid("The cost exceeds $1,000,000,000.");
+        return r.ReservationId <= 0 ? NotFound() : CheckCommon(r.AccountId, r.Description, r.Origin, null);
+    }
+
+    public static LedgerFailure? Check(ReleaseRequest r) =>
+        r.ReservationId <= 0 ? NotFound() : CheckCommon(r.AccountId, r.Description, r.Origin, null);
+
+    private static LedgerFailure? CheckCommon(long accountId, string description, Origin origin, string? idempotencyKey)
+    {
+        if (accountId <= 0)
+            return new LedgerFailure(LedgerError.NotFound, "No such account.");
+        if (string.IsNullOrWhiteSpace(description))
+            return Invalid("A description is required.");
+        if (description.Length > LedgerLimits.DescriptionLength)
+            return Invalid($"The description is longer than {LedgerLimits.DescriptionLength} characters.");
+        if (!EntrySources.All.Contains(origin.Source))
+            return Invalid($"Unknown source '{origin.Source}'.");
+        if (string.IsNullOrWhiteSpace(origin.Actor) || origin.Actor.Length > LedgerLimits.ActorLength)
+            return Invalid("An actor of at most 128 characters is required.");
+        if (idempotencyKey is not null && (idempotencyKey.Length is 0 or > LedgerLimits.IdempotencyKeyLength))
+            return Invalid($"An idempotency key has 1 to {LedgerLimits.IdempotencyKeyLength} characters.");
+        return null;
+    }
+
+    private static LedgerFailure Invalid(string message) => new(LedgerError.InvalidRequest, message);
+
+    private static LedgerFailure NotFound() => new(LedgerError.NotFound, "No such reservation.");
+}

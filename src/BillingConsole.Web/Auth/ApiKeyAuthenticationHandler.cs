@@ -1,0 +1,60 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using BillingConsole.Web.Api;
+using BillingConsole.Accounting.Data;
+using BillingConsole.Accounting.Identity;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace BillingConsole.Web.Auth;
+
+/// <summary>Authenticates <c>Authorization: Bearer &lt;customer API key&gt;</c>. The key is looked up by its SHA-256
+/// hash, so no secret is ever compared character by character or stored.</summary>
+public sealed class ApiKeyAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory logger,
+    UrlEncoder encoder,
+    IDbContextFactory<BillingDbContext> dbFactory)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "ApiKey";
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var secret = BearerToken(Request);
+        if (secret is null)
+            return AuthenticateResult.NoResult();
+        var hash = ApiKey.Hash(secret);
+        await using var db = await dbFactory.CreateDbContextAsync(Context.RequestAborted);
+        var key = await db.ApiKeys.AsNoTracking()
+            .Where(k => k.SecretHash == hash && k.RevokedAt == null)
+            .Select(k => new { k.Id, k.AccountId, k.Name })
+            .FirstOrDefaultAsync(Context.RequestAborted);
+        if (key is null)
+            return AuthenticateResult.Fail("Unknown or revoked API key.");
+        var identity = new ClaimsIdentity(
+        [
+            new Claim(BillingClaims.AccountId, key.AccountId.ToString()),
+            new Claim(BillingClaims.ApiKeyId, key.Id.ToString()),
+            new Claim(BillingClaims.Name, key.Name),
+        ], SchemeName, BillingClaims.Name, BillingClaims.Role);
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
+    }
+
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
+        Problems.WriteAsync(Context, StatusCodes.Status401Unauthorized, "unauthorized",
+            "A valid API key is required: Authorization: Bearer <key>.");
+
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
+        Problems.WriteAsync(Context, StatusCodes.Status403Forbidden, "forbidden", "This key may not do that.");
+
+    public static string? BearerToken(HttpRequest request)
+    {
+        var header = request.Headers.Authorization.ToString();
+        const string prefix = "Bearer ";
+        return header.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) && header.Length > prefix.Length
+            ? header[prefix.Length..].Trim()
+            : null;
+    }
+}

@@ -1,0 +1,25 @@
+using BillingConsole.Accounting.Identity;
+using BillingConsole.Accounting.Invariants;
+using BillingConsole.Accounting.Ledger;
+using BillingConsole.Web.Hosting;
+using BillingConsole.Web.Workers;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+public static class AccountingExtensions
+{
+    /// <summary>The ledger engine, its read side, the invariant checker and their background workers.</summary>
+    public static WebApplicationBuilder AddAccounting(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<LedgerWriter>();
+        builder.Services.AddSingleton<LedgerQueries>();
+        builder.Services.AddSingleton<InvariantChecker>();
+        builder.Services.AddSingleton<UserDirectory>();
+        builder.Services.AddOptions<DemoOptions>().BindConfiguration("Demo");
+        builder.Services.AddOptions<WorkerOptions>().BindConfiguration("Workers");
+        builder.Services.AddHostedService<HoldExpiryWorker>();
+        builder.Services.AddHostedService<InvariantCheckWorker>();
+        return builder;
+    }
+}

@@ -1,0 +1,79 @@
+using BillingConsole.Accounting.Data;
+using BillingConsole.Accounting.Demo;
+using BillingConsole.Accounting.Ledger;
+using BillingConsole.Db.Postgres;
+using BillingConsole.Db.Sqlite;
+using BillingConsole.Db.SqlServer;
+using BillingConsole.Web.Hosting;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+public static class DatabaseExtensions
+{
+    /// <summary>Chooses the provider from <c>Database:Provider</c> and the connection from <c>ConnectionStrings:Billing</c>
+    /// (SQLite defaults to App_Data/billing.db under the content root).</summary>
+    public static WebApplicationBuilder AddBillingDatabase(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<DatabaseOptions>().BindConfiguration("Database");
+        var options = builder.Configuration.GetSection("Database").Get<DatabaseOptions>() ?? new DatabaseOptions();
+        IBillingDatabaseProvider provider = options.Provider.ToLowerInvariant() switch
+        {
+            "sqlite" => new SqliteDatabaseProvider(),
+            "postgres" or "postgresql" => new PostgresDatabaseProvider(),
+            "sqlserver" => new SqlServerDatabaseProvider(),
+            _ => throw new InvalidOperationException(
+                $"Database:Provider '{options.Provider}' is not supported; use Sqlite, Postgres or SqlServer."),
+        };
+        var connectionString = builder.Configuration.GetConnectionString("Billing");
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            if (provider is not SqliteDatabaseProvider)
+                throw new InvalidOperationException($"ConnectionStrings:Billing is required for Database:Provider {provider.Name}.");
+            connectionString = DefaultSqliteConnection(builder.Environment.ContentRootPath);
+        }
+        builder.Services.AddSingleton(provider);
+        builder.Services.AddSingleton<ILedgerDialect>(provider.Dialect);
+        builder.Services.AddPooledDbContextFactory<BillingDbContext>(o =>
+            provider.Configure((DbContextOptionsBuilder<BillingDbContext>)o, connectionString));
+        return builder;
+    }
+
+    private static string DefaultSqliteConnection(string contentRoot)
+    {
+        var folder = Path.Combine(contentRoot, "App_Data");
+        Directory.CreateDirectory(folder);
+        return new SqliteConnectionStringBuilder
+        {
+            DataSource = Path.Combine(folder, "billing.db"),
+            DefaultTimeout = 30,
+        }.ToString();
+    }
+
+    /// <summary>Applies pending migrations (and SQLite's WAL setting).</summary>
+    public static async Task MigrateBillingDatabaseAsync(this IServiceProvider services, CancellationToken ct = default)
+    {
+        var provider = services.GetRequiredService<IBillingDatabaseProvider>();
+        await using var db = await services.GetRequiredService<IDbContextFactory<BillingDbContext>>().CreateDbContextAsync(ct);
+        await provider.PrepareAsync(db, ct);
+        await db.Database.MigrateAsync(ct);
+    }
+
+    /// <summary>At start-up: migrate when configured to (Development) and seed the demo data into an empty database.</summary>
+    public static async Task PrepareBillingDatabaseAsync(this WebApplication app)
+    {
+        var database = app.Services.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+        if (database.ApplyMigrationsAtStartup)
+            await app.Services.MigrateBillingDatabaseAsync();
+        var demo = app.Services.GetRequiredService<IOptions<DemoOptions>>().Value;
+        if (demo.Seed)
+        {
+            var seeder = new DemoData(app.Services.GetRequiredService<IDbContextFactory<BillingDbContext>>(),
+                app.Services.GetRequiredService<ILedgerDialect>(), TimeProvider.System);
+            if (await seeder.SeedIfEmptyAsync(demo.CustomerApiKey))
+                app.Logger.LogInformation("Seeded the demo customer and admin with months of history.");
+        }
+    }
+}

@@ -1,0 +1,35 @@
+using System.Globalization;
+using System.Text.Json;
+using MudBlazor.Services;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+public static class UiExtensions
+{
+    public static WebApplicationBuilder AddConsoleUi(this WebApplicationBuilder builder)
+    {
+        // Money and dates are formatted explicitly, but components and MudBlazor fall back to the current culture;
+        // pin it so a server with LANG=C.UTF-8 does not print "¤".
+        CultureInfo.DefaultThreadCurrentCulture = CultureInfo.DefaultThreadCurrentUICulture = CultureInfo.GetCultureInfo("en-US");
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        builder.Services.AddMudServices();
+        builder.Services.AddProblemDetails();
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
+        return builder;
+    }
+
+    public static WebApplication UseConsolePipeline(this WebApplication app)
+    {
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseExceptionHandler(new ExceptionHandlerOptions { CreateScopeForErrors = true });
+            app.UseHsts();
+        }
+        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+        app.MapStaticAssets();
+        return app;
+    }
+}

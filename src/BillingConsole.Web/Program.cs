@@ -1,0 +1,30 @@
+using BillingConsole.Web.Api;
+using BillingConsole.Web.Auth;
+using BillingConsole.Web.Components;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddRootDevelopmentSettings();
+builder.AddBillingDatabase();
+builder.AddAccounting();
+builder.AddConsoleAuth();
+builder.AddConsoleUi();
+
+var app = builder.Build();
+
+// `BillingConsole.Web migrate` applies pending migrations and exits: how production databases are upgraded.
+if (args.Contains("migrate"))
+{
+    await app.Services.MigrateBillingDatabaseAsync();
+    app.Logger.LogInformation("Database migrated.");
+    return;
+}
+
+await app.PrepareBillingDatabaseAsync();
+app.UseConsolePipeline();
+app.MapBillingApi();
+app.MapDevSignIn();
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+app.Run();
+
+/// <summary>Entry point, visible to WebApplicationFactory in tests.</summary>
+public partial class Program;
