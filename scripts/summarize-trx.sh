@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Prints the reason of every skipped test and the closing line "N passed, N failed, N skipped" from TRX files.
+# Exits non-zero when a test failed or no result was found.
+set -uo pipefail
+dir=${1:-TestResults}
+shopt -s nullglob
+files=("$dir"/*.trx)
+if [ ${#files[@]} -eq 0 ]; then
+  echo "0 passed, 1 failed, 0 skipped (no test results were written)"
+  exit 1
+fi
+# Skip reasons, once per distinct reason.
+grep -hoP '(?<=<Message>)[^<]*(?=</Message>)' "${files[@]}" 2>/dev/null | grep -iE 'need|skip' | sort | uniq -c | sed 's/^ */skipped: /' || true
+passed=0; failed=0; skipped=0
+for f in "${files[@]}"; do
+  counters=$(grep -o '<Counters [^>]*>' "$f" | head -n 1)
+  get() { echo "$counters" | grep -oP "(?<= $1=\")[0-9]+" || echo 0; }
+  passed=$(( passed + $(get passed) ))
+  failed=$(( failed + $(get failed) + $(get error) + $(get timeout) + $(get aborted) ))
+  skipped=$(( skipped + $(get total) - $(get executed) ))
+done
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,7 @@
+namespace BillingConsole.Accounting.Tests.Infrastructure;
+
+public static class TestEnvironment
+{
+    /// <summary>CI sets CI=true; there, tests for servers CI provides must run rather than skip.</summary>
+    public static bool IsCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
+}
