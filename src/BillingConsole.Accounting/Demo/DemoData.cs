@@ -67,7 +67,7 @@ public sealed class DemoData(IDbContextFactory<BillingDbContext> dbFactory, ILed
             Require(await ledger.PostAsync(new PostRequest(accountId, type, amount, description, origin, refId, Key()), ct));
 
         await Post(EntryTypes.Bonus, Money.FromDollars(25), "Welcome credit", System);
-        await Purchase(Money.FromDollars(500), "cs_demo_0001");
+        await Purchase(Money.FromDollars(100), "cs_demo_0001");
 
         for (var day = 0; day < HistoryDays; day++)
         {
@@ -75,8 +75,8 @@ public sealed class DemoData(IDbContextFactory<BillingDbContext> dbFactory, ILed
             time.Set(dayStart.AddHours(8));
             if (day == 10)
             {
-                await Post(EntryTypes.ContractGrant, Money.FromDollars(2000), "Enterprise contract Q3: prepaid portion", Admin, "contract_2026_q3");
-                await Post(EntryTypes.BonusGrant, Money.FromDollars(200), "Enterprise contract Q3: negotiated 10% extra", Admin, "contract_2026_q3");
+                await Post(EntryTypes.ContractGrant, Money.FromDollars(200), "Enterprise contract Q3: prepaid portion", Admin, "contract_2026_q3");
+                await Post(EntryTypes.BonusGrant, Money.FromDollars(20), "Enterprise contract Q3: negotiated 10% extra", Admin, "contract_2026_q3");
             }
             if (day is 30 or 75)
                 await Purchase(Money.FromDollars(day == 30 ? 300 : 250), $"cs_demo_{day:0000}");
@@ -91,11 +91,13 @@ public sealed class DemoData(IDbContextFactory<BillingDbContext> dbFactory, ILed
             if (day % 7 == 3)
                 await Post(EntryTypes.UsageDebit, new Money(-random.NextInt64(800_000_000, 4_500_000_000)), "Batch embedding job", Gateway, $"batch_{day:0000}");
 
-            var calls = random.Next(2, 6);
+            var calls = random.Next(3, 9);
             for (var call = 0; call < calls; call++)
             {
-                time.Set(dayStart.AddHours(9).AddMinutes(call * 97 + random.Next(0, 60)));
-                await MeteredCall(random, day == HistoryDays - 1 && call == calls - 1);
+                var inFlight = day == HistoryDays - 1 && call == calls - 1;
+                // The very last call is still running now, so the console shows a hold.
+                time.Set(inFlight ? now.AddMinutes(-1) : dayStart.AddHours(9).AddMinutes(call * 97 + random.Next(0, 60)));
+                await MeteredCall(random, inFlight);
             }
             time.Set(dayStart.AddHours(23).AddMinutes(55));
             await Post(EntryTypes.StorageBilling, new Money(-random.NextInt64(90_000_000, 160_000_000)), $"Storage for {dayStart:yyyy-MM-dd}: 4.2 GB of logs", System);
@@ -119,7 +121,7 @@ public sealed class DemoData(IDbContextFactory<BillingDbContext> dbFactory, ILed
 
         async Task MeteredCall(Random r, bool leaveOpen)
         {
-            var hold = new Money(r.NextInt64(20_000_000, 2_000_000_000));
+            var hold = new Money(r.NextInt64(50_000_000, 4_000_000_000));
             var reserved = Require(await ledger.ReserveAsync(new ReserveRequest(accountId, hold, "Hold for a chat completion", Gateway, Key()), ct));
             if (leaveOpen)
                 return;
