@@ -11,7 +11,7 @@ GO
 BEGIN TRANSACTION;
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [migration_id] = N'20261123024510_Initial'
+    WHERE [migration_id] = N'20261123025914_Initial'
 )
 BEGIN
     CREATE TABLE [accounts] (
@@ -30,7 +30,25 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [migration_id] = N'20261123024510_Initial'
+    WHERE [migration_id] = N'20261123025914_Initial'
+)
+BEGIN
+    CREATE TABLE [catalog_models] (
+        [id] bigint NOT NULL IDENTITY,
+        [provider] nvarchar(64) NOT NULL,
+        [slug] nvarchar(128) NOT NULL,
+        [display_name] nvarchar(200) NOT NULL,
+        [type] nvarchar(16) NOT NULL,
+        [context_window] int NOT NULL,
+        [capabilities] nvarchar(200) NOT NULL,
+        [enabled] bit NOT NULL,
+        CONSTRAINT [pk_catalog_models] PRIMARY KEY ([id])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261123025914_Initial'
 )
 BEGIN
     CREATE TABLE [invariant_checkpoints] (
@@ -44,7 +62,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [migration_id] = N'20261123024510_Initial'
+    WHERE [migration_id] = N'20261123025914_Initial'
 )
 BEGIN
     CREATE TABLE [invariant_runs] (
@@ -61,7 +79,60 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [migration_id] = N'20261123024510_Initial'
+    WHERE [migration_id] = N'20261123025914_Initial'
+)
+BEGIN
+    CREATE TABLE [request_records] (
+        [id] bigint NOT NULL IDENTITY,
+        [account_id] bigint NOT NULL,
+        [reservation_id] bigint NOT NULL,
+        [api_key_id] bigint NULL,
+        [model_id] bigint NOT NULL,
+        [price_id] bigint NOT NULL,
+        [provider] nvarchar(64) NULL,
+        [status] nvarchar(16) NOT NULL,
+        [error_code] nvarchar(64) NULL,
+        [input_tokens] bigint NOT NULL,
+        [output_tokens] bigint NOT NULL,
+        [cached_tokens] bigint NOT NULL,
+        [cost] bigint NOT NULL,
+        [market_cost] bigint NOT NULL,
+        [latency_ms] int NULL,
+        [ttfb_ms] int NULL,
+        [streaming] bit NOT NULL,
+        [client_ip] nvarchar(64) NULL,
+        [user_agent] nvarchar(300) NULL,
+        [tags] nvarchar(700) NULL,
+        [started_at] datetime2 NOT NULL,
+        [completed_at] datetime2 NOT NULL,
+        CONSTRAINT [pk_request_records] PRIMARY KEY ([id])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261123025914_Initial'
+)
+BEGIN
+    CREATE TABLE [usage_rollups] (
+        [id] bigint NOT NULL IDENTITY,
+        [account_id] bigint NOT NULL,
+        [day] datetime2 NOT NULL,
+        [model_id] bigint NOT NULL,
+        [api_key_id] bigint NOT NULL,
+        [calls] bigint NOT NULL,
+        [input_tokens] bigint NOT NULL,
+        [output_tokens] bigint NOT NULL,
+        [cached_tokens] bigint NOT NULL,
+        [cost] bigint NOT NULL,
+        [market_cost] bigint NOT NULL,
+        CONSTRAINT [pk_usage_rollups] PRIMARY KEY ([id])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261123025914_Initial'
 )
 BEGIN
     CREATE TABLE [api_keys] (
@@ -72,6 +143,10 @@ BEGIN
         [secret_hash] nvarchar(64) NOT NULL,
         [created_at] datetime2 NOT NULL,
         [revoked_at] datetime2 NULL,
+        [last_used_at] datetime2 NULL,
+        [monthly_spend_limit] bigint NULL,
+        [spend_month] datetime2 NULL,
+        [spend_committed] bigint NOT NULL,
         CONSTRAINT [pk_api_keys] PRIMARY KEY ([id]),
         CONSTRAINT [fk_api_keys_accounts_account_id] FOREIGN KEY ([account_id]) REFERENCES [accounts] ([id]) ON DELETE NO ACTION
     );
@@ -79,7 +154,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [migration_id] = N'20261123024510_Initial'
+    WHERE [migration_id] = N'20261123025914_Initial'
 )
 BEGIN
     CREATE TABLE [ledger_entries] (
@@ -103,7 +178,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [migration_id] = N'20261123024510_Initial'
+    WHERE [migration_id] = N'20261123025914_Initial'
 )
 BEGIN
     CREATE TABLE [reservations] (
@@ -115,6 +190,13 @@ BEGIN
         [expires_at] datetime2 NOT NULL,
         [resolved_at] datetime2 NULL,
         [cost] bigint NULL,
+        [api_key_id] bigint NULL,
+        [model_id] bigint NULL,
+        [price_id] bigint NULL,
+        [max_input_tokens] bigint NULL,
+        [max_output_tokens] bigint NULL,
+        [tags] nvarchar(700) NULL,
+        [spend_month] datetime2 NULL,
         CONSTRAINT [pk_reservations] PRIMARY KEY ([id]),
         CONSTRAINT [fk_reservations_accounts_account_id] FOREIGN KEY ([account_id]) REFERENCES [accounts] ([id]) ON DELETE NO ACTION
     );
@@ -122,7 +204,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [migration_id] = N'20261123024510_Initial'
+    WHERE [migration_id] = N'20261123025914_Initial'
 )
 BEGIN
     CREATE TABLE [users] (
@@ -138,7 +220,27 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [migration_id] = N'20261123024510_Initial'
+    WHERE [migration_id] = N'20261123025914_Initial'
+)
+BEGIN
+    CREATE TABLE [model_prices] (
+        [id] bigint NOT NULL IDENTITY,
+        [model_id] bigint NOT NULL,
+        [effective_from] datetime2 NOT NULL,
+        [input_per_million] bigint NOT NULL,
+        [output_per_million] bigint NOT NULL,
+        [cached_input_per_million] bigint NOT NULL,
+        [market_input_per_million] bigint NOT NULL,
+        [market_output_per_million] bigint NOT NULL,
+        [market_cached_input_per_million] bigint NOT NULL,
+        CONSTRAINT [pk_model_prices] PRIMARY KEY ([id]),
+        CONSTRAINT [fk_model_prices_catalog_models_model_id] FOREIGN KEY ([model_id]) REFERENCES [catalog_models] ([id]) ON DELETE NO ACTION
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261123025914_Initial'
 )
 BEGIN
     CREATE TABLE [invariant_violations] (
@@ -154,7 +256,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [migration_id] = N'20261123024510_Initial'
+    WHERE [migration_id] = N'20261123025914_Initial'
 )
 BEGIN
     CREATE INDEX [ix_accounts_email] ON [accounts] ([email]);
@@ -162,7 +264,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [migration_id] = N'20261123024510_Initial'
+    WHERE [migration_id] = N'20261123025914_Initial'
 )
 BEGIN
     CREATE INDEX [ix_api_keys_account_id] ON [api_keys] ([account_id]);
@@ -170,7 +272,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [migration_id] = N'20261123024510_Initial'
+    WHERE [migration_id] = N'20261123025914_Initial'
 )
 BEGIN
     CREATE UNIQUE INDEX [ix_api_keys_secret_hash] ON [api_keys] ([secret_hash]);
@@ -178,7 +280,15 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [migration_id] = N'20261123024510_Initial'
+    WHERE [migration_id] = N'20261123025914_Initial'
+)
+BEGIN
+    CREATE UNIQUE INDEX [ix_catalog_models_slug] ON [catalog_models] ([slug]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261123025914_Initial'
 )
 BEGIN
     CREATE INDEX [ix_invariant_runs_started_at] ON [invariant_runs] ([started_at]);
@@ -186,7 +296,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [migration_id] = N'20261123024510_Initial'
+    WHERE [migration_id] = N'20261123025914_Initial'
 )
 BEGIN
     CREATE INDEX [ix_invariant_violations_run_id] ON [invariant_violations] ([run_id]);
@@ -194,7 +304,15 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [migration_id] = N'20261123024510_Initial'
+    WHERE [migration_id] = N'20261123025914_Initial'
+)
+BEGIN
+    CREATE INDEX [ix_ledger_entries_account_id_created_at] ON [ledger_entries] ([account_id], [created_at]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261123025914_Initial'
 )
 BEGIN
     CREATE INDEX [ix_ledger_entries_account_id_id] ON [ledger_entries] ([account_id], [id]);
@@ -202,7 +320,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [migration_id] = N'20261123024510_Initial'
+    WHERE [migration_id] = N'20261123025914_Initial'
 )
 BEGIN
     EXEC(N'CREATE UNIQUE INDEX [ix_ledger_entries_account_id_idempotency_key] ON [ledger_entries] ([account_id], [idempotency_key]) WHERE [idempotency_key] IS NOT NULL');
@@ -210,7 +328,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [migration_id] = N'20261123024510_Initial'
+    WHERE [migration_id] = N'20261123025914_Initial'
 )
 BEGIN
     CREATE UNIQUE INDEX [ix_ledger_entries_account_id_sequence] ON [ledger_entries] ([account_id], [sequence]);
@@ -218,7 +336,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [migration_id] = N'20261123024510_Initial'
+    WHERE [migration_id] = N'20261123025914_Initial'
 )
 BEGIN
     CREATE INDEX [ix_ledger_entries_reservation_id] ON [ledger_entries] ([reservation_id]);
@@ -226,7 +344,47 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [migration_id] = N'20261123024510_Initial'
+    WHERE [migration_id] = N'20261123025914_Initial'
+)
+BEGIN
+    CREATE UNIQUE INDEX [ix_model_prices_model_id_effective_from] ON [model_prices] ([model_id], [effective_from]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261123025914_Initial'
+)
+BEGIN
+    CREATE INDEX [ix_request_records_account_id_completed_at] ON [request_records] ([account_id], [completed_at]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261123025914_Initial'
+)
+BEGIN
+    CREATE INDEX [ix_request_records_account_id_id] ON [request_records] ([account_id], [id]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261123025914_Initial'
+)
+BEGIN
+    CREATE INDEX [ix_request_records_api_key_id] ON [request_records] ([api_key_id]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261123025914_Initial'
+)
+BEGIN
+    CREATE UNIQUE INDEX [ix_request_records_reservation_id] ON [request_records] ([reservation_id]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261123025914_Initial'
 )
 BEGIN
     CREATE INDEX [ix_reservations_account_id_status] ON [reservations] ([account_id], [status]);
@@ -234,7 +392,15 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [migration_id] = N'20261123024510_Initial'
+    WHERE [migration_id] = N'20261123025914_Initial'
+)
+BEGIN
+    CREATE INDEX [ix_reservations_api_key_id_status] ON [reservations] ([api_key_id], [status]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261123025914_Initial'
 )
 BEGIN
     CREATE INDEX [ix_reservations_status_expires_at] ON [reservations] ([status], [expires_at]);
@@ -242,7 +408,23 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [migration_id] = N'20261123024510_Initial'
+    WHERE [migration_id] = N'20261123025914_Initial'
+)
+BEGIN
+    CREATE UNIQUE INDEX [ix_usage_rollups_account_id_day_model_id_api_key_id] ON [usage_rollups] ([account_id], [day], [model_id], [api_key_id]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261123025914_Initial'
+)
+BEGIN
+    CREATE INDEX [ix_usage_rollups_api_key_id_day] ON [usage_rollups] ([api_key_id], [day]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261123025914_Initial'
 )
 BEGIN
     CREATE INDEX [ix_users_account_id] ON [users] ([account_id]);
@@ -250,7 +432,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [migration_id] = N'20261123024510_Initial'
+    WHERE [migration_id] = N'20261123025914_Initial'
 )
 BEGIN
     CREATE UNIQUE INDEX [ix_users_email] ON [users] ([email]);
@@ -258,11 +440,11 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [migration_id] = N'20261123024510_Initial'
+    WHERE [migration_id] = N'20261123025914_Initial'
 )
 BEGIN
     INSERT INTO [__EFMigrationsHistory] ([migration_id], [product_version])
-    VALUES (N'20261123024510_Initial', N'10.0.14');
+    VALUES (N'20261123025914_Initial', N'10.0.14');
 END;
 
 COMMIT;

@@ -22,37 +22,69 @@ public sealed class PostgresLedgerDialect : ILedgerDialect
         INSERT INTO ledger_entries ({LedgerSql.EntryColumns})
         SELECT @account_id, a.last_sequence, @type, @amount, a.balance, @created_at, @description, @source, @ref_id, @actor, @idempotency_key, NULL
         FROM a
-        RETURNING {LedgerSql.ReturnedColumns}
+        RETURNING {LedgerSql.EntryReturning}, NULL::bigint, NULL::bigint, NULL::bigint
         """;
 
+    // The account row is locked first, then the key row (FOR UPDATE returns the latest committed versions), and both
+    // updates depend on the one guard computed from those locked values: with two guards there is no partial write.
     public string ReserveSql { get; } = $"""
-        WITH a AS (
+        WITH acct AS (
+            SELECT balance, overdraft_floor FROM accounts WHERE id = @account_id FOR UPDATE),
+        k AS (
+            SELECT CASE WHEN spend_month = @month THEN spend_committed ELSE 0 END AS committed, monthly_spend_limit
+            FROM api_keys
+            WHERE id = @api_key_id AND account_id = @account_id AND revoked_at IS NULL AND EXISTS (SELECT 1 FROM acct)
+            FOR UPDATE),
+        ok AS (
+            SELECT 1 FROM acct
+            WHERE acct.balance - @amount >= acct.overdraft_floor AND acct.balance - @amount >= @min_balance
+              AND (@api_key_id IS NULL OR EXISTS (SELECT 1 FROM k WHERE k.monthly_spend_limit IS NULL OR k.committed + @amount <= k.monthly_spend_limit))),
+        a AS (
             UPDATE accounts SET balance = balance - @amount, last_sequence = last_sequence + 1
-            WHERE id = @account_id AND balance - @amount >= overdraft_floor AND balance - @amount >= @min_balance
+            WHERE id = @account_id AND EXISTS (SELECT 1 FROM ok)
             RETURNING balance, last_sequence),
+        ku AS (
+            UPDATE api_keys SET spend_committed = (SELECT committed FROM k) + @amount, spend_month = @month, last_used_at = @created_at
+            WHERE id = @api_key_id AND EXISTS (SELECT 1 FROM a)),
         r AS (
-            INSERT INTO reservations (account_id, amount, status, created_at, expires_at)
-            SELECT @account_id, @amount, 'open', @created_at, @expires_at FROM a
+            INSERT INTO reservations ({LedgerSql.ReservationColumns})
+            SELECT {LedgerSql.ReservationValues} FROM a
             RETURNING id)
         INSERT INTO ledger_entries ({LedgerSql.EntryColumns})
         SELECT @account_id, a.last_sequence, @type, -@amount, a.balance, @created_at, @description, @source, r.id::text, @actor, @idempotency_key, r.id
         FROM a CROSS JOIN r
-        RETURNING {LedgerSql.ReturnedColumns}
+        RETURNING {LedgerSql.EntryReturning}, NULL::bigint, NULL::bigint, NULL::bigint
         """;
 
     public string ResolveSql { get; } = $"""
         WITH r AS (
-            UPDATE reservations SET status = @status, resolved_at = @created_at, cost = CASE WHEN @status = 'settled' THEN @cost END
-            WHERE id = @reservation_id AND account_id = @account_id AND status = 'open'
-            RETURNING id, amount - @cost AS delta),
+            UPDATE reservations SET status = @status, resolved_at = @created_at, cost = {LedgerSql.ChargedCost}
+            WHERE id = @reservation_id AND (@account_id IS NULL OR account_id = @account_id) AND status = 'open'
+            RETURNING id, account_id, amount, cost, {LedgerSql.ChargedMarketCost} AS market_cost,
+                api_key_id, model_id, price_id, tags, spend_month, created_at),
         a AS (
-            UPDATE accounts SET balance = balance + (SELECT delta FROM r), last_sequence = last_sequence + 1
-            WHERE id = @account_id AND EXISTS (SELECT 1 FROM r)
-            RETURNING balance, last_sequence)
-        INSERT INTO ledger_entries ({LedgerSql.EntryColumns})
-        SELECT @account_id, a.last_sequence, @type, r.delta, a.balance, @created_at, @description, @source, r.id::text, @actor, NULL, r.id
-        FROM a CROSS JOIN r
-        RETURNING {LedgerSql.ReturnedColumns}
+            UPDATE accounts SET balance = balance + (SELECT amount - cost FROM r), last_sequence = last_sequence + 1
+            WHERE id = (SELECT account_id FROM r)
+            RETURNING id, balance, last_sequence),
+        ku AS (
+            UPDATE api_keys SET spend_committed = spend_committed + (SELECT cost - amount FROM r)
+            WHERE id = (SELECT api_key_id FROM r) AND spend_month = (SELECT spend_month FROM r)),
+        rec AS (
+            INSERT INTO request_records ({LedgerSql.RequestColumns})
+            SELECT account_id, id, api_key_id, model_id, price_id, @provider, @request_status, @error_code, @input_tokens, @output_tokens,
+                @cached_tokens, cost, market_cost, @latency_ms, @ttfb_ms, @streaming, @client_ip, @user_agent, tags, created_at, @created_at
+            FROM r WHERE model_id IS NOT NULL),
+        roll AS (
+            INSERT INTO usage_rollups ({LedgerSql.RollupColumns})
+            SELECT account_id, @day, model_id, COALESCE(api_key_id, 0), 1, @input_tokens, @output_tokens, @cached_tokens, cost, market_cost
+            FROM r WHERE model_id IS NOT NULL AND @status = 'settled'
+            ON CONFLICT (account_id, day, model_id, api_key_id) DO UPDATE SET {string.Format(LedgerSql.RollupIncrement, "EXCLUDED.cost", "EXCLUDED.market_cost")}),
+        e AS (
+            INSERT INTO ledger_entries ({LedgerSql.EntryColumns})
+            SELECT a.id, a.last_sequence, @type, r.amount - r.cost, a.balance, @created_at, @description, @source, r.id::text, @actor, NULL, r.id
+            FROM a CROSS JOIN r
+            RETURNING {LedgerSql.EntryReturning})
+        SELECT e.id, e.sequence, e.amount, e.balance_after, e.reservation_id, r.amount, r.cost, r.market_cost FROM e CROSS JOIN r
         """;
 
     public bool NeedsClientTransaction => false;
@@ -60,17 +92,19 @@ public sealed class PostgresLedgerDialect : ILedgerDialect
     public bool IsUniqueViolation(DbException exception) =>
         exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
 
-    public void AddParameter(DbCommand command, string name, object? value)
+    public bool IsTransient(DbException exception) =>
+        exception is PostgresException { SqlState: PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure };
+
+    public void AddParameter(DbCommand command, string name, object? value, Type type)
     {
         // Typed explicitly: an untyped NULL or a reused parameter in CASE would leave PostgreSQL guessing.
         var p = new NpgsqlParameter(name, value ?? DBNull.Value)
         {
-            NpgsqlDbType = value switch
-            {
-                long => NpgsqlDbType.Bigint,
-                DateTime => NpgsqlDbType.TimestampTz,
-                _ => NpgsqlDbType.Text,
-            },
+            NpgsqlDbType = type == typeof(long) ? NpgsqlDbType.Bigint
+                : type == typeof(int) ? NpgsqlDbType.Integer
+                : type == typeof(bool) ? NpgsqlDbType.Boolean
+                : type == typeof(DateTime) ? NpgsqlDbType.TimestampTz
+                : NpgsqlDbType.Text,
         };
         command.Parameters.Add(p);
     }

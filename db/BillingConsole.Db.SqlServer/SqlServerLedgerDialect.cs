@@ -5,17 +5,22 @@ using Microsoft.Data.SqlClient;
 
 namespace BillingConsole.Db.SqlServer;
 
-/// <summary>SQL Server: each operation is one T-SQL batch with its own transaction (XACT_ABORT rolls it back on any
-/// error). The conditional UPDATE's OUTPUT goes to a table variable that the following statements read, so an UPDATE
-/// that matched no row leaves every later statement with nothing to write.</summary>
+/// <summary>
+/// SQL Server: each operation is one T-SQL batch with its own transaction (XACT_ABORT rolls it back on any error).
+/// Guards read the locked rows (UPDLOCK) or capture the updated rows with OUTPUT into table variables, and every later
+/// statement reads those, so a guard that matched nothing leaves nothing to write. The appended entry is selected last,
+/// after COMMIT.
+/// </summary>
 public sealed class SqlServerLedgerDialect : ILedgerDialect
 {
     private const string Prologue = """
         SET NOCOUNT ON; SET XACT_ABORT ON;
-        DECLARE @a TABLE (balance bigint, last_sequence bigint);
-        DECLARE @r TABLE (id bigint, delta bigint);
-        BEGIN TRANSACTION;
+        DECLARE @a TABLE (id bigint, balance bigint, last_sequence bigint);
+        DECLARE @e TABLE (id bigint, sequence bigint, amount bigint, balance_after bigint, reservation_id bigint);
         """;
+
+    private static readonly string EntryOutput =
+        "OUTPUT " + string.Join(", ", LedgerSql.EntryReturning.Split(", ").Select(c => "inserted." + c)) + " INTO @e";
 
     private static readonly string PostWithFloor = Post(true);
     private static readonly string PostWithoutFloor = Post(false);
@@ -24,66 +29,110 @@ public sealed class SqlServerLedgerDialect : ILedgerDialect
 
     private static string Post(bool enforceFloor) => $"""
         {Prologue}
+        BEGIN TRANSACTION;
         UPDATE accounts SET balance = balance + @amount, last_sequence = last_sequence + 1
-        OUTPUT inserted.balance, inserted.last_sequence INTO @a
+        OUTPUT inserted.id, inserted.balance, inserted.last_sequence INTO @a
         WHERE id = @account_id AND balance + @amount BETWEEN @min_balance AND @max_balance{LedgerSql.FloorGuard(enforceFloor)};
         INSERT INTO ledger_entries ({LedgerSql.EntryColumns})
-        OUTPUT {Inserted(LedgerSql.ReturnedColumns)}
+        {EntryOutput}
         SELECT @account_id, last_sequence, @type, @amount, balance, @created_at, @description, @source, @ref_id, @actor, @idempotency_key, NULL
         FROM @a;
         COMMIT;
+        SELECT {LedgerSql.EntryReturning}, NULL, NULL, NULL FROM @e;
         """;
 
+    // Lock the account row, then the key row, decide once, then write: two guards, no partial write.
     public string ReserveSql { get; } = $"""
         {Prologue}
-        UPDATE accounts SET balance = balance - @amount, last_sequence = last_sequence + 1
-        OUTPUT inserted.balance, inserted.last_sequence INTO @a
-        WHERE id = @account_id AND balance - @amount >= overdraft_floor AND balance - @amount >= @min_balance;
-        INSERT INTO reservations (account_id, amount, status, created_at, expires_at)
-        OUTPUT inserted.id, 0 INTO @r
-        SELECT @account_id, @amount, 'open', @created_at, @expires_at FROM @a;
-        INSERT INTO ledger_entries ({LedgerSql.EntryColumns})
-        OUTPUT {Inserted(LedgerSql.ReturnedColumns)}
-        SELECT @account_id, a.last_sequence, @type, -@amount, a.balance, @created_at, @description, @source, CAST(r.id AS nvarchar(128)), @actor, @idempotency_key, r.id
-        FROM @a a CROSS JOIN @r r;
+        DECLARE @r TABLE (id bigint);
+        DECLARE @balance bigint, @floor bigint, @committed bigint, @key_ok bit = 1;
+        BEGIN TRANSACTION;
+        SELECT @balance = balance, @floor = overdraft_floor FROM accounts WITH (UPDLOCK, ROWLOCK) WHERE id = @account_id;
+        IF @api_key_id IS NOT NULL
+        BEGIN
+            SET @key_ok = 0;
+            SELECT @committed = CASE WHEN spend_month = @month THEN spend_committed ELSE 0 END,
+                   @key_ok = CASE WHEN monthly_spend_limit IS NULL
+                                    OR CASE WHEN spend_month = @month THEN spend_committed ELSE 0 END + @amount <= monthly_spend_limit
+                             THEN 1 ELSE 0 END
+            FROM api_keys WITH (UPDLOCK, ROWLOCK)
+            WHERE id = @api_key_id AND account_id = @account_id AND revoked_at IS NULL;
+        END
+        IF @balance IS NOT NULL AND @key_ok = 1 AND @balance - @amount >= @floor AND @balance - @amount >= @min_balance
+        BEGIN
+            UPDATE accounts SET balance = balance - @amount, last_sequence = last_sequence + 1
+            OUTPUT inserted.id, inserted.balance, inserted.last_sequence INTO @a
+            WHERE id = @account_id;
+            IF @api_key_id IS NOT NULL
+                UPDATE api_keys SET spend_committed = @committed + @amount, spend_month = @month, last_used_at = @created_at WHERE id = @api_key_id;
+            INSERT INTO reservations ({LedgerSql.ReservationColumns})
+            OUTPUT inserted.id INTO @r
+            SELECT {LedgerSql.ReservationValues};
+            INSERT INTO ledger_entries ({LedgerSql.EntryColumns})
+            {EntryOutput}
+            SELECT @account_id, a.last_sequence, @type, -@amount, a.balance, @created_at, @description, @source, CAST(r.id AS nvarchar(128)), @actor, @idempotency_key, r.id
+            FROM @a a CROSS JOIN @r r;
+        END
         COMMIT;
+        SELECT {LedgerSql.EntryReturning}, NULL, NULL, NULL FROM @e;
         """;
 
     public string ResolveSql { get; } = $"""
         {Prologue}
-        UPDATE reservations SET status = @status, resolved_at = @created_at, cost = CASE WHEN @status = 'settled' THEN @cost END
-        OUTPUT inserted.id, inserted.amount - @cost INTO @r
-        WHERE id = @reservation_id AND account_id = @account_id AND status = 'open';
-        UPDATE accounts SET balance = balance + (SELECT delta FROM @r), last_sequence = last_sequence + 1
-        OUTPUT inserted.balance, inserted.last_sequence INTO @a
-        WHERE id = @account_id AND EXISTS (SELECT 1 FROM @r);
-        INSERT INTO ledger_entries ({LedgerSql.EntryColumns})
-        OUTPUT {Inserted(LedgerSql.ReturnedColumns)}
-        SELECT @account_id, a.last_sequence, @type, r.delta, a.balance, @created_at, @description, @source, CAST(r.id AS nvarchar(128)), @actor, NULL, r.id
-        FROM @a a CROSS JOIN @r r;
+        DECLARE @r TABLE (id bigint, account_id bigint, amount bigint, cost bigint, market_cost bigint, api_key_id bigint,
+            model_id bigint, price_id bigint, tags nvarchar(700), spend_month datetime2, created_at datetime2);
+        BEGIN TRANSACTION;
+        UPDATE reservations SET status = @status, resolved_at = @created_at, cost = {LedgerSql.ChargedCost}
+        OUTPUT inserted.id, inserted.account_id, inserted.amount, inserted.cost, 0, inserted.api_key_id, inserted.model_id,
+            inserted.price_id, inserted.tags, inserted.spend_month, inserted.created_at INTO @r
+        WHERE id = @reservation_id AND (@account_id IS NULL OR account_id = @account_id) AND status = 'open';
+        IF EXISTS (SELECT 1 FROM @r)
+        BEGIN
+            UPDATE @r SET market_cost = {LedgerSql.ChargedMarketCost};
+            UPDATE accounts SET balance = balance + (SELECT amount - cost FROM @r), last_sequence = last_sequence + 1
+            OUTPUT inserted.id, inserted.balance, inserted.last_sequence INTO @a
+            WHERE id = (SELECT account_id FROM @r);
+            UPDATE k SET spend_committed = k.spend_committed + r.cost - r.amount
+            FROM api_keys k JOIN @r r ON k.id = r.api_key_id AND k.spend_month = r.spend_month;
+            INSERT INTO request_records ({LedgerSql.RequestColumns})
+            SELECT account_id, id, api_key_id, model_id, price_id, @provider, @request_status, @error_code, @input_tokens, @output_tokens,
+                @cached_tokens, cost, market_cost, @latency_ms, @ttfb_ms, @streaming, @client_ip, @user_agent, tags, created_at, @created_at
+            FROM @r WHERE model_id IS NOT NULL;
+            IF @status = 'settled'
+                MERGE usage_rollups WITH (HOLDLOCK)
+                USING (SELECT account_id, model_id, COALESCE(api_key_id, 0) AS api_key_id, cost, market_cost FROM @r WHERE model_id IS NOT NULL) AS s
+                ON usage_rollups.account_id = s.account_id AND usage_rollups.day = @day AND usage_rollups.model_id = s.model_id
+                   AND usage_rollups.api_key_id = s.api_key_id
+                WHEN MATCHED THEN UPDATE SET {string.Format(LedgerSql.RollupIncrement, "s.cost", "s.market_cost")}
+                WHEN NOT MATCHED THEN INSERT ({LedgerSql.RollupColumns})
+                    VALUES (s.account_id, @day, s.model_id, s.api_key_id, 1, @input_tokens, @output_tokens, @cached_tokens, s.cost, s.market_cost);
+            INSERT INTO ledger_entries ({LedgerSql.EntryColumns})
+            {EntryOutput}
+            SELECT a.id, a.last_sequence, @type, r.amount - r.cost, a.balance, @created_at, @description, @source, CAST(r.id AS nvarchar(128)), @actor, NULL, r.id
+            FROM @a a CROSS JOIN @r r;
+        END
         COMMIT;
+        SELECT e.id, e.sequence, e.amount, e.balance_after, e.reservation_id, r.amount, r.cost, r.market_cost FROM @e e CROSS JOIN @r r;
         """;
 
     public bool NeedsClientTransaction => false;
 
     public bool IsUniqueViolation(DbException exception) => exception is SqlException { Number: 2601 or 2627 };
 
-    public void AddParameter(DbCommand command, string name, object? value)
+    public bool IsTransient(DbException exception) => exception is SqlException { Number: 1205 };
+
+    public void AddParameter(DbCommand command, string name, object? value, Type type)
     {
         var p = new SqlParameter(name, value ?? DBNull.Value)
         {
-            SqlDbType = value switch
-            {
-                long => SqlDbType.BigInt,
-                DateTime => SqlDbType.DateTime2,
-                _ => SqlDbType.NVarChar,
-            },
+            SqlDbType = type == typeof(long) ? SqlDbType.BigInt
+                : type == typeof(int) ? SqlDbType.Int
+                : type == typeof(bool) ? SqlDbType.Bit
+                : type == typeof(DateTime) ? SqlDbType.DateTime2
+                : SqlDbType.NVarChar,
         };
         if (p.SqlDbType == SqlDbType.NVarChar)
             p.Size = 1000;
         command.Parameters.Add(p);
     }
-
-    private static string Inserted(string columns) =>
-        string.Join(", ", columns.Split(", ").Select(c => "inserted." + c));
 }

@@ -4,11 +4,16 @@ using Microsoft.Data.Sqlite;
 
 namespace BillingConsole.Db.Sqlite;
 
-/// <summary>SQLite: each operation is one batch run in one BEGIN IMMEDIATE transaction (SQLite serializes writers on the
-/// database). SQLite has no data-modifying CTEs, so each statement after the first is guarded by <c>changes() = 1</c>:
-/// when a guard stops one statement, every later one writes nothing.</summary>
+/// <summary>
+/// SQLite: each operation is one batch run in one BEGIN IMMEDIATE transaction (SQLite serializes writers on the
+/// database, and the writer rolls the transaction back when the batch returns no row). SQLite has no data-modifying
+/// CTEs, so statements after a guard are themselves guarded: by <c>changes() = 1</c> right after it, and later by
+/// facts only this batch can have created.
+/// </summary>
 public sealed class SqliteLedgerDialect : ILedgerDialect
 {
+    private const string NoResolution = "NULL, NULL, NULL";
+
     private static readonly string PostWithFloor = Post(true);
     private static readonly string PostWithoutFloor = Post(false);
 
@@ -20,32 +25,55 @@ public sealed class SqliteLedgerDialect : ILedgerDialect
         INSERT INTO ledger_entries ({LedgerSql.EntryColumns})
         SELECT @account_id, last_sequence, @type, @amount, balance, @created_at, @description, @source, @ref_id, @actor, @idempotency_key, NULL
         FROM accounts WHERE id = @account_id AND changes() = 1
-        RETURNING {LedgerSql.ReturnedColumns};
+        RETURNING {LedgerSql.EntryReturning}, {NoResolution};
         """;
 
+    // The key guard runs first (a no-op without a key); the account guard requires it to have matched. If the key
+    // matched but the account refused, the writer rolls the transaction back, taking the key's counter with it.
     public string ReserveSql { get; } = $"""
+        UPDATE api_keys SET spend_committed = CASE WHEN spend_month = @month THEN spend_committed ELSE 0 END + @amount,
+            spend_month = @month, last_used_at = @created_at
+        WHERE @api_key_id IS NOT NULL AND id = @api_key_id AND account_id = @account_id AND revoked_at IS NULL
+          AND (monthly_spend_limit IS NULL OR CASE WHEN spend_month = @month THEN spend_committed ELSE 0 END + @amount <= monthly_spend_limit);
         UPDATE accounts SET balance = balance - @amount, last_sequence = last_sequence + 1
-        WHERE id = @account_id AND balance - @amount >= overdraft_floor AND balance - @amount >= @min_balance;
-        INSERT INTO reservations (account_id, amount, status, created_at, expires_at)
-        SELECT @account_id, @amount, 'open', @created_at, @expires_at WHERE changes() = 1;
+        WHERE id = @account_id AND balance - @amount >= overdraft_floor AND balance - @amount >= @min_balance
+          AND (@api_key_id IS NULL OR changes() = 1);
+        INSERT INTO reservations ({LedgerSql.ReservationColumns})
+        SELECT {LedgerSql.ReservationValues} WHERE changes() = 1;
         INSERT INTO ledger_entries ({LedgerSql.EntryColumns})
         SELECT @account_id, a.last_sequence, @type, -@amount, a.balance, @created_at, @description, @source, CAST(r.id AS TEXT), @actor, @idempotency_key, r.id
         FROM accounts a JOIN reservations r ON r.id = last_insert_rowid() AND r.account_id = a.id
         WHERE a.id = @account_id AND changes() = 1
-        RETURNING {LedgerSql.ReturnedColumns};
+        RETURNING {LedgerSql.EntryReturning}, {NoResolution};
         """;
 
+    // After the entry, "this batch resolved a metered hold" is: the hold is closed and has no request record yet (a
+    // metered hold gets its record in the same transaction that closes it). The record is written last.
+    private const string ResolvedHere =
+        "r.id = @reservation_id AND r.status <> 'open' AND r.model_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM request_records q WHERE q.reservation_id = r.id)";
+
     public string ResolveSql { get; } = $"""
-        UPDATE reservations SET status = @status, resolved_at = @created_at, cost = CASE WHEN @status = 'settled' THEN @cost END
-        WHERE id = @reservation_id AND account_id = @account_id AND status = 'open';
-        UPDATE accounts SET balance = balance + (SELECT amount - @cost FROM reservations WHERE id = @reservation_id),
+        UPDATE reservations SET status = @status, resolved_at = @created_at, cost = {LedgerSql.ChargedCost}
+        WHERE id = @reservation_id AND (@account_id IS NULL OR account_id = @account_id) AND status = 'open';
+        UPDATE accounts SET balance = balance + (SELECT amount - cost FROM reservations WHERE id = @reservation_id),
             last_sequence = last_sequence + 1
-        WHERE id = @account_id AND changes() = 1;
+        WHERE id = (SELECT account_id FROM reservations WHERE id = @reservation_id) AND changes() = 1;
         INSERT INTO ledger_entries ({LedgerSql.EntryColumns})
-        SELECT @account_id, a.last_sequence, @type, r.amount - @cost, a.balance, @created_at, @description, @source, CAST(r.id AS TEXT), @actor, NULL, r.id
-        FROM accounts a JOIN reservations r ON r.id = @reservation_id
-        WHERE a.id = @account_id AND changes() = 1
-        RETURNING {LedgerSql.ReturnedColumns};
+        SELECT a.id, a.last_sequence, @type, r.amount - r.cost, a.balance, @created_at, @description, @source, CAST(r.id AS TEXT), @actor, NULL, r.id
+        FROM reservations r JOIN accounts a ON a.id = r.account_id
+        WHERE r.id = @reservation_id AND changes() = 1
+        RETURNING {LedgerSql.EntryReturning}, (SELECT amount FROM reservations WHERE id = @reservation_id),
+            (SELECT cost FROM reservations WHERE id = @reservation_id), (SELECT {LedgerSql.ChargedMarketCost} FROM reservations WHERE id = @reservation_id);
+        UPDATE api_keys SET spend_committed = spend_committed + (SELECT r.cost - r.amount FROM reservations r WHERE {ResolvedHere})
+        WHERE id = (SELECT r.api_key_id FROM reservations r WHERE {ResolvedHere} AND r.spend_month = api_keys.spend_month);
+        INSERT INTO usage_rollups ({LedgerSql.RollupColumns})
+        SELECT r.account_id, @day, r.model_id, COALESCE(r.api_key_id, 0), 1, @input_tokens, @output_tokens, @cached_tokens, r.cost, {LedgerSql.ChargedMarketCost}
+        FROM reservations r WHERE {ResolvedHere} AND @status = 'settled'
+        ON CONFLICT (account_id, day, model_id, api_key_id) DO UPDATE SET {string.Format(LedgerSql.RollupIncrement, "excluded.cost", "excluded.market_cost")};
+        INSERT INTO request_records ({LedgerSql.RequestColumns})
+        SELECT r.account_id, r.id, r.api_key_id, r.model_id, r.price_id, @provider, @request_status, @error_code, @input_tokens, @output_tokens,
+            @cached_tokens, r.cost, {LedgerSql.ChargedMarketCost}, @latency_ms, @ttfb_ms, @streaming, @client_ip, @user_agent, r.tags, r.created_at, @created_at
+        FROM reservations r WHERE {ResolvedHere};
         """;
 
     public bool NeedsClientTransaction => true;
@@ -53,6 +81,9 @@ public sealed class SqliteLedgerDialect : ILedgerDialect
     public bool IsUniqueViolation(DbException exception) =>
         exception is SqliteException { SqliteErrorCode: 19, SqliteExtendedErrorCode: 2067 or 1555 };
 
-    public void AddParameter(DbCommand command, string name, object? value) =>
+    // Writers queue on the database lock (BEGIN IMMEDIATE + busy timeout); there are no deadlocks to retry.
+    public bool IsTransient(DbException exception) => false;
+
+    public void AddParameter(DbCommand command, string name, object? value, Type type) =>
         command.Parameters.Add(new SqliteParameter(name, value ?? DBNull.Value));
 }

@@ -22,6 +22,114 @@ namespace BillingConsole.Db.Postgres.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("BillingConsole.Accounting.Catalog.CatalogModel", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Capabilities")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("capabilities");
+
+                    b.Property<int>("ContextWindow")
+                        .HasColumnType("integer")
+                        .HasColumnName("context_window");
+
+                    b.Property<string>("DisplayName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("display_name");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("boolean")
+                        .HasColumnName("enabled");
+
+                    b.Property<string>("Provider")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("provider");
+
+                    b.Property<string>("Slug")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("slug");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("type");
+
+                    b.HasKey("Id")
+                        .HasName("pk_catalog_models");
+
+                    b.HasIndex("Slug")
+                        .IsUnique()
+                        .HasDatabaseName("ix_catalog_models_slug");
+
+                    b.ToTable("catalog_models", (string)null);
+                });
+
+            modelBuilder.Entity("BillingConsole.Accounting.Catalog.ModelPrice", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("CachedInputPerMillion")
+                        .HasColumnType("bigint")
+                        .HasColumnName("cached_input_per_million");
+
+                    b.Property<DateTime>("EffectiveFrom")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("effective_from");
+
+                    b.Property<long>("InputPerMillion")
+                        .HasColumnType("bigint")
+                        .HasColumnName("input_per_million");
+
+                    b.Property<long>("MarketCachedInputPerMillion")
+                        .HasColumnType("bigint")
+                        .HasColumnName("market_cached_input_per_million");
+
+                    b.Property<long>("MarketInputPerMillion")
+                        .HasColumnType("bigint")
+                        .HasColumnName("market_input_per_million");
+
+                    b.Property<long>("MarketOutputPerMillion")
+                        .HasColumnType("bigint")
+                        .HasColumnName("market_output_per_million");
+
+                    b.Property<long>("ModelId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("model_id");
+
+                    b.Property<long>("OutputPerMillion")
+                        .HasColumnType("bigint")
+                        .HasColumnName("output_per_million");
+
+                    b.HasKey("Id")
+                        .HasName("pk_model_prices");
+
+                    b.HasIndex("ModelId", "EffectiveFrom")
+                        .IsUnique()
+                        .HasDatabaseName("ix_model_prices_model_id_effective_from");
+
+                    b.ToTable("model_prices", (string)null);
+                });
+
             modelBuilder.Entity("BillingConsole.Accounting.Identity.ApiKey", b =>
                 {
                     b.Property<long>("Id")
@@ -38,6 +146,14 @@ namespace BillingConsole.Db.Postgres.Migrations
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
+
+                    b.Property<DateTime?>("LastUsedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_used_at");
+
+                    b.Property<long?>("MonthlySpendLimit")
+                        .HasColumnType("bigint")
+                        .HasColumnName("monthly_spend_limit");
 
                     b.Property<string>("Name")
                         .IsRequired()
@@ -60,6 +176,14 @@ namespace BillingConsole.Db.Postgres.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)")
                         .HasColumnName("secret_hash");
+
+                    b.Property<long>("SpendCommitted")
+                        .HasColumnType("bigint")
+                        .HasColumnName("spend_committed");
+
+                    b.Property<DateTime?>("SpendMonth")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("spend_month");
 
                     b.HasKey("Id")
                         .HasName("pk_api_keys");
@@ -351,6 +475,9 @@ namespace BillingConsole.Db.Postgres.Migrations
                     b.HasIndex("ReservationId")
                         .HasDatabaseName("ix_ledger_entries_reservation_id");
 
+                    b.HasIndex("AccountId", "CreatedAt")
+                        .HasDatabaseName("ix_ledger_entries_account_id_created_at");
+
                     b.HasIndex("AccountId", "Id")
                         .HasDatabaseName("ix_ledger_entries_account_id_id");
 
@@ -382,6 +509,10 @@ namespace BillingConsole.Db.Postgres.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("amount");
 
+                    b.Property<long?>("ApiKeyId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("api_key_id");
+
                     b.Property<long?>("Cost")
                         .HasColumnType("bigint")
                         .HasColumnName("cost");
@@ -394,9 +525,29 @@ namespace BillingConsole.Db.Postgres.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("expires_at");
 
+                    b.Property<long?>("MaxInputTokens")
+                        .HasColumnType("bigint")
+                        .HasColumnName("max_input_tokens");
+
+                    b.Property<long?>("MaxOutputTokens")
+                        .HasColumnType("bigint")
+                        .HasColumnName("max_output_tokens");
+
+                    b.Property<long?>("ModelId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("model_id");
+
+                    b.Property<long?>("PriceId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("price_id");
+
                     b.Property<DateTime?>("ResolvedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("resolved_at");
+
+                    b.Property<DateTime?>("SpendMonth")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("spend_month");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -404,16 +555,215 @@ namespace BillingConsole.Db.Postgres.Migrations
                         .HasColumnType("character varying(16)")
                         .HasColumnName("status");
 
+                    b.Property<string>("Tags")
+                        .HasMaxLength(700)
+                        .HasColumnType("character varying(700)")
+                        .HasColumnName("tags");
+
                     b.HasKey("Id")
                         .HasName("pk_reservations");
 
                     b.HasIndex("AccountId", "Status")
                         .HasDatabaseName("ix_reservations_account_id_status");
 
+                    b.HasIndex("ApiKeyId", "Status")
+                        .HasDatabaseName("ix_reservations_api_key_id_status");
+
                     b.HasIndex("Status", "ExpiresAt")
                         .HasDatabaseName("ix_reservations_status_expires_at");
 
                     b.ToTable("reservations", (string)null);
+                });
+
+            modelBuilder.Entity("BillingConsole.Accounting.Metering.RequestRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("AccountId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("account_id");
+
+                    b.Property<long?>("ApiKeyId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("api_key_id");
+
+                    b.Property<long>("CachedTokens")
+                        .HasColumnType("bigint")
+                        .HasColumnName("cached_tokens");
+
+                    b.Property<string>("ClientIp")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("client_ip");
+
+                    b.Property<DateTime>("CompletedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("completed_at");
+
+                    b.Property<long>("Cost")
+                        .HasColumnType("bigint")
+                        .HasColumnName("cost");
+
+                    b.Property<string>("ErrorCode")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("error_code");
+
+                    b.Property<long>("InputTokens")
+                        .HasColumnType("bigint")
+                        .HasColumnName("input_tokens");
+
+                    b.Property<int?>("LatencyMs")
+                        .HasColumnType("integer")
+                        .HasColumnName("latency_ms");
+
+                    b.Property<long>("MarketCost")
+                        .HasColumnType("bigint")
+                        .HasColumnName("market_cost");
+
+                    b.Property<long>("ModelId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("model_id");
+
+                    b.Property<long>("OutputTokens")
+                        .HasColumnType("bigint")
+                        .HasColumnName("output_tokens");
+
+                    b.Property<long>("PriceId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("price_id");
+
+                    b.Property<string>("Provider")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("provider");
+
+                    b.Property<long>("ReservationId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("reservation_id");
+
+                    b.Property<DateTime>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.Property<bool>("Streaming")
+                        .HasColumnType("boolean")
+                        .HasColumnName("streaming");
+
+                    b.Property<string>("Tags")
+                        .HasMaxLength(700)
+                        .HasColumnType("character varying(700)")
+                        .HasColumnName("tags");
+
+                    b.Property<int?>("TtfbMs")
+                        .HasColumnType("integer")
+                        .HasColumnName("ttfb_ms");
+
+                    b.Property<string>("UserAgent")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("user_agent");
+
+                    b.HasKey("Id")
+                        .HasName("pk_request_records");
+
+                    b.HasIndex("ApiKeyId")
+                        .HasDatabaseName("ix_request_records_api_key_id");
+
+                    b.HasIndex("ReservationId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_request_records_reservation_id");
+
+                    b.HasIndex("AccountId", "CompletedAt")
+                        .HasDatabaseName("ix_request_records_account_id_completed_at");
+
+                    b.HasIndex("AccountId", "Id")
+                        .HasDatabaseName("ix_request_records_account_id_id");
+
+                    b.ToTable("request_records", (string)null);
+                });
+
+            modelBuilder.Entity("BillingConsole.Accounting.Usage.UsageRollup", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("AccountId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("account_id");
+
+                    b.Property<long>("ApiKeyId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("api_key_id");
+
+                    b.Property<long>("CachedTokens")
+                        .HasColumnType("bigint")
+                        .HasColumnName("cached_tokens");
+
+                    b.Property<long>("Calls")
+                        .HasColumnType("bigint")
+                        .HasColumnName("calls");
+
+                    b.Property<long>("Cost")
+                        .HasColumnType("bigint")
+                        .HasColumnName("cost");
+
+                    b.Property<DateTime>("Day")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("day");
+
+                    b.Property<long>("InputTokens")
+                        .HasColumnType("bigint")
+                        .HasColumnName("input_tokens");
+
+                    b.Property<long>("MarketCost")
+                        .HasColumnType("bigint")
+                        .HasColumnName("market_cost");
+
+                    b.Property<long>("ModelId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("model_id");
+
+                    b.Property<long>("OutputTokens")
+                        .HasColumnType("bigint")
+                        .HasColumnName("output_tokens");
+
+                    b.HasKey("Id")
+                        .HasName("pk_usage_rollups");
+
+                    b.HasIndex("ApiKeyId", "Day")
+                        .HasDatabaseName("ix_usage_rollups_api_key_id_day");
+
+                    b.HasIndex("AccountId", "Day", "ModelId", "ApiKeyId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_usage_rollups_account_id_day_model_id_api_key_id");
+
+                    b.ToTable("usage_rollups", (string)null);
+                });
+
+            modelBuilder.Entity("BillingConsole.Accounting.Catalog.ModelPrice", b =>
+                {
+                    b.HasOne("BillingConsole.Accounting.Catalog.CatalogModel", null)
+                        .WithMany()
+                        .HasForeignKey("ModelId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_model_prices_catalog_models_model_id");
                 });
 
             modelBuilder.Entity("BillingConsole.Accounting.Identity.ApiKey", b =>

@@ -17,6 +17,110 @@ namespace BillingConsole.Db.Sqlite.Migrations
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.14");
 
+            modelBuilder.Entity("BillingConsole.Accounting.Catalog.CatalogModel", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Capabilities")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("capabilities");
+
+                    b.Property<int>("ContextWindow")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("context_window");
+
+                    b.Property<string>("DisplayName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("display_name");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("enabled");
+
+                    b.Property<string>("Provider")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("provider");
+
+                    b.Property<string>("Slug")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("slug");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("type");
+
+                    b.HasKey("Id")
+                        .HasName("pk_catalog_models");
+
+                    b.HasIndex("Slug")
+                        .IsUnique()
+                        .HasDatabaseName("ix_catalog_models_slug");
+
+                    b.ToTable("catalog_models", (string)null);
+                });
+
+            modelBuilder.Entity("BillingConsole.Accounting.Catalog.ModelPrice", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<long>("CachedInputPerMillion")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("cached_input_per_million");
+
+                    b.Property<DateTime>("EffectiveFrom")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("effective_from");
+
+                    b.Property<long>("InputPerMillion")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("input_per_million");
+
+                    b.Property<long>("MarketCachedInputPerMillion")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("market_cached_input_per_million");
+
+                    b.Property<long>("MarketInputPerMillion")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("market_input_per_million");
+
+                    b.Property<long>("MarketOutputPerMillion")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("market_output_per_million");
+
+                    b.Property<long>("ModelId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("model_id");
+
+                    b.Property<long>("OutputPerMillion")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("output_per_million");
+
+                    b.HasKey("Id")
+                        .HasName("pk_model_prices");
+
+                    b.HasIndex("ModelId", "EffectiveFrom")
+                        .IsUnique()
+                        .HasDatabaseName("ix_model_prices_model_id_effective_from");
+
+                    b.ToTable("model_prices", (string)null);
+                });
+
             modelBuilder.Entity("BillingConsole.Accounting.Identity.ApiKey", b =>
                 {
                     b.Property<long>("Id")
@@ -31,6 +135,14 @@ namespace BillingConsole.Db.Sqlite.Migrations
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT")
                         .HasColumnName("created_at");
+
+                    b.Property<DateTime?>("LastUsedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_used_at");
+
+                    b.Property<long?>("MonthlySpendLimit")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("monthly_spend_limit");
 
                     b.Property<string>("Name")
                         .IsRequired()
@@ -53,6 +165,14 @@ namespace BillingConsole.Db.Sqlite.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("TEXT")
                         .HasColumnName("secret_hash");
+
+                    b.Property<long>("SpendCommitted")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("spend_committed");
+
+                    b.Property<DateTime?>("SpendMonth")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("spend_month");
 
                     b.HasKey("Id")
                         .HasName("pk_api_keys");
@@ -334,6 +454,9 @@ namespace BillingConsole.Db.Sqlite.Migrations
                     b.HasIndex("ReservationId")
                         .HasDatabaseName("ix_ledger_entries_reservation_id");
 
+                    b.HasIndex("AccountId", "CreatedAt")
+                        .HasDatabaseName("ix_ledger_entries_account_id_created_at");
+
                     b.HasIndex("AccountId", "Id")
                         .HasDatabaseName("ix_ledger_entries_account_id_id");
 
@@ -363,6 +486,10 @@ namespace BillingConsole.Db.Sqlite.Migrations
                         .HasColumnType("INTEGER")
                         .HasColumnName("amount");
 
+                    b.Property<long?>("ApiKeyId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("api_key_id");
+
                     b.Property<long?>("Cost")
                         .HasColumnType("INTEGER")
                         .HasColumnName("cost");
@@ -375,9 +502,29 @@ namespace BillingConsole.Db.Sqlite.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("expires_at");
 
+                    b.Property<long?>("MaxInputTokens")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("max_input_tokens");
+
+                    b.Property<long?>("MaxOutputTokens")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("max_output_tokens");
+
+                    b.Property<long?>("ModelId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("model_id");
+
+                    b.Property<long?>("PriceId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("price_id");
+
                     b.Property<DateTime?>("ResolvedAt")
                         .HasColumnType("TEXT")
                         .HasColumnName("resolved_at");
+
+                    b.Property<DateTime?>("SpendMonth")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("spend_month");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -385,16 +532,211 @@ namespace BillingConsole.Db.Sqlite.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("status");
 
+                    b.Property<string>("Tags")
+                        .HasMaxLength(700)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tags");
+
                     b.HasKey("Id")
                         .HasName("pk_reservations");
 
                     b.HasIndex("AccountId", "Status")
                         .HasDatabaseName("ix_reservations_account_id_status");
 
+                    b.HasIndex("ApiKeyId", "Status")
+                        .HasDatabaseName("ix_reservations_api_key_id_status");
+
                     b.HasIndex("Status", "ExpiresAt")
                         .HasDatabaseName("ix_reservations_status_expires_at");
 
                     b.ToTable("reservations", (string)null);
+                });
+
+            modelBuilder.Entity("BillingConsole.Accounting.Metering.RequestRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<long>("AccountId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("account_id");
+
+                    b.Property<long?>("ApiKeyId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("api_key_id");
+
+                    b.Property<long>("CachedTokens")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("cached_tokens");
+
+                    b.Property<string>("ClientIp")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("client_ip");
+
+                    b.Property<DateTime>("CompletedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("completed_at");
+
+                    b.Property<long>("Cost")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("cost");
+
+                    b.Property<string>("ErrorCode")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("error_code");
+
+                    b.Property<long>("InputTokens")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("input_tokens");
+
+                    b.Property<int?>("LatencyMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("latency_ms");
+
+                    b.Property<long>("MarketCost")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("market_cost");
+
+                    b.Property<long>("ModelId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("model_id");
+
+                    b.Property<long>("OutputTokens")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("output_tokens");
+
+                    b.Property<long>("PriceId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("price_id");
+
+                    b.Property<string>("Provider")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("provider");
+
+                    b.Property<long>("ReservationId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("reservation_id");
+
+                    b.Property<DateTime>("StartedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<bool>("Streaming")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("streaming");
+
+                    b.Property<string>("Tags")
+                        .HasMaxLength(700)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tags");
+
+                    b.Property<int?>("TtfbMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("ttfb_ms");
+
+                    b.Property<string>("UserAgent")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("user_agent");
+
+                    b.HasKey("Id")
+                        .HasName("pk_request_records");
+
+                    b.HasIndex("ApiKeyId")
+                        .HasDatabaseName("ix_request_records_api_key_id");
+
+                    b.HasIndex("ReservationId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_request_records_reservation_id");
+
+                    b.HasIndex("AccountId", "CompletedAt")
+                        .HasDatabaseName("ix_request_records_account_id_completed_at");
+
+                    b.HasIndex("AccountId", "Id")
+                        .HasDatabaseName("ix_request_records_account_id_id");
+
+                    b.ToTable("request_records", (string)null);
+                });
+
+            modelBuilder.Entity("BillingConsole.Accounting.Usage.UsageRollup", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<long>("AccountId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("account_id");
+
+                    b.Property<long>("ApiKeyId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("api_key_id");
+
+                    b.Property<long>("CachedTokens")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("cached_tokens");
+
+                    b.Property<long>("Calls")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("calls");
+
+                    b.Property<long>("Cost")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("cost");
+
+                    b.Property<DateTime>("Day")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("day");
+
+                    b.Property<long>("InputTokens")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("input_tokens");
+
+                    b.Property<long>("MarketCost")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("market_cost");
+
+                    b.Property<long>("ModelId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("model_id");
+
+                    b.Property<long>("OutputTokens")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("output_tokens");
+
+                    b.HasKey("Id")
+                        .HasName("pk_usage_rollups");
+
+                    b.HasIndex("ApiKeyId", "Day")
+                        .HasDatabaseName("ix_usage_rollups_api_key_id_day");
+
+                    b.HasIndex("AccountId", "Day", "ModelId", "ApiKeyId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_usage_rollups_account_id_day_model_id_api_key_id");
+
+                    b.ToTable("usage_rollups", (string)null);
+                });
+
+            modelBuilder.Entity("BillingConsole.Accounting.Catalog.ModelPrice", b =>
+                {
+                    b.HasOne("BillingConsole.Accounting.Catalog.CatalogModel", null)
+                        .WithMany()
+                        .HasForeignKey("ModelId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_model_prices_catalog_models_model_id");
                 });
 
             modelBuilder.Entity("BillingConsole.Accounting.Identity.ApiKey", b =>

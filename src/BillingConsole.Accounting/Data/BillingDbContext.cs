@@ -1,4 +1,7 @@
+using BillingConsole.Accounting.Catalog;
 using BillingConsole.Accounting.Identity;
+using BillingConsole.Accounting.Metering;
+using BillingConsole.Accounting.Usage;
 using BillingConsole.Accounting.Invariants;
 using BillingConsole.Accounting.Ledger;
 using Microsoft.EntityFrameworkCore;
@@ -15,6 +18,10 @@ public sealed class BillingDbContext(DbContextOptions<BillingDbContext> options)
     public DbSet<Reservation> Reservations => Set<Reservation>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<User> Users => Set<User>();
+    public DbSet<CatalogModel> CatalogModels => Set<CatalogModel>();
+    public DbSet<ModelPrice> ModelPrices => Set<ModelPrice>();
+    public DbSet<RequestRecord> RequestRecords => Set<RequestRecord>();
+    public DbSet<UsageRollup> UsageRollups => Set<UsageRollup>();
     public DbSet<InvariantRun> InvariantRuns => Set<InvariantRun>();
     public DbSet<InvariantViolation> InvariantViolations => Set<InvariantViolation>();
     public DbSet<InvariantCheckpoint> InvariantCheckpoints => Set<InvariantCheckpoint>();

@@ -15,6 +15,14 @@ public sealed class ApiKey
     public required string SecretHash { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime? RevokedAt { get; set; }
+    public DateTime? LastUsedAt { get; set; }
+    /// <summary>Optional cap on what calls made with this key may commit in a calendar month (UTC), nano-dollars.</summary>
+    public long? MonthlySpendLimit { get; set; }
+    /// <summary>The month <see cref="SpendCommitted"/> counts: open holds plus settled costs of calls reserved in it.
+    /// Kept by the ledger batches under the key's row lock, which is what makes the limit exact under concurrency;
+    /// the invariant checker proves it against the reservations.</summary>
+    public DateTime? SpendMonth { get; set; }
+    public long SpendCommitted { get; set; }
 
     /// <summary>Hex SHA-256 of the secret. Keys are long random strings, so a fast hash is enough (no password stretching).</summary>
     public static string Hash(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));

@@ -3,23 +3,30 @@ using System.Data.Common;
 namespace BillingConsole.Accounting.Ledger;
 
 /// <summary>
-/// The hot-path SQL of one database provider. Each operation is one statement or one batch (rule 4): the conditional
-/// UPDATE of the account row decides success and serializes writers, and the entry insert takes the new balance and
-/// sequence from it, so nothing is read and modified in application memory.
-/// Every text returns at most one row: id, sequence, amount, balance_after, reservation_id of the appended entry;
-/// no row means a guard failed and nothing was written.
-/// Parameters: @account_id @amount @type @created_at @description @source @ref_id @actor @idempotency_key
-/// @min_balance @max_balance, plus @expires_at (reserve) and @reservation_id @cost @status (resolve).
+/// The hot-path SQL of one database provider. Each operation is one statement or one batch (rule 4): a conditional
+/// UPDATE of the account row (and, for a metered hold, of the API key row) decides success and serializes writers, and
+/// the inserts take the new balance and sequence from it, so nothing is read and modified in application memory.
+/// Every text returns at most one row of <see cref="LedgerSql.ReturnedColumns"/>; no row means a guard failed and
+/// nothing was written (a client transaction, where there is one, is then rolled back).
 /// </summary>
 public interface ILedgerDialect
 {
-    /// <summary>Appends one entry. With <paramref name="enforceFloor"/> the new balance must stay at or above the floor.</summary>
+    /// <summary>Appends one entry. With <paramref name="enforceFloor"/> the new balance must stay at or above the floor.
+    /// Parameters: @account_id @amount @type @created_at @description @source @ref_id @actor @idempotency_key
+    /// @min_balance @max_balance.</summary>
     string PostSql(bool enforceFloor);
 
-    /// <summary>Debits @amount as a hold, opens a reservation with @expires_at and appends the reservation entry.</summary>
+    /// <summary>Debits @amount as a hold, opens a reservation and appends the reservation entry. With @api_key_id the
+    /// key must be the account's, unrevoked, and within its monthly limit for @month, and its spend counter grows by the
+    /// hold. Extra parameters: @expires_at @api_key_id @month @model_id @price_id @max_input_tokens @max_output_tokens @tags.</summary>
     string ReserveSql { get; }
 
-    /// <summary>Moves an open reservation to @status with @cost and appends the @type entry for (held − cost).</summary>
+    /// <summary>Moves an open reservation (of @account_id, or of any account when it is NULL) to @status and appends
+    /// the @type entry for (held − cost). The cost is 0 when @charge is 0, @cost for an unpriced hold, and otherwise
+    /// <see cref="Catalog.Pricing"/>'s formula over the tokens and the reservation's price version. For a metered hold
+    /// it also writes the request record, adjusts the key's spend counter and, when settled, the usage rollup of @day.
+    /// Extra parameters: @reservation_id @status @charge @cost @day @input_tokens @output_tokens @cached_tokens
+    /// @request_status @error_code @latency_ms @ttfb_ms @streaming @provider @client_ip @user_agent.</summary>
     string ResolveSql { get; }
 
     /// <summary>True when the batch must run inside a client transaction (SQLite); other providers are atomic on their own.</summary>
@@ -27,8 +34,12 @@ public interface ILedgerDialect
 
     bool IsUniqueViolation(DbException exception);
 
-    /// <summary>Adds a parameter the way this provider maps it to the migrated column types.</summary>
-    void AddParameter(DbCommand command, string name, object? value);
+    /// <summary>A deadlock or serialization failure: the batch wrote nothing and may simply run again.</summary>
+    bool IsTransient(DbException exception);
+
+    /// <summary>Adds a parameter of CLR type <paramref name="type"/> (long, int, bool, DateTime or string; the value may be
+    /// null) the way this provider maps it to the migrated column types.</summary>
+    void AddParameter(DbCommand command, string name, object? value, Type type);
 }
 
 /// <summary>SQL shared by every dialect.</summary>
@@ -37,7 +48,44 @@ public static class LedgerSql
     public const string EntryColumns =
         "account_id, sequence, type, amount, balance_after, created_at, description, source, ref_id, actor, idempotency_key, reservation_id";
 
-    public const string ReturnedColumns = "id, sequence, amount, balance_after, reservation_id";
+    /// <summary>What every batch returns: the appended entry, and for a resolution the hold, cost and market cost.</summary>
+    public const string ReturnedColumns = "id, sequence, amount, balance_after, reservation_id, hold, cost, market_cost";
+
+    public const int ReturnedColumnCount = 8;
+
+    public const string EntryReturning = "id, sequence, amount, balance_after, reservation_id";
+
+    public const string ReservationColumns =
+        "account_id, amount, status, created_at, expires_at, api_key_id, model_id, price_id, max_input_tokens, max_output_tokens, tags, spend_month";
+
+    public const string ReservationValues =
+        "@account_id, @amount, 'open', @created_at, @expires_at, @api_key_id, @model_id, @price_id, @max_input_tokens, @max_output_tokens, @tags, CASE WHEN @api_key_id IS NULL THEN NULL ELSE @month END";
+
+    public const string RequestColumns =
+        "account_id, reservation_id, api_key_id, model_id, price_id, provider, status, error_code, input_tokens, output_tokens, cached_tokens, cost, market_cost, latency_ms, ttfb_ms, streaming, client_ip, user_agent, tags, started_at, completed_at";
+
+    public const string RollupColumns =
+        "account_id, day, model_id, api_key_id, calls, input_tokens, output_tokens, cached_tokens, cost, market_cost";
+
+    public const string RollupIncrement =
+        "calls = usage_rollups.calls + 1, input_tokens = usage_rollups.input_tokens + @input_tokens, " +
+        "output_tokens = usage_rollups.output_tokens + @output_tokens, cached_tokens = usage_rollups.cached_tokens + @cached_tokens, " +
+        "cost = usage_rollups.cost + {0}, market_cost = usage_rollups.market_cost + {1}";
 
     public static string FloorGuard(bool enforceFloor) => enforceFloor ? " AND balance + @amount >= overdraft_floor" : "";
+
+    /// <summary><see cref="Catalog.Pricing.Cost(long,long,long,long,long,long)"/> in SQL over the price row <paramref name="p"/>:
+    /// whole parts and remainders are summed separately, so no product exceeds 10^16 and the result is exactly the floor.</summary>
+    public static string CostFormula(string p, string prefix = "") =>
+        $"((@input_tokens - @cached_tokens) * ({p}.{prefix}input_per_million / 1000000) + @output_tokens * ({p}.{prefix}output_per_million / 1000000) " +
+        $"+ @cached_tokens * ({p}.{prefix}cached_input_per_million / 1000000) " +
+        $"+ ((@input_tokens - @cached_tokens) * ({p}.{prefix}input_per_million % 1000000) + @output_tokens * ({p}.{prefix}output_per_million % 1000000) " +
+        $"+ @cached_tokens * ({p}.{prefix}cached_input_per_million % 1000000)) / 1000000)";
+
+    /// <summary>The cost a resolution charges, evaluated on a reservation row whose price_id column is in scope.</summary>
+    public static readonly string ChargedCost =
+        $"CASE WHEN @charge = 0 THEN 0 WHEN price_id IS NULL THEN @cost ELSE (SELECT {CostFormula("p")} FROM model_prices p WHERE p.id = price_id) END";
+
+    public static readonly string ChargedMarketCost =
+        $"CASE WHEN @charge = 0 OR price_id IS NULL THEN 0 ELSE (SELECT {CostFormula("p", "market_")} FROM model_prices p WHERE p.id = price_id) END";
 }

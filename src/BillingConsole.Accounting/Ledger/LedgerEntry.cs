@@ -40,6 +40,8 @@ internal sealed class LedgerEntryConfiguration : IEntityTypeConfiguration<Ledger
         // Keyset paging: WHERE account_id = @a AND id < @before ORDER BY id DESC.
         b.HasIndex(e => new { e.AccountId, e.Id });
         b.HasIndex(e => e.ReservationId);
+        // Statements and monthly totals: WHERE account_id = @a AND created_at in [month).
+        b.HasIndex(e => new { e.AccountId, e.CreatedAt });
         b.HasOne<Account>().WithMany().HasForeignKey(e => e.AccountId).OnDelete(DeleteBehavior.Restrict);
     }
 }

@@ -1,3 +1,5 @@
+using BillingConsole.Accounting.Catalog;
+
 namespace BillingConsole.Accounting.Ledger;
 
 /// <summary>Who and what asked for a ledger write; stored on the entry.</summary>
@@ -19,17 +21,38 @@ public sealed record ReserveRequest(
     string Description,
     Origin Origin,
     string? IdempotencyKey = null,
-    TimeSpan? Ttl = null);
+    TimeSpan? Ttl = null,
+    MeteredCall? Call = null);
 
-public sealed record SettleRequest(long AccountId, long ReservationId, Money Cost, string Description, Origin Origin);
+/// <summary>What a metered hold is for: the key that made the call (its monthly limit applies), and the model and
+/// price version that will price it when it settles.</summary>
+public sealed record MeteredCall(long ApiKeyId, long ModelId, long PriceId, long MaxInputTokens, long MaxOutputTokens, string? Tags);
 
-public sealed record ReleaseRequest(long AccountId, long ReservationId, string Description, Origin Origin);
+/// <summary>How a metered call ended, for its request record. With <see cref="Charge"/> false it costs nothing.</summary>
+public sealed record CallOutcome(
+    TokenCounts Tokens,
+    string RequestStatus,
+    bool Charge,
+    string? ErrorCode = null,
+    int? LatencyMs = null,
+    int? TtfbMs = null,
+    bool Streaming = false,
+    string? Provider = null,
+    string? ClientIp = null,
+    string? UserAgent = null);
+
+/// <summary>Settles a hold. <see cref="AccountId"/> null means any account (the metering service's view). An unpriced
+/// hold costs <see cref="Cost"/>; a metered one is priced from <see cref="Outcome"/>'s tokens and its price version.</summary>
+public sealed record SettleRequest(long? AccountId, long ReservationId, Money Cost, string Description, Origin Origin, CallOutcome? Outcome = null);
+
+public sealed record ReleaseRequest(long? AccountId, long ReservationId, string Description, Origin Origin, CallOutcome? Outcome = null);
 
 public sealed record PostedEntry(long EntryId, long AccountId, long Sequence, string Type, Money Amount, Money BalanceAfter, bool Replayed);
 
 public sealed record ReservationHold(long ReservationId, long EntryId, Money Held, Money BalanceAfter, DateTime ExpiresAt, bool Replayed);
 
-public sealed record HoldResolution(long ReservationId, long EntryId, string Status, Money Amount, Money Cost, Money BalanceAfter, bool Replayed);
+public sealed record HoldResolution(long ReservationId, long EntryId, string Status, Money Hold, Money Amount, Money Cost,
+    Money MarketCost, Money BalanceAfter, bool Replayed);
 
 public enum LedgerError
 {
@@ -41,6 +64,10 @@ public enum LedgerError
     ReservationClosed,
     /// <summary>The balance would leave the representable range (±$1 billion).</summary>
     BalanceLimit,
+    /// <summary>The API key's monthly spend limit does not leave room for this hold.</summary>
+    SpendLimitReached,
+    /// <summary>The API key is revoked.</summary>
+    KeyRevoked,
 }
 
 public sealed record LedgerFailure(LedgerError Error, string Message);

@@ -1,3 +1,5 @@
+using BillingConsole.Accounting.Catalog;
+
 namespace BillingConsole.Accounting.Ledger;
 
 /// <summary>Input checks shared by every write; a failure here means nothing reaches the database.</summary>
@@ -31,6 +33,8 @@ internal static class LedgerValidation
             return Invalid("The hold must be positive.");
         if (r.Hold > Money.Max)
             return Invalid("The hold exceeds $1,000,000,000.");
+        if (r.Call is { } call && (call.MaxInputTokens is < 0 or > Pricing.MaxTokens || call.MaxOutputTokens is < 0 or > Pricing.MaxTokens))
+            return Invalid($"Token counts are whole numbers from 0 to {Pricing.MaxTokens:N0}.");
         if (r.Ttl is { } ttl && (ttl <= TimeSpan.Zero || ttl > MaxHoldTtl))
             return Invalid("A hold lasts between one second and one day.");
         return CheckCommon(r.AccountId, r.Description, r.Origin, r.IdempotencyKey);
@@ -42,11 +46,27 @@ internal static class LedgerValidation
             return Invalid("The cost must not be negative.");
         if (r.Cost > Money.Max)
             return Invalid("The cost exceeds $1,000,000,000.");
-        return r.ReservationId <= 0 ? NotFound() : CheckCommon(r.AccountId, r.Description, r.Origin, null);
+        if (r.Outcome is { } o && CheckOutcome(o) is { } bad)
+            return bad;
+        return r.ReservationId <= 0 ? NotFound() : CheckCommon(r.AccountId ?? long.MaxValue, r.Description, r.Origin, null);
     }
 
     public static LedgerFailure? Check(ReleaseRequest r) =>
-        r.ReservationId <= 0 ? NotFound() : CheckCommon(r.AccountId, r.Description, r.Origin, null);
+        r.ReservationId <= 0 ? NotFound()
+        : r.Outcome is { } o && CheckOutcome(o) is { } bad ? bad
+        : CheckCommon(r.AccountId ?? long.MaxValue, r.Description, r.Origin, null);
+
+    private static LedgerFailure? CheckOutcome(CallOutcome o)
+    {
+        var t = o.Tokens;
+        if (t.Input is < 0 or > Pricing.MaxTokens || t.Output is < 0 or > Pricing.MaxTokens || t.Cached is < 0 or > Pricing.MaxTokens)
+            return Invalid($"Token counts are whole numbers from 0 to {Pricing.MaxTokens:N0}.");
+        if (t.Cached > t.Input)
+            return Invalid("Cached tokens are part of the input tokens and cannot exceed them.");
+        if (o.LatencyMs is < 0 || o.TtfbMs is < 0)
+            return Invalid("Latencies cannot be negative.");
+        return null;
+    }
 
     private static LedgerFailure? CheckCommon(long accountId, string description, Origin origin, string? idempotencyKey)
     {

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using BillingConsole.Accounting.Data;
+using BillingConsole.Accounting.Metering;
 using Microsoft.EntityFrameworkCore;
 
 namespace BillingConsole.Accounting.Ledger;
@@ -8,10 +9,10 @@ namespace BillingConsole.Accounting.Ledger;
 /// The one write path of the ledger. Every credit, debit, correction, reservation, settlement and release runs one
 /// <see cref="ILedgerDialect"/> batch on the EF connection; reads happen only to explain a refusal or replay a retry.
 /// </summary>
-public sealed class LedgerWriter(IDbContextFactory<BillingDbContext> dbFactory, ILedgerDialect dialect, TimeProvider clock)
+public sealed partial class LedgerWriter(IDbContextFactory<BillingDbContext> dbFactory, ILedgerDialect dialect, TimeProvider clock)
 {
-    // A guard can fail because of a concurrent write that has since committed; the diagnosis then finds nothing
-    // wrong and the batch is simply run again.
+    // A guard can fail because of a concurrent write that has since committed, or a batch can lose a deadlock; the
+    // batch wrote nothing either way and simply runs again.
     private const int MaxAttempts = 3;
 
     public async Task<LedgerResult<PostedEntry>> PostAsync(PostRequest r, CancellationToken ct = default)
@@ -24,12 +25,12 @@ public sealed class LedgerWriter(IDbContextFactory<BillingDbContext> dbFactory, 
             await using var db = await dbFactory.CreateDbContextAsync(ct);
             var row = await ExecuteAsync(db, dialect.PostSql(enforceFloor), cmd =>
             {
-                BindEntry(cmd, r.AccountId, r.Type, r.Amount.Units, r.Description, r.Origin, r.RefId, r.IdempotencyKey);
+                BindEntry(cmd, r.AccountId, r.Type, r.Amount.Units, r.Description, r.Origin, r.RefId, r.IdempotencyKey, Now());
                 BindRange(cmd);
             }, ct);
             if (row is { } ok)
                 return LedgerResult<PostedEntry>.Ok(new PostedEntry(ok.Id, r.AccountId, ok.Sequence, r.Type, new Money(ok.Amount), new Money(ok.BalanceAfter), false));
-            if (row is null && r.IdempotencyKey is not null && await ReplayPostAsync(db, r, ct) is { } replay)
+            if (r.IdempotencyKey is not null && await ReplayPostAsync(db, r, ct) is { } replay)
                 return replay;
             if (await ExplainRefusalAsync(db, r.AccountId, r.Amount.Units, enforceFloor, ct) is { } failure)
                 return failure;
@@ -51,12 +52,21 @@ public sealed class LedgerWriter(IDbContextFactory<BillingDbContext> dbFactory, 
             {
                 BindEntry(cmd, r.AccountId, EntryTypes.Reservation, r.Hold.Units, r.Description, r.Origin, null, r.IdempotencyKey, now);
                 BindRange(cmd);
-                dialect.AddParameter(cmd, "expires_at", expiresAt);
+                Bind(cmd, "expires_at", expiresAt);
+                Bind(cmd, "month", new DateTime(now.Year, now.Month, 1, 0, 0, 0, DateTimeKind.Utc));
+                Bind(cmd, "api_key_id", r.Call?.ApiKeyId);
+                Bind(cmd, "model_id", r.Call?.ModelId);
+                Bind(cmd, "price_id", r.Call?.PriceId);
+                Bind(cmd, "max_input_tokens", r.Call?.MaxInputTokens);
+                Bind(cmd, "max_output_tokens", r.Call?.MaxOutputTokens);
+                Bind<string>(cmd, "tags", r.Call?.Tags);
             }, ct);
             if (row is { } ok)
                 return LedgerResult<ReservationHold>.Ok(new ReservationHold(ok.ReservationId!.Value, ok.Id, r.Hold, new Money(ok.BalanceAfter), expiresAt, false));
             if (r.IdempotencyKey is not null && await ReplayReserveAsync(db, r, ct) is { } replay)
                 return replay;
+            if (r.Call is not null && await ExplainKeyRefusalAsync(db, r, ct) is { } keyFailure)
+                return keyFailure;
             if (await ExplainRefusalAsync(db, r.AccountId, -r.Hold.Units, enforceFloor: true, ct) is { } failure)
                 return failure;
             if (attempt == MaxAttempts)
@@ -67,123 +77,85 @@ public sealed class LedgerWriter(IDbContextFactory<BillingDbContext> dbFactory, 
     public async Task<LedgerResult<HoldResolution>> SettleAsync(SettleRequest r, CancellationToken ct = default) =>
         LedgerValidation.Check(r) is { } invalid
             ? invalid
-            : await ResolveAsync(r.AccountId, r.ReservationId, ReservationStatus.Settled, EntryTypes.Settlement, r.Cost, r.Description, r.Origin, ct);
+            : await ResolveAsync(new Resolution(r.AccountId, r.ReservationId, ReservationStatus.Settled, EntryTypes.Settlement,
+                r.Cost, r.Description, r.Origin, r.Outcome), ct);
 
     public async Task<LedgerResult<HoldResolution>> ReleaseAsync(ReleaseRequest r, CancellationToken ct = default) =>
         LedgerValidation.Check(r) is { } invalid
             ? invalid
-            : await ResolveAsync(r.AccountId, r.ReservationId, ReservationStatus.Released, EntryTypes.Release, Money.Zero, r.Description, r.Origin, ct);
+            : await ResolveAsync(new Resolution(r.AccountId, r.ReservationId, ReservationStatus.Released, EntryTypes.Release,
+                Money.Zero, r.Description, r.Origin, r.Outcome ?? ReleasedCall(RequestStatus.Cancelled)), ct);
 
     /// <summary>Releases up to <paramref name="max"/> holds whose expiry has passed; returns how many this call released.</summary>
     public async Task<int> ReleaseExpiredAsync(int max = 500, CancellationToken ct = default)
     {
         var now = Now();
-        List<(long Id, long AccountId, DateTime ExpiresAt)> due;
-        await using (var db = await dbFactory.CreateDbContextAsync(ct))
-        {
-            due = (await db.Reservations.AsNoTracking()
-                    .Where(x => x.Status == ReservationStatus.Open && x.ExpiresAt <= now)
-                    .OrderBy(x => x.ExpiresAt).Take(max)
-                    .Select(x => new { x.Id, x.AccountId, x.ExpiresAt }).ToListAsync(ct))
-                .Select(x => (x.Id, x.AccountId, x.ExpiresAt)).ToList();
-        }
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var due = await db.Reservations.AsNoTracking()
+            .Where(x => x.Status == ReservationStatus.Open && x.ExpiresAt <= now)
+            .OrderBy(x => x.ExpiresAt).Take(max)
+            .Select(x => new { x.Id, x.AccountId, x.ExpiresAt })
+            .ToListAsync(ct);
         var released = 0;
         foreach (var hold in due)
         {
-            var result = await ResolveAsync(hold.AccountId, hold.Id, ReservationStatus.Expired, EntryTypes.Release, Money.Zero,
-                $"Hold {hold.Id} expired unused at {hold.ExpiresAt:yyyy-MM-dd HH:mm:ss} UTC", new Origin(EntrySources.System, "hold-expiry"), ct);
+            var result = await ResolveAsync(new Resolution(hold.AccountId, hold.Id, ReservationStatus.Expired, EntryTypes.Release, Money.Zero,
+                $"Hold {hold.Id} expired unused at {hold.ExpiresAt:yyyy-MM-dd HH:mm:ss} UTC", new Origin(EntrySources.System, "hold-expiry"),
+                ReleasedCall(RequestStatus.Expired)), ct);
             if (result.Value is { Replayed: false })
                 released++;
         }
         return released;
     }
 
-    private async Task<LedgerResult<HoldResolution>> ResolveAsync(long accountId, long reservationId, string status, string type,
-        Money cost, string description, Origin origin, CancellationToken ct)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var row = await ExecuteAsync(db, dialect.ResolveSql, cmd =>
-        {
-            BindEntry(cmd, accountId, type, 0, description, origin, null, null);
-            dialect.AddParameter(cmd, "reservation_id", reservationId);
-            dialect.AddParameter(cmd, "cost", cost.Units);
-            dialect.AddParameter(cmd, "status", status);
-        }, ct);
-        if (row is { } ok)
-            return LedgerResult<HoldResolution>.Ok(new HoldResolution(reservationId, ok.Id, status, new Money(ok.Amount), cost, new Money(ok.BalanceAfter), false));
-        return await ReplayResolutionAsync(db, accountId, reservationId, status, cost, ct);
-    }
+    private static CallOutcome ReleasedCall(string status) => new(new(0, 0, 0), status, Charge: false);
 
-    /// <summary>The reservation was not open: the first resolution again if this one asks for the same, else a conflict.</summary>
-    private static async Task<LedgerResult<HoldResolution>> ReplayResolutionAsync(BillingDbContext db, long accountId, long reservationId,
-        string status, Money cost, CancellationToken ct)
+    private sealed record Resolution(long? AccountId, long ReservationId, string Status, string Type, Money Cost,
+        string Description, Origin Origin, CallOutcome? Outcome);
+
+    private async Task<LedgerResult<HoldResolution>> ResolveAsync(Resolution r, CancellationToken ct)
     {
-        var hold = await db.Reservations.AsNoTracking().FirstOrDefaultAsync(x => x.Id == reservationId && x.AccountId == accountId, ct);
-        if (hold is null)
-            return LedgerResult<HoldResolution>.Fail(LedgerError.NotFound, "No such reservation.");
-        var sameOutcome = status == ReservationStatus.Settled
-            ? hold.Status == ReservationStatus.Settled && hold.Cost == cost.Units
-            : hold.Status is ReservationStatus.Released or ReservationStatus.Expired;
-        if (!sameOutcome)
+        for (var attempt = 1; ; attempt++)
         {
-            var was = hold.Status == ReservationStatus.Settled ? $"settled at {new Money(hold.Cost ?? 0)}" : hold.Status;
-            return LedgerResult<HoldResolution>.Fail(LedgerError.ReservationClosed, $"Reservation {reservationId} is already {was}.");
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            var now = Now();
+            var outcome = r.Outcome;
+            var tokens = outcome?.Tokens ?? default;
+            var row = await ExecuteAsync(db, dialect.ResolveSql, cmd =>
+            {
+                BindEntry(cmd, r.AccountId, r.Type, 0, r.Description, r.Origin, null, null, now);
+                Bind(cmd, "reservation_id", r.ReservationId);
+                Bind(cmd, "status", r.Status);
+                Bind(cmd, "charge", r.Status == ReservationStatus.Settled && (outcome?.Charge ?? true) ? 1L : 0L);
+                Bind(cmd, "cost", r.Cost.Units);
+                Bind(cmd, "day", now.Date);
+                Bind(cmd, "input_tokens", tokens.Input);
+                Bind(cmd, "output_tokens", tokens.Output);
+                Bind(cmd, "cached_tokens", tokens.Cached);
+                Bind(cmd, "request_status", outcome?.RequestStatus ?? RequestStatus.Success);
+                Bind<string>(cmd, "error_code", outcome?.ErrorCode);
+                Bind(cmd, "latency_ms", outcome?.LatencyMs);
+                Bind(cmd, "ttfb_ms", outcome?.TtfbMs);
+                Bind(cmd, "streaming", outcome?.Streaming ?? false);
+                Bind<string>(cmd, "provider", outcome?.Provider);
+                Bind<string>(cmd, "client_ip", outcome?.ClientIp);
+                Bind<string>(cmd, "user_agent", outcome?.UserAgent);
+            }, ct);
+            if (row is { } ok)
+                return LedgerResult<HoldResolution>.Ok(new HoldResolution(r.ReservationId, ok.Id, r.Status, new Money(ok.Hold ?? 0),
+                    new Money(ok.Amount), new Money(ok.Cost ?? 0), new Money(ok.MarketCost ?? 0), new Money(ok.BalanceAfter), false));
+            if (await ReplayResolutionAsync(db, r, ct) is { } replay)
+                return replay;
+            if (attempt == MaxAttempts)
+                return LedgerResult<HoldResolution>.Fail(LedgerError.ReservationClosed, "The reservation changed during the write; try again.");
         }
-        var entry = await db.LedgerEntries.AsNoTracking()
-            .Where(e => e.ReservationId == reservationId && (e.Type == EntryTypes.Settlement || e.Type == EntryTypes.Release))
-            .SingleAsync(ct);
-        return LedgerResult<HoldResolution>.Ok(new HoldResolution(reservationId, entry.Id, hold.Status, new Money(entry.Amount),
-            new Money(hold.Cost ?? 0), new Money(entry.BalanceAfter), true));
     }
 
-    private static async Task<LedgerResult<PostedEntry>?> ReplayPostAsync(BillingDbContext db, PostRequest r, CancellationToken ct)
-    {
-        var first = await FindByKeyAsync(db, r.AccountId, r.IdempotencyKey!, ct);
-        if (first is null)
-            return null;
-        if (first.Type != r.Type || first.Amount != r.Amount.Units || first.RefId != r.RefId)
-            return Conflict<PostedEntry>(r.IdempotencyKey!);
-        return LedgerResult<PostedEntry>.Ok(new PostedEntry(first.Id, first.AccountId, first.Sequence, first.Type,
-            new Money(first.Amount), new Money(first.BalanceAfter), true));
-    }
+    private readonly record struct EntryRow(long Id, long Sequence, long Amount, long BalanceAfter, long? ReservationId,
+        long? Hold, long? Cost, long? MarketCost);
 
-    private static async Task<LedgerResult<ReservationHold>?> ReplayReserveAsync(BillingDbContext db, ReserveRequest r, CancellationToken ct)
-    {
-        var first = await FindByKeyAsync(db, r.AccountId, r.IdempotencyKey!, ct);
-        if (first is null)
-            return null;
-        if (first.Type != EntryTypes.Reservation || first.Amount != -r.Hold.Units || first.ReservationId is null)
-            return Conflict<ReservationHold>(r.IdempotencyKey!);
-        var hold = await db.Reservations.AsNoTracking().SingleAsync(x => x.Id == first.ReservationId, ct);
-        return LedgerResult<ReservationHold>.Ok(new ReservationHold(hold.Id, first.Id, new Money(hold.Amount),
-            new Money(first.BalanceAfter), hold.ExpiresAt, true));
-    }
-
-    private static Task<LedgerEntry?> FindByKeyAsync(BillingDbContext db, long accountId, string key, CancellationToken ct) =>
-        db.LedgerEntries.AsNoTracking().FirstOrDefaultAsync(e => e.AccountId == accountId && e.IdempotencyKey == key, ct);
-
-    private static LedgerResult<T> Conflict<T>(string key) where T : class =>
-        LedgerResult<T>.Fail(LedgerError.IdempotencyConflict, $"Idempotency key '{key}' was already used with other parameters.");
-
-    /// <summary>Why a guarded batch wrote nothing, or null when the guard would pass now (a concurrent write moved on).</summary>
-    private static async Task<LedgerFailure?> ExplainRefusalAsync(BillingDbContext db, long accountId, long amount, bool enforceFloor, CancellationToken ct)
-    {
-        var account = await db.Accounts.AsNoTracking()
-            .Where(a => a.Id == accountId).Select(a => new { a.Balance, a.OverdraftFloor }).FirstOrDefaultAsync(ct);
-        if (account is null)
-            return new LedgerFailure(LedgerError.NotFound, "No such account.");
-        var after = account.Balance + amount;
-        if (after > Money.Max.Units || after < -Money.Max.Units)
-            return new LedgerFailure(LedgerError.BalanceLimit, "The balance would leave the supported range of ±$1,000,000,000.");
-        if (enforceFloor && after < account.OverdraftFloor)
-            return new LedgerFailure(LedgerError.InsufficientCredits,
-                $"Insufficient credits: the balance is {new Money(account.Balance)} and this needs {new Money(-amount)}.");
-        return null;
-    }
-
-    private readonly record struct EntryRow(long Id, long Sequence, long Amount, long BalanceAfter, long? ReservationId);
-
-    /// <summary>Runs one batch; null when its guards wrote nothing or an idempotency key was already taken.</summary>
+    /// <summary>Runs one batch; null when its guards wrote nothing, an idempotency key was already taken, or it lost a
+    /// deadlock. A client transaction commits only when the batch appended its entry.</summary>
     private async Task<EntryRow?> ExecuteAsync(BillingDbContext db, string sql, Action<DbCommand> bind, CancellationToken ct)
     {
         await db.Database.OpenConnectionAsync(ct);
@@ -198,18 +170,24 @@ public sealed class LedgerWriter(IDbContextFactory<BillingDbContext> dbFactory, 
             EntryRow? row = null;
             await using (var reader = await cmd.ExecuteReaderAsync(ct))
             {
+                // Read every result so every statement of the batch has run before the transaction ends.
                 do
                 {
-                    if (reader.FieldCount == 5 && await reader.ReadAsync(ct))
+                    if (row is null && reader.FieldCount == LedgerSql.ReturnedColumnCount && await reader.ReadAsync(ct))
                         row = new EntryRow(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3),
-                            reader.IsDBNull(4) ? null : reader.GetInt64(4));
-                } while (row is null && await reader.NextResultAsync(ct));
+                            NullableInt64(reader, 4), NullableInt64(reader, 5), NullableInt64(reader, 6), NullableInt64(reader, 7));
+                } while (await reader.NextResultAsync(ct));
             }
             if (tx is not null)
-                await tx.CommitAsync(ct);
+            {
+                if (row is null)
+                    await tx.RollbackAsync(ct);
+                else
+                    await tx.CommitAsync(ct);
+            }
             return row;
         }
-        catch (DbException e) when (dialect.IsUniqueViolation(e))
+        catch (DbException e) when (dialect.IsUniqueViolation(e) || dialect.IsTransient(e))
         {
             if (tx is not null)
                 await tx.RollbackAsync(CancellationToken.None);
@@ -217,25 +195,36 @@ public sealed class LedgerWriter(IDbContextFactory<BillingDbContext> dbFactory, 
         }
     }
 
-    private void BindEntry(DbCommand cmd, long accountId, string type, long amount, string description, Origin origin,
-        string? refId, string? idempotencyKey, DateTime? at = null)
+    private static long? NullableInt64(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetInt64(ordinal);
+
+    private void BindEntry(DbCommand cmd, long? accountId, string type, long amount, string description, Origin origin,
+        string? refId, string? idempotencyKey, DateTime at)
     {
-        dialect.AddParameter(cmd, "account_id", accountId);
-        dialect.AddParameter(cmd, "type", type);
-        dialect.AddParameter(cmd, "amount", amount);
-        dialect.AddParameter(cmd, "created_at", at ?? Now());
-        dialect.AddParameter(cmd, "description", description.Trim());
-        dialect.AddParameter(cmd, "source", origin.Source);
-        dialect.AddParameter(cmd, "ref_id", refId);
-        dialect.AddParameter(cmd, "actor", origin.Actor);
-        dialect.AddParameter(cmd, "idempotency_key", idempotencyKey);
+        Bind(cmd, "account_id", accountId);
+        Bind(cmd, "type", type);
+        Bind(cmd, "amount", amount);
+        Bind(cmd, "created_at", at);
+        Bind(cmd, "description", description.Trim());
+        Bind(cmd, "source", origin.Source);
+        Bind<string>(cmd, "ref_id", refId);
+        Bind(cmd, "actor", origin.Actor);
+        Bind<string>(cmd, "idempotency_key", idempotencyKey);
     }
 
     private void BindRange(DbCommand cmd)
     {
-        dialect.AddParameter(cmd, "min_balance", -Money.Max.Units);
-        dialect.AddParameter(cmd, "max_balance", Money.Max.Units);
+        Bind(cmd, "min_balance", -Money.Max.Units);
+        Bind(cmd, "max_balance", Money.Max.Units);
     }
+
+    private void Bind<T>(DbCommand cmd, string name, T? value) where T : struct =>
+        dialect.AddParameter(cmd, name, value, typeof(T));
+
+    private void Bind<T>(DbCommand cmd, string name, T value) where T : notnull =>
+        dialect.AddParameter(cmd, name, value, typeof(T));
+
+    private void Bind<T>(DbCommand cmd, string name, string? value) where T : class =>
+        dialect.AddParameter(cmd, name, value, typeof(string));
 
     // Microseconds: the finest precision every provider stores, so what is written reads back identical.
     private DateTime Now()

@@ -25,6 +25,16 @@ public sealed class Reservation
     public DateTime? ResolvedAt { get; set; }
     /// <summary>The real cost once settled.</summary>
     public long? Cost { get; set; }
+
+    // Set when the hold is for a metered call: who made it, which model and price version price it, and the
+    // key's spend month it counts against.
+    public long? ApiKeyId { get; set; }
+    public long? ModelId { get; set; }
+    public long? PriceId { get; set; }
+    public long? MaxInputTokens { get; set; }
+    public long? MaxOutputTokens { get; set; }
+    public string? Tags { get; set; }
+    public DateTime? SpendMonth { get; set; }
 }
 
 internal sealed class ReservationConfiguration : IEntityTypeConfiguration<Reservation>
@@ -34,6 +44,8 @@ internal sealed class ReservationConfiguration : IEntityTypeConfiguration<Reserv
         b.Property(r => r.Status).HasMaxLength(16);
         b.HasIndex(r => new { r.Status, r.ExpiresAt });
         b.HasIndex(r => new { r.AccountId, r.Status });
+        b.HasIndex(r => new { r.ApiKeyId, r.Status });
+        b.Property(r => r.Tags).HasMaxLength(Metering.MeteringLimits.TagsLength);
         b.HasOne<Account>().WithMany().HasForeignKey(r => r.AccountId).OnDelete(DeleteBehavior.Restrict);
     }
 }

@@ -33,6 +33,25 @@ namespace BillingConsole.Db.Postgres.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "catalog_models",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    provider = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    slug = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
+                    display_name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    type = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    context_window = table.Column<int>(type: "integer", nullable: false),
+                    capabilities = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    enabled = table.Column<bool>(type: "boolean", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_catalog_models", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "invariant_checkpoints",
                 columns: table => new
                 {
@@ -65,6 +84,61 @@ namespace BillingConsole.Db.Postgres.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "request_records",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    account_id = table.Column<long>(type: "bigint", nullable: false),
+                    reservation_id = table.Column<long>(type: "bigint", nullable: false),
+                    api_key_id = table.Column<long>(type: "bigint", nullable: true),
+                    model_id = table.Column<long>(type: "bigint", nullable: false),
+                    price_id = table.Column<long>(type: "bigint", nullable: false),
+                    provider = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    status = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    error_code = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    input_tokens = table.Column<long>(type: "bigint", nullable: false),
+                    output_tokens = table.Column<long>(type: "bigint", nullable: false),
+                    cached_tokens = table.Column<long>(type: "bigint", nullable: false),
+                    cost = table.Column<long>(type: "bigint", nullable: false),
+                    market_cost = table.Column<long>(type: "bigint", nullable: false),
+                    latency_ms = table.Column<int>(type: "integer", nullable: true),
+                    ttfb_ms = table.Column<int>(type: "integer", nullable: true),
+                    streaming = table.Column<bool>(type: "boolean", nullable: false),
+                    client_ip = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    user_agent = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: true),
+                    tags = table.Column<string>(type: "character varying(700)", maxLength: 700, nullable: true),
+                    started_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    completed_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_request_records", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "usage_rollups",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    account_id = table.Column<long>(type: "bigint", nullable: false),
+                    day = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    model_id = table.Column<long>(type: "bigint", nullable: false),
+                    api_key_id = table.Column<long>(type: "bigint", nullable: false),
+                    calls = table.Column<long>(type: "bigint", nullable: false),
+                    input_tokens = table.Column<long>(type: "bigint", nullable: false),
+                    output_tokens = table.Column<long>(type: "bigint", nullable: false),
+                    cached_tokens = table.Column<long>(type: "bigint", nullable: false),
+                    cost = table.Column<long>(type: "bigint", nullable: false),
+                    market_cost = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_usage_rollups", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "api_keys",
                 columns: table => new
                 {
@@ -75,7 +149,11 @@ namespace BillingConsole.Db.Postgres.Migrations
                     prefix = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
                     secret_hash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
                     created_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
-                    revoked_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
+                    revoked_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    last_used_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    monthly_spend_limit = table.Column<long>(type: "bigint", nullable: true),
+                    spend_month = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    spend_committed = table.Column<long>(type: "bigint", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -130,7 +208,14 @@ namespace BillingConsole.Db.Postgres.Migrations
                     created_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
                     expires_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
                     resolved_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
-                    cost = table.Column<long>(type: "bigint", nullable: true)
+                    cost = table.Column<long>(type: "bigint", nullable: true),
+                    api_key_id = table.Column<long>(type: "bigint", nullable: true),
+                    model_id = table.Column<long>(type: "bigint", nullable: true),
+                    price_id = table.Column<long>(type: "bigint", nullable: true),
+                    max_input_tokens = table.Column<long>(type: "bigint", nullable: true),
+                    max_output_tokens = table.Column<long>(type: "bigint", nullable: true),
+                    tags = table.Column<string>(type: "character varying(700)", maxLength: 700, nullable: true),
+                    spend_month = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -161,6 +246,32 @@ namespace BillingConsole.Db.Postgres.Migrations
                         name: "fk_users_accounts_account_id",
                         column: x => x.account_id,
                         principalTable: "accounts",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "model_prices",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    model_id = table.Column<long>(type: "bigint", nullable: false),
+                    effective_from = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    input_per_million = table.Column<long>(type: "bigint", nullable: false),
+                    output_per_million = table.Column<long>(type: "bigint", nullable: false),
+                    cached_input_per_million = table.Column<long>(type: "bigint", nullable: false),
+                    market_input_per_million = table.Column<long>(type: "bigint", nullable: false),
+                    market_output_per_million = table.Column<long>(type: "bigint", nullable: false),
+                    market_cached_input_per_million = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_model_prices", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_model_prices_catalog_models_model_id",
+                        column: x => x.model_id,
+                        principalTable: "catalog_models",
                         principalColumn: "id",
                         onDelete: ReferentialAction.Restrict);
                 });
@@ -204,6 +315,12 @@ namespace BillingConsole.Db.Postgres.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "ix_catalog_models_slug",
+                table: "catalog_models",
+                column: "slug",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "ix_invariant_runs_started_at",
                 table: "invariant_runs",
                 column: "started_at");
@@ -212,6 +329,11 @@ namespace BillingConsole.Db.Postgres.Migrations
                 name: "ix_invariant_violations_run_id",
                 table: "invariant_violations",
                 column: "run_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_ledger_entries_account_id_created_at",
+                table: "ledger_entries",
+                columns: new[] { "account_id", "created_at" });
 
             migrationBuilder.CreateIndex(
                 name: "ix_ledger_entries_account_id_id",
@@ -236,14 +358,57 @@ namespace BillingConsole.Db.Postgres.Migrations
                 column: "reservation_id");
 
             migrationBuilder.CreateIndex(
+                name: "ix_model_prices_model_id_effective_from",
+                table: "model_prices",
+                columns: new[] { "model_id", "effective_from" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_request_records_account_id_completed_at",
+                table: "request_records",
+                columns: new[] { "account_id", "completed_at" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_request_records_account_id_id",
+                table: "request_records",
+                columns: new[] { "account_id", "id" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_request_records_api_key_id",
+                table: "request_records",
+                column: "api_key_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_request_records_reservation_id",
+                table: "request_records",
+                column: "reservation_id",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "ix_reservations_account_id_status",
                 table: "reservations",
                 columns: new[] { "account_id", "status" });
 
             migrationBuilder.CreateIndex(
+                name: "ix_reservations_api_key_id_status",
+                table: "reservations",
+                columns: new[] { "api_key_id", "status" });
+
+            migrationBuilder.CreateIndex(
                 name: "ix_reservations_status_expires_at",
                 table: "reservations",
                 columns: new[] { "status", "expires_at" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_usage_rollups_account_id_day_model_id_api_key_id",
+                table: "usage_rollups",
+                columns: new[] { "account_id", "day", "model_id", "api_key_id" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_usage_rollups_api_key_id_day",
+                table: "usage_rollups",
+                columns: new[] { "api_key_id", "day" });
 
             migrationBuilder.CreateIndex(
                 name: "ix_users_account_id",
@@ -273,13 +438,25 @@ namespace BillingConsole.Db.Postgres.Migrations
                 name: "ledger_entries");
 
             migrationBuilder.DropTable(
+                name: "model_prices");
+
+            migrationBuilder.DropTable(
+                name: "request_records");
+
+            migrationBuilder.DropTable(
                 name: "reservations");
+
+            migrationBuilder.DropTable(
+                name: "usage_rollups");
 
             migrationBuilder.DropTable(
                 name: "users");
 
             migrationBuilder.DropTable(
                 name: "invariant_runs");
+
+            migrationBuilder.DropTable(
+                name: "catalog_models");
 
             migrationBuilder.DropTable(
                 name: "accounts");

@@ -1,0 +1,105 @@
+using BillingConsole.Accounting.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace BillingConsole.Accounting.Ledger;
+
+/// <summary>Explaining a batch that wrote nothing: a replayed retry, or the reason it was refused.</summary>
+public sealed partial class LedgerWriter
+{
+    /// <summary>The reservation was not open: the first resolution again if this one asks for the same, else a conflict.</summary>
+    private static async Task<LedgerResult<HoldResolution>?> ReplayResolutionAsync(BillingDbContext db, Resolution r, CancellationToken ct)
+    {
+        var hold = await db.Reservations.AsNoTracking()
+            .FirstOrDefaultAsync(x => x.Id == r.ReservationId && (r.AccountId == null || x.AccountId == r.AccountId), ct);
+        if (hold is null)
+            return LedgerResult<HoldResolution>.Fail(LedgerError.NotFound, "No such reservation.");
+        if (hold.Status == ReservationStatus.Open)
+            return null; // resolved and reopened cannot happen; a lost deadlock can: run again
+        var sameOutcome = r.Status == ReservationStatus.Settled
+            ? hold.Status == ReservationStatus.Settled && await SameSettlementAsync(db, hold, r, ct)
+            : hold.Status is ReservationStatus.Released or ReservationStatus.Expired;
+        if (!sameOutcome)
+        {
+            var was = hold.Status == ReservationStatus.Settled ? $"settled at {new Money(hold.Cost ?? 0)}" : hold.Status;
+            return LedgerResult<HoldResolution>.Fail(LedgerError.ReservationClosed, $"Reservation {r.ReservationId} is already {was}.");
+        }
+        var entry = await db.LedgerEntries.AsNoTracking()
+            .Where(e => e.ReservationId == r.ReservationId && (e.Type == EntryTypes.Settlement || e.Type == EntryTypes.Release))
+            .SingleAsync(ct);
+        var marketCost = await db.RequestRecords.Where(q => q.ReservationId == r.ReservationId).Select(q => (long?)q.MarketCost).FirstOrDefaultAsync(ct);
+        return LedgerResult<HoldResolution>.Ok(new HoldResolution(r.ReservationId, entry.Id, hold.Status, new Money(hold.Amount),
+            new Money(entry.Amount), new Money(hold.Cost ?? 0), new Money(marketCost ?? 0), new Money(entry.BalanceAfter), true));
+    }
+
+    /// <summary>A repeated settle is the same when it reports the same call: same tokens and status (metered) or same cost.</summary>
+    private static async Task<bool> SameSettlementAsync(BillingDbContext db, Reservation hold, Resolution r, CancellationToken ct)
+    {
+        if (hold.ModelId is null || r.Outcome is null)
+            return hold.Cost == r.Cost.Units;
+        var t = r.Outcome.Tokens;
+        return await db.RequestRecords.AnyAsync(q => q.ReservationId == hold.Id && q.InputTokens == t.Input && q.OutputTokens == t.Output
+            && q.CachedTokens == t.Cached && q.Status == r.Outcome.RequestStatus, ct);
+    }
+
+    private static async Task<LedgerResult<PostedEntry>?> ReplayPostAsync(BillingDbContext db, PostRequest r, CancellationToken ct)
+    {
+        var first = await FindByKeyAsync(db, r.AccountId, r.IdempotencyKey!, ct);
+        if (first is null)
+            return null;
+        if (first.Type != r.Type || first.Amount != r.Amount.Units || first.RefId != r.RefId)
+            return Conflict<PostedEntry>(r.IdempotencyKey!);
+        return LedgerResult<PostedEntry>.Ok(new PostedEntry(first.Id, first.AccountId, first.Sequence, first.Type,
+            new Money(first.Amount), new Money(first.BalanceAfter), true));
+    }
+
+    private static async Task<LedgerResult<ReservationHold>?> ReplayReserveAsync(BillingDbContext db, ReserveRequest r, CancellationToken ct)
+    {
+        var first = await FindByKeyAsync(db, r.AccountId, r.IdempotencyKey!, ct);
+        if (first is null)
+            return null;
+        var hold = first.ReservationId is { } id ? await db.Reservations.AsNoTracking().SingleAsync(x => x.Id == id, ct) : null;
+        if (first.Type != EntryTypes.Reservation || hold is null || hold.Amount != r.Hold.Units
+            || hold.ApiKeyId != r.Call?.ApiKeyId || hold.ModelId != r.Call?.ModelId)
+            return Conflict<ReservationHold>(r.IdempotencyKey!);
+        return LedgerResult<ReservationHold>.Ok(new ReservationHold(hold.Id, first.Id, new Money(hold.Amount),
+            new Money(first.BalanceAfter), hold.ExpiresAt, true));
+    }
+
+    private static Task<LedgerEntry?> FindByKeyAsync(BillingDbContext db, long accountId, string key, CancellationToken ct) =>
+        db.LedgerEntries.AsNoTracking().FirstOrDefaultAsync(e => e.AccountId == accountId && e.IdempotencyKey == key, ct);
+
+    private static LedgerResult<T> Conflict<T>(string key) where T : class =>
+        LedgerResult<T>.Fail(LedgerError.IdempotencyConflict, $"Idempotency key '{key}' was already used with other parameters.");
+
+    private async Task<LedgerFailure?> ExplainKeyRefusalAsync(BillingDbContext db, ReserveRequest r, CancellationToken ct)
+    {
+        var key = await db.ApiKeys.AsNoTracking().Where(k => k.Id == r.Call!.ApiKeyId && k.AccountId == r.AccountId)
+            .Select(k => new { k.RevokedAt, k.MonthlySpendLimit, k.SpendMonth, k.SpendCommitted }).FirstOrDefaultAsync(ct);
+        if (key is null)
+            return new LedgerFailure(LedgerError.NotFound, "No such API key.");
+        if (key.RevokedAt is not null)
+            return new LedgerFailure(LedgerError.KeyRevoked, "The API key is revoked.");
+        var now = Now();
+        var committed = key.SpendMonth is { } m && m.Year == now.Year && m.Month == now.Month ? key.SpendCommitted : 0;
+        if (key.MonthlySpendLimit is { } limit && committed + r.Hold.Units > limit)
+            return new LedgerFailure(LedgerError.SpendLimitReached,
+                $"The key's monthly spend limit of {new Money(limit)} is reached: {new Money(committed)} committed, this call may cost {r.Hold}.");
+        return null;
+    }
+
+    /// <summary>Why a guarded batch wrote nothing, or null when the guard would pass now (a concurrent write moved on).</summary>
+    private static async Task<LedgerFailure?> ExplainRefusalAsync(BillingDbContext db, long accountId, long amount, bool enforceFloor, CancellationToken ct)
+    {
+        var account = await db.Accounts.AsNoTracking()
+            .Where(a => a.Id == accountId).Select(a => new { a.Balance, a.OverdraftFloor }).FirstOrDefaultAsync(ct);
+        if (account is null)
+            return new LedgerFailure(LedgerError.NotFound, "No such account.");
+        var after = account.Balance + amount;
+        if (after > Money.Max.Units || after < -Money.Max.Units)
+            return new LedgerFailure(LedgerError.BalanceLimit, "The balance would leave the supported range of ±$1,000,000,000.");
+        if (enforceFloor && after < account.OverdraftFloor)
+            return new LedgerFailure(LedgerError.InsufficientCredits,
+                $"Insufficient credits: the balance is {new Money(account.Balance)} and this needs {new Money(-amount)}.");
+        return null;
+    }
+}
