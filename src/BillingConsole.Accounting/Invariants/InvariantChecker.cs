@@ -7,11 +7,12 @@ namespace BillingConsole.Accounting.Invariants;
 /// <summary>
 /// Proves the ledger rules on the data as stored: per account, the entries form a gap-free sequence whose Balance After
 /// chain starts at zero and ends at the account's balance (so balance == sum of entries), every amount has its type's
-/// sign, and every reservation has exactly one reservation entry and, once closed, exactly one settlement or release.
+/// sign, every reservation has exactly one reservation entry and, once closed, exactly one settlement or release, and
+/// the tables derived from settlements (usage rollups, request costs, key spend counters) agree with the ledger.
 /// Full mode walks every entry; incremental mode starts each account at its last verified checkpoint and skips accounts
 /// that did not change. Each run is recorded with its violations.
 /// </summary>
-public sealed class InvariantChecker(IDbContextFactory<BillingDbContext> dbFactory, TimeProvider clock)
+public sealed partial class InvariantChecker(IDbContextFactory<BillingDbContext> dbFactory, TimeProvider clock)
 {
     /// <summary>An open hold this long past its expiry counts as leaked: the expiry worker should have released it.</summary>
     public static readonly TimeSpan LeakGrace = TimeSpan.FromMinutes(10);
@@ -53,6 +54,7 @@ public sealed class InvariantChecker(IDbContextFactory<BillingDbContext> dbFacto
 
         var resolvedSince = mode == InvariantCheckMode.Incremental ? lastRunStart : null;
         await CheckHoldsAsync(db, run, changed, resolvedSince, ct);
+        await CheckDerivedAsync(db, run, changed, ct);
 
         run.FinishedAt = clock.GetUtcNow().UtcDateTime;
         run.ViolationCount = run.Violations.Count;

@@ -1,0 +1,116 @@
+using System.Collections.Concurrent;
+using System.Text.RegularExpressions;
+using BillingConsole.Accounting.Catalog;
+using BillingConsole.Accounting.Data;
+using BillingConsole.Accounting.Ledger;
+using Microsoft.EntityFrameworkCore;
+
+namespace BillingConsole.Accounting.Metering;
+
+/// <summary>
+/// How a gateway's call becomes ledger entries: reserve the call's maximum plausible cost (max input + max output tokens
+/// at the price in force now), then settle to the real cost of the tokens used, priced by the version the hold was made
+/// under, or release the hold. Failed calls (status error with no output tokens) settle at zero cost: the customer pays
+/// nothing for a call that produced nothing.
+/// </summary>
+public sealed partial class MeteringService(LedgerWriter ledger, PriceCatalog catalog, IDbContextFactory<BillingDbContext> dbFactory, TimeProvider clock)
+{
+    private static readonly Origin Gateway = new(EntrySources.MeteringApi, "gateway");
+
+    // A key's account never changes, so the mapping is safe to keep; revocation is checked by the ledger batch itself.
+    private readonly ConcurrentDictionary<long, long> _keyAccounts = new();
+
+    public async Task<LedgerResult<MeteredHold>> ReserveAsync(MeterReserveCommand c, CancellationToken ct = default)
+    {
+        if (string.IsNullOrWhiteSpace(c.IdempotencyKey))
+            return Invalid<MeteredHold>("idempotency_key is required.");
+        if (c.MaxInputTokens is < 0 or > Pricing.MaxTokens || c.MaxOutputTokens is < 0 or > Pricing.MaxTokens)
+            return Invalid<MeteredHold>($"max_input_tokens and max_output_tokens are whole numbers from 0 to {Pricing.MaxTokens:N0}.");
+        if (c.MaxInputTokens + c.MaxOutputTokens == 0)
+            return Invalid<MeteredHold>("A call needs at least one input or output token.");
+        if (NormalizeTags(c.Tags, out var tags) is { } tagError)
+            return Invalid<MeteredHold>(tagError);
+        var model = catalog.FindBySlug(c.Model);
+        if (model is null || !model.Model.Enabled)
+            return Invalid<MeteredHold>($"Unknown or disabled model '{c.Model}'.");
+        if (model.Model.ContextWindow > 0 && c.MaxInputTokens + c.MaxOutputTokens > model.Model.ContextWindow)
+            return Invalid<MeteredHold>($"{model.Model.Slug} has a context window of {model.Model.ContextWindow:N0} tokens.");
+        var price = model.PriceAt(clock.GetUtcNow().UtcDateTime);
+        if (price is null)
+            return Invalid<MeteredHold>($"{model.Model.Slug} has no price in force yet.");
+        if (await AccountOfKeyAsync(c.ApiKeyId, ct) is not { } accountId)
+            return LedgerResult<MeteredHold>.Fail(LedgerError.NotFound, "No such API key.");
+
+        var hold = new Money(Math.Max(1, Pricing.Cost(new TokenCounts(c.MaxInputTokens, c.MaxOutputTokens, 0), price)));
+        var result = await ledger.ReserveAsync(new ReserveRequest(accountId, hold,
+            $"Hold for a {model.Model.DisplayName} call: up to {c.MaxInputTokens:N0} input + {c.MaxOutputTokens:N0} output tokens",
+            Gateway, c.IdempotencyKey, c.Ttl,
+            new MeteredCall(c.ApiKeyId, model.Model.Id, price.Id, c.MaxInputTokens, c.MaxOutputTokens, tags)), ct);
+        return result.Value is { } v
+            ? LedgerResult<MeteredHold>.Ok(new MeteredHold(v.ReservationId, accountId, v.Held, v.BalanceAfter, v.ExpiresAt, v.Replayed))
+            : result.Failure!;
+    }
+
+    public async Task<LedgerResult<MeteredSettlement>> SettleAsync(MeterSettleCommand c, CancellationToken ct = default)
+    {
+        if (c.Status is not (RequestStatus.Success or RequestStatus.Error))
+            return Invalid<MeteredSettlement>("status is success or error.");
+        var t = c.Tokens;
+        // A failed call that produced nothing is not charged; a failure after output (a broken stream) pays for what it used.
+        var charge = !(c.Status == RequestStatus.Error && t.Output == 0);
+        var description = c.Status == RequestStatus.Success
+            ? $"Call settled: {t.Input:N0} input ({t.Cached:N0} cached) + {t.Output:N0} output tokens"
+            : charge
+                ? $"Call failed ({c.ErrorCode ?? "error"}) after {t.Output:N0} output tokens; charged for tokens used"
+                : $"Call failed ({c.ErrorCode ?? "error"}) before any output; not charged";
+        var outcome = new CallOutcome(t, c.Status, charge, Trim(c.ErrorCode, 64), c.LatencyMs, c.TtfbMs, c.Streaming,
+            Trim(c.Provider, 64), Trim(c.ClientIp, 64), Trim(c.UserAgent, 300));
+        var result = await ledger.SettleAsync(new SettleRequest(null, c.ReservationId, Money.Zero, description, Gateway, outcome), ct);
+        return result.Value is { } v
+            ? LedgerResult<MeteredSettlement>.Ok(new MeteredSettlement(v.ReservationId, v.Cost, v.MarketCost, v.Amount, v.BalanceAfter, charge, v.Replayed))
+            : result.Failure!;
+    }
+
+    public async Task<LedgerResult<MeteredRelease>> ReleaseAsync(long reservationId, string? reason, CancellationToken ct = default)
+    {
+        var why = string.IsNullOrWhiteSpace(reason) ? "call cancelled" : Trim(reason.Trim(), 200);
+        var result = await ledger.ReleaseAsync(new ReleaseRequest(null, reservationId, $"Hold released: {why}", Gateway), ct);
+        return result.Value is { } v
+            ? LedgerResult<MeteredRelease>.Ok(new MeteredRelease(v.ReservationId, v.Amount, v.BalanceAfter, v.Replayed))
+            : result.Failure!;
+    }
+
+    /// <summary>The account a key belongs to, or null when there is no such key.</summary>
+    public async Task<long?> AccountOfKeyAsync(long apiKeyId, CancellationToken ct = default)
+    {
+        if (_keyAccounts.TryGetValue(apiKeyId, out var cached))
+            return cached;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var accountId = await db.ApiKeys.Where(k => k.Id == apiKeyId).Select(k => (long?)k.AccountId).FirstOrDefaultAsync(ct);
+        if (accountId is { } id)
+            _keyAccounts[apiKeyId] = id;
+        return accountId;
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9_.:/-]{1,64}$")]
+    private static partial Regex TagPattern();
+
+    /// <summary>Tags are short labels (letters, digits and _ . : / -), at most ten, stored sorted and comma-separated.</summary>
+    public static string? NormalizeTags(IReadOnlyList<string>? tags, out string? normalized)
+    {
+        normalized = null;
+        if (tags is null || tags.Count == 0)
+            return null;
+        if (tags.Count > MeteringLimits.MaxTags)
+            return $"At most {MeteringLimits.MaxTags} tags.";
+        var clean = tags.Select(t => t?.Trim() ?? "").ToList();
+        if (clean.FirstOrDefault(t => !TagPattern().IsMatch(t)) is { } bad)
+            return $"Tag '{bad}' is not allowed: use 1 to 64 letters, digits and _ . : / -.";
+        normalized = string.Join(',', clean.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal));
+        return null;
+    }
+
+    private static string? Trim(string? text, int max) => text is null ? null : text.Length <= max ? text : text[..max];
+
+    private static LedgerResult<T> Invalid<T>(string message) where T : class => LedgerResult<T>.Fail(LedgerError.InvalidRequest, message);
+}
