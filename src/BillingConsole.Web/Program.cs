@@ -22,6 +22,8 @@ if (args.Contains("migrate"))
 await app.PrepareBillingDatabaseAsync();
 app.UseConsolePipeline();
 app.MapBillingApi();
+app.MapMeteringApi();
+app.MapKeysApi();
 app.MapDevSignIn();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.Run();

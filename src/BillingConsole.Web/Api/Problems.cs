@@ -33,6 +33,8 @@ public static class Problems
         LedgerError.IdempotencyConflict => Create(StatusCodes.Status409Conflict, "idempotency_conflict", failure.Message),
         LedgerError.ReservationClosed => Create(StatusCodes.Status409Conflict, "reservation_closed", failure.Message),
         LedgerError.BalanceLimit => Create(StatusCodes.Status422UnprocessableEntity, "balance_limit", failure.Message),
+        LedgerError.SpendLimitReached => Create(StatusCodes.Status403Forbidden, "spend_limit_reached", failure.Message),
+        LedgerError.KeyRevoked => Create(StatusCodes.Status403Forbidden, "key_revoked", failure.Message),
         _ => Create(StatusCodes.Status500InternalServerError, "internal_error", "Unexpected ledger outcome."),
     };
 
@@ -47,6 +49,8 @@ public static class Problems
         [403] = "Forbidden",
         [404] = "Not found",
         [409] = "Conflict",
+        [413] = "Payload too large",
+        [415] = "Unsupported media type",
         [422] = "Unprocessable",
         [429] = "Too many requests",
     };

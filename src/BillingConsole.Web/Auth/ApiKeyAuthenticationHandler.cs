@@ -9,13 +9,15 @@ using Microsoft.Extensions.Options;
 
 namespace BillingConsole.Web.Auth;
 
-/// <summary>Authenticates <c>Authorization: Bearer &lt;customer API key&gt;</c>. The key is looked up by its SHA-256
-/// hash, so no secret is ever compared character by character or stored.</summary>
+/// <summary>Authenticates <c>Authorization: Bearer &lt;token&gt;</c>: a gateway's metering token (role
+/// metering_service, no account) or a customer API key, looked up by its SHA-256 hash so no secret is ever compared
+/// character by character or stored.</summary>
 public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    IDbContextFactory<BillingDbContext> dbFactory)
+    IDbContextFactory<BillingDbContext> dbFactory,
+    ServiceTokens serviceTokens)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
@@ -25,6 +27,10 @@ public sealed class ApiKeyAuthenticationHandler(
         var secret = BearerToken(Request);
         if (secret is null)
             return AuthenticateResult.NoResult();
+        if (serviceTokens.IsMeteringToken(secret))
+            return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new ClaimsIdentity(
+                [new Claim(BillingClaims.Role, BillingClaims.MeteringServiceRole), new Claim(BillingClaims.Name, "metering gateway")],
+                SchemeName, BillingClaims.Name, BillingClaims.Role)), SchemeName));
         var hash = ApiKey.Hash(secret);
         await using var db = await dbFactory.CreateDbContextAsync(Context.RequestAborted);
         var key = await db.ApiKeys.AsNoTracking()

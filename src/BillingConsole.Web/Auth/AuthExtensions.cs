@@ -1,5 +1,6 @@
 using BillingConsole.Web.Api;
 using BillingConsole.Web.Auth;
+using BillingConsole.Web.Hosting;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 
@@ -35,7 +36,10 @@ public static class AuthExtensions
                     : Redirect(ctx);
             });
         builder.Services.AddAuthorizationBuilder()
-            .AddPolicy(BillingClaims.CustomerPolicy, p => p.RequireAuthenticatedUser().RequireClaim(BillingClaims.AccountId));
+            .AddPolicy(BillingClaims.CustomerPolicy, p => p.RequireAuthenticatedUser().RequireClaim(BillingClaims.AccountId))
+            .AddPolicy(BillingClaims.MeteringPolicy, p => p.RequireAuthenticatedUser().RequireRole(BillingClaims.MeteringServiceRole));
+        builder.Services.AddSingleton<ServiceTokens>();
+        builder.Services.AddOptions<MeteringOptions>().BindConfiguration("Metering");
         builder.Services.AddCascadingAuthenticationState();
         return builder;
     }

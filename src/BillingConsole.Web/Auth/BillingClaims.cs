@@ -11,6 +11,8 @@ public static class BillingClaims
     public const string Name = "name";
 
     public const string CustomerPolicy = "customer";
+    public const string MeteringPolicy = "metering";
+    public const string MeteringServiceRole = "metering_service";
 
     /// <summary>The account the caller acts for, or null when none is attached.</summary>
     public static long? GetAccountId(this ClaimsPrincipal user) =>

@@ -1,4 +1,6 @@
+using BillingConsole.Accounting.Catalog;
 using BillingConsole.Accounting.Identity;
+using BillingConsole.Accounting.Metering;
 using BillingConsole.Accounting.Invariants;
 using BillingConsole.Accounting.Ledger;
 using BillingConsole.Web.Hosting;
@@ -16,6 +18,9 @@ public static class AccountingExtensions
         builder.Services.AddSingleton<LedgerQueries>();
         builder.Services.AddSingleton<InvariantChecker>();
         builder.Services.AddSingleton<UserDirectory>();
+        builder.Services.AddSingleton<ApiKeyService>();
+        builder.Services.AddSingleton<PriceCatalog>();
+        builder.Services.AddSingleton<MeteringService>();
         builder.Services.AddOptions<DemoOptions>().BindConfiguration("Demo");
         builder.Services.AddOptions<WorkerOptions>().BindConfiguration("Workers");
         builder.Services.AddHostedService<HoldExpiryWorker>();

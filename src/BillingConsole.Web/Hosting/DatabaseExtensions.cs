@@ -1,3 +1,4 @@
+using BillingConsole.Accounting.Catalog;
 using BillingConsole.Accounting.Data;
 using BillingConsole.Accounting.Demo;
 using BillingConsole.Accounting.Ledger;
@@ -59,6 +60,7 @@ public static class DatabaseExtensions
         await using var db = await services.GetRequiredService<IDbContextFactory<BillingDbContext>>().CreateDbContextAsync(ct);
         await provider.PrepareAsync(db, ct);
         await db.Database.MigrateAsync(ct);
+        await CatalogFile.SyncAsync(services.GetRequiredService<IDbContextFactory<BillingDbContext>>(), ct);
     }
 
     /// <summary>At start-up: migrate when configured to (Development) and seed the demo data into an empty database.</summary>
@@ -67,6 +69,11 @@ public static class DatabaseExtensions
         var database = app.Services.GetRequiredService<IOptions<DatabaseOptions>>().Value;
         if (database.ApplyMigrationsAtStartup)
             await app.Services.MigrateBillingDatabaseAsync();
+        // The catalog file ships with the app: new models and price versions reach the database on every start.
+        var (models, versions) = await CatalogFile.SyncAsync(app.Services.GetRequiredService<IDbContextFactory<BillingDbContext>>());
+        if (models + versions > 0)
+            app.Logger.LogInformation("Price catalog: added {Models} models and {Versions} price versions.", models, versions);
+        await app.Services.GetRequiredService<PriceCatalog>().ReloadAsync();
         var demo = app.Services.GetRequiredService<IOptions<DemoOptions>>().Value;
         if (demo.Seed)
         {

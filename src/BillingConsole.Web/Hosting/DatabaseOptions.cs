@@ -23,3 +23,9 @@ public sealed class WorkerOptions
     public TimeSpan IncrementalCheckInterval { get; set; } = TimeSpan.FromMinutes(1);
     public TimeSpan FullCheckInterval { get; set; } = TimeSpan.FromHours(1);
 }
+
+public sealed class MeteringOptions
+{
+    /// <summary>Bearer tokens of the gateways allowed to call /v1/meter/*. Service credentials, never customer keys.</summary>
+    public string[] Tokens { get; set; } = [];
+}

@@ -25,6 +25,31 @@ public sealed class ConsoleApp : WebApplicationFactory<Program>, IAsyncLifetime
     public string CustomerApiKey => Services.GetRequiredService<IConfiguration>()["Demo:CustomerApiKey"]
         ?? throw new InvalidOperationException("Demo:CustomerApiKey is missing from appsettings.Development.json.");
 
+    /// <summary>The demo gateway's metering token from the development configuration.</summary>
+    public string MeteringToken => Services.GetRequiredService<IConfiguration>()["Demo:MeteringToken"]
+        ?? throw new InvalidOperationException("Demo:MeteringToken is missing from appsettings.Development.json.");
+
+    /// <summary>A new account with its own key (and optional balance and key limit), for tests that must not share state.</summary>
+    public async Task<(long AccountId, long KeyId, string Secret)> CreateCustomerAsync(Money balance, Money? keyLimit = null)
+    {
+        long accountId;
+        await using (var db = await DbFactory.CreateDbContextAsync())
+        {
+            var account = new Account { Name = $"Test {Guid.NewGuid():N}", CreatedAt = DateTime.UtcNow };
+            db.Accounts.Add(account);
+            await db.SaveChangesAsync();
+            accountId = account.Id;
+        }
+        if (balance.Units > 0)
+        {
+            var credit = await Ledger.PostAsync(new PostRequest(accountId, EntryTypes.Topup, balance, "Test top-up", new Origin(EntrySources.Console, "tests")));
+            if (!credit.Succeeded)
+                throw new InvalidOperationException(credit.Failure!.Message);
+        }
+        var created = await Services.GetRequiredService<ApiKeyService>().CreateAsync(accountId, "test key", keyLimit);
+        return (accountId, created.Value!.Key.Id, created.Value.Secret);
+    }
+
     public Uri BaseAddress => new(ClientOptions.BaseAddress.ToString());
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

@@ -1,0 +1,108 @@
+using System.Security.Cryptography;
+using BillingConsole.Accounting.Data;
+using BillingConsole.Accounting.Ledger;
+using Microsoft.EntityFrameworkCore;
+
+namespace BillingConsole.Accounting.Identity;
+
+public sealed record ApiKeyView(long Id, string Name, string Prefix, DateTime CreatedAt, DateTime? RevokedAt, DateTime? LastUsedAt,
+    Money? MonthlySpendLimit, Money CommittedThisMonth);
+
+public sealed record CreatedApiKey(ApiKeyView Key, string Secret);
+
+public sealed record KeyUsage(long KeyId, DateTime From, DateTime To, long Calls, long InputTokens, long OutputTokens, long CachedTokens,
+    Money Cost, Money MarketCost, Money CommittedThisMonth, Money? MonthlySpendLimit);
+
+/// <summary>Customer API keys: the secret exists only in the create response; the database keeps its SHA-256 hash.</summary>
+public sealed class ApiKeyService(IDbContextFactory<BillingDbContext> dbFactory, TimeProvider clock)
+{
+    public const int MaxNameLength = 100;
+    private const string Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
+    public async Task<IReadOnlyList<ApiKeyView>> ListAsync(long accountId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var keys = await db.ApiKeys.AsNoTracking().Where(k => k.AccountId == accountId).OrderByDescending(k => k.Id).ToListAsync(ct);
+        return keys.Select(View).ToList();
+    }
+
+    public async Task<ApiKeyView?> FindAsync(long accountId, long keyId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var key = await db.ApiKeys.AsNoTracking().FirstOrDefaultAsync(k => k.Id == keyId && k.AccountId == accountId, ct);
+        return key is null ? null : View(key);
+    }
+
+    public async Task<LedgerResult<CreatedApiKey>> CreateAsync(long accountId, string? name, Money? monthlySpendLimit, CancellationToken ct = default)
+    {
+        var trimmed = name?.Trim() ?? "";
+        if (trimmed.Length is 0 or > MaxNameLength || trimmed.Any(char.IsControl))
+            return LedgerResult<CreatedApiKey>.Fail(LedgerError.InvalidRequest, $"A key needs a name of 1 to {MaxNameLength} printable characters.");
+        if (LimitError(monthlySpendLimit) is { } bad)
+            return bad;
+        var secret = "bc_live_" + RandomNumberGenerator.GetString(Alphabet, 40);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        if (!await db.Accounts.AnyAsync(a => a.Id == accountId, ct))
+            return LedgerResult<CreatedApiKey>.Fail(LedgerError.NotFound, "No such account.");
+        var key = new ApiKey
+        {
+            AccountId = accountId, Name = trimmed, Prefix = ApiKey.PrefixOf(secret), SecretHash = ApiKey.Hash(secret),
+            CreatedAt = clock.GetUtcNow().UtcDateTime, MonthlySpendLimit = monthlySpendLimit?.Units,
+        };
+        db.ApiKeys.Add(key);
+        await db.SaveChangesAsync(ct);
+        return LedgerResult<CreatedApiKey>.Ok(new CreatedApiKey(View(key), secret));
+    }
+
+    /// <summary>Revokes a key; revoking twice is harmless. False when the account has no such key.</summary>
+    public async Task<bool> RevokeAsync(long accountId, long keyId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var changed = await db.ApiKeys.Where(k => k.Id == keyId && k.AccountId == accountId && k.RevokedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(k => k.RevokedAt, now), ct);
+        return changed == 1 || await db.ApiKeys.AnyAsync(k => k.Id == keyId && k.AccountId == accountId, ct);
+    }
+
+    /// <summary>Sets or clears the monthly limit. Only the limit column changes; the spend counter stays with the ledger batches.</summary>
+    public async Task<LedgerResult<ApiKeyView>> SetLimitAsync(long accountId, long keyId, Money? monthlySpendLimit, CancellationToken ct = default)
+    {
+        if (LimitError(monthlySpendLimit) is { } bad)
+            return LedgerResult<ApiKeyView>.Fail(bad.Error, bad.Message);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var changed = await db.ApiKeys.Where(k => k.Id == keyId && k.AccountId == accountId)
+            .ExecuteUpdateAsync(s => s.SetProperty(k => k.MonthlySpendLimit, monthlySpendLimit == null ? null : monthlySpendLimit.Value.Units), ct);
+        if (changed == 0)
+            return LedgerResult<ApiKeyView>.Fail(LedgerError.NotFound, "No such API key.");
+        return LedgerResult<ApiKeyView>.Ok((await FindAsync(accountId, keyId, ct))!);
+    }
+
+    /// <summary>Settled usage of one key between two UTC dates (inclusive), from the usage rollups.</summary>
+    public async Task<KeyUsage?> UsageAsync(long accountId, long keyId, DateTime from, DateTime to, CancellationToken ct = default)
+    {
+        var key = await FindAsync(accountId, keyId, ct);
+        if (key is null)
+            return null;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var totals = await db.UsageRollups.Where(u => u.AccountId == accountId && u.ApiKeyId == keyId && u.Day >= from.Date && u.Day <= to.Date)
+            .GroupBy(u => 1)
+            .Select(g => new { Calls = g.Sum(u => u.Calls), In = g.Sum(u => u.InputTokens), Out = g.Sum(u => u.OutputTokens),
+                Cached = g.Sum(u => u.CachedTokens), Cost = g.Sum(u => u.Cost), Market = g.Sum(u => u.MarketCost) })
+            .FirstOrDefaultAsync(ct);
+        return new KeyUsage(keyId, from.Date, to.Date, totals?.Calls ?? 0, totals?.In ?? 0, totals?.Out ?? 0, totals?.Cached ?? 0,
+            new Money(totals?.Cost ?? 0), new Money(totals?.Market ?? 0), key.CommittedThisMonth, key.MonthlySpendLimit);
+    }
+
+    private ApiKeyView View(ApiKey k)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var committed = k.SpendMonth is { } m && m.Year == now.Year && m.Month == now.Month ? k.SpendCommitted : 0;
+        return new ApiKeyView(k.Id, k.Name, k.Prefix, k.CreatedAt, k.RevokedAt, k.LastUsedAt,
+            k.MonthlySpendLimit is { } limit ? new Money(limit) : null, new Money(committed));
+    }
+
+    private static LedgerFailure? LimitError(Money? limit) =>
+        limit is { } l && (l.Units <= 0 || l > Money.Max)
+            ? new LedgerFailure(LedgerError.InvalidRequest, "A monthly spend limit is a positive amount up to $1,000,000,000.")
+            : null;
+}

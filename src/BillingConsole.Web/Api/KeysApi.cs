@@ -1,0 +1,118 @@
+using System.Globalization;
+using System.Security.Claims;
+using BillingConsole.Accounting.Identity;
+using BillingConsole.Accounting.Ledger;
+using BillingConsole.Web.Auth;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace BillingConsole.Web.Api;
+
+public sealed record KeyResponse(long Id, string Name, string Prefix, DateTime CreatedAt, DateTime? RevokedAt, DateTime? LastUsedAt,
+    decimal? MonthlySpendLimit, decimal CommittedThisMonth)
+{
+    public static KeyResponse From(ApiKeyView k) => new(k.Id, k.Name, k.Prefix, k.CreatedAt, k.RevokedAt, k.LastUsedAt,
+        k.MonthlySpendLimit?.ToDecimal(), k.CommittedThisMonth.ToDecimal());
+}
+
+public sealed record CreatedKeyResponse(long Id, string Name, string Prefix, string Secret, DateTime CreatedAt, decimal? MonthlySpendLimit);
+
+public sealed record CreateKeyBody(string? Name, decimal? MonthlySpendLimit);
+
+public sealed record UpdateKeyBody(decimal? MonthlySpendLimit);
+
+public sealed record KeyUsageResponse(long KeyId, string From, string To, long Calls, long InputTokens, long OutputTokens, long CachedTokens,
+    long Tokens, decimal Cost, decimal MarketCost, decimal CommittedThisMonth, decimal? MonthlySpendLimit);
+
+/// <summary>The customer's API keys. A key of another account answers 404, never 403: existence does not leak.</summary>
+public static class KeysApi
+{
+    public static IEndpointRouteBuilder MapKeysApi(this IEndpointRouteBuilder app)
+    {
+        var keys = app.MapGroup("/v1/keys")
+            .RequireAuthorization(BillingClaims.CustomerPolicy)
+            .WithMetadata(new ApiEndpointMetadata())
+            .WithTags("API keys");
+        keys.MapGet("/", ListAsync);
+        keys.MapPost("/", CreateAsync);
+        keys.MapPatch("/{id}", UpdateAsync);
+        keys.MapDelete("/{id}", RevokeAsync);
+        keys.MapGet("/{id}/usage", UsageAsync);
+        return app;
+    }
+
+    public static async Task<Ok<List<KeyResponse>>> ListAsync(ClaimsPrincipal user, ApiKeyService keys, CancellationToken ct) =>
+        TypedResults.Ok((await keys.ListAsync(user.GetAccountId()!.Value, ct)).Select(KeyResponse.From).ToList());
+
+    public static async Task<Results<Created<CreatedKeyResponse>, ProblemHttpResult>> CreateAsync(
+        HttpRequest request, ClaimsPrincipal user, ApiKeyService keys, CancellationToken ct)
+    {
+        var (body, problem) = await JsonBody.ReadAsync<CreateKeyBody>(request, ct);
+        if (problem is not null)
+            return problem;
+        if (!TryLimit(body!.MonthlySpendLimit, out var limit))
+            return Problems.Invalid("monthly_spend_limit is a positive USD amount with at most 9 decimals.");
+        var result = await keys.CreateAsync(user.GetAccountId()!.Value, body.Name, limit, ct);
+        if (result.Value is not { } created)
+            return Problems.From(result.Failure!);
+        var k = created.Key;
+        return TypedResults.Created($"/v1/keys/{k.Id}",
+            new CreatedKeyResponse(k.Id, k.Name, k.Prefix, created.Secret, k.CreatedAt, k.MonthlySpendLimit?.ToDecimal()));
+    }
+
+    public static async Task<Results<Ok<KeyResponse>, ProblemHttpResult>> UpdateAsync(
+        string id, HttpRequest request, ClaimsPrincipal user, ApiKeyService keys, CancellationToken ct)
+    {
+        if (!long.TryParse(id, out var keyId))
+            return Problems.NotFound("No such API key.");
+        var (body, problem) = await JsonBody.ReadAsync<UpdateKeyBody>(request, ct);
+        if (problem is not null)
+            return problem;
+        if (!TryLimit(body!.MonthlySpendLimit, out var limit))
+            return Problems.Invalid("monthly_spend_limit is a positive USD amount with at most 9 decimals, or null for no limit.");
+        var result = await keys.SetLimitAsync(user.GetAccountId()!.Value, keyId, limit, ct);
+        return result.Value is { } key ? TypedResults.Ok(KeyResponse.From(key)) : Problems.From(result.Failure!);
+    }
+
+    public static async Task<Results<NoContent, ProblemHttpResult>> RevokeAsync(string id, ClaimsPrincipal user, ApiKeyService keys, CancellationToken ct) =>
+        long.TryParse(id, out var keyId) && await keys.RevokeAsync(user.GetAccountId()!.Value, keyId, ct)
+            ? TypedResults.NoContent()
+            : Problems.NotFound("No such API key.");
+
+    public static async Task<Results<Ok<KeyUsageResponse>, ProblemHttpResult>> UsageAsync(
+        string id, string? from, string? to, ClaimsPrincipal user, ApiKeyService keys, TimeProvider clock, CancellationToken ct)
+    {
+        if (!long.TryParse(id, out var keyId))
+            return Problems.NotFound("No such API key.");
+        var today = clock.GetUtcNow().UtcDateTime.Date;
+        if (!TryDate(from, today.AddDays(-29), out var start) || !TryDate(to, today, out var end) || start > end || (end - start).TotalDays > 366)
+            return Problems.Invalid("from and to are dates (YYYY-MM-DD), from not after to, at most 366 days apart.");
+        var usage = await keys.UsageAsync(user.GetAccountId()!.Value, keyId, start, end, ct);
+        if (usage is null)
+            return Problems.NotFound("No such API key.");
+        return TypedResults.Ok(new KeyUsageResponse(keyId, usage.From.ToString("yyyy-MM-dd"), usage.To.ToString("yyyy-MM-dd"), usage.Calls,
+            usage.InputTokens, usage.OutputTokens, usage.CachedTokens, usage.InputTokens + usage.OutputTokens, usage.Cost.ToDecimal(),
+            usage.MarketCost.ToDecimal(), usage.CommittedThisMonth.ToDecimal(), usage.MonthlySpendLimit?.ToDecimal()));
+    }
+
+    private static bool TryLimit(decimal? value, out Money? limit)
+    {
+        limit = null;
+        if (value is null)
+            return true;
+        if (!Money.TryFromDecimal(value.Value, out var money) || money.Units <= 0)
+            return false;
+        limit = money;
+        return true;
+    }
+
+    private static bool TryDate(string? text, DateTime fallback, out DateTime date)
+    {
+        date = fallback;
+        if (text is null)
+            return true;
+        if (!DateTime.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var parsed))
+            return false;
+        date = DateTime.SpecifyKind(parsed, DateTimeKind.Utc);
+        return true;
+    }
+}

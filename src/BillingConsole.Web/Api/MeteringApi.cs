@@ -1,0 +1,130 @@
+using BillingConsole.Accounting.Catalog;
+using BillingConsole.Accounting.Ledger;
+using BillingConsole.Accounting.Metering;
+using BillingConsole.Web.Auth;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace BillingConsole.Web.Api;
+
+public sealed record ReserveBody(string? IdempotencyKey, long? ApiKeyId, string? Model, long? MaxInputTokens, long? MaxOutputTokens, List<string>? Tags);
+
+public sealed record ReserveResponse(long ReservationId, decimal Held, decimal BalanceAfter, DateTime ExpiresAt);
+
+public sealed record SettleBody(long? InputTokens, long? OutputTokens, long? CachedTokens, string? Status, string? ErrorCode, int? LatencyMs,
+    int? TtfbMs, bool? Streaming, string? Provider, string? ClientIp, string? UserAgent);
+
+public sealed record SettleResponse(decimal Cost, decimal MarketCost, decimal Settlement, decimal BalanceAfter);
+
+public sealed record ReleaseBody(string? Reason);
+
+public sealed record ReleaseResponse(decimal Released, decimal BalanceAfter);
+
+public sealed record BatchSettleItem(long? ReservationId, long? InputTokens, long? OutputTokens, long? CachedTokens, string? Status,
+    string? ErrorCode, int? LatencyMs, int? TtfbMs, bool? Streaming, string? Provider, string? ClientIp, string? UserAgent);
+
+public sealed record BatchSettleBody(List<BatchSettleItem>? Settlements);
+
+public sealed record BatchSettleResult(long? ReservationId, int Status, SettleResponse? Result, string? Code, string? Detail);
+
+/// <summary>The gateway's API: reserve a call's maximum cost, then settle or release it. Metering token only.</summary>
+public static class MeteringApi
+{
+    public const int MaxBatch = 500;
+
+    public static IEndpointRouteBuilder MapMeteringApi(this IEndpointRouteBuilder app)
+    {
+        var meter = app.MapGroup("/v1/meter")
+            .RequireAuthorization(BillingClaims.MeteringPolicy)
+            .WithMetadata(new ApiEndpointMetadata())
+            .WithTags("Metering");
+        meter.MapPost("/reservations", ReserveAsync);
+        meter.MapPost("/reservations/{id}/settle", SettleAsync);
+        meter.MapPost("/reservations/{id}/release", ReleaseAsync);
+        meter.MapPost("/settlements:batch", SettleBatchAsync);
+        return app;
+    }
+
+    public static async Task<Results<Created<ReserveResponse>, ProblemHttpResult>> ReserveAsync(HttpRequest request, MeteringService metering, CancellationToken ct)
+    {
+        var (body, problem) = await JsonBody.ReadAsync<ReserveBody>(request, ct);
+        if (problem is not null)
+            return problem;
+        if (body!.ApiKeyId is not { } keyId || body.Model is null || body.MaxInputTokens is not { } maxIn || body.MaxOutputTokens is not { } maxOut)
+            return Problems.Invalid("idempotency_key, api_key_id, model, max_input_tokens and max_output_tokens are required.");
+        var result = await metering.ReserveAsync(new MeterReserveCommand(body.IdempotencyKey ?? "", keyId, body.Model, maxIn, maxOut, body.Tags), ct);
+        if (result.Value is not { } hold)
+            return FromFailure(result.Failure!);
+        return TypedResults.Created($"/v1/meter/reservations/{hold.ReservationId}",
+            new ReserveResponse(hold.ReservationId, hold.Held.ToDecimal(), hold.BalanceAfter.ToDecimal(), hold.ExpiresAt));
+    }
+
+    public static async Task<Results<Ok<SettleResponse>, ProblemHttpResult>> SettleAsync(string id, HttpRequest request, MeteringService metering, CancellationToken ct)
+    {
+        if (!TryParseId(id, out var reservationId))
+            return Problems.NotFound("No such reservation.");
+        var (body, problem) = await JsonBody.ReadAsync<SettleBody>(request, ct);
+        if (problem is not null)
+            return problem;
+        var item = new BatchSettleItem(reservationId, body!.InputTokens, body.OutputTokens, body.CachedTokens, body.Status, body.ErrorCode,
+            body.LatencyMs, body.TtfbMs, body.Streaming, body.Provider, body.ClientIp, body.UserAgent);
+        var (response, failure) = await SettleOneAsync(item, metering, ct);
+        return response is not null ? TypedResults.Ok(response) : failure!;
+    }
+
+    public static async Task<Results<Ok<ReleaseResponse>, ProblemHttpResult>> ReleaseAsync(string id, HttpRequest request, MeteringService metering, CancellationToken ct)
+    {
+        if (!TryParseId(id, out var reservationId))
+            return Problems.NotFound("No such reservation.");
+        string? reason = null;
+        if (request.ContentLength is > 0 || request.HasJsonContentType())
+        {
+            var (body, problem) = await JsonBody.ReadAsync<ReleaseBody>(request, ct);
+            if (problem is not null)
+                return problem;
+            reason = body!.Reason;
+        }
+        var result = await metering.ReleaseAsync(reservationId, reason, ct);
+        return result.Value is { } released
+            ? TypedResults.Ok(new ReleaseResponse(released.Released.ToDecimal(), released.BalanceAfter.ToDecimal()))
+            : FromFailure(result.Failure!);
+    }
+
+    /// <summary>Many settles in one request; each item succeeds or fails on its own (its own ledger transaction), and the
+    /// response lists one result per item in order.</summary>
+    public static async Task<Results<Ok<List<BatchSettleResult>>, ProblemHttpResult>> SettleBatchAsync(HttpRequest request, MeteringService metering, CancellationToken ct)
+    {
+        var (body, problem) = await JsonBody.ReadAsync<BatchSettleBody>(request, ct);
+        if (problem is not null)
+            return problem;
+        if (body!.Settlements is not { Count: > 0 and <= MaxBatch } items)
+            return Problems.Invalid($"settlements must list 1 to {MaxBatch} items.");
+        var results = new BatchSettleResult[items.Count];
+        await Parallel.ForAsync(0, items.Count, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct }, async (i, token) =>
+        {
+            var (response, failure) = await SettleOneAsync(items[i], metering, token);
+            results[i] = response is not null
+                ? new BatchSettleResult(items[i].ReservationId, StatusCodes.Status200OK, response, null, null)
+                : new BatchSettleResult(items[i].ReservationId, failure!.StatusCode, null,
+                    failure.ProblemDetails.Extensions["code"]?.ToString(), failure.ProblemDetails.Detail);
+        });
+        return TypedResults.Ok(results.ToList());
+    }
+
+    private static async Task<(SettleResponse?, ProblemHttpResult?)> SettleOneAsync(BatchSettleItem b, MeteringService metering, CancellationToken ct)
+    {
+        if (b.ReservationId is not { } reservationId)
+            return (null, Problems.Invalid("reservation_id is required."));
+        if (b.InputTokens is not { } input || b.OutputTokens is not { } output)
+            return (null, Problems.Invalid("input_tokens and output_tokens are required."));
+        var command = new MeterSettleCommand(reservationId, new TokenCounts(input, output, b.CachedTokens ?? 0), b.Status ?? RequestStatus.Success,
+            b.ErrorCode, b.LatencyMs, b.TtfbMs, b.Streaming ?? false, b.Provider, b.ClientIp, b.UserAgent);
+        var result = await metering.SettleAsync(command, ct);
+        return result.Value is { } s
+            ? (new SettleResponse(s.Cost.ToDecimal(), s.MarketCost.ToDecimal(), s.Settlement.ToDecimal(), s.BalanceAfter.ToDecimal()), null)
+            : (null, FromFailure(result.Failure!));
+    }
+
+    private static ProblemHttpResult FromFailure(LedgerFailure failure) => Problems.From(failure);
+
+    private static bool TryParseId(string text, out long id) => long.TryParse(text, out id) && id > 0;
+}
