@@ -6,6 +6,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddRootDevelopmentSettings();
 builder.AddBillingDatabase();
 builder.AddAccounting();
+builder.AddUsage();
 builder.AddConsoleAuth();
 builder.AddConsoleUi();
 
@@ -22,6 +23,7 @@ if (args.Contains("migrate"))
 await app.PrepareBillingDatabaseAsync();
 app.UseConsolePipeline();
 app.MapBillingApi();
+app.MapUsageApi();
 app.MapMeteringApi();
 app.MapKeysApi();
 app.MapDevSignIn();

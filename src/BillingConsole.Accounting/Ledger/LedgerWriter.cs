@@ -100,13 +100,15 @@ public sealed partial class LedgerWriter(IDbContextFactory<BillingDbContext> dbF
         foreach (var hold in due)
         {
             var result = await ResolveAsync(new Resolution(hold.AccountId, hold.Id, ReservationStatus.Expired, EntryTypes.Release, Money.Zero,
-                $"Hold {hold.Id} expired unused at {hold.ExpiresAt:yyyy-MM-dd HH:mm:ss} UTC", new Origin(EntrySources.System, "hold-expiry"),
+                MeteringTexts.Expired(hold.Id, hold.ExpiresAt), ExpiryOrigin,
                 ReleasedCall(RequestStatus.Expired)), ct);
             if (result.Value is { Replayed: false })
                 released++;
         }
         return released;
     }
+
+    public static readonly Origin ExpiryOrigin = new(EntrySources.System, "hold-expiry");
 
     private static CallOutcome ReleasedCall(string status) => new(new(0, 0, 0), status, Charge: false);
 

@@ -15,7 +15,7 @@ namespace BillingConsole.Accounting.Metering;
 /// </summary>
 public sealed partial class MeteringService(LedgerWriter ledger, PriceCatalog catalog, IDbContextFactory<BillingDbContext> dbFactory, TimeProvider clock)
 {
-    private static readonly Origin Gateway = new(EntrySources.MeteringApi, "gateway");
+    public static readonly Origin Gateway = new(EntrySources.MeteringApi, "gateway");
 
     // A key's account never changes, so the mapping is safe to keep; revocation is checked by the ledger batch itself.
     private readonly ConcurrentDictionary<long, long> _keyAccounts = new();
@@ -43,7 +43,7 @@ public sealed partial class MeteringService(LedgerWriter ledger, PriceCatalog ca
 
         var hold = new Money(Math.Max(1, Pricing.Cost(new TokenCounts(c.MaxInputTokens, c.MaxOutputTokens, 0), price)));
         var result = await ledger.ReserveAsync(new ReserveRequest(accountId, hold,
-            $"Hold for a {model.Model.DisplayName} call: up to {c.MaxInputTokens:N0} input + {c.MaxOutputTokens:N0} output tokens",
+            MeteringTexts.Hold(model.Model, c.MaxInputTokens, c.MaxOutputTokens),
             Gateway, c.IdempotencyKey, c.Ttl,
             new MeteredCall(c.ApiKeyId, model.Model.Id, price.Id, c.MaxInputTokens, c.MaxOutputTokens, tags)), ct);
         return result.Value is { } v
@@ -56,13 +56,8 @@ public sealed partial class MeteringService(LedgerWriter ledger, PriceCatalog ca
         if (c.Status is not (RequestStatus.Success or RequestStatus.Error))
             return Invalid<MeteredSettlement>("status is success or error.");
         var t = c.Tokens;
-        // A failed call that produced nothing is not charged; a failure after output (a broken stream) pays for what it used.
-        var charge = !(c.Status == RequestStatus.Error && t.Output == 0);
-        var description = c.Status == RequestStatus.Success
-            ? $"Call settled: {t.Input:N0} input ({t.Cached:N0} cached) + {t.Output:N0} output tokens"
-            : charge
-                ? $"Call failed ({c.ErrorCode ?? "error"}) after {t.Output:N0} output tokens; charged for tokens used"
-                : $"Call failed ({c.ErrorCode ?? "error"}) before any output; not charged";
+        var charge = MeteringTexts.IsCharged(c.Status, t);
+        var description = MeteringTexts.Settled(c.Status, t, c.ErrorCode);
         var outcome = new CallOutcome(t, c.Status, charge, Trim(c.ErrorCode, 64), c.LatencyMs, c.TtfbMs, c.Streaming,
             Trim(c.Provider, 64), Trim(c.ClientIp, 64), Trim(c.UserAgent, 300));
         var result = await ledger.SettleAsync(new SettleRequest(null, c.ReservationId, Money.Zero, description, Gateway, outcome), ct);
@@ -73,8 +68,7 @@ public sealed partial class MeteringService(LedgerWriter ledger, PriceCatalog ca
 
     public async Task<LedgerResult<MeteredRelease>> ReleaseAsync(long reservationId, string? reason, CancellationToken ct = default)
     {
-        var why = string.IsNullOrWhiteSpace(reason) ? "call cancelled" : Trim(reason.Trim(), 200);
-        var result = await ledger.ReleaseAsync(new ReleaseRequest(null, reservationId, $"Hold released: {why}", Gateway), ct);
+        var result = await ledger.ReleaseAsync(new ReleaseRequest(null, reservationId, MeteringTexts.Released(reason), Gateway), ct);
         return result.Value is { } v
             ? LedgerResult<MeteredRelease>.Ok(new MeteredRelease(v.ReservationId, v.Amount, v.BalanceAfter, v.Replayed))
             : result.Failure!;
@@ -110,7 +104,7 @@ public sealed partial class MeteringService(LedgerWriter ledger, PriceCatalog ca
         return null;
     }
 
-    private static string? Trim(string? text, int max) => text is null ? null : text.Length <= max ? text : text[..max];
+    private static string? Trim(string? text, int max) => MeteringTexts.Trim(text, max);
 
     private static LedgerResult<T> Invalid<T>(string message) where T : class => LedgerResult<T>.Fail(LedgerError.InvalidRequest, message);
 }

@@ -26,6 +26,7 @@ public static class AuthExtensions
                 o.Cookie.HttpOnly = true;
                 o.Cookie.SameSite = SameSiteMode.Lax;
                 o.LoginPath = "/signin";
+                o.AccessDeniedPath = "/access-denied";
                 o.SlidingExpiration = true;
                 o.ExpireTimeSpan = TimeSpan.FromHours(8);
                 o.Events.OnRedirectToLogin = ctx => IsApi(ctx.HttpContext)

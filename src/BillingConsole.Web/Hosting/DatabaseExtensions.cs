@@ -77,9 +77,13 @@ public static class DatabaseExtensions
         var demo = app.Services.GetRequiredService<IOptions<DemoOptions>>().Value;
         if (demo.Seed)
         {
-            var seeder = new DemoData(app.Services.GetRequiredService<IDbContextFactory<BillingDbContext>>(),
-                app.Services.GetRequiredService<ILedgerDialect>(), TimeProvider.System);
-            if (await seeder.SeedIfEmptyAsync(demo.CustomerApiKey))
+            var services = app.Services;
+            var provider = services.GetRequiredService<IBillingDatabaseProvider>();
+            var seeder = new DemoData(services.GetRequiredService<IDbContextFactory<BillingDbContext>>(), provider.Dialect,
+                services.GetRequiredService<PriceCatalog>(), TimeProvider.System);
+            // Bulk loading writes exactly the write path's rows; SQL Server has no bulk path here and is seeded call by call.
+            var size = new DemoSize(demo.Requests, demo.Days, Bulk: provider is not SqlServerDatabaseProvider);
+            if (await seeder.SeedIfEmptyAsync(demo.CustomerApiKey, size, message => app.Logger.LogInformation("{Message}", message)))
                 app.Logger.LogInformation("Seeded the demo customer and admin with months of history.");
         }
     }

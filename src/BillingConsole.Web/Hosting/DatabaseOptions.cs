@@ -15,6 +15,10 @@ public sealed class DemoOptions
     public bool Seed { get; set; }
     public string? CustomerApiKey { get; set; }
     public string? MeteringToken { get; set; }
+
+    /// <summary>Metered calls in the generated history, and the days it spans.</summary>
+    public int Requests { get; set; } = 50_000;
+    public int Days { get; set; } = 90;
 }
 
 public sealed class WorkerOptions

@@ -1,4 +1,6 @@
+using BillingConsole.Accounting.Catalog;
 using BillingConsole.Accounting.Demo;
+using BillingConsole.Accounting.Identity;
 using BillingConsole.Accounting.Invariants;
 using BillingConsole.Accounting.Ledger;
 using BillingConsole.Accounting.Tests.Infrastructure;
@@ -6,31 +8,128 @@ using Microsoft.EntityFrameworkCore;
 
 namespace BillingConsole.Accounting.Tests.Demo;
 
-/// <summary>The demo seed runs on an empty database of its own (one per provider) and must obey every ledger rule.</summary>
-public abstract class DemoDataTests(LedgerDatabase database)
+/// <summary>The bulk loader against the live write path, on two empty databases per provider.</summary>
+public abstract class BulkLoaderTests(LedgerDatabase first, LedgerDatabase second)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+    private static readonly DateTime End = new(2026, 3, 20, 10, 0, 0, DateTimeKind.Utc);
+
+    private static async Task<PriceCatalog> CatalogAsync(LedgerDatabase db)
+    {
+        await CatalogFile.SyncAsync(db.Factory, Ct);
+        var catalog = new PriceCatalog(db.Factory);
+        await catalog.ReloadAsync(Ct);
+        return catalog;
+    }
+
+    [Fact]
+    public async Task BulkLoader_WritesExactlyTheRowsOfTheWritePath()
+    {
+        var plans = new List<IReadOnlyList<TrafficEvent>>();
+        foreach (var db in new[] { first, second })
+        {
+            var catalog = await CatalogAsync(db);
+            var (accountId, keys) = await CustomerAsync(db);
+            plans.Add(TrafficGenerator.Generate(new TrafficPlan(accountId, keys, 12, 400, End), catalog));
+            if (db == first)
+                await new LiveTrafficLoader(db.Factory, db.Dialect, catalog).LoadAsync(plans[^1], ct: Ct);
+            else
+                await new BulkTrafficLoader(db.Factory, db.Dialect).LoadAsync(accountId, plans[^1], Ct);
+        }
+
+        Assert.Equal(plans[0].Count, plans[1].Count);
+        await using var live = await first.Factory.CreateDbContextAsync(Ct);
+        await using var bulk = await second.Factory.CreateDbContextAsync(Ct);
+        AssertSame(await live.LedgerEntries.OrderBy(e => e.Id).ToListAsync(Ct), await bulk.LedgerEntries.OrderBy(e => e.Id).ToListAsync(Ct));
+        AssertSame(await live.Reservations.OrderBy(e => e.Id).ToListAsync(Ct), await bulk.Reservations.OrderBy(e => e.Id).ToListAsync(Ct));
+        AssertSame(await live.RequestRecords.OrderBy(e => e.Id).ToListAsync(Ct), await bulk.RequestRecords.OrderBy(e => e.Id).ToListAsync(Ct));
+        // Rollup ids are not compared: an upsert that updates still burns an id on both providers.
+        AssertSame(await RollupsAsync(live), await RollupsAsync(bulk), nameof(BillingConsole.Accounting.Usage.UsageRollup.Id));
+        AssertSame(await live.Accounts.OrderBy(e => e.Id).ToListAsync(Ct), await bulk.Accounts.OrderBy(e => e.Id).ToListAsync(Ct));
+        AssertSame(await live.ApiKeys.OrderBy(e => e.Id).ToListAsync(Ct), await bulk.ApiKeys.OrderBy(e => e.Id).ToListAsync(Ct));
+        Assert.True(await bulk.LedgerEntries.CountAsync(Ct) > 800);
+        // Checked as of the plan's end, when its last call is still in flight (not yet a leaked hold).
+        var run = await new InvariantChecker(second.Factory, new Microsoft.Extensions.Time.Testing.FakeTimeProvider(End)).RunAsync(InvariantCheckMode.Full, ct: Ct);
+        Assert.True(run.ViolationCount == 0, string.Join("\n", run.Violations.Select(v => v.Detail)));
+
+        // New writes after a bulk load get fresh ids (PostgreSQL's identity sequences were moved past the loaded rows).
+        var posted = await second.Writer().PostAsync(new PostRequest(1, EntryTypes.Bonus, Money.FromCents(1), "After bulk", new Origin(EntrySources.Admin, "tests")), Ct);
+        Assert.True(posted.Succeeded, posted.Failure?.ToString());
+    }
+
+    private static async Task<(long AccountId, List<long> Keys)> CustomerAsync(LedgerDatabase database)
+    {
+        await using var db = await database.Factory.CreateDbContextAsync(Ct);
+        var created = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        var account = new Account { Name = "Bulk", CreatedAt = created };
+        db.Accounts.Add(account);
+        await db.SaveChangesAsync(Ct);
+        var keys = Enumerable.Range(0, 3).Select(i => new ApiKey
+        {
+            AccountId = account.Id, Name = $"k{i}", Prefix = $"bc_k{i}", SecretHash = $"hash{i}", CreatedAt = created,
+        }).ToList();
+        db.ApiKeys.AddRange(keys);
+        await db.SaveChangesAsync(Ct);
+        return (account.Id, keys.Select(k => k.Id).ToList());
+    }
+
+    private static Task<List<BillingConsole.Accounting.Usage.UsageRollup>> RollupsAsync(BillingConsole.Accounting.Data.BillingDbContext db) =>
+        db.UsageRollups.OrderBy(u => u.AccountId).ThenBy(u => u.Day).ThenBy(u => u.ModelId).ThenBy(u => u.ApiKeyId).ToListAsync(Ct);
+
+    private static void AssertSame<T>(List<T> expected, List<T> actual, string? except = null)
+    {
+        Assert.Equal(expected.Count, actual.Count);
+        var properties = typeof(T).GetProperties()
+            .Where(p => (p.PropertyType.IsValueType || p.PropertyType == typeof(string)) && p.Name != except).ToList();
+        for (var i = 0; i < expected.Count; i++)
+            foreach (var p in properties)
+                Assert.True(Equals(p.GetValue(expected[i]), p.GetValue(actual[i])),
+                    $"{typeof(T).Name} #{i} {p.Name}: live '{p.GetValue(expected[i])}' vs bulk '{p.GetValue(actual[i])}'");
+    }
+}
+
+public sealed class SecondSqliteLedgerDatabase : SqliteLedgerDatabase;
+
+public sealed class SecondPostgresLedgerDatabase : PostgresLedgerDatabase;
+
+public sealed class SqliteBulkLoaderTests(SqliteLedgerDatabase a, SecondSqliteLedgerDatabase b)
+    : BulkLoaderTests(a, b), IClassFixture<SqliteLedgerDatabase>, IClassFixture<SecondSqliteLedgerDatabase>;
+
+public sealed class PostgresBulkLoaderTests(PostgresLedgerDatabase a, SecondPostgresLedgerDatabase b)
+    : BulkLoaderTests(a, b), IClassFixture<PostgresLedgerDatabase>, IClassFixture<SecondPostgresLedgerDatabase>;
+
+/// <summary>The development seed, on an empty database of its own per provider.</summary>
+public abstract class DemoSeedTests(LedgerDatabase first)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
     public async Task SeedIfEmpty_WritesEveryEntryTypeWithoutViolations_AndOnlyOnce()
     {
-        var demo = new DemoData(database.Factory, database.Dialect, TimeProvider.System);
+        await CatalogFile.SyncAsync(first.Factory, Ct);
+        var catalog = new PriceCatalog(first.Factory);
+        await catalog.ReloadAsync(Ct);
+        var demo = new DemoData(first.Factory, first.Dialect, catalog, TimeProvider.System);
 
-        Assert.True(await demo.SeedIfEmptyAsync("bc_demo_key", Ct));
-        Assert.False(await demo.SeedIfEmptyAsync("bc_demo_key", Ct));
+        Assert.True(await demo.SeedIfEmptyAsync("bc_demo_key", new DemoSize(2_000, 14), ct: Ct));
+        Assert.False(await demo.SeedIfEmptyAsync("bc_demo_key", new DemoSize(2_000, 14), ct: Ct));
 
-        await using var db = await database.Factory.CreateDbContextAsync(Ct);
+        await using var db = await first.Factory.CreateDbContextAsync(Ct);
         var types = await db.LedgerEntries.Select(e => e.Type).Distinct().ToListAsync(Ct);
         Assert.Equal(EntryTypes.All.Select(t => t.Name).Order(), types.Order());
-        Assert.InRange(await db.LedgerEntries.CountAsync(Ct), 300, 5000);
+        Assert.Equal(2_000, await db.Reservations.CountAsync(Ct));
         Assert.Equal(1, await db.Reservations.CountAsync(r => r.Status == ReservationStatus.Open, Ct));
-        Assert.True(await db.ApiKeys.AnyAsync(k => k.SecretHash == Identity.ApiKey.Hash("bc_demo_key"), Ct));
-        var run = await new InvariantChecker(database.Factory, TimeProvider.System).RunAsync(InvariantCheckMode.Full, ct: Ct);
+        Assert.Equal(1, await db.Reservations.CountAsync(r => r.Status == ReservationStatus.Expired, Ct));
+        Assert.True(await db.LedgerEntries.AnyAsync(e => e.Type == EntryTypes.Settlement && e.Amount < 0, Ct), "some call should cost more than its hold");
+        Assert.True(await db.RequestRecords.AnyAsync(r => r.Status == "error" && r.Cost == 0, Ct));
+        Assert.True(await db.ApiKeys.AnyAsync(k => k.SecretHash == ApiKey.Hash("bc_demo_key"), Ct));
+        var run = await new InvariantChecker(first.Factory, TimeProvider.System).RunAsync(InvariantCheckMode.Full, ct: Ct);
         Assert.True(run.ViolationCount == 0, string.Join("\n", run.Violations.Select(v => v.Detail)));
         Assert.Equal(2, run.AccountsChecked);
     }
+
 }
 
-public sealed class SqliteDemoDataTests(SqliteLedgerDatabase db) : DemoDataTests(db), IClassFixture<SqliteLedgerDatabase>;
+public sealed class SqliteDemoSeedTests(SqliteLedgerDatabase db) : DemoSeedTests(db), IClassFixture<SqliteLedgerDatabase>;
 
-public sealed class PostgresDemoDataTests(PostgresLedgerDatabase db) : DemoDataTests(db), IClassFixture<PostgresLedgerDatabase>;
+public sealed class PostgresDemoSeedTests(PostgresLedgerDatabase db) : DemoSeedTests(db), IClassFixture<PostgresLedgerDatabase>;

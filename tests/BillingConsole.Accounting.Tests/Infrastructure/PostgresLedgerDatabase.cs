@@ -8,7 +8,7 @@ namespace BillingConsole.Accounting.Tests.Infrastructure;
 /// A new database on the PostgreSQL server named by <c>BILLING_TEST_POSTGRES</c> (an admin connection string; ./test.sh
 /// starts a throwaway cluster and sets it). Without it the tests skip with that reason, except in CI where they fail.
 /// </summary>
-public sealed class PostgresLedgerDatabase : LedgerDatabase
+public class PostgresLedgerDatabase : LedgerDatabase
 {
     public const string Variable = "BILLING_TEST_POSTGRES";
     private string? _adminConnection;

@@ -5,7 +5,7 @@ using Microsoft.Data.Sqlite;
 namespace BillingConsole.Accounting.Tests.Infrastructure;
 
 /// <summary>A SQLite file in WAL mode, as the app uses it (not an in-memory database: concurrency must be real).</summary>
-public sealed class SqliteLedgerDatabase : LedgerDatabase
+public class SqliteLedgerDatabase : LedgerDatabase
 {
     private readonly string _path = Path.Combine(Path.GetTempPath(), $"billing-test-{Guid.NewGuid():N}.db");
 

@@ -58,6 +58,9 @@ public sealed class ConsoleApp : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("ConnectionStrings:Billing", new SqliteConnectionStringBuilder { DataSource = _databasePath, DefaultTimeout = 30 }.ToString());
         // Background workers stay out of the way of assertions; tests call the engine directly when they need them.
         builder.UseSetting("Workers:HoldExpiryInterval", "01:00:00");
+        // A smaller history than the development seed keeps start-up and full-history paging quick.
+        builder.UseSetting("Demo:Requests", "3000");
+        builder.UseSetting("Demo:Days", "30");
         builder.UseSetting("Workers:IncrementalCheckInterval", "01:00:00");
     }
 

@@ -60,6 +60,7 @@ public static class ConsoleTheme
                 Warning = "#fb923c",
                 Error = "#f87171",
                 AppbarBackground = "#0b1220",
+                AppbarText = "#e5e9f0",
                 Background = "#0f1623",
                 Surface = "#172031",
                 DrawerBackground = "#131b2a",

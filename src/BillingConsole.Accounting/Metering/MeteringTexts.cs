@@ -1,0 +1,27 @@
+using BillingConsole.Accounting.Catalog;
+
+namespace BillingConsole.Accounting.Metering;
+
+/// <summary>The metering policy's small rules and the ledger descriptions they produce, in one place so the bulk demo
+/// loader writes exactly what the live path writes.</summary>
+public static class MeteringTexts
+{
+    /// <summary>A failed call that produced nothing is not charged; a failure after output (a broken stream) pays for what it used.</summary>
+    public static bool IsCharged(string status, TokenCounts tokens) => !(status == RequestStatus.Error && tokens.Output == 0);
+
+    public static string Hold(CatalogModel model, long maxInput, long maxOutput) =>
+        $"Hold for a {model.DisplayName} call: up to {maxInput:N0} input + {maxOutput:N0} output tokens";
+
+    public static string Settled(string status, TokenCounts t, string? errorCode) =>
+        status == RequestStatus.Success
+            ? $"Call settled: {t.Input:N0} input ({t.Cached:N0} cached) + {t.Output:N0} output tokens"
+            : IsCharged(status, t)
+                ? $"Call failed ({errorCode ?? "error"}) after {t.Output:N0} output tokens; charged for tokens used"
+                : $"Call failed ({errorCode ?? "error"}) before any output; not charged";
+
+    public static string Released(string? reason) => $"Hold released: {(string.IsNullOrWhiteSpace(reason) ? "call cancelled" : Trim(reason.Trim(), 200))}";
+
+    public static string Expired(long reservationId, DateTime expiresAt) => $"Hold {reservationId} expired unused at {expiresAt:yyyy-MM-dd HH:mm:ss} UTC";
+
+    public static string? Trim(string? text, int max) => text is null ? null : text.Length <= max ? text : text[..max];
+}

@@ -1,0 +1,68 @@
+using BillingConsole.Accounting.Ledger;
+using BillingConsole.Accounting.Statements;
+
+namespace BillingConsole.Accounting.Usage;
+
+/// <summary>A month of spending and usage; see <see cref="UsageQueries.GetSummaryAsync"/> for each figure's source.</summary>
+public sealed record UsageSummary(
+    BillingMonth Month,
+    Money TotalCost,
+    long ApiCalls,
+    long TotalTokens,
+    Money CallsCost,
+    Money MarketCost,
+    Money Saved,
+    decimal SavedPct);
+
+/// <summary>Usage totals of one group. The fields not grouped on are null; <see cref="KeyId"/> is null for calls
+/// made without a key.</summary>
+public sealed record UsageRow(
+    DateOnly? Date,
+    string? Model,
+    string? Provider,
+    string? Type,
+    long? KeyId,
+    string? Tag,
+    long Calls,
+    long InputTokens,
+    long OutputTokens,
+    long CachedTokens,
+    Money Cost,
+    Money MarketCost)
+{
+    /// <summary>Input + output tokens (cached tokens are part of the input).</summary>
+    public long Tokens => InputTokens + OutputTokens;
+}
+
+/// <summary>One metered call's audit record (metadata only: no prompt or completion is ever stored).
+/// <see cref="CreatedAt"/> is when the call was settled or released.</summary>
+public sealed record RequestRow(
+    long Id,
+    long ReservationId,
+    DateTime CreatedAt,
+    DateTime StartedAt,
+    string? Model,
+    string? Provider,
+    string Status,
+    string? ErrorCode,
+    long InputTokens,
+    long OutputTokens,
+    long CachedTokens,
+    Money Cost,
+    Money MarketCost,
+    int? LatencyMs,
+    int? TtfbMs,
+    bool Streaming,
+    long? ApiKeyId,
+    string? ClientIp,
+    string? UserAgent,
+    IReadOnlyList<string> Tags);
+
+/// <summary>Filters of the audit trail; every one is optional. <see cref="From"/> and <see cref="To"/> are inclusive
+/// UTC dates of completion.</summary>
+public sealed record RequestFilter(
+    DateOnly? From = null,
+    DateOnly? To = null,
+    long? ModelId = null,
+    long? ApiKeyId = null,
+    string? Status = null);

@@ -1,0 +1,40 @@
+using BillingConsole.Accounting.Statements;
+using BillingConsole.Accounting.Usage;
+
+namespace BillingConsole.Web.Api;
+
+public sealed record SummaryResponse(string Month, decimal TotalCost, long ApiCalls, long TotalTokens, decimal MarketCost, decimal Saved,
+    decimal SavedPct)
+{
+    public static SummaryResponse From(UsageSummary s) =>
+        new(s.Month.ToString(), s.TotalCost.ToDecimal(), s.ApiCalls, s.TotalTokens, s.MarketCost.ToDecimal(), s.Saved.ToDecimal(), s.SavedPct);
+}
+
+public sealed record UsageRowResponse(DateOnly? Date, string? Model, string? Provider, string? Type, long? KeyId, string? Tag, long Calls,
+    long InputTokens, long OutputTokens, long CachedTokens, long Tokens, decimal Cost, decimal MarketCost)
+{
+    public static UsageRowResponse From(UsageRow r) =>
+        new(r.Date, r.Model, r.Provider, r.Type, r.KeyId, r.Tag, r.Calls, r.InputTokens, r.OutputTokens, r.CachedTokens, r.Tokens,
+            r.Cost.ToDecimal(), r.MarketCost.ToDecimal());
+}
+
+public sealed record RequestResponse(long Id, long ReservationId, DateTime CreatedAt, DateTime StartedAt, string? Model, string? Provider,
+    string Status, string? ErrorCode, long InputTokens, long OutputTokens, long CachedTokens, decimal Cost, decimal MarketCost, int? LatencyMs,
+    int? TtfbMs, bool Streaming, long? ApiKeyId, string? ClientIp, string? UserAgent, IReadOnlyList<string> Tags)
+{
+    public static RequestResponse From(RequestRow r) =>
+        new(r.Id, r.ReservationId, r.CreatedAt, r.StartedAt, r.Model, r.Provider, r.Status, r.ErrorCode, r.InputTokens, r.OutputTokens,
+            r.CachedTokens, r.Cost.ToDecimal(), r.MarketCost.ToDecimal(), r.LatencyMs, r.TtfbMs, r.Streaming, r.ApiKeyId, r.ClientIp,
+            r.UserAgent, r.Tags);
+}
+
+public sealed record InvoiceLineResponse(string Type, long Count, decimal Amount);
+
+public sealed record InvoiceResponse(string Month, decimal OpeningBalance, decimal ClosingBalance, decimal Purchased, decimal Fees,
+    decimal CreditsUsed, decimal Refunds, decimal Corrections, decimal Grants, IReadOnlyList<InvoiceLineResponse> Lines)
+{
+    public static InvoiceResponse From(Statement s) =>
+        new(s.Month.ToString(), s.OpeningBalance.ToDecimal(), s.ClosingBalance.ToDecimal(), s.Purchased.ToDecimal(), s.Fees.ToDecimal(),
+            s.CreditsUsed.ToDecimal(), s.Refunds.ToDecimal(), s.Corrections.ToDecimal(), s.Grants.ToDecimal(),
+            s.Lines.Select(l => new InvoiceLineResponse(l.Type, l.Count, l.Amount.ToDecimal())).ToList());
+}

@@ -1,0 +1,40 @@
+using BillingConsole.Web.Components.Layout;
+using Bunit;
+using Microsoft.AspNetCore.Components;
+
+namespace BillingConsole.Web.Tests.Components;
+
+public sealed class MainLayoutTests : LedgerComponentTest
+{
+    [Fact]
+    public async Task Shows_the_product_account_user_and_a_sign_out_form_post()
+    {
+        var account = await CreateAccountAsync("Acme Robotics");
+        SignInAs(account, "Dana Whitfield");
+
+        var cut = Render<MainLayout>(p => p.Add(x => x.Body, (RenderFragment)(b => b.AddContent(0, "page body"))));
+
+        Assert.Contains("BillingConsole", cut.Find(".mud-appbar").TextContent);
+        var who = cut.WaitForElement("[data-testid=appbar-account]");
+        cut.WaitForAssertion(() => Assert.Contains("Acme Robotics", who.TextContent));
+        Assert.Contains("Dana Whitfield", who.TextContent);
+        var signOut = cut.Find("form[action='/auth/signout']");
+        Assert.Equal("post", signOut.GetAttribute("method"));
+        Assert.NotNull(signOut.QuerySelector("input[name=__RequestVerificationToken]"));
+        Assert.NotNull(cut.Find("a[href='/billing']"));
+        Assert.Contains("page body", cut.Markup);
+    }
+
+    [Fact]
+    public void Renders_without_a_signed_in_user()
+    {
+        AddAuthorization().SetNotAuthorized();
+
+        var cut = Render<MainLayout>(p => p.Add(x => x.Body, (RenderFragment)(b => b.AddContent(0, "sign-in page"))));
+
+        Assert.Contains("BillingConsole", cut.Find(".mud-appbar").TextContent);
+        Assert.Contains("sign-in page", cut.Markup);
+        Assert.Empty(cut.FindAll("form[action='/auth/signout']"));
+        Assert.Empty(cut.FindAll(".mud-drawer"));
+    }
+}
