@@ -71,31 +71,60 @@ internal sealed class BulkInsert(BillingDbContext db, ILedgerDialect dialect)
 
     private async Task InsertAsync<T>(string table, (string Name, Type Type)[] columns, IReadOnlyList<T> rows, Func<T, object?[]> values, CancellationToken ct)
     {
-        var perBatch = Math.Max(1, MaxParameters / columns.Length);
+        if (rows.Count == 0)
+            return;
+        // SQLite looks named parameters up one by one, so one prepared single-row statement re-bound per row is fastest
+        // there; PostgreSQL wants few round trips, so it gets multi-row statements.
+        var perStatement = db.Database.ProviderName?.Contains("Sqlite") == true ? 1 : Math.Max(1, MaxParameters / columns.Length);
         var connection = db.Database.GetDbConnection();
         var transaction = db.Database.CurrentTransaction?.GetDbTransaction();
-        var names = string.Join(", ", columns.Select(c => c.Name));
-        for (var offset = 0; offset < rows.Count; offset += perBatch)
+        DbCommand? prepared = null;
+        try
         {
-            var count = Math.Min(perBatch, rows.Count - offset);
-            await using var cmd = connection.CreateCommand();
-            cmd.Transaction = transaction;
-            var sql = new StringBuilder($"INSERT INTO {table} ({names}) VALUES ");
-            for (var r = 0; r < count; r++)
+            for (var offset = 0; offset < rows.Count; offset += perStatement)
             {
-                var row = values(rows[offset + r]);
-                sql.Append(r == 0 ? "(" : ", (");
-                for (var c = 0; c < columns.Length; c++)
+                var count = Math.Min(perStatement, rows.Count - offset);
+                if (prepared is null || count != perStatement)
                 {
-                    var name = $"p{r}_{c}";
-                    sql.Append(c == 0 ? "@" : ", @").Append(name);
-                    dialect.AddParameter(cmd, name, row[c], columns[c].Type);
+                    if (prepared is not null)
+                        await prepared.DisposeAsync();
+                    prepared = Command(connection, transaction, table, columns, count);
+                    await prepared.PrepareAsync(ct);
                 }
-                sql.Append(')');
+                for (var r = 0; r < count; r++)
+                {
+                    var row = values(rows[offset + r]);
+                    for (var c = 0; c < columns.Length; c++)
+                        prepared.Parameters[r * columns.Length + c].Value = row[c] ?? DBNull.Value;
+                }
+                await prepared.ExecuteNonQueryAsync(ct);
             }
-            cmd.CommandText = sql.ToString();
-            await cmd.ExecuteNonQueryAsync(ct);
         }
+        finally
+        {
+            if (prepared is not null)
+                await prepared.DisposeAsync();
+        }
+    }
+
+    private DbCommand Command(DbConnection connection, DbTransaction? transaction, string table, (string Name, Type Type)[] columns, int rows)
+    {
+        var cmd = connection.CreateCommand();
+        cmd.Transaction = transaction;
+        var sql = new StringBuilder($"INSERT INTO {table} ({string.Join(", ", columns.Select(c => c.Name))}) VALUES ");
+        for (var r = 0; r < rows; r++)
+        {
+            sql.Append(r == 0 ? "(" : ", (");
+            for (var c = 0; c < columns.Length; c++)
+            {
+                var name = $"p{r}_{c}";
+                sql.Append(c == 0 ? "@" : ", @").Append(name);
+                dialect.AddParameter(cmd, name, null, columns[c].Type);
+            }
+            sql.Append(')');
+        }
+        cmd.CommandText = sql.ToString();
+        return cmd;
     }
 
     private static (string, Type)[] Columns(params (string, Type)[] columns) => columns;

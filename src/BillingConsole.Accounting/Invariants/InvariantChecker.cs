@@ -132,6 +132,7 @@ public sealed partial class InvariantChecker(IDbContextFactory<BillingDbContext>
             })
             .Where(x => x.HoldEntries != 1
                         || (x.Status == ReservationStatus.Open ? x.Resolutions != 0 || x.ExpiresAt < leakedBefore : x.Resolutions != 1))
+            .OrderBy(x => x.Id)
             .Take(MaxRecordedViolations)
             .ToListAsync(ct);
         foreach (var h in suspicious)

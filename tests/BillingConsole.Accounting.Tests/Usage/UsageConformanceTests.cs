@@ -25,8 +25,12 @@ public abstract partial class UsageConformanceTests(LedgerDatabase database) : I
     protected static readonly BillingMonth March = new(2026, 3);
     protected static readonly BillingMonth April = new(2026, 4);
 
-    protected readonly FakeTimeProvider Clock = new(new DateTimeOffset(2026, 2, 2, 8, 0, 0, TimeSpan.Zero));
+    private static readonly DateTimeOffset HistoryStart = new(2026, 2, 2, 8, 0, 0, TimeSpan.Zero);
+
+    /// <summary>The clock of the history being written; each history starts its own at 2026-02-02 08:00.</summary>
+    protected FakeTimeProvider Clock = new(HistoryStart);
     protected MeteringService Meter = null!;
+    private PriceCatalog _catalog = null!;
     protected UsageQueries Usage = null!;
     protected StatementQueries Statements = null!;
 
@@ -35,9 +39,9 @@ public abstract partial class UsageConformanceTests(LedgerDatabase database) : I
         if (Db.SkipReason is not null)
             return;
         await CatalogFile.SyncAsync(Db.Factory, Ct);
-        var catalog = new PriceCatalog(Db.Factory);
-        await catalog.ReloadAsync(Ct);
-        Meter = new MeteringService(Db.Writer(Clock), catalog, Db.Factory, Clock);
+        _catalog = new PriceCatalog(Db.Factory);
+        await _catalog.ReloadAsync(Ct);
+        Meter = new MeteringService(Db.Writer(Clock), _catalog, Db.Factory, Clock);
         Usage = new UsageQueries(Db.Factory);
         Statements = new StatementQueries(Db.Factory);
     }
@@ -84,6 +88,8 @@ public abstract partial class UsageConformanceTests(LedgerDatabase database) : I
     protected async Task<History> WriteHistoryAsync(int seed = 7)
     {
         Db.RequireAvailable();
+        Clock = new FakeTimeProvider(HistoryStart);
+        Meter = new MeteringService(Db.Writer(Clock), _catalog, Db.Factory, Clock);
         var accountId = await Db.CreateAccountAsync(name: $"Usage {seed}");
         var history = new History { AccountId = accountId, KeyA = await NewKeyAsync(accountId, "a"), KeyB = await NewKeyAsync(accountId, "b") };
         var random = new Random(seed);
