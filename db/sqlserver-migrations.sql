@@ -450,3 +450,24 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261123033658_AccountLowBalanceThreshold'
+)
+BEGIN
+    ALTER TABLE [accounts] ADD [low_balance_threshold] bigint NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261123033658_AccountLowBalanceThreshold'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([migration_id], [product_version])
+    VALUES (N'20261123033658_AccountLowBalanceThreshold', N'10.0.14');
+END;
+
+COMMIT;
+GO
+

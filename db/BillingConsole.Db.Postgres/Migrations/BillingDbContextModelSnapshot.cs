@@ -380,6 +380,10 @@ namespace BillingConsole.Db.Postgres.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("last_sequence");
 
+                    b.Property<long?>("LowBalanceThreshold")
+                        .HasColumnType("bigint")
+                        .HasColumnName("low_balance_threshold");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)

@@ -361,6 +361,10 @@ namespace BillingConsole.Db.Sqlite.Migrations
                         .HasColumnType("INTEGER")
                         .HasColumnName("last_sequence");
 
+                    b.Property<long?>("LowBalanceThreshold")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("low_balance_threshold");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)

@@ -17,6 +17,8 @@ public sealed class Account
     public long OverdraftFloor { get; set; }
     public long LastSequence { get; set; }
     public DateTime CreatedAt { get; set; }
+    /// <summary>The customer's own warning level: the console shows a low-balance banner below it (null: no banner).</summary>
+    public long? LowBalanceThreshold { get; set; }
 }
 
 internal sealed class AccountConfiguration : IEntityTypeConfiguration<Account>

@@ -16,6 +16,7 @@ public static class AccountingExtensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<LedgerWriter>();
         builder.Services.AddSingleton<LedgerQueries>();
+        builder.Services.AddSingleton<AccountSettings>();
         builder.Services.AddSingleton<InvariantChecker>();
         builder.Services.AddSingleton<UserDirectory>();
         builder.Services.AddSingleton<ApiKeyService>();
