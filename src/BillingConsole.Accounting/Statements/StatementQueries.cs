@@ -54,7 +54,7 @@ public sealed class StatementQueries(IDbContextFactory<BillingDbContext> dbFacto
         {
             Purchased = statement.SumOf(EntryTypes.Topup, EntryTypes.AutoRecharge),
             Fees = -statement.SumOf(EntryTypes.PlatformFee),
-            CreditsUsed = -statement.SumOf(EntryTypes.Reservation, EntryTypes.Settlement, EntryTypes.UsageDebit),
+            CreditsUsed = -statement.SumOf(EntryTypes.Reservation, EntryTypes.Settlement, EntryTypes.Release, EntryTypes.UsageDebit),
             Refunds = statement.SumOf(EntryTypes.Refund),
             Corrections = statement.SumOf(EntryTypes.AdminCorrection),
             Grants = statement.SumOf(EntryTypes.Bonus, EntryTypes.ContractGrant, EntryTypes.BonusGrant),

@@ -97,6 +97,27 @@ public abstract partial class UsageConformanceTests
     }
 
     [Fact]
+    public async Task MonthBoundary_AnEntryAtMidnightBelongsToTheMonthItStarts()
+    {
+        Db.RequireAvailable();
+        var accountId = await Db.CreateAccountAsync();
+        Clock.SetUtcNow(new DateTimeOffset(2026, 2, 10, 9, 0, 0, TimeSpan.Zero));
+        Ok(await Ledger.PostAsync(new PostRequest(accountId, EntryTypes.Topup, Money.FromDollars(5), "Top-up", Tester), Ct));
+        Clock.SetUtcNow(March.Start);
+        Ok(await Ledger.PostAsync(new PostRequest(accountId, EntryTypes.StorageBilling, -Money.FromCents(30), "Storage", Tester), Ct));
+
+        var feb = await Statements.GetStatementAsync(accountId, February, Ct);
+        var mar = await Statements.GetStatementAsync(accountId, March, Ct);
+
+        Assert.Equal((Money.Zero, Money.FromDollars(5)), (feb.OpeningBalance, feb.ClosingBalance));
+        Assert.Equal([EntryTypes.Topup], feb.Lines.Select(l => l.Type));
+        Assert.Equal((Money.FromDollars(5), Money.FromCents(470)), (mar.OpeningBalance, mar.ClosingBalance));
+        Assert.Equal([new StatementLine(EntryTypes.StorageBilling, 1, -Money.FromCents(30))], mar.Lines);
+        Assert.Equal(Money.Zero, (await Usage.GetSummaryAsync(accountId, February, Ct)).TotalCost);
+        Assert.Equal(Money.FromCents(30), (await Usage.GetSummaryAsync(accountId, March, Ct)).TotalCost);
+    }
+
+    [Fact]
     public async Task StatementMonths_AreTheMonthsWithEntries_NewestFirst()
     {
         var h = await WriteHistoryAsync();
