@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test. Starts (and installs, where it can) a throwaway PostgreSQL cluster on loopback for the provider
-# tests, runs `dotnet test` on the solution, and ends with one line: "N passed, N failed, N skipped".
-# Skipped tests print their reason. In CI (CI=true) tests that need PostgreSQL fail instead of skipping.
+# tests and Debian's Chromium for the browser tests, runs `dotnet test` on the solution, and ends with one line:
+# "N passed, N failed, N skipped". Skipped tests print their reason. In CI (CI=true) tests that need PostgreSQL or
+# Chromium fail instead of skipping. Screenshots from the browser tests land in TestResults/screenshots.
 set -uo pipefail
 cd "$(dirname "$0")"
 
@@ -14,6 +15,17 @@ if [ -z "${BILLING_TEST_POSTGRES:-}" ]; then
     trap 'scripts/stop-test-postgres.sh' EXIT
   else
     echo "PostgreSQL could not be started; its tests will skip (or fail under CI=true)." >&2
+  fi
+fi
+
+# Browser tests drive Debian's Chromium through Playwright (which downloads nothing); install it when missing.
+if [ ! -x /usr/bin/chromium ] && [ -z "${BILLING_TEST_CHROMIUM:-}" ]; then
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
+    echo "installing chromium from Debian packages..." >&2
+    apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o DPkg::Lock::Timeout=300 chromium >&2 \
+      || echo "chromium could not be installed; browser tests will skip (or fail under CI=true)." >&2
+  else
+    echo "chromium is missing and cannot be installed here; browser tests will skip (or fail under CI=true)." >&2
   fi
 fi
 

@@ -1,0 +1,86 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using BillingConsole.Accounting.Identity;
+using BillingConsole.Accounting.Ledger;
+using BillingConsole.Web.Tests.Infrastructure;
+using Microsoft.Playwright;
+
+namespace BillingConsole.Web.Tests.Browser;
+
+[Collection(BrowserCollection.Name)]
+public sealed class BillingPageBrowserTests(BrowserSession browser, ConsoleApp app)
+{
+    private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
+
+    /// <summary>An account of its own with <paramref name="entries"/> entries and a user who can sign in to it.</summary>
+    private async Task<(long AccountId, string Email, string Secret)> CustomerWithHistoryAsync(int entries)
+    {
+        var (accountId, _, secret) = await app.CreateCustomerAsync(Money.FromDollars(100));
+        for (var i = 1; i < entries; i++)
+        {
+            var type = i % 3 == 0 ? EntryTypes.Bonus : EntryTypes.UsageDebit;
+            var amount = type == EntryTypes.Bonus ? Money.FromCents(i) : -new Money(1_234_567L * i);
+            var posted = await app.Ledger.PostAsync(new PostRequest(accountId, type, amount, $"Browser test entry {i}", new Origin(EntrySources.Admin, "tests")), Ct);
+            Assert.True(posted.Succeeded, posted.Failure?.ToString());
+        }
+        var email = $"browser-{accountId}@example.test";
+        await using var db = await app.DbFactory.CreateDbContextAsync(Ct);
+        db.Users.Add(new User { Email = email, DisplayName = "Browser Tester", Role = Roles.Customer, AccountId = accountId });
+        await db.SaveChangesAsync(Ct);
+        return (accountId, email, secret);
+    }
+
+    private static Money ParseShown(string text)
+    {
+        var clean = text.Trim().TrimStart('+').Replace("\u2212", "-");
+        Assert.True(Money.TryParse(clean, out var money), $"'{text}' is not an amount");
+        return money;
+    }
+
+    [Fact]
+    public async Task SignIn_ShowsTheBalanceTheApiReports()
+    {
+        var (_, email, secret) = await CustomerWithHistoryAsync(12);
+        var page = await browser.NewPageAsync(app.BaseAddress);
+
+        await ConsolePages.SignInAsync(page, email);
+
+        using var api = app.Client(secret);
+        var reported = await api.GetFromJsonAsync<JsonElement>("/billing/balance", Ct);
+        var exact = Money.FromDecimal(reported.GetProperty("balance").GetDecimal()).Format();
+        var balance = page.GetByTestId("balance");
+        await Assertions.Expect(balance).ToBeVisibleAsync();
+        var shown = $"{await balance.TextContentAsync()} {await balance.GetAttributeAsync("title")} {await balance.GetAttributeAsync("aria-label")}";
+        Assert.Contains(exact, shown);
+        await ConsolePages.ScreenshotAsync(page, "billing-signed-in");
+    }
+
+    [Fact]
+    public async Task LoadMore_UntilTheEnd_ShowsEveryEntryWithAnUnbrokenBalanceAfterChain()
+    {
+        const int entries = 123;
+        var (_, email, _) = await CustomerWithHistoryAsync(entries);
+        var page = await browser.NewPageAsync(app.BaseAddress);
+        await ConsolePages.SignInAsync(page, email, "/billing?tab=transactions");
+
+        var rows = page.GetByTestId("tx-row");
+        await Assertions.Expect(rows).ToHaveCountAsync(50);
+        var loadMore = page.GetByTestId("load-more");
+        for (var expected = 100; await loadMore.IsVisibleAsync(); expected = Math.Min(expected + 50, entries))
+        {
+            await loadMore.ClickAsync();
+            await Assertions.Expect(rows).ToHaveCountAsync(expected);
+            if (expected == entries)
+                break;
+        }
+        await Assertions.Expect(loadMore).ToBeHiddenAsync();
+
+        var amounts = (await page.GetByTestId("tx-amount").AllTextContentsAsync()).Select(ParseShown).ToList();
+        var after = (await page.GetByTestId("tx-balance-after").AllTextContentsAsync()).Select(ParseShown).ToList();
+        Assert.Equal(entries, amounts.Count);
+        for (var i = 0; i < entries - 1; i++)
+            Assert.Equal(after[i + 1] + amounts[i], after[i]);
+        Assert.Equal(amounts[^1], after[^1]);
+        await ConsolePages.ScreenshotAsync(page, "billing-transactions-end");
+    }
+}
