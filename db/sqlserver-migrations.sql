@@ -471,3 +471,24 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261123034549_AccountLastEntryAt'
+)
+BEGIN
+    ALTER TABLE [accounts] ADD [last_entry_at] datetime2 NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261123034549_AccountLastEntryAt'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([migration_id], [product_version])
+    VALUES (N'20261123034549_AccountLastEntryAt', N'10.0.14');
+END;
+
+COMMIT;
+GO
+

@@ -16,11 +16,11 @@ public sealed class PostgresLedgerDialect : ILedgerDialect
 
     private static string Post(bool enforceFloor) => $"""
         WITH a AS (
-            UPDATE accounts SET balance = balance + @amount, last_sequence = last_sequence + 1
+            UPDATE accounts SET balance = balance + @amount, last_sequence = last_sequence + 1, last_entry_at = GREATEST(@created_at, last_entry_at)
             WHERE id = @account_id AND balance + @amount BETWEEN @min_balance AND @max_balance{LedgerSql.FloorGuard(enforceFloor)}
-            RETURNING balance, last_sequence)
+            RETURNING balance, last_sequence, last_entry_at)
         INSERT INTO ledger_entries ({LedgerSql.EntryColumns})
-        SELECT @account_id, a.last_sequence, @type, @amount, a.balance, @created_at, @description, @source, @ref_id, @actor, @idempotency_key, NULL
+        SELECT @account_id, a.last_sequence, @type, @amount, a.balance, a.last_entry_at, @description, @source, @ref_id, @actor, @idempotency_key, NULL
         FROM a
         RETURNING {LedgerSql.EntryReturning}, NULL::bigint, NULL::bigint, NULL::bigint
         """;
@@ -40,9 +40,9 @@ public sealed class PostgresLedgerDialect : ILedgerDialect
             WHERE acct.balance - @amount >= acct.overdraft_floor AND acct.balance - @amount >= @min_balance
               AND (@api_key_id IS NULL OR EXISTS (SELECT 1 FROM k WHERE k.monthly_spend_limit IS NULL OR k.committed + @amount <= k.monthly_spend_limit))),
         a AS (
-            UPDATE accounts SET balance = balance - @amount, last_sequence = last_sequence + 1
+            UPDATE accounts SET balance = balance - @amount, last_sequence = last_sequence + 1, last_entry_at = GREATEST(@created_at, last_entry_at)
             WHERE id = @account_id AND EXISTS (SELECT 1 FROM ok)
-            RETURNING balance, last_sequence),
+            RETURNING balance, last_sequence, last_entry_at),
         ku AS (
             UPDATE api_keys SET spend_committed = (SELECT committed FROM k) + @amount, spend_month = @month, last_used_at = @created_at
             WHERE id = @api_key_id AND EXISTS (SELECT 1 FROM a)),
@@ -51,7 +51,7 @@ public sealed class PostgresLedgerDialect : ILedgerDialect
             SELECT {LedgerSql.ReservationValues} FROM a
             RETURNING id)
         INSERT INTO ledger_entries ({LedgerSql.EntryColumns})
-        SELECT @account_id, a.last_sequence, @type, -@amount, a.balance, @created_at, @description, @source, r.id::text, @actor, @idempotency_key, r.id
+        SELECT @account_id, a.last_sequence, @type, -@amount, a.balance, a.last_entry_at, @description, @source, r.id::text, @actor, @idempotency_key, r.id
         FROM a CROSS JOIN r
         RETURNING {LedgerSql.EntryReturning}, NULL::bigint, NULL::bigint, NULL::bigint
         """;
@@ -63,9 +63,9 @@ public sealed class PostgresLedgerDialect : ILedgerDialect
             RETURNING id, account_id, amount, cost, {LedgerSql.ChargedMarketCost} AS market_cost,
                 api_key_id, model_id, price_id, tags, spend_month, created_at),
         a AS (
-            UPDATE accounts SET balance = balance + (SELECT amount - cost FROM r), last_sequence = last_sequence + 1
+            UPDATE accounts SET balance = balance + (SELECT amount - cost FROM r), last_sequence = last_sequence + 1, last_entry_at = GREATEST(@created_at, last_entry_at)
             WHERE id = (SELECT account_id FROM r)
-            RETURNING id, balance, last_sequence),
+            RETURNING id, balance, last_sequence, last_entry_at),
         ku AS (
             UPDATE api_keys SET spend_committed = spend_committed + (SELECT cost - amount FROM r)
             WHERE id = (SELECT api_key_id FROM r) AND spend_month = (SELECT spend_month FROM r)),
@@ -81,7 +81,7 @@ public sealed class PostgresLedgerDialect : ILedgerDialect
             ON CONFLICT (account_id, day, model_id, api_key_id) DO UPDATE SET {string.Format(LedgerSql.RollupIncrement, "EXCLUDED.cost", "EXCLUDED.market_cost")}),
         e AS (
             INSERT INTO ledger_entries ({LedgerSql.EntryColumns})
-            SELECT a.id, a.last_sequence, @type, r.amount - r.cost, a.balance, @created_at, @description, @source, r.id::text, @actor, NULL, r.id
+            SELECT a.id, a.last_sequence, @type, r.amount - r.cost, a.balance, a.last_entry_at, @description, @source, r.id::text, @actor, NULL, r.id
             FROM a CROSS JOIN r
             RETURNING {LedgerSql.EntryReturning})
         SELECT e.id, e.sequence, e.amount, e.balance_after, e.reservation_id, r.amount, r.cost, r.market_cost FROM e CROSS JOIN r

@@ -15,7 +15,7 @@ public sealed class SqlServerLedgerDialect : ILedgerDialect
 {
     private const string Prologue = """
         SET NOCOUNT ON; SET XACT_ABORT ON;
-        DECLARE @a TABLE (id bigint, balance bigint, last_sequence bigint);
+        DECLARE @a TABLE (id bigint, balance bigint, last_sequence bigint, last_entry_at datetime2);
         DECLARE @e TABLE (id bigint, sequence bigint, amount bigint, balance_after bigint, reservation_id bigint);
         """;
 
@@ -30,12 +30,12 @@ public sealed class SqlServerLedgerDialect : ILedgerDialect
     private static string Post(bool enforceFloor) => $"""
         {Prologue}
         BEGIN TRANSACTION;
-        UPDATE accounts SET balance = balance + @amount, last_sequence = last_sequence + 1
-        OUTPUT inserted.id, inserted.balance, inserted.last_sequence INTO @a
+        UPDATE accounts SET balance = balance + @amount, last_sequence = last_sequence + 1, last_entry_at = CASE WHEN last_entry_at > @created_at THEN last_entry_at ELSE @created_at END
+        OUTPUT inserted.id, inserted.balance, inserted.last_sequence, inserted.last_entry_at INTO @a
         WHERE id = @account_id AND balance + @amount BETWEEN @min_balance AND @max_balance{LedgerSql.FloorGuard(enforceFloor)};
         INSERT INTO ledger_entries ({LedgerSql.EntryColumns})
         {EntryOutput}
-        SELECT @account_id, last_sequence, @type, @amount, balance, @created_at, @description, @source, @ref_id, @actor, @idempotency_key, NULL
+        SELECT @account_id, last_sequence, @type, @amount, balance, last_entry_at, @description, @source, @ref_id, @actor, @idempotency_key, NULL
         FROM @a;
         COMMIT;
         SELECT {LedgerSql.EntryReturning}, NULL, NULL, NULL FROM @e;
@@ -60,8 +60,8 @@ public sealed class SqlServerLedgerDialect : ILedgerDialect
         END
         IF @balance IS NOT NULL AND @key_ok = 1 AND @balance - @amount >= @floor AND @balance - @amount >= @min_balance
         BEGIN
-            UPDATE accounts SET balance = balance - @amount, last_sequence = last_sequence + 1
-            OUTPUT inserted.id, inserted.balance, inserted.last_sequence INTO @a
+            UPDATE accounts SET balance = balance - @amount, last_sequence = last_sequence + 1, last_entry_at = CASE WHEN last_entry_at > @created_at THEN last_entry_at ELSE @created_at END
+            OUTPUT inserted.id, inserted.balance, inserted.last_sequence, inserted.last_entry_at INTO @a
             WHERE id = @account_id;
             IF @api_key_id IS NOT NULL
                 UPDATE api_keys SET spend_committed = @committed + @amount, spend_month = @month, last_used_at = @created_at WHERE id = @api_key_id;
@@ -70,7 +70,7 @@ public sealed class SqlServerLedgerDialect : ILedgerDialect
             SELECT {LedgerSql.ReservationValues};
             INSERT INTO ledger_entries ({LedgerSql.EntryColumns})
             {EntryOutput}
-            SELECT @account_id, a.last_sequence, @type, -@amount, a.balance, @created_at, @description, @source, CAST(r.id AS nvarchar(128)), @actor, @idempotency_key, r.id
+            SELECT @account_id, a.last_sequence, @type, -@amount, a.balance, a.last_entry_at, @description, @source, CAST(r.id AS nvarchar(128)), @actor, @idempotency_key, r.id
             FROM @a a CROSS JOIN @r r;
         END
         COMMIT;
@@ -89,8 +89,8 @@ public sealed class SqlServerLedgerDialect : ILedgerDialect
         IF EXISTS (SELECT 1 FROM @r)
         BEGIN
             UPDATE @r SET market_cost = {LedgerSql.ChargedMarketCost};
-            UPDATE accounts SET balance = balance + (SELECT amount - cost FROM @r), last_sequence = last_sequence + 1
-            OUTPUT inserted.id, inserted.balance, inserted.last_sequence INTO @a
+            UPDATE accounts SET balance = balance + (SELECT amount - cost FROM @r), last_sequence = last_sequence + 1, last_entry_at = CASE WHEN last_entry_at > @created_at THEN last_entry_at ELSE @created_at END
+            OUTPUT inserted.id, inserted.balance, inserted.last_sequence, inserted.last_entry_at INTO @a
             WHERE id = (SELECT account_id FROM @r);
             UPDATE k SET spend_committed = k.spend_committed + r.cost - r.amount
             FROM api_keys k JOIN @r r ON k.id = r.api_key_id AND k.spend_month = r.spend_month;
@@ -108,7 +108,7 @@ public sealed class SqlServerLedgerDialect : ILedgerDialect
                     VALUES (s.account_id, @day, s.model_id, s.api_key_id, 1, @input_tokens, @output_tokens, @cached_tokens, s.cost, s.market_cost);
             INSERT INTO ledger_entries ({LedgerSql.EntryColumns})
             {EntryOutput}
-            SELECT a.id, a.last_sequence, @type, r.amount - r.cost, a.balance, @created_at, @description, @source, CAST(r.id AS nvarchar(128)), @actor, NULL, r.id
+            SELECT a.id, a.last_sequence, @type, r.amount - r.cost, a.balance, a.last_entry_at, @description, @source, CAST(r.id AS nvarchar(128)), @actor, NULL, r.id
             FROM @a a CROSS JOIN @r r;
         END
         COMMIT;

@@ -20,10 +20,10 @@ public sealed class SqliteLedgerDialect : ILedgerDialect
     public string PostSql(bool enforceFloor) => enforceFloor ? PostWithFloor : PostWithoutFloor;
 
     private static string Post(bool enforceFloor) => $"""
-        UPDATE accounts SET balance = balance + @amount, last_sequence = last_sequence + 1
+        UPDATE accounts SET balance = balance + @amount, last_sequence = last_sequence + 1, last_entry_at = MAX(@created_at, COALESCE(last_entry_at, @created_at))
         WHERE id = @account_id AND balance + @amount BETWEEN @min_balance AND @max_balance{LedgerSql.FloorGuard(enforceFloor)};
         INSERT INTO ledger_entries ({LedgerSql.EntryColumns})
-        SELECT @account_id, last_sequence, @type, @amount, balance, @created_at, @description, @source, @ref_id, @actor, @idempotency_key, NULL
+        SELECT @account_id, last_sequence, @type, @amount, balance, last_entry_at, @description, @source, @ref_id, @actor, @idempotency_key, NULL
         FROM accounts WHERE id = @account_id AND changes() = 1
         RETURNING {LedgerSql.EntryReturning}, {NoResolution};
         """;
@@ -35,13 +35,13 @@ public sealed class SqliteLedgerDialect : ILedgerDialect
             spend_month = @month, last_used_at = @created_at
         WHERE @api_key_id IS NOT NULL AND id = @api_key_id AND account_id = @account_id AND revoked_at IS NULL
           AND (monthly_spend_limit IS NULL OR CASE WHEN spend_month = @month THEN spend_committed ELSE 0 END + @amount <= monthly_spend_limit);
-        UPDATE accounts SET balance = balance - @amount, last_sequence = last_sequence + 1
+        UPDATE accounts SET balance = balance - @amount, last_sequence = last_sequence + 1, last_entry_at = MAX(@created_at, COALESCE(last_entry_at, @created_at))
         WHERE id = @account_id AND balance - @amount >= overdraft_floor AND balance - @amount >= @min_balance
           AND (@api_key_id IS NULL OR changes() = 1);
         INSERT INTO reservations ({LedgerSql.ReservationColumns})
         SELECT {LedgerSql.ReservationValues} WHERE changes() = 1;
         INSERT INTO ledger_entries ({LedgerSql.EntryColumns})
-        SELECT @account_id, a.last_sequence, @type, -@amount, a.balance, @created_at, @description, @source, CAST(r.id AS TEXT), @actor, @idempotency_key, r.id
+        SELECT @account_id, a.last_sequence, @type, -@amount, a.balance, a.last_entry_at, @description, @source, CAST(r.id AS TEXT), @actor, @idempotency_key, r.id
         FROM accounts a JOIN reservations r ON r.id = last_insert_rowid() AND r.account_id = a.id
         WHERE a.id = @account_id AND changes() = 1
         RETURNING {LedgerSql.EntryReturning}, {NoResolution};
@@ -56,10 +56,10 @@ public sealed class SqliteLedgerDialect : ILedgerDialect
         UPDATE reservations SET status = @status, resolved_at = @created_at, cost = {LedgerSql.ChargedCost}
         WHERE id = @reservation_id AND (@account_id IS NULL OR account_id = @account_id) AND status = 'open';
         UPDATE accounts SET balance = balance + (SELECT amount - cost FROM reservations WHERE id = @reservation_id),
-            last_sequence = last_sequence + 1
+            last_sequence = last_sequence + 1, last_entry_at = MAX(@created_at, COALESCE(last_entry_at, @created_at))
         WHERE id = (SELECT account_id FROM reservations WHERE id = @reservation_id) AND changes() = 1;
         INSERT INTO ledger_entries ({LedgerSql.EntryColumns})
-        SELECT a.id, a.last_sequence, @type, r.amount - r.cost, a.balance, @created_at, @description, @source, CAST(r.id AS TEXT), @actor, NULL, r.id
+        SELECT a.id, a.last_sequence, @type, r.amount - r.cost, a.balance, a.last_entry_at, @description, @source, CAST(r.id AS TEXT), @actor, NULL, r.id
         FROM reservations r JOIN accounts a ON a.id = r.account_id
         WHERE r.id = @reservation_id AND changes() = 1
         RETURNING {LedgerSql.EntryReturning}, (SELECT amount FROM reservations WHERE id = @reservation_id),

@@ -376,6 +376,10 @@ namespace BillingConsole.Db.Postgres.Migrations
                         .HasColumnType("character varying(320)")
                         .HasColumnName("email");
 
+                    b.Property<DateTime?>("LastEntryAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_entry_at");
+
                     b.Property<long>("LastSequence")
                         .HasColumnType("bigint")
                         .HasColumnName("last_sequence");

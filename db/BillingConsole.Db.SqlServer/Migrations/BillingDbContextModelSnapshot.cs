@@ -376,6 +376,10 @@ namespace BillingConsole.Db.SqlServer.Migrations
                         .HasColumnType("nvarchar(320)")
                         .HasColumnName("email");
 
+                    b.Property<DateTime?>("LastEntryAt")
+                        .HasColumnType("datetime2")
+                        .HasColumnName("last_entry_at");
+
                     b.Property<long>("LastSequence")
                         .HasColumnType("bigint")
                         .HasColumnName("last_sequence");

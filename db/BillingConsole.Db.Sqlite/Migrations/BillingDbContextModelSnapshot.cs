@@ -357,6 +357,10 @@ namespace BillingConsole.Db.Sqlite.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("email");
 
+                    b.Property<DateTime?>("LastEntryAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_entry_at");
+
                     b.Property<long>("LastSequence")
                         .HasColumnType("INTEGER")
                         .HasColumnName("last_sequence");

@@ -12,6 +12,7 @@ namespace BillingConsole.Accounting.Demo;
 internal sealed class BulkState
 {
     private long _accountId, _balance, _sequence, _nextEntry, _nextReservation, _nextRequest, _nextRollup;
+    private DateTime? _lastEntryAt;
     private readonly Dictionary<long, ApiKey> _keys = [];
     public readonly List<LedgerEntry> Entries = [];
     public readonly List<Reservation> Reservations = [];
@@ -27,7 +28,7 @@ internal sealed class BulkState
             throw new InvalidOperationException("Bulk loading needs an account without open holds.");
         var state = new BulkState
         {
-            _accountId = accountId, _balance = account.Balance, _sequence = account.LastSequence,
+            _accountId = accountId, _balance = account.Balance, _sequence = account.LastSequence, _lastEntryAt = account.LastEntryAt,
             _nextEntry = (await db.LedgerEntries.MaxAsync(e => (long?)e.Id, ct) ?? 0) + 1,
             _nextReservation = (await db.Reservations.MaxAsync(e => (long?)e.Id, ct) ?? 0) + 1,
             _nextRequest = (await db.RequestRecords.MaxAsync(e => (long?)e.Id, ct) ?? 0) + 1,
@@ -43,6 +44,8 @@ internal sealed class BulkState
     public LedgerEntry Append(DateTime at, string type, long amount, string description, Origin origin, string? refId, string? idempotencyKey, long? reservationId)
     {
         _balance += amount;
+        at = _lastEntryAt > at ? _lastEntryAt.Value : at; // never before the entry it follows, as the write path does
+        _lastEntryAt = at;
         var entry = new LedgerEntry
         {
             Id = _nextEntry++, AccountId = _accountId, Sequence = ++_sequence, Type = type, Amount = amount, BalanceAfter = _balance,
@@ -124,7 +127,8 @@ internal sealed class BulkState
         await insert.RequestsAsync(Requests, ct);
         await insert.RollupsAsync(NewRollups, Rollups.Values.Except(NewRollups).ToList(), ct);
         await db.Accounts.Where(a => a.Id == _accountId)
-            .ExecuteUpdateAsync(s => s.SetProperty(a => a.Balance, _balance).SetProperty(a => a.LastSequence, _sequence), ct);
+            .ExecuteUpdateAsync(s => s.SetProperty(a => a.Balance, _balance).SetProperty(a => a.LastSequence, _sequence)
+                .SetProperty(a => a.LastEntryAt, _lastEntryAt), ct);
         foreach (var key in _keys.Values)
             await db.ApiKeys.Where(k => k.Id == key.Id).ExecuteUpdateAsync(s => s
                 .SetProperty(k => k.SpendMonth, key.SpendMonth).SetProperty(k => k.SpendCommitted, key.SpendCommitted)

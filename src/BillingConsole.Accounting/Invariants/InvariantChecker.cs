@@ -77,11 +77,12 @@ public sealed partial class InvariantChecker(IDbContextFactory<BillingDbContext>
         (long Sequence, long BalanceAfter) start, CancellationToken ct)
     {
         var (sequence, balanceAfter) = start;
+        DateTime? previousAt = null;
         long count = 0;
         var entries = db.LedgerEntries.AsNoTracking()
             .Where(e => e.AccountId == accountId && e.Sequence > start.Sequence && e.Sequence <= lastSequence)
             .OrderBy(e => e.Sequence)
-            .Select(e => new { e.Id, e.Sequence, e.Type, e.Amount, e.BalanceAfter })
+            .Select(e => new { e.Id, e.Sequence, e.Type, e.Amount, e.BalanceAfter, e.CreatedAt })
             .AsAsyncEnumerable();
         await foreach (var e in entries.WithCancellation(ct))
         {
@@ -93,8 +94,11 @@ public sealed partial class InvariantChecker(IDbContextFactory<BillingDbContext>
                     $"Entry {e.Id} (sequence {e.Sequence}): balance after {e.BalanceAfter} != previous {balanceAfter} + amount {e.Amount}.");
             if (!SignHolds(e.Type, e.Amount))
                 Add(run, accountId, "sign_rule", $"Entry {e.Id} of type '{e.Type}' has amount {e.Amount}.");
+            if (e.CreatedAt < previousAt)
+                Add(run, accountId, "time_order", $"Entry {e.Id} (sequence {e.Sequence}) is dated {e.CreatedAt:O}, before the entry it follows ({previousAt:O}).");
             sequence = e.Sequence;
             balanceAfter = e.BalanceAfter;
+            previousAt = e.CreatedAt;
         }
         if (sequence != lastSequence)
             Add(run, accountId, "sequence_gap", $"The account's last sequence is {lastSequence} but its entries end at {sequence}.");

@@ -17,6 +17,9 @@ public sealed class Account
     public long OverdraftFloor { get; set; }
     public long LastSequence { get; set; }
     public DateTime CreatedAt { get; set; }
+    /// <summary>The time of the newest entry. The next entry is never dated before it, even when two writers read the
+    /// clock in one order and commit in the other, so a month boundary splits the ledger where its sequence does.</summary>
+    public DateTime? LastEntryAt { get; set; }
     /// <summary>The customer's own warning level: the console shows a low-balance banner below it (null: no banner).</summary>
     public long? LowBalanceThreshold { get; set; }
 }

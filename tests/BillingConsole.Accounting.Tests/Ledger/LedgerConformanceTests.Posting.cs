@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using BillingConsole.Accounting.Ledger;
 
 namespace BillingConsole.Accounting.Tests.Ledger;
@@ -98,6 +99,24 @@ public abstract partial class LedgerConformanceTests
 
         Ok(await Ledger.PostAsync(Credit(id, Dollars(5)), Ct));
         Assert.Equal(-Dollars(15).Units, (await StateAsync(id)).Balance);
+        await AssertInvariantsHoldAsync(id);
+    }
+
+    [Fact]
+    public async Task Post_WithAClockThatGoesBack_NeverDatesAnEntryBeforeTheOneItFollows()
+    {
+        var late = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 4, 1, 0, 0, 0, 5, TimeSpan.Zero));
+        // A writer that read the clock earlier but got the account's row lock later.
+        var early = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 3, 31, 23, 59, 59, 999, TimeSpan.Zero));
+        var id = await NewAccountAsync();
+        Ok(await Db.Writer(late).PostAsync(Credit(id, Dollars(1)), Ct));
+        Ok(await Db.Writer(early).PostAsync(Credit(id, Dollars(1)), Ct));
+        var hold = Ok(await Db.Writer(early).ReserveAsync(new ReserveRequest(id, Cents(5), "Hold", Tester), Ct));
+        Ok(await Db.Writer(early).SettleAsync(new SettleRequest(id, hold.ReservationId, Cents(1), "Settled", Tester), Ct));
+
+        await using var db = await Db.Factory.CreateDbContextAsync(Ct);
+        var times = await db.LedgerEntries.Where(e => e.AccountId == id).OrderBy(e => e.Sequence).Select(e => e.CreatedAt).ToListAsync(Ct);
+        Assert.All(times, t => Assert.Equal(new DateTime(2026, 4, 1, 0, 0, 0, 5, DateTimeKind.Utc), t));
         await AssertInvariantsHoldAsync(id);
     }
 
