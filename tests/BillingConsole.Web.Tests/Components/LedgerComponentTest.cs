@@ -33,6 +33,8 @@ public abstract class LedgerComponentTest : BunitContext, IAsyncLifetime
         Factory = CreateFactory();
         Ledger = new LedgerWriter(Factory, Provider.Dialect, TimeProvider.System);
         JSInterop.Mode = JSRuntimeMode.Loose;
+        // Components render as they do in the live circuit (the layout reads RendererInfo).
+        Renderer.SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true));
         Services.AddMudServices();
         Services.AddSingleton(Factory);
         Services.AddSingleton(TimeProvider.System);
