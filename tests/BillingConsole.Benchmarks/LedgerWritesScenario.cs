@@ -1,0 +1,137 @@
+using System.Data.Common;
+using BillingConsole.Accounting.Invariants;
+using BillingConsole.Accounting.Ledger;
+using Microsoft.EntityFrameworkCore;
+
+namespace BillingConsole.Benchmarks;
+
+/// <summary>
+/// Scenario 1: reserve+settle pairs per second through the engine (<see cref="LedgerWriter"/>), W workers over N
+/// accounts, next to a raw ADO.NET loop running the same two batches on a connection each worker keeps open (the
+/// ceiling for this design). Ends with a full invariant check.
+/// </summary>
+public static class LedgerWritesScenario
+{
+    private static readonly Origin Bench = new(EntrySources.MeteringApi, "bench");
+
+    public static async Task<int> RunAsync(BenchOptions o)
+    {
+        await using var db = await BenchDatabase.CreateAsync(o);
+        var accounts = new List<long>();
+        for (var i = 0; i < o.Accounts; i++)
+            accounts.Add(await db.CreateAccountAsync($"bench {i}", Money.FromDollars(1_000_000)));
+        var ledger = new LedgerWriter(db.Factory, db.Dialect, TimeProvider.System);
+
+        // Warm-up: JIT, pools and the first pages of each index.
+        await Measurements.RunAsync("warm-up", o.Workers, TimeSpan.FromSeconds(1), (_, r) => PairAsync(ledger, accounts, r));
+
+        var engine = await Measurements.RunAsync($"engine {o.Provider} {o.Workers}w {o.Accounts}a", o.Workers, o.Duration, (_, r) => PairAsync(ledger, accounts, r));
+        var raw = await RawAsync(db, o, accounts);
+        var run = await new InvariantChecker(db.Factory, TimeProvider.System).RunAsync(InvariantCheckMode.Full);
+
+        Console.WriteLine(Measurements.Header);
+        Console.WriteLine(engine);
+        Console.WriteLine(raw);
+        Console.WriteLine($"engine / raw ADO.NET: {engine.PerSecond / raw.PerSecond:P0}; invariant check: {run.EntriesChecked:N0} entries, {run.ViolationCount} violations");
+        Console.WriteLine(o.Provider == "sqlite" ? "durability: SQLite WAL, synchronous=FULL (the app's default)" : "durability: PostgreSQL server defaults (check fsync/synchronous_commit of the cluster you point at)");
+        return run.ViolationCount == 0 ? 0 : 1;
+    }
+
+    private static async Task PairAsync(LedgerWriter ledger, List<long> accounts, Random random)
+    {
+        var account = accounts[random.Next(accounts.Count)];
+        var hold = await ledger.ReserveAsync(new ReserveRequest(account, new Money(random.NextInt64(1_000_000, 50_000_000)), "Bench hold", Bench));
+        var reservation = hold.Value ?? throw new InvalidOperationException(hold.Failure!.Message);
+        var settled = await ledger.SettleAsync(new SettleRequest(account, reservation.ReservationId, new Money(reservation.Held.Units / 2), "Bench settle", Bench));
+        if (!settled.Succeeded)
+            throw new InvalidOperationException(settled.Failure!.Message);
+    }
+
+    /// <summary>The same two batches with nothing around them: a connection per worker, parameters bound by hand.</summary>
+    private static async Task<Measurements> RawAsync(BenchDatabase db, BenchOptions o, List<long> accounts)
+    {
+        var connections = new DbConnection[o.Workers];
+        for (var i = 0; i < o.Workers; i++)
+        {
+            await using var context = await db.Factory.CreateDbContextAsync();
+            connections[i] = (DbConnection)Activator.CreateInstance(context.Database.GetDbConnection().GetType(), db.ConnectionString)!;
+            await connections[i].OpenAsync();
+        }
+        try
+        {
+            return await Measurements.RunAsync($"raw ADO.NET {o.Provider} {o.Workers}w {o.Accounts}a", o.Workers, o.Duration, async (worker, random) =>
+            {
+                var connection = connections[worker];
+                var account = accounts[random.Next(accounts.Count)];
+                var hold = random.NextInt64(1_000_000, 50_000_000);
+                var now = DateTime.UtcNow;
+                var reservation = await ExecuteAsync(db.Dialect, connection, db.Dialect.ReserveSql, cmd =>
+                {
+                    Common(db.Dialect, cmd, account, EntryTypes.Reservation, hold, now);
+                    db.Dialect.AddParameter(cmd, "min_balance", -Money.Max.Units, typeof(long));
+                    db.Dialect.AddParameter(cmd, "expires_at", now.AddMinutes(15), typeof(DateTime));
+                    db.Dialect.AddParameter(cmd, "month", new DateTime(now.Year, now.Month, 1, 0, 0, 0, DateTimeKind.Utc), typeof(DateTime));
+                    foreach (var name in new[] { "api_key_id", "model_id", "price_id", "max_input_tokens", "max_output_tokens" })
+                        db.Dialect.AddParameter(cmd, name, null, typeof(long));
+                    db.Dialect.AddParameter(cmd, "tags", null, typeof(string));
+                });
+                await ExecuteAsync(db.Dialect, connection, db.Dialect.ResolveSql, cmd =>
+                {
+                    Common(db.Dialect, cmd, account, EntryTypes.Settlement, 0, now);
+                    db.Dialect.AddParameter(cmd, "reservation_id", reservation, typeof(long));
+                    db.Dialect.AddParameter(cmd, "status", ReservationStatus.Settled, typeof(string));
+                    db.Dialect.AddParameter(cmd, "charge", 1L, typeof(long));
+                    db.Dialect.AddParameter(cmd, "cost", hold / 2, typeof(long));
+                    db.Dialect.AddParameter(cmd, "day", now.Date, typeof(DateTime));
+                    foreach (var name in new[] { "input_tokens", "output_tokens", "cached_tokens" })
+                        db.Dialect.AddParameter(cmd, name, 0L, typeof(long));
+                    db.Dialect.AddParameter(cmd, "request_status", "success", typeof(string));
+                    foreach (var name in new[] { "error_code", "provider", "client_ip", "user_agent" })
+                        db.Dialect.AddParameter(cmd, name, null, typeof(string));
+                    db.Dialect.AddParameter(cmd, "latency_ms", null, typeof(int));
+                    db.Dialect.AddParameter(cmd, "ttfb_ms", null, typeof(int));
+                    db.Dialect.AddParameter(cmd, "streaming", false, typeof(bool));
+                });
+            });
+        }
+        finally
+        {
+            foreach (var connection in connections)
+                await connection.DisposeAsync();
+        }
+    }
+
+    private static void Common(ILedgerDialect d, DbCommand cmd, long account, string type, long amount, DateTime now)
+    {
+        d.AddParameter(cmd, "account_id", account, typeof(long));
+        d.AddParameter(cmd, "type", type, typeof(string));
+        d.AddParameter(cmd, "amount", amount, typeof(long));
+        d.AddParameter(cmd, "created_at", now, typeof(DateTime));
+        d.AddParameter(cmd, "description", "Bench", typeof(string));
+        d.AddParameter(cmd, "source", EntrySources.MeteringApi, typeof(string));
+        d.AddParameter(cmd, "ref_id", null, typeof(string));
+        d.AddParameter(cmd, "actor", "bench", typeof(string));
+        d.AddParameter(cmd, "idempotency_key", null, typeof(string));
+    }
+
+    private static async Task<long> ExecuteAsync(ILedgerDialect dialect, DbConnection connection, string sql, Action<DbCommand> bind)
+    {
+        await using var tx = dialect.NeedsClientTransaction ? await connection.BeginTransactionAsync() : null;
+        await using var cmd = connection.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = sql;
+        bind(cmd);
+        long? reservation = null;
+        await using (var reader = await cmd.ExecuteReaderAsync())
+        {
+            do
+            {
+                if (reservation is null && reader.FieldCount == LedgerSql.ReturnedColumnCount && await reader.ReadAsync())
+                    reservation = reader.GetInt64(4);
+            } while (await reader.NextResultAsync());
+        }
+        if (tx is not null)
+            await tx.CommitAsync();
+        return reservation ?? throw new InvalidOperationException("A raw batch wrote nothing.");
+    }
+}

@@ -1,0 +1,57 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace BillingConsole.Benchmarks;
+
+/// <summary>Latencies of one run and the figures printed for it.</summary>
+public sealed class Measurements(string name)
+{
+    private readonly List<double> _millis = [];
+    private readonly object _lock = new();
+    public string Name { get; } = name;
+    public TimeSpan Elapsed { get; set; }
+    public long AllocatedBytes { get; set; }
+
+    public void Add(double milliseconds)
+    {
+        lock (_lock)
+            _millis.Add(milliseconds);
+    }
+
+    public int Count => _millis.Count;
+    public double PerSecond => Count / Elapsed.TotalSeconds;
+
+    public double Percentile(double p)
+    {
+        if (_millis.Count == 0)
+            return double.NaN;
+        var sorted = _millis.Order().ToList();
+        return sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p / 100 * sorted.Count) - 1)];
+    }
+
+    public static string Header => $"{"scenario",-44} {"ops",9} {"ops/s",9} {"p50 ms",8} {"p95 ms",8} {"p99 ms",8} {"alloc MB",9}";
+
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture,
+        $"{Name,-44} {Count,9:N0} {PerSecond,9:N0} {Percentile(50),8:N2} {Percentile(95),8:N2} {Percentile(99),8:N2} {AllocatedBytes / 1048576.0,9:N1}");
+
+    /// <summary>Runs <paramref name="workers"/> loops of <paramref name="operation"/> for <paramref name="duration"/>.</summary>
+    public static async Task<Measurements> RunAsync(string name, int workers, TimeSpan duration, Func<int, Random, Task> operation)
+    {
+        var m = new Measurements(name);
+        var allocatedBefore = GC.GetTotalAllocatedBytes();
+        var stop = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, workers).Select(worker => Task.Run(async () =>
+        {
+            var random = new Random(worker);
+            while (stop.Elapsed < duration)
+            {
+                var start = Stopwatch.GetTimestamp();
+                await operation(worker, random);
+                m.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+            }
+        })));
+        m.Elapsed = stop.Elapsed;
+        m.AllocatedBytes = GC.GetTotalAllocatedBytes() - allocatedBefore;
+        return m;
+    }
+}

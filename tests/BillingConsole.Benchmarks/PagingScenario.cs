@@ -1,0 +1,83 @@
+using System.Diagnostics;
+using BillingConsole.Accounting.Demo;
+using BillingConsole.Accounting.Ledger;
+using Microsoft.EntityFrameworkCore;
+
+namespace BillingConsole.Benchmarks;
+
+/// <summary>
+/// Scenario 3: a 50-row transactions page at the newest end and at depth N of an N-entry account (keyset), next to
+/// the same depth with OFFSET, and the balance read of an N-entry account next to a 1,000-entry one.
+/// Also reports the bulk loader's rate (scenario 7's seeding speed for ledger entries).
+/// </summary>
+public static class PagingScenario
+{
+    private const int Runs = 200;
+
+    public static async Task<int> RunAsync(BenchOptions o)
+    {
+        await using var db = await BenchDatabase.CreateAsync(o);
+        var big = await SeedAsync(db, "deep", o.Entries);
+        var small = await SeedAsync(db, "shallow", 1_000);
+        var queries = new LedgerQueries(db.Factory, TimeProvider.System);
+
+        long oldestPageCursor;
+        await using (var context = await db.Factory.CreateDbContextAsync())
+            oldestPageCursor = await context.LedgerEntries.Where(e => e.AccountId == big).OrderBy(e => e.Id).Skip(50).Select(e => e.Id).FirstAsync();
+
+        var first = await TimeAsync("first page (keyset)", () => queries.GetTransactionsAsync(big, 50));
+        var deep = await TimeAsync($"page at depth {o.Entries:N0} (keyset)", () => queries.GetTransactionsAsync(big, 50, oldestPageCursor));
+        var offset = await TimeAsync($"page at depth {o.Entries:N0} (OFFSET)", async () =>
+        {
+            await using var context = await db.Factory.CreateDbContextAsync();
+            return await context.LedgerEntries.Where(e => e.AccountId == big).OrderByDescending(e => e.Id)
+                .Skip((int)o.Entries - 50).Take(50).ToListAsync();
+        }, runs: 20);
+        var balanceBig = await TimeAsync($"balance, {o.Entries:N0} entries", () => queries.GetBalanceAsync(big));
+        var balanceSmall = await TimeAsync("balance, 1,000 entries", () => queries.GetBalanceAsync(small));
+
+        Console.WriteLine(Measurements.Header);
+        foreach (var m in new[] { first, deep, offset, balanceBig, balanceSmall })
+            Console.WriteLine(m);
+        Console.WriteLine($"deep keyset page / first page: {deep.Percentile(50) / first.Percentile(50):N2}x (target <= 2x); " +
+                          $"OFFSET / keyset at depth: {offset.Percentile(50) / deep.Percentile(50):N1}x; " +
+                          $"balance {o.Entries:N0} / 1,000 entries: {balanceBig.Percentile(50) / balanceSmall.Percentile(50):N2}x (target <= 1.2x)");
+        return 0;
+    }
+
+    private static async Task<long> SeedAsync(BenchDatabase db, string name, long entries)
+    {
+        var account = await db.CreateAccountAsync(name, Money.Zero);
+        var start = DateTime.UtcNow.AddDays(-30);
+        var origin = new Origin(EntrySources.System, "bench");
+        var events = new List<TrafficEvent>((int)entries);
+        for (long i = 0; i < entries; i++)
+        {
+            var credit = i % 2 == 0;
+            events.Add(new PostEvent(start.AddTicks(i * 10), account, credit ? EntryTypes.Topup : EntryTypes.UsageDebit,
+                credit ? 3_000_000 : -2_000_000, credit ? "Bench credit" : "Bench usage", origin, null, $"b{i}"));
+        }
+        var watch = Stopwatch.StartNew();
+        await new BulkTrafficLoader(db.Factory, db.Dialect).LoadAsync(account, events);
+        Console.WriteLine($"seeded {entries:N0} entries for '{name}' in {watch.Elapsed.TotalSeconds:N1} s ({entries / watch.Elapsed.TotalSeconds:N0} entries/s, bulk loader)");
+        return account;
+    }
+
+    private static async Task<Measurements> TimeAsync<T>(string name, Func<Task<T>> query, int runs = Runs)
+    {
+        for (var i = 0; i < 5; i++)
+            await query();
+        var m = new Measurements(name);
+        var allocated = GC.GetTotalAllocatedBytes();
+        var total = Stopwatch.StartNew();
+        for (var i = 0; i < runs; i++)
+        {
+            var start = Stopwatch.GetTimestamp();
+            await query();
+            m.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+        }
+        m.Elapsed = total.Elapsed;
+        m.AllocatedBytes = GC.GetTotalAllocatedBytes() - allocated;
+        return m;
+    }
+}
