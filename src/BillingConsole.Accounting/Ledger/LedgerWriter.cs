@@ -162,6 +162,9 @@ public sealed partial class LedgerWriter(IDbContextFactory<BillingDbContext> dbF
     {
         await db.Database.OpenConnectionAsync(ct);
         var connection = db.Database.GetDbConnection();
+        // SQLite has one writer at a time per database. Queueing this process's writers here, instead of letting them
+        // collide on the file lock and back off in the driver's busy loop, is what keeps latency flat under load.
+        using var turn = dialect.NeedsClientTransaction ? await WriterGate.EnterAsync(connection.ConnectionString, ct) : null;
         await using var tx = dialect.NeedsClientTransaction ? await connection.BeginTransactionAsync(ct) : null;
         await using var cmd = connection.CreateCommand();
         cmd.Transaction = tx;
