@@ -492,3 +492,184 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261123042810_Payments'
+)
+BEGIN
+    ALTER TABLE [accounts] ADD [auto_recharge_amount] bigint NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261123042810_Payments'
+)
+BEGIN
+    ALTER TABLE [accounts] ADD [auto_recharge_enabled] bit NOT NULL DEFAULT CAST(0 AS bit);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261123042810_Payments'
+)
+BEGIN
+    ALTER TABLE [accounts] ADD [auto_recharge_failure] nvarchar(500) NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261123042810_Payments'
+)
+BEGIN
+    ALTER TABLE [accounts] ADD [auto_recharge_monthly_cap] bigint NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261123042810_Payments'
+)
+BEGIN
+    ALTER TABLE [accounts] ADD [auto_recharge_pending_at] datetime2 NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261123042810_Payments'
+)
+BEGIN
+    ALTER TABLE [accounts] ADD [auto_recharge_sequence] bigint NOT NULL DEFAULT CAST(0 AS bigint);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261123042810_Payments'
+)
+BEGIN
+    ALTER TABLE [accounts] ADD [auto_recharge_threshold] bigint NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261123042810_Payments'
+)
+BEGIN
+    ALTER TABLE [accounts] ADD [stripe_customer_id] nvarchar(255) NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261123042810_Payments'
+)
+BEGIN
+    ALTER TABLE [accounts] ADD [stripe_payment_method_id] nvarchar(255) NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261123042810_Payments'
+)
+BEGIN
+    CREATE TABLE [stripe_events] (
+        [id] bigint NOT NULL IDENTITY,
+        [event_id] nvarchar(255) NOT NULL,
+        [type] nvarchar(100) NOT NULL,
+        [object_id] nvarchar(255) NULL,
+        [payment_intent_id] nvarchar(255) NULL,
+        [account_id] bigint NULL,
+        [amount_cents] bigint NULL,
+        [livemode] bit NOT NULL,
+        [api_version] nvarchar(64) NOT NULL,
+        [created_at] datetime2 NOT NULL,
+        [received_at] datetime2 NOT NULL,
+        [processed_at] datetime2 NULL,
+        [deliveries] int NOT NULL,
+        [outcome] nvarchar(32) NOT NULL,
+        [detail] nvarchar(1000) NULL,
+        [payload] nvarchar(max) NOT NULL,
+        CONSTRAINT [pk_stripe_events] PRIMARY KEY ([id])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261123042810_Payments'
+)
+BEGIN
+    CREATE INDEX [ix_stripe_events_created_at] ON [stripe_events] ([created_at]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261123042810_Payments'
+)
+BEGIN
+    CREATE UNIQUE INDEX [ix_stripe_events_event_id] ON [stripe_events] ([event_id]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261123042810_Payments'
+)
+BEGIN
+    CREATE INDEX [ix_stripe_events_object_id] ON [stripe_events] ([object_id]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261123042810_Payments'
+)
+BEGIN
+    CREATE INDEX [ix_stripe_events_payment_intent_id] ON [stripe_events] ([payment_intent_id]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261123042810_Payments'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([migration_id], [product_version])
+    VALUES (N'20261123042810_Payments', N'10.0.14');
+END;
+
+COMMIT;
+GO
+
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261123043509_AccountMembers'
+)
+BEGIN
+    CREATE TABLE [account_members] (
+        [account_id] bigint NOT NULL,
+        [user_id] bigint NOT NULL,
+        [role] nvarchar(16) NOT NULL,
+        [created_at] datetime2 NOT NULL,
+        CONSTRAINT [pk_account_members] PRIMARY KEY ([account_id], [user_id]),
+        CONSTRAINT [ck_account_members_role] CHECK (role IN ('owner', 'member')),
+        CONSTRAINT [fk_account_members_accounts_account_id] FOREIGN KEY ([account_id]) REFERENCES [accounts] ([id]) ON DELETE NO ACTION,
+        CONSTRAINT [fk_account_members_users_user_id] FOREIGN KEY ([user_id]) REFERENCES [users] ([id]) ON DELETE CASCADE
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261123043509_AccountMembers'
+)
+BEGIN
+    CREATE INDEX [ix_account_members_user_id] ON [account_members] ([user_id]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261123043509_AccountMembers'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([migration_id], [product_version])
+    VALUES (N'20261123043509_AccountMembers', N'10.0.14');
+END;
+
+COMMIT;
+GO
+

@@ -1,6 +1,7 @@
 using BillingConsole.Web.Api;
 using BillingConsole.Web.Auth;
 using BillingConsole.Web.Components;
+using BillingConsole.Web.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddRootDevelopmentSettings();
@@ -8,7 +9,9 @@ builder.AddBillingDatabase();
 builder.AddAccounting();
 builder.AddUsage();
 builder.AddConsoleAuth();
+builder.AddCustomerRateLimiting();
 builder.AddConsoleUi();
+builder.AddPayments();
 
 var app = builder.Build();
 
@@ -20,13 +23,17 @@ if (args.Contains("migrate"))
     return;
 }
 
+app.ValidateSettingsNow();
 await app.PrepareBillingDatabaseAsync();
+app.UseSecurityHeaders();
 app.UseConsolePipeline();
+app.UseCustomerRateLimiting();
 app.MapBillingApi();
 app.MapUsageApi();
 app.MapMeteringApi();
 app.MapKeysApi();
-app.MapDevSignIn();
+app.MapPayments();
+app.MapConsoleAuth();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.Run();
 

@@ -130,6 +130,38 @@ namespace BillingConsole.Db.Postgres.Migrations
                     b.ToTable("model_prices", (string)null);
                 });
 
+            modelBuilder.Entity("BillingConsole.Accounting.Identity.AccountMember", b =>
+                {
+                    b.Property<long>("AccountId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("account_id");
+
+                    b.Property<long>("UserId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("user_id");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("role");
+
+                    b.HasKey("AccountId", "UserId")
+                        .HasName("pk_account_members");
+
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_account_members_user_id");
+
+                    b.ToTable("account_members", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_account_members_role", "role IN ('owner', 'member')");
+                        });
+                });
+
             modelBuilder.Entity("BillingConsole.Accounting.Identity.ApiKey", b =>
                 {
                     b.Property<long>("Id")
@@ -357,6 +389,35 @@ namespace BillingConsole.Db.Postgres.Migrations
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
+                    b.Property<long?>("AutoRechargeAmount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("auto_recharge_amount");
+
+                    b.Property<bool>("AutoRechargeEnabled")
+                        .HasColumnType("boolean")
+                        .HasColumnName("auto_recharge_enabled");
+
+                    b.Property<string>("AutoRechargeFailure")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("auto_recharge_failure");
+
+                    b.Property<long?>("AutoRechargeMonthlyCap")
+                        .HasColumnType("bigint")
+                        .HasColumnName("auto_recharge_monthly_cap");
+
+                    b.Property<DateTime?>("AutoRechargePendingAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("auto_recharge_pending_at");
+
+                    b.Property<long>("AutoRechargeSequence")
+                        .HasColumnType("bigint")
+                        .HasColumnName("auto_recharge_sequence");
+
+                    b.Property<long?>("AutoRechargeThreshold")
+                        .HasColumnType("bigint")
+                        .HasColumnName("auto_recharge_threshold");
+
                     b.Property<long>("Balance")
                         .HasColumnType("bigint")
                         .HasColumnName("balance");
@@ -397,6 +458,16 @@ namespace BillingConsole.Db.Postgres.Migrations
                     b.Property<long>("OverdraftFloor")
                         .HasColumnType("bigint")
                         .HasColumnName("overdraft_floor");
+
+                    b.Property<string>("StripeCustomerId")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("stripe_customer_id");
+
+                    b.Property<string>("StripePaymentMethodId")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("stripe_payment_method_id");
 
                     b.HasKey("Id")
                         .HasName("pk_accounts");
@@ -702,6 +773,106 @@ namespace BillingConsole.Db.Postgres.Migrations
                     b.ToTable("request_records", (string)null);
                 });
 
+            modelBuilder.Entity("BillingConsole.Accounting.Payments.StripeEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long?>("AccountId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("account_id");
+
+                    b.Property<long?>("AmountCents")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount_cents");
+
+                    b.Property<string>("ApiVersion")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("api_version");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<int>("Deliveries")
+                        .HasColumnType("integer")
+                        .HasColumnName("deliveries");
+
+                    b.Property<string>("Detail")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("detail");
+
+                    b.Property<string>("EventId")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("event_id");
+
+                    b.Property<bool>("Livemode")
+                        .HasColumnType("boolean")
+                        .HasColumnName("livemode");
+
+                    b.Property<string>("ObjectId")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("object_id");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("outcome");
+
+                    b.Property<string>("Payload")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("payload");
+
+                    b.Property<string>("PaymentIntentId")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("payment_intent_id");
+
+                    b.Property<DateTime?>("ProcessedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("processed_at");
+
+                    b.Property<DateTime>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("received_at");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("type");
+
+                    b.HasKey("Id")
+                        .HasName("pk_stripe_events");
+
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("ix_stripe_events_created_at");
+
+                    b.HasIndex("EventId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_stripe_events_event_id");
+
+                    b.HasIndex("ObjectId")
+                        .HasDatabaseName("ix_stripe_events_object_id");
+
+                    b.HasIndex("PaymentIntentId")
+                        .HasDatabaseName("ix_stripe_events_payment_intent_id");
+
+                    b.ToTable("stripe_events", (string)null);
+                });
+
             modelBuilder.Entity("BillingConsole.Accounting.Usage.UsageRollup", b =>
                 {
                     b.Property<long>("Id")
@@ -772,6 +943,23 @@ namespace BillingConsole.Db.Postgres.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_model_prices_catalog_models_model_id");
+                });
+
+            modelBuilder.Entity("BillingConsole.Accounting.Identity.AccountMember", b =>
+                {
+                    b.HasOne("BillingConsole.Accounting.Ledger.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_account_members_accounts_account_id");
+
+                    b.HasOne("BillingConsole.Accounting.Identity.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_account_members_users_user_id");
                 });
 
             modelBuilder.Entity("BillingConsole.Accounting.Identity.ApiKey", b =>

@@ -121,6 +121,38 @@ namespace BillingConsole.Db.Sqlite.Migrations
                     b.ToTable("model_prices", (string)null);
                 });
 
+            modelBuilder.Entity("BillingConsole.Accounting.Identity.AccountMember", b =>
+                {
+                    b.Property<long>("AccountId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("account_id");
+
+                    b.Property<long>("UserId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("user_id");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("role");
+
+                    b.HasKey("AccountId", "UserId")
+                        .HasName("pk_account_members");
+
+                    b.HasIndex("UserId")
+                        .HasDatabaseName("ix_account_members_user_id");
+
+                    b.ToTable("account_members", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_account_members_role", "role IN ('owner', 'member')");
+                        });
+                });
+
             modelBuilder.Entity("BillingConsole.Accounting.Identity.ApiKey", b =>
                 {
                     b.Property<long>("Id")
@@ -338,6 +370,35 @@ namespace BillingConsole.Db.Sqlite.Migrations
                         .HasColumnType("INTEGER")
                         .HasColumnName("id");
 
+                    b.Property<long?>("AutoRechargeAmount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("auto_recharge_amount");
+
+                    b.Property<bool>("AutoRechargeEnabled")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("auto_recharge_enabled");
+
+                    b.Property<string>("AutoRechargeFailure")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("auto_recharge_failure");
+
+                    b.Property<long?>("AutoRechargeMonthlyCap")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("auto_recharge_monthly_cap");
+
+                    b.Property<DateTime?>("AutoRechargePendingAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("auto_recharge_pending_at");
+
+                    b.Property<long>("AutoRechargeSequence")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("auto_recharge_sequence");
+
+                    b.Property<long?>("AutoRechargeThreshold")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("auto_recharge_threshold");
+
                     b.Property<long>("Balance")
                         .HasColumnType("INTEGER")
                         .HasColumnName("balance");
@@ -378,6 +439,16 @@ namespace BillingConsole.Db.Sqlite.Migrations
                     b.Property<long>("OverdraftFloor")
                         .HasColumnType("INTEGER")
                         .HasColumnName("overdraft_floor");
+
+                    b.Property<string>("StripeCustomerId")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("stripe_customer_id");
+
+                    b.Property<string>("StripePaymentMethodId")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("stripe_payment_method_id");
 
                     b.HasKey("Id")
                         .HasName("pk_accounts");
@@ -677,6 +748,104 @@ namespace BillingConsole.Db.Sqlite.Migrations
                     b.ToTable("request_records", (string)null);
                 });
 
+            modelBuilder.Entity("BillingConsole.Accounting.Payments.StripeEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<long?>("AccountId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("account_id");
+
+                    b.Property<long?>("AmountCents")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("amount_cents");
+
+                    b.Property<string>("ApiVersion")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("api_version");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<int>("Deliveries")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("deliveries");
+
+                    b.Property<string>("Detail")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("detail");
+
+                    b.Property<string>("EventId")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("event_id");
+
+                    b.Property<bool>("Livemode")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("livemode");
+
+                    b.Property<string>("ObjectId")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("object_id");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("outcome");
+
+                    b.Property<string>("Payload")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("payload");
+
+                    b.Property<string>("PaymentIntentId")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("payment_intent_id");
+
+                    b.Property<DateTime?>("ProcessedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("processed_at");
+
+                    b.Property<DateTime>("ReceivedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("received_at");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("type");
+
+                    b.HasKey("Id")
+                        .HasName("pk_stripe_events");
+
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("ix_stripe_events_created_at");
+
+                    b.HasIndex("EventId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_stripe_events_event_id");
+
+                    b.HasIndex("ObjectId")
+                        .HasDatabaseName("ix_stripe_events_object_id");
+
+                    b.HasIndex("PaymentIntentId")
+                        .HasDatabaseName("ix_stripe_events_payment_intent_id");
+
+                    b.ToTable("stripe_events", (string)null);
+                });
+
             modelBuilder.Entity("BillingConsole.Accounting.Usage.UsageRollup", b =>
                 {
                     b.Property<long>("Id")
@@ -745,6 +914,23 @@ namespace BillingConsole.Db.Sqlite.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_model_prices_catalog_models_model_id");
+                });
+
+            modelBuilder.Entity("BillingConsole.Accounting.Identity.AccountMember", b =>
+                {
+                    b.HasOne("BillingConsole.Accounting.Ledger.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_account_members_accounts_account_id");
+
+                    b.HasOne("BillingConsole.Accounting.Identity.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_account_members_users_user_id");
                 });
 
             modelBuilder.Entity("BillingConsole.Accounting.Identity.ApiKey", b =>

@@ -1,6 +1,7 @@
 using BillingConsole.Accounting.Catalog;
 using BillingConsole.Accounting.Identity;
 using BillingConsole.Accounting.Metering;
+using BillingConsole.Accounting.Payments;
 using BillingConsole.Accounting.Usage;
 using BillingConsole.Accounting.Invariants;
 using BillingConsole.Accounting.Ledger;
@@ -18,6 +19,7 @@ public sealed class BillingDbContext(DbContextOptions<BillingDbContext> options)
     public DbSet<Reservation> Reservations => Set<Reservation>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<User> Users => Set<User>();
+    public DbSet<AccountMember> AccountMembers => Set<AccountMember>();
     public DbSet<CatalogModel> CatalogModels => Set<CatalogModel>();
     public DbSet<ModelPrice> ModelPrices => Set<ModelPrice>();
     public DbSet<RequestRecord> RequestRecords => Set<RequestRecord>();
@@ -25,6 +27,7 @@ public sealed class BillingDbContext(DbContextOptions<BillingDbContext> options)
     public DbSet<InvariantRun> InvariantRuns => Set<InvariantRun>();
     public DbSet<InvariantViolation> InvariantViolations => Set<InvariantViolation>();
     public DbSet<InvariantCheckpoint> InvariantCheckpoints => Set<InvariantCheckpoint>();
+    public DbSet<StripeEvent> StripeEvents => Set<StripeEvent>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(BillingDbContext).Assembly);

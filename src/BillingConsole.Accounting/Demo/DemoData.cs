@@ -39,10 +39,20 @@ public sealed class DemoData(IDbContextFactory<BillingDbContext> dbFactory, ILed
             db.Accounts.AddRange(acme, globex);
             await db.SaveChangesAsync(ct);
             (acmeId, globexId) = (acme.Id, globex.Id);
-            db.Users.AddRange(
+            var users = new[]
+            {
                 new User { Email = CustomerEmail, DisplayName = "Dana Whitfield", Role = Roles.Customer, AccountId = acmeId },
                 new User { Email = "sam@globex.example", DisplayName = "Sam Okafor", Role = Roles.Customer, AccountId = globexId },
-                new User { Email = AdminEmail, DisplayName = "Billing Admin", Role = Roles.BillingAdmin, AccountId = acmeId });
+                new User { Email = AdminEmail, DisplayName = "Billing Admin", Role = Roles.BillingAdmin, AccountId = acmeId },
+            };
+            db.Users.AddRange(users);
+            await db.SaveChangesAsync(ct);
+            // Each user's default account is also a membership row (the account switcher and sign-in read these).
+            db.AccountMembers.AddRange(users.Select(u => new AccountMember
+            {
+                AccountId = u.AccountId!.Value, UserId = u.Id, CreatedAt = created,
+                Role = u.Role == Roles.Customer ? AccountRoles.Owner : AccountRoles.Member,
+            }));
             var keys = new List<ApiKey>
             {
                 Key(acmeId, "Production", customerApiKey ?? "bc_demo_production_unused", created, null),

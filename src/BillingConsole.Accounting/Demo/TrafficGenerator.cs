@@ -82,6 +82,8 @@ public static class TrafficGenerator
                 Post(EntryTypes.Refund, Money.FromCents(412).Units, "Refund of calls billed during the upstream outage", Admin, "incident_0412");
             if (day == plan.Days * 2 / 3)
                 Post(EntryTypes.Dispute, -Money.FromDollars(10).Units, "Chargeback opened on purchase cs_demo_0001", Stripe, "dp_demo_0001");
+            if (day == plan.Days * 2 / 3 + 3)
+                Post(EntryTypes.DisputeReversal, Money.FromDollars(10).Units, "Chargeback dp_demo_0001 won: the disputed credits are restored", Stripe, "dp_demo_0001");
             if (day == plan.Days * 3 / 4)
                 Post(EntryTypes.AdminCorrection, Money.FromCents(125).Units, "Correction: duplicate storage charge", Admin);
             if (day % 7 == 3)

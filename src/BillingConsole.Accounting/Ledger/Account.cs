@@ -22,6 +22,25 @@ public sealed class Account
     public DateTime? LastEntryAt { get; set; }
     /// <summary>The customer's own warning level: the console shows a low-balance banner below it (null: no banner).</summary>
     public long? LowBalanceThreshold { get; set; }
+
+    // Payments (Payments/ feature). None of these moves money; the ledger alone says what was paid and credited.
+    /// <summary>The Stripe customer the account's purchases are made as (created on the first Checkout, then reused).</summary>
+    public string? StripeCustomerId { get; set; }
+    /// <summary>The saved card that auto-recharge charges off-session.</summary>
+    public string? StripePaymentMethodId { get; set; }
+    public bool AutoRechargeEnabled { get; set; }
+    /// <summary>Nano-dollars: a recharge starts when the balance is below this.</summary>
+    public long? AutoRechargeThreshold { get; set; }
+    /// <summary>Nano-dollars (whole cents): the amount each recharge charges and credits.</summary>
+    public long? AutoRechargeAmount { get; set; }
+    /// <summary>Nano-dollars: the most auto-recharge may credit in a calendar month (UTC), counted from the ledger; null: no cap.</summary>
+    public long? AutoRechargeMonthlyCap { get; set; }
+    /// <summary>Why the last attempt failed (auto-recharge was turned off then); cleared when it is turned on again.</summary>
+    public string? AutoRechargeFailure { get; set; }
+    /// <summary>Attempts started so far; attempt n charges with idempotency key <c>auto-recharge:{id}:{n}</c>.</summary>
+    public long AutoRechargeSequence { get; set; }
+    /// <summary>When attempt <see cref="AutoRechargeSequence"/> started, while it is unresolved; null when none is in flight.</summary>
+    public DateTime? AutoRechargePendingAt { get; set; }
 }
 
 internal sealed class AccountConfiguration : IEntityTypeConfiguration<Account>
@@ -32,6 +51,9 @@ internal sealed class AccountConfiguration : IEntityTypeConfiguration<Account>
         b.Property(a => a.Email).HasMaxLength(320);
         b.Property(a => a.Currency).HasMaxLength(3);
         b.HasIndex(a => a.Email);
+        b.Property(a => a.StripeCustomerId).HasMaxLength(255);
+        b.Property(a => a.StripePaymentMethodId).HasMaxLength(255);
+        b.Property(a => a.AutoRechargeFailure).HasMaxLength(500);
         // Last line of defence for rule 3: SQLite silently turns an overflowing integer sum into a float; this check
         // makes such a write fail (and roll back) on every provider. The write path keeps balances within ±$1 billion.
         b.ToTable(t => t.HasCheckConstraint("ck_accounts_balance_range",

@@ -24,6 +24,7 @@ public static class EntryTypes
     public const string Refund = "refund";
     public const string PaymentRefund = "payment_refund";
     public const string Dispute = "dispute";
+    public const string DisputeReversal = "dispute_reversal";
     public const string AdminCorrection = "admin_correction";
 
     public static readonly IReadOnlyList<EntryTypeRule> All =
@@ -33,7 +34,9 @@ public static class EntryTypes
         new(Bonus, AmountSign.Positive, true, "Bonus"),
         new(ContractGrant, AmountSign.Positive, true, "Contract grant"),
         new(BonusGrant, AmountSign.Positive, true, "Bonus grant"),
-        new(PlatformFee, AmountSign.Negative, true, "Platform fee"),
+        // The fee was paid by card together with its top-up: recording it is never refused, or a purchase into an
+        // overdrawn account would land without its fee.
+        new(PlatformFee, AmountSign.Negative, false, "Platform fee"),
         new(Reservation, AmountSign.Negative, true, "Reservation"),
         new(Settlement, AmountSign.Either, false, "Settlement"),
         new(Release, AmountSign.Positive, true, "Release"),
@@ -42,6 +45,8 @@ public static class EntryTypes
         new(Refund, AmountSign.Positive, true, "Refund"),
         new(PaymentRefund, AmountSign.Negative, false, "Payment refund"),
         new(Dispute, AmountSign.Negative, false, "Dispute"),
+        // A chargeback the merchant won: Stripe returns the disputed money, so the credits the dispute took come back.
+        new(DisputeReversal, AmountSign.Positive, true, "Dispute reversal"),
         new(AdminCorrection, AmountSign.Either, true, "Correction"),
     ];
 

@@ -8,6 +8,16 @@ public sealed record BalanceView(long AccountId, string AccountName, Money Balan
 public sealed record TransactionRow(long Id, DateTime CreatedAt, string Type, Money Amount, Money BalanceAfter,
     string Description, string Source, string? RefId);
 
+/// <summary>Filters of the transaction history; every one is optional. <see cref="Types"/> are entry type names (any of
+/// them matches; null or empty means all); <see cref="From"/> and <see cref="To"/> are inclusive UTC dates of
+/// <c>created_at</c>.</summary>
+public sealed record TransactionFilter(IReadOnlyCollection<string>? Types = null, DateOnly? From = null, DateOnly? To = null)
+{
+    public static readonly TransactionFilter None = new();
+
+    public bool IsEmpty => Types is not { Count: > 0 } && From is null && To is null;
+}
+
 /// <summary>Read side of the ledger for pages and APIs. Every figure comes from the stored ledger, one query each.</summary>
 public sealed class LedgerQueries(IDbContextFactory<BillingDbContext> dbFactory, TimeProvider clock)
 {
@@ -31,21 +41,57 @@ public sealed class LedgerQueries(IDbContextFactory<BillingDbContext> dbFactory,
 
     /// <summary>Newest first; <paramref name="before"/> is the id of the last row already shown (keyset paging, so a page
     /// costs the same at any depth and rows appended meanwhile never shift it).</summary>
-    public async Task<IReadOnlyList<TransactionRow>> GetTransactionsAsync(long accountId, int limit, long? before = null,
-        IReadOnlyCollection<string>? types = null, CancellationToken ct = default)
+    public Task<IReadOnlyList<TransactionRow>> GetTransactionsAsync(long accountId, int limit, long? before = null,
+        IReadOnlyCollection<string>? types = null, CancellationToken ct = default) =>
+        GetTransactionsAsync(accountId, new TransactionFilter(types), limit, before, ct);
+
+    /// <summary>The entries matching <paramref name="filter"/>, newest first by id; <paramref name="before"/> is the id
+    /// of the last row already shown. Filtering never changes the order, so the same keyset cursor pages a filtered
+    /// history: the next page is <c>id &lt; before</c> among the matching rows.</summary>
+    public async Task<IReadOnlyList<TransactionRow>> GetTransactionsAsync(long accountId, TransactionFilter filter, int limit,
+        long? before = null, CancellationToken ct = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, MaxPageSize);
+        ArgumentNullException.ThrowIfNull(filter);
+        if (filter.From is { } f && filter.To is { } t && t < f)
+            throw new ArgumentException("The range ends before it starts.", nameof(filter));
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var query = db.LedgerEntries.AsNoTracking().Where(e => e.AccountId == accountId);
         if (before is { } cursor)
             query = query.Where(e => e.Id < cursor);
-        if (types is { Count: > 0 })
+        if (filter.Types is { Count: > 0 } types)
             query = query.Where(e => types.Contains(e.Type));
+        if (filter.From is { } from)
+        {
+            var start = from.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+            query = query.Where(e => e.CreatedAt >= start);
+        }
+        if (filter.To is { } to)
+        {
+            var end = to.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+            query = query.Where(e => e.CreatedAt < end);
+        }
         var rows = await query.OrderByDescending(e => e.Id).Take(limit)
             .Select(e => new { e.Id, e.CreatedAt, e.Type, e.Amount, e.BalanceAfter, e.Description, e.Source, e.RefId })
             .ToListAsync(ct);
         return rows.Select(e => new TransactionRow(e.Id, e.CreatedAt, e.Type, new Money(e.Amount), new Money(e.BalanceAfter),
             e.Description, e.Source, e.RefId)).ToList();
+    }
+
+    /// <summary>Σ amount of the account's entries of <paramref name="types"/> created at or after
+    /// <paramref name="fromUtc"/> and before <paramref name="toUtc"/> (open when null), summed by the database.</summary>
+    public async Task<Money> SumAmountsAsync(long accountId, IReadOnlyCollection<string> types, DateTime fromUtc, DateTime? toUtc = null,
+        CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(types);
+        if (types.Count == 0)
+            return Money.Zero;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var query = db.LedgerEntries.AsNoTracking()
+            .Where(e => e.AccountId == accountId && types.Contains(e.Type) && e.CreatedAt >= fromUtc);
+        if (toUtc is { } end)
+            query = query.Where(e => e.CreatedAt < end);
+        return new Money(await query.SumAsync(e => (long?)e.Amount, ct) ?? 0);
     }
 }

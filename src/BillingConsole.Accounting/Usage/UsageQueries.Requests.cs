@@ -38,6 +38,8 @@ public sealed partial class UsageQueries
             query = query.Where(r => r.ApiKeyId == keyId);
         if (filter.Status is { } status)
             query = query.Where(r => r.Status == status);
+        if (filter.ReservationId is { } reservationId)
+            query = query.Where(r => r.ReservationId == reservationId);
         var rows = await query.OrderByDescending(r => r.Id).Take(limit)
             .LeftJoin(db.CatalogModels.AsNoTracking(), r => r.ModelId, m => m.Id, (r, m) => new
             {

@@ -59,10 +59,11 @@ public sealed record RequestRow(
     IReadOnlyList<string> Tags);
 
 /// <summary>Filters of the audit trail; every one is optional. <see cref="From"/> and <see cref="To"/> are inclusive
-/// UTC dates of completion.</summary>
+/// UTC dates of completion; <see cref="ReservationId"/> picks the one record of that call (a link to a single call).</summary>
 public sealed record RequestFilter(
     DateOnly? From = null,
     DateOnly? To = null,
     long? ModelId = null,
     long? ApiKeyId = null,
-    string? Status = null);
+    string? Status = null,
+    long? ReservationId = null);

@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Security.Claims;
+using System.Text;
 using BillingConsole.Accounting.Ledger;
 using BillingConsole.Web.Auth;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -39,9 +41,15 @@ public static class BillingApi
             : TypedResults.Ok(new BalanceResponse(balance.AccountId, balance.Balance.ToDecimal(), balance.Held.ToDecimal(), balance.Currency, balance.AsOf));
     }
 
-    /// <summary>Newest first. <c>before</c> is the id of the last transaction already received.</summary>
-    public static async Task<Results<Ok<List<TransactionResponse>>, ProblemHttpResult>> GetTransactionsAsync(
-        ClaimsPrincipal user, LedgerQueries queries, string? limit, string? before, CancellationToken ct)
+    /// <summary>
+    /// Newest first. <c>before</c> is the id of the last transaction already received. Optional filters: <c>type</c> (a
+    /// comma list of entry types; any of them matches), <c>from</c> and <c>to</c> (YYYY-MM-DD, inclusive UTC dates of
+    /// <c>created_at</c>). <c>format=csv</c> downloads every matching transaction (all pages, newest first; at most
+    /// <c>limit</c> rows when it is given) with the JSON fields as columns.
+    /// </summary>
+    public static async Task<Results<Ok<List<TransactionResponse>>, PushStreamHttpResult, ProblemHttpResult>> GetTransactionsAsync(
+        ClaimsPrincipal user, LedgerQueries queries, TimeProvider clock, string? limit, string? before, string? type, string? from,
+        string? to, string? format, CancellationToken ct)
     {
         var size = DefaultPageSize;
         if (limit is not null && (!int.TryParse(limit, out size) || size < 1 || size > LedgerQueries.MaxPageSize))
@@ -53,7 +61,109 @@ public static class BillingApi
                 return Problems.Invalid("before must be the id of a transaction from a previous page.");
             cursor = id;
         }
-        var rows = await queries.GetTransactionsAsync(user.GetAccountId()!.Value, size, cursor, ct: ct);
-        return TypedResults.Ok(rows.Select(TransactionResponse.From).ToList());
+        var csv = format?.ToLowerInvariant() switch
+        {
+            null or "json" => false,
+            "csv" => true,
+            _ => (bool?)null,
+        };
+        if (csv is null)
+            return Problems.Invalid("format is json or csv.");
+        if (ParseFilter(type, from, to, out var filter) is { } filterError)
+            return Problems.Invalid(filterError);
+
+        var accountId = user.GetAccountId()!.Value;
+        if (csv == false)
+        {
+            var rows = await queries.GetTransactionsAsync(accountId, filter, size, cursor, ct);
+            return TypedResults.Ok(rows.Select(TransactionResponse.From).ToList());
+        }
+        var name = $"transactions-{accountId}-{clock.GetUtcNow().UtcDateTime:yyyyMMdd-HHmmss}.csv";
+        int? cap = limit is null ? null : size;
+        return TypedResults.Stream(body => TransactionsCsv.WriteAsync(body, queries, accountId, filter, cursor, cap, ct),
+            "text/csv; charset=utf-8", name);
+    }
+
+    /// <summary>The transaction filters of the query string; null when they are valid, else the message for the 400.</summary>
+    public static string? ParseFilter(string? type, string? from, string? to, out TransactionFilter filter)
+    {
+        filter = TransactionFilter.None;
+        List<string>? types = null;
+        if (type is not null)
+        {
+            types = [];
+            foreach (var item in type.Split(','))
+            {
+                var name = item.Trim();
+                if (!EntryTypes.TryGet(name, out _))
+                    return $"type is a comma list of {string.Join(", ", EntryTypes.All.Select(t => t.Name))}; '{name}' is not one of them.";
+                if (!types.Contains(name))
+                    types.Add(name);
+            }
+        }
+        DateOnly? start = null, end = null;
+        if (from is not null)
+        {
+            if (!TryParseDate(from, out var d))
+                return "from must be a date YYYY-MM-DD.";
+            start = d;
+        }
+        if (to is not null)
+        {
+            if (!TryParseDate(to, out var d))
+                return "to must be a date YYYY-MM-DD.";
+            end = d;
+        }
+        if (start is { } s && end is { } e && e < s)
+            return $"to ({e:yyyy-MM-dd}) is before from ({s:yyyy-MM-dd}).";
+        filter = new TransactionFilter(types, start, end);
+        return null;
+    }
+
+    /// <summary>Exactly YYYY-MM-DD, years 0001 to 9998 (so the day after an end date exists).</summary>
+    private static bool TryParseDate(string text, out DateOnly date) =>
+        DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date) && date.Year <= 9998;
+}
+
+/// <summary>
+/// The transaction history as CSV: the JSON rows' fields as columns, in the same order, under a header row; amounts as
+/// plain invariant decimals, times as ISO 8601 UTC, text cells guarded against formula injection (<see cref="CsvText"/>).
+/// Rows are read and written a page at a time with the keyset cursor, so an export of any size holds one page in memory
+/// and rows appended meanwhile (newer ids) never enter it.
+/// </summary>
+public static class TransactionsCsv
+{
+    public static readonly string[] Columns = ["id", "created_at", "type", "amount", "balance_after", "description", "source", "ref_id"];
+
+    public static string Header() => new CsvText().Row(Columns).ToString();
+
+    public static string Write(IEnumerable<TransactionResponse> rows)
+    {
+        var csv = new CsvText();
+        foreach (var r in rows)
+            csv.Number(r.Id).Timestamp(r.CreatedAt).Text(r.Type).Number(r.Amount).Number(r.BalanceAfter).Text(r.Description)
+                .Text(r.Source).Text(r.RefId).EndRow();
+        return csv.ToString();
+    }
+
+    /// <summary>Writes the header and every row of <paramref name="filter"/> older than <paramref name="before"/> (all
+    /// when null), at most <paramref name="max"/> rows when given.</summary>
+    public static async Task WriteAsync(Stream body, LedgerQueries queries, long accountId, TransactionFilter filter, long? before,
+        int? max, CancellationToken ct)
+    {
+        await body.WriteAsync(Encoding.UTF8.GetBytes(Header()), ct);
+        var written = 0;
+        var cursor = before;
+        while (max is null || written < max)
+        {
+            var pageSize = max is { } m ? Math.Min(LedgerQueries.MaxPageSize, m - written) : LedgerQueries.MaxPageSize;
+            var page = await queries.GetTransactionsAsync(accountId, filter, pageSize, cursor, ct);
+            if (page.Count > 0)
+                await body.WriteAsync(Encoding.UTF8.GetBytes(Write(page.Select(TransactionResponse.From))), ct);
+            written += page.Count;
+            if (page.Count < pageSize)
+                break;
+            cursor = page[^1].Id;
+        }
     }
 }

@@ -1,12 +1,17 @@
+using System.Buffers;
 using System.Globalization;
 using System.Security.Claims;
 using System.Text;
+using System.Text.Json;
+using BillingConsole.Accounting.Ledger;
 using BillingConsole.Accounting.Metering;
 using BillingConsole.Accounting.Statements;
 using BillingConsole.Accounting.Usage;
 using BillingConsole.Web.Auth;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+using HttpJsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
 
 namespace BillingConsole.Web.Api;
 
@@ -62,15 +67,26 @@ public static class UsageApi
     }
 
     /// <summary>The audit trail, newest first; <c>before</c> is the id of the last record already received. Optional
-    /// filters: from/to (inclusive UTC dates of completion), model (slug), key_id, status. <c>format=csv</c> downloads
-    /// the same rows as CSV.</summary>
-    public static async Task<Results<Ok<List<RequestResponse>>, FileContentHttpResult, ProblemHttpResult>> GetRequestsAsync(
-        ClaimsPrincipal user, UsageQueries queries, TimeProvider clock, string? from, string? to, string? limit, string? before, string? format,
-        string? model, [FromQuery(Name = "key_id")] string? keyId, string? status, CancellationToken ct)
+    /// filters: from/to (inclusive UTC dates of completion), model (slug), key_id, status, reservation_id (the one call
+    /// with that reservation). <c>format=csv</c> downloads the same rows as CSV. <c>download=true</c> is the export:
+    /// every matching record (older than <c>before</c> if given, at most <c>limit</c> if given) in one attachment,
+    /// JSON or CSV, streamed <see cref="UsageQueries.MaxPageSize"/> records at a time.</summary>
+    public static async Task<Results<Ok<List<RequestResponse>>, FileContentHttpResult, PushStreamHttpResult, ProblemHttpResult>> GetRequestsAsync(
+        ClaimsPrincipal user, UsageQueries queries, TimeProvider clock, IOptions<HttpJsonOptions> json, string? from, string? to, string? limit,
+        string? before, string? format, string? model, [FromQuery(Name = "key_id")] string? keyId, string? status,
+        [FromQuery(Name = "reservation_id")] string? reservationId, string? download, CancellationToken ct)
     {
         var size = DefaultPageSize;
         if (limit is not null && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out size) || size < 1 || size > UsageQueries.MaxPageSize))
             return Problems.Invalid($"limit must be a whole number from 1 to {UsageQueries.MaxPageSize}.");
+        var export = download?.ToLowerInvariant() switch
+        {
+            null or "false" => false,
+            "true" => true,
+            _ => (bool?)null,
+        };
+        if (export is null)
+            return Problems.Invalid("download is true or false.");
         long? cursor = null;
         if (before is not null)
         {
@@ -105,27 +121,102 @@ public static class UsageApi
         }
         if (status is not null && !IsStatus(status))
             return Problems.Invalid($"status is one of {RequestStatus.Success}, {RequestStatus.Error}, {RequestStatus.Cancelled}, {RequestStatus.Expired}.");
+        long? reservation = null;
+        if (reservationId is not null)
+        {
+            if (!long.TryParse(reservationId, NumberStyles.None, CultureInfo.InvariantCulture, out var r) || r < 1)
+                return Problems.Invalid("reservation_id must be the id of a reservation.");
+            reservation = r;
+        }
 
         var accountId = user.GetAccountId()!.Value;
-        var rows = await queries.GetRequestsAsync(accountId, new RequestFilter(start, end, modelId, key, status), size, cursor, ct);
+        var filter = new RequestFilter(start, end, modelId, key, status, reservation);
+        var name = $"requests-{accountId}-{clock.GetUtcNow().UtcDateTime:yyyyMMdd-HHmmss}.{(csv == true ? "csv" : "json")}";
+        if (export == true)
+            return await ExportRequestsAsync(queries, accountId, filter, limit is null ? null : size, cursor, csv == true, json.Value.SerializerOptions, name, ct);
+        var rows = await queries.GetRequestsAsync(accountId, filter, size, cursor, ct);
         var responses = rows.Select(RequestResponse.From).ToList();
         if (csv == false)
             return TypedResults.Ok(responses);
-        var name = $"requests-{accountId}-{clock.GetUtcNow().UtcDateTime:yyyyMMdd-HHmmss}.csv";
         return TypedResults.File(Encoding.UTF8.GetBytes(RequestsCsv.Write(responses)), "text/csv; charset=utf-8", name);
     }
 
+    /// <summary>Every record of the filter as one attachment, read page by page with the keyset cursor so memory stays
+    /// flat however long the history is. The first page is read before the response starts, so a failing query is still
+    /// an ordinary error response rather than a cut-off file.</summary>
+    private static async Task<PushStreamHttpResult> ExportRequestsAsync(UsageQueries queries, long accountId, RequestFilter filter, int? cap,
+        long? before, bool csv, JsonSerializerOptions jsonOptions, string fileName, CancellationToken ct)
+    {
+        int PageSize(int written) => cap is { } c ? Math.Min(UsageQueries.MaxPageSize, c - written) : UsageQueries.MaxPageSize;
+        var requested = PageSize(0);
+        var first = await queries.GetRequestsAsync(accountId, filter, requested, before, ct);
+
+        async Task WriteAsync(Stream body)
+        {
+            // Rows are serialized into a buffer and copied to the response asynchronously: Kestrel refuses synchronous writes.
+            var header = RequestsCsv.Write([]);
+            var buffer = new ArrayBufferWriter<byte>();
+            await using var writer = new Utf8JsonWriter(buffer,
+                new JsonWriterOptions { Encoder = jsonOptions.Encoder, Indented = jsonOptions.WriteIndented, SkipValidation = false });
+            if (csv)
+                await body.WriteAsync(Encoding.UTF8.GetBytes(header), ct);
+            else
+                writer.WriteStartArray();
+            var (page, size, written) = (first, requested, 0);
+            while (page.Count > 0)
+            {
+                var responses = page.Select(RequestResponse.From).ToList();
+                if (csv)
+                {
+                    await body.WriteAsync(Encoding.UTF8.GetBytes(RequestsCsv.Write(responses)[header.Length..]), ct);
+                }
+                else
+                {
+                    foreach (var response in responses)
+                        JsonSerializer.Serialize(writer, response, jsonOptions);
+                    writer.Flush();
+                    await body.WriteAsync(buffer.WrittenMemory, ct);
+                    buffer.ResetWrittenCount();
+                }
+                written += page.Count;
+                if (page.Count < size || (size = PageSize(written)) < 1)
+                    break;
+                page = await queries.GetRequestsAsync(accountId, filter, size, page[^1].Id, ct);
+            }
+            if (!csv)
+            {
+                writer.WriteEndArray();
+                writer.Flush();
+                await body.WriteAsync(buffer.WrittenMemory, ct);
+            }
+        }
+
+        return TypedResults.Stream(WriteAsync, csv ? "text/csv; charset=utf-8" : "application/json; charset=utf-8", fileName);
+    }
+
     /// <summary>The month's statement from the ledger (default: the current month; a future month is refused). It ties
-    /// out: opening_balance + Σ lines.amount == closing_balance.</summary>
-    public static async Task<Results<Ok<InvoiceResponse>, ProblemHttpResult>> GetInvoiceAsync(
-        ClaimsPrincipal user, StatementQueries statements, TimeProvider clock, string? month, CancellationToken ct)
+    /// out: opening_balance + Σ lines.amount == closing_balance. <c>format=csv</c> downloads it as CSV (see
+    /// <see cref="InvoiceCsv"/>).</summary>
+    public static async Task<Results<Ok<InvoiceResponse>, FileContentHttpResult, ProblemHttpResult>> GetInvoiceAsync(
+        ClaimsPrincipal user, StatementQueries statements, TimeProvider clock, string? month, string? format, CancellationToken ct)
     {
         if (ParseMonth(month, clock) is not { } period)
             return Problems.Invalid("month must be YYYY-MM.");
         if (period > BillingMonth.Of(clock.GetUtcNow().UtcDateTime))
             return Problems.Invalid($"{period} has not started yet.");
-        var statement = await statements.GetStatementAsync(user.GetAccountId()!.Value, period, ct);
-        return TypedResults.Ok(InvoiceResponse.From(statement));
+        var csv = format?.ToLowerInvariant() switch
+        {
+            null or "json" => false,
+            "csv" => true,
+            _ => (bool?)null,
+        };
+        if (csv is null)
+            return Problems.Invalid("format is json or csv.");
+        var accountId = user.GetAccountId()!.Value;
+        var statement = await statements.GetStatementAsync(accountId, period, ct);
+        if (csv == false)
+            return TypedResults.Ok(InvoiceResponse.From(statement));
+        return TypedResults.File(Encoding.UTF8.GetBytes(InvoiceCsv.Write(statement)), "text/csv; charset=utf-8", $"statement-{accountId}-{period}.csv");
     }
 
     private static BillingMonth? ParseMonth(string? text, TimeProvider clock) =>
@@ -167,4 +258,35 @@ public static class UsageApi
 
     private static bool IsStatus(string status) =>
         status is RequestStatus.Success or RequestStatus.Error or RequestStatus.Cancelled or RequestStatus.Expired;
+}
+
+/// <summary>
+/// A statement as CSV, one record per figure under the header <c>month,kind,type,description,count,amount</c>: the
+/// opening balance, one <c>line</c> per entry type (count and signed sum), the closing balance, then the headline
+/// totals (purchased, fees, credits_used, refunds, corrections, grants) with the JSON invoice's names and signs.
+/// Opening + the <c>line</c> amounts = closing. Amounts are plain USD decimals, exact to the nano-dollar.
+/// </summary>
+public static class InvoiceCsv
+{
+    public static readonly string[] Columns = ["month", "kind", "type", "description", "count", "amount"];
+
+    public static string Write(Statement s)
+    {
+        var month = s.Month.ToString();
+        var csv = new CsvText().Row(Columns);
+        void Figure(string kind, string description, Money amount) =>
+            csv.Text(month).Text(kind).Text(null).Text(description).Number((long?)null).Number(amount.ToDecimal()).EndRow();
+        Figure("opening_balance", "Opening balance", s.OpeningBalance);
+        foreach (var line in s.Lines)
+            csv.Text(month).Text("line").Text(line.Type).Text(EntryTypes.TryGet(line.Type, out var rule) ? rule.Label : line.Type)
+                .Number(line.Count).Number(line.Amount.ToDecimal()).EndRow();
+        Figure("closing_balance", "Closing balance", s.ClosingBalance);
+        Figure("purchased", "Purchased (top-ups and auto-recharges)", s.Purchased);
+        Figure("fees", "Platform fees", s.Fees);
+        Figure("credits_used", "Credits used", s.CreditsUsed);
+        Figure("refunds", "Refunds", s.Refunds);
+        Figure("corrections", "Corrections", s.Corrections);
+        Figure("grants", "Grants and bonuses", s.Grants);
+        return csv.ToString();
+    }
 }

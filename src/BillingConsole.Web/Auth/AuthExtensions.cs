@@ -1,3 +1,4 @@
+using BillingConsole.Accounting.Identity;
 using BillingConsole.Web.Api;
 using BillingConsole.Web.Auth;
 using BillingConsole.Web.Hosting;
@@ -11,10 +12,16 @@ public static class AuthExtensions
     private const string Selector = "BearerOrCookie";
 
     /// <summary>Browser sessions use a cookie; API callers send a bearer API key. One policy scheme picks per request,
-    /// and API endpoints answer 401/403 with problem+json instead of redirecting to the sign-in page.</summary>
+    /// and API endpoints answer 401/403 with problem+json instead of redirecting to the sign-in page. With
+    /// <c>Auth:Oidc:Authority</c> configured the session is opened by OpenID Connect; without it (Development only) by the
+    /// development sign-in.</summary>
     public static WebApplicationBuilder AddConsoleAuth(this WebApplicationBuilder builder)
     {
-        builder.Services.AddAuthentication(Selector)
+        var oidc = builder.Configuration.GetSection(OidcSettings.Section).Get<OidcSettings>() ?? new OidcSettings();
+        builder.Services.AddOptions<OidcSettings>().BindConfiguration(OidcSettings.Section).ValidateOnStart();
+        builder.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<OidcSettings>, OidcSettingsValidator>();
+
+        var authentication = builder.Services.AddAuthentication(Selector)
             .AddPolicyScheme(Selector, "API key or session", o => o.ForwardDefaultSelector = ctx =>
                 ApiKeyAuthenticationHandler.BearerToken(ctx.Request) is null
                     ? CookieAuthenticationDefaults.AuthenticationScheme
@@ -25,7 +32,10 @@ public static class AuthExtensions
                 o.Cookie.Name = "billingconsole.session";
                 o.Cookie.HttpOnly = true;
                 o.Cookie.SameSite = SameSiteMode.Lax;
-                o.LoginPath = "/signin";
+                // With OpenID Connect a protected page goes straight to the provider (through /auth/signin, which checks
+                // the return URL); the sign-in page itself stays for signed-out users and errors.
+                o.LoginPath = oidc.Enabled ? SessionEndpoints.ChallengePath : "/signin";
+                o.ReturnUrlParameter = "returnUrl";
                 o.AccessDeniedPath = "/access-denied";
                 o.SlidingExpiration = true;
                 o.ExpireTimeSpan = TimeSpan.FromHours(8);
@@ -35,14 +45,30 @@ public static class AuthExtensions
                 o.Events.OnRedirectToAccessDenied = ctx => IsApi(ctx.HttpContext)
                     ? Problems.WriteAsync(ctx.HttpContext, StatusCodes.Status403Forbidden, "forbidden", "You may not do that.")
                     : Redirect(ctx);
+                o.Events.OnValidatePrincipal = RefreshSessionAsync;
             });
+        if (oidc.Enabled)
+            authentication.AddOpenIdConnect(OidcSignIn.Scheme, oidc.DisplayName, o => OidcSignIn.Configure(o, oidc));
+
         builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(BillingClaims.SessionPolicy, p => p.RequireAuthenticatedUser().RequireClaim(BillingClaims.UserId))
             .AddPolicy(BillingClaims.CustomerPolicy, p => p.RequireAuthenticatedUser().RequireClaim(BillingClaims.AccountId))
+            .AddPolicy(BillingClaims.BillingAdminPolicy, p => p.RequireAuthenticatedUser().RequireClaim(BillingClaims.UserId).RequireRole(Roles.BillingAdmin))
             .AddPolicy(BillingClaims.MeteringPolicy, p => p.RequireAuthenticatedUser().RequireRole(BillingClaims.MeteringServiceRole));
         builder.Services.AddSingleton<ServiceTokens>();
+        builder.Services.AddSingleton<ConsoleSessions>();
         builder.Services.AddOptions<MeteringOptions>().BindConfiguration("Metering");
         builder.Services.AddCascadingAuthenticationState();
         return builder;
+    }
+
+    /// <summary>The session endpoints (/auth/*, /admin/whoami) and, in Development without OpenID Connect, the
+    /// development sign-in.</summary>
+    public static WebApplication MapConsoleAuth(this WebApplication app)
+    {
+        app.MapSessionEndpoints();
+        app.MapDevSignIn();
+        return app;
     }
 
     private static bool IsApi(HttpContext context) => context.GetEndpoint()?.Metadata.GetMetadata<ApiEndpointMetadata>() is not null;
@@ -51,5 +77,23 @@ public static class AuthExtensions
     {
         ctx.Response.Redirect(ctx.RedirectUri);
         return Task.CompletedTask;
+    }
+
+    /// <summary>Every few minutes an open session re-reads its user and membership, so a deleted user is signed out and
+    /// a removed membership stops acting for that account without waiting for the cookie to expire.</summary>
+    private static async Task RefreshSessionAsync(CookieValidatePrincipalContext context)
+    {
+        var sessions = context.HttpContext.RequestServices.GetRequiredService<ConsoleSessions>();
+        if (context.Principal is not { } session || !sessions.NeedsRefresh(session))
+            return;
+        var refreshed = await sessions.RefreshAsync(session, context.HttpContext.RequestAborted);
+        if (refreshed is null)
+        {
+            context.RejectPrincipal();
+            await context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+            return;
+        }
+        context.ReplacePrincipal(refreshed);
+        context.ShouldRenew = true;
     }
 }

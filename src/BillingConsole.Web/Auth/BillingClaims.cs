@@ -5,16 +5,34 @@ namespace BillingConsole.Web.Auth;
 public static class BillingClaims
 {
     public const string AccountId = "account_id";
+    /// <summary>The user's role in the current account: <c>owner</c> or <c>member</c>.</summary>
+    public const string AccountRole = "account_role";
     public const string UserId = "user_id";
     public const string ApiKeyId = "api_key_id";
     public const string Role = "role";
     public const string Name = "name";
+    public const string Email = "email";
+    /// <summary>A stable subject per person: the provider's <c>sub</c> for OpenID Connect sessions, <c>user:{id}</c> for
+    /// the development sign-in. Antiforgery tokens are bound to it, so they survive account switches and session refreshes.</summary>
+    public const string Subject = "sub";
+    /// <summary>When the session's user and memberships were last checked against the database (Unix seconds).</summary>
+    public const string CheckedAt = "session_checked_at";
 
+    /// <summary>Any signed-in person (a browser session with a user), whatever their accounts or roles.</summary>
+    public const string SessionPolicy = "session";
+    /// <summary>A customer of the current account: a session with an account, or that account's API key.</summary>
     public const string CustomerPolicy = "customer";
+    /// <summary>Billing staff (role <c>billing_admin</c>). Not implicitly a customer of any account.</summary>
+    public const string BillingAdminPolicy = "billing_admin";
+    /// <summary>A trusted gateway with a metering token.</summary>
     public const string MeteringPolicy = "metering";
     public const string MeteringServiceRole = "metering_service";
 
     /// <summary>The account the caller acts for, or null when none is attached.</summary>
     public static long? GetAccountId(this ClaimsPrincipal user) =>
         long.TryParse(user.FindFirstValue(AccountId), out var id) ? id : null;
+
+    /// <summary>The signed-in user's id, or null for API keys, gateways and anonymous callers.</summary>
+    public static long? GetUserId(this ClaimsPrincipal user) =>
+        long.TryParse(user.FindFirstValue(UserId), out var id) ? id : null;
 }

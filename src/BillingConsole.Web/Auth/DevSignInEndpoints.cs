@@ -1,52 +1,33 @@
-using System.Security.Claims;
 using BillingConsole.Accounting.Identity;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 
 namespace BillingConsole.Web.Auth;
 
-/// <summary>Development sign-in: pick one of the seeded users, no password. Mapped only in the Development environment;
-/// elsewhere the routes do not exist.</summary>
+/// <summary>Development sign-in: pick one of the seeded users, no password. Mapped only in the Development environment
+/// and only while no OpenID Connect provider is configured; elsewhere the route does not exist.</summary>
 public static class DevSignInEndpoints
 {
-    public static bool IsEnabled(IHostEnvironment environment) => environment.IsDevelopment();
+    public static bool IsEnabled(IHostEnvironment environment, OidcSettings? oidc) => environment.IsDevelopment() && oidc?.Enabled != true;
 
     public static WebApplication MapDevSignIn(this WebApplication app)
     {
-        app.MapPost("/auth/signout", async (HttpContext context) =>
-        {
-            await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
-            return TypedResults.LocalRedirect("/signin");
-        });
-        if (!IsEnabled(app.Environment))
+        if (!IsEnabled(app.Environment, app.Services.GetRequiredService<IOptions<OidcSettings>>().Value))
             return app;
-        app.MapPost("/auth/dev-signin", async (HttpContext context, UserDirectory users, [FromForm] string email, [FromForm] string? returnUrl) =>
+        // [FromForm] parameters make the endpoint validate the antiforgery token (400 without a valid one).
+        app.MapPost("/auth/dev-signin", async (HttpContext context, UserDirectory users, ConsoleSessions sessions,
+            [FromForm] string email, [FromForm] string? returnUrl) =>
         {
             var user = await users.FindByEmailAsync(email, context.RequestAborted);
             if (user is null)
                 return Results.LocalRedirect("/signin?error=unknown-user");
-            await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, ToPrincipal(user));
+            var session = await sessions.CreateAsync(user, $"user:{user.Id}", [], context.RequestAborted);
+            await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, session);
             // Only local paths: an absolute URL here would be an open redirect.
-            return Results.LocalRedirect(IsLocal(returnUrl) ? returnUrl! : "/billing");
-        });
+            return Results.LocalRedirect(ReturnUrls.LocalOr(returnUrl));
+        }).AllowAnonymous().ExcludeFromDescription();
         return app;
     }
-
-    public static ClaimsPrincipal ToPrincipal(UserSummary user)
-    {
-        List<Claim> claims =
-        [
-            new(BillingClaims.UserId, user.Id.ToString()),
-            new(BillingClaims.Name, user.DisplayName),
-            new(ClaimTypes.Email, user.Email),
-            new(BillingClaims.Role, user.Role),
-        ];
-        if (user.AccountId is { } accountId)
-            claims.Add(new Claim(BillingClaims.AccountId, accountId.ToString()));
-        return new ClaimsPrincipal(new ClaimsIdentity(claims, CookieAuthenticationDefaults.AuthenticationScheme, BillingClaims.Name, BillingClaims.Role));
-    }
-
-    private static bool IsLocal(string? url) =>
-        !string.IsNullOrEmpty(url) && url.StartsWith('/') && !url.StartsWith("//") && !url.StartsWith("/\\");
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration.Json;
+using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -19,5 +20,14 @@ public static class ConfigurationExtensions
         source.ResolveFileProvider();
         sources.Insert(appSettingsIndex + 1, source);
         return builder;
+    }
+
+    /// <summary>Runs every start-up validation (<c>ValidateOnStart</c>: sign-in, payments, rate limits) now, before the
+    /// database is touched, so a misconfigured start fails at once with a message naming the missing settings.
+    /// The host would run the same checks when it starts; this only moves them ahead of the database preparation.</summary>
+    public static WebApplication ValidateSettingsNow(this WebApplication app)
+    {
+        app.Services.GetService<IStartupValidator>()?.Validate();
+        return app;
     }
 }

@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
+using System.Text;
 using System.Text.Json;
 using BillingConsole.Accounting.Ledger;
 using BillingConsole.Web.Tests.Infrastructure;
@@ -137,5 +139,193 @@ public sealed class BillingApiTests(ConsoleApp app)
         await using var db = await app.DbFactory.CreateDbContextAsync(Ct);
         var own = await db.LedgerEntries.Where(e => e.AccountId == otherAccount.AccountId).Select(e => e.Id).ToListAsync(Ct);
         Assert.Equal(own.OrderDescending(), page.Select(t => t.Id));
+    }
+
+    // ---- Filters (type, from, to) and CSV export ----
+
+    private static async Task<List<Transaction>> AllPagesAsync(HttpClient client, string filter, int limit = 500)
+    {
+        var all = new List<Transaction>();
+        long? before = null;
+        while (true)
+        {
+            var url = $"/billing/transactions?limit={limit}&{filter}" + (before is { } b ? $"&before={b}" : "");
+            var response = await client.GetAsync(url, Ct);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var page = (await response.Content.ReadFromJsonAsync<List<Transaction>>(Snake, Ct))!;
+            all.AddRange(page);
+            if (page.Count < limit)
+                return all;
+            before = page[^1].Id;
+        }
+    }
+
+    [Fact]
+    public async Task Transactions_TypeFilter_PagesThroughExactlyTheEntriesOfThoseTypes()
+    {
+        var accountId = await app.DemoAccountIdAsync();
+        using var client = app.Client(app.CustomerApiKey);
+
+        var filtered = await AllPagesAsync(client, "type=topup,%20auto_recharge,usage_debit,storage_billing", limit: 7);
+
+        await using var db = await app.DbFactory.CreateDbContextAsync(Ct);
+        string[] types = [EntryTypes.Topup, EntryTypes.AutoRecharge, EntryTypes.UsageDebit, EntryTypes.StorageBilling];
+        var expected = await db.LedgerEntries.Where(e => e.AccountId == accountId && types.Contains(e.Type))
+            .OrderByDescending(e => e.Id).Select(e => e.Id).ToListAsync(Ct);
+        Assert.True(expected.Count > 7, "the filter should span several pages");
+        Assert.Equal(expected, filtered.Select(t => t.Id));
+        Assert.All(filtered, t => Assert.Contains(t.Type, types));
+    }
+
+    [Fact]
+    public async Task Transactions_DateRange_IsInclusiveUtcDates()
+    {
+        var accountId = await app.DemoAccountIdAsync();
+        using var client = app.Client(app.CustomerApiKey);
+        await using var db = await app.DbFactory.CreateDbContextAsync(Ct);
+        var days = await db.LedgerEntries.Where(e => e.AccountId == accountId).Select(e => e.CreatedAt).ToListAsync(Ct);
+        var first = DateOnly.FromDateTime(days.Min());
+        var (from, to) = (first.AddDays(3), first.AddDays(9));
+
+        var filtered = await AllPagesAsync(client, $"from={from:yyyy-MM-dd}&to={to:yyyy-MM-dd}&type=reservation,topup");
+
+        var (start, end) = (from.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc), to.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc));
+        var expected = await db.LedgerEntries
+            .Where(e => e.AccountId == accountId && e.CreatedAt >= start && e.CreatedAt < end && (e.Type == EntryTypes.Reservation || e.Type == EntryTypes.Topup))
+            .OrderByDescending(e => e.Id).Select(e => e.Id).ToListAsync(Ct);
+        Assert.NotEmpty(expected);
+        Assert.Equal(expected, filtered.Select(t => t.Id));
+        Assert.All(filtered, t => Assert.InRange(DateOnly.FromDateTime(t.CreatedAt), from, to));
+
+        var oneDay = await AllPagesAsync(client, $"from={to:yyyy-MM-dd}&to={to:yyyy-MM-dd}");
+        Assert.All(oneDay, t => Assert.Equal(to, DateOnly.FromDateTime(t.CreatedAt)));
+        Assert.Equal(days.Count(d => DateOnly.FromDateTime(d) == to), oneDay.Count);
+    }
+
+    [Fact]
+    public async Task Transactions_Csv_HasEveryFilteredRow_AcrossPages_InTheJsonOrderAndValues()
+    {
+        var accountId = await app.DemoAccountIdAsync();
+        using var client = app.Client(app.CustomerApiKey);
+        var json = await AllPagesAsync(client, "type=reservation,settlement", limit: 1000);
+        Assert.True(json.Count > 1000, $"the export should span more than one page of 1000, has {json.Count}");
+
+        var response = await client.GetAsync("/billing/transactions?type=reservation,settlement&format=csv", Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("utf-8", response.Content.Headers.ContentType?.CharSet);
+        Assert.Equal("attachment", response.Content.Headers.ContentDisposition?.DispositionType);
+        Assert.StartsWith($"transactions-{accountId}-", FileName(response));
+        var text = await response.Content.ReadAsStringAsync(Ct);
+        var table = ParseCsv(text);
+        Assert.Equal(["id", "created_at", "type", "amount", "balance_after", "description", "source", "ref_id"], table[0]);
+        Assert.Equal(json.Count, table.Count - 1);
+        for (var i = 0; i < json.Count; i++)
+        {
+            var (t, cells) = (json[i], table[i + 1]);
+            Assert.Equal(t.Id.ToString(CultureInfo.InvariantCulture), cells[0]);
+            Assert.Equal(DateTime.SpecifyKind(t.CreatedAt, DateTimeKind.Utc), DateTime.Parse(cells[1], CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal));
+            Assert.EndsWith("Z", cells[1]);
+            Assert.Equal(t.Type, cells[2]);
+            Assert.Equal(t.Amount, decimal.Parse(cells[3], NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture));
+            Assert.Equal(t.BalanceAfter, decimal.Parse(cells[4], NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture));
+            Assert.Equal(t.Description, cells[5]);
+            Assert.Equal(t.Source, cells[6]);
+            Assert.Equal(t.RefId ?? "", cells[7]);
+        }
+        Assert.EndsWith("\r\n", text);
+
+        // limit caps an export; without it the export is the whole filtered history.
+        var capped = ParseCsv(await client.GetStringAsync("/billing/transactions?type=reservation,settlement&format=csv&limit=5", Ct));
+        Assert.Equal(json.Take(5).Select(t => t.Id.ToString(CultureInfo.InvariantCulture)), capped.Skip(1).Select(r => r[0]));
+    }
+
+    [Fact]
+    public async Task Transactions_Csv_QuotesFieldsAndGuardsTextCellsAgainstFormulas()
+    {
+        var customer = await app.CreateCustomerAsync(Money.FromDollars(100));
+        const string formula = "=HYPERLINK(\"http://evil.example\",\"x\")";
+        Assert.True((await app.Ledger.PostAsync(new PostRequest(customer.AccountId, EntryTypes.UsageDebit, new Money(-1_500_000_001), formula,
+            new Origin(EntrySources.Admin, "tests"), "-batch"), Ct)).Succeeded);
+        Assert.True((await app.Ledger.PostAsync(new PostRequest(customer.AccountId, EntryTypes.Bonus, Money.FromCents(1), "Thanks, \"valued\" customer\nline two",
+            new Origin(EntrySources.Admin, "tests"), "@promo"), Ct)).Succeeded);
+        using var client = app.Client(customer.Secret);
+
+        var text = await client.GetStringAsync("/billing/transactions?format=csv", Ct);
+
+        var table = ParseCsv(text);
+        Assert.Equal(4, table.Count);
+        var debit = table.Single(r => r[2] == EntryTypes.UsageDebit);
+        Assert.Equal("'" + formula, debit[5]);
+        Assert.Equal("'-batch", debit[7]);
+        Assert.Equal("-1.500000001", debit[3]);
+        Assert.Equal("98.499999999", debit[4]);
+        Assert.Contains("\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"x\"\")\"", text);
+        var bonus = table.Single(r => r[2] == EntryTypes.Bonus);
+        Assert.Equal("Thanks, \"valued\" customer\nline two", bonus[5]);
+        Assert.Equal("'@promo", bonus[7]);
+        Assert.Equal("0.01", bonus[3]);
+    }
+
+    [Theory]
+    [InlineData("type=bogus")]
+    [InlineData("type=topup,,bonus")]
+    [InlineData("type=")]
+    [InlineData("type=TOPUP")]
+    [InlineData("from=2026-13-01")]
+    [InlineData("from=20260301")]
+    [InlineData("from=2026-3-1")]
+    [InlineData("to=yesterday")]
+    [InlineData("to=9999-12-31")]
+    [InlineData("from=2026-03-05&to=2026-03-04")]
+    [InlineData("format=xml")]
+    [InlineData("format=csv&type=nope")]
+    [InlineData("format=csv&limit=0")]
+    public async Task Transactions_BadFilters_Are400ProblemJson(string query)
+    {
+        using var client = app.Client(app.CustomerApiKey);
+        var response = await client.GetAsync($"/billing/transactions?{query}", Ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct));
+        Assert.Equal("invalid_request", problem.RootElement.GetProperty("code").GetString());
+    }
+
+    private static string FileName(HttpResponseMessage response) =>
+        response.Content.Headers.ContentDisposition?.FileNameStar ?? response.Content.Headers.ContentDisposition!.FileName!.Trim('"');
+
+    /// <summary>RFC 4180: quoted fields may hold commas, doubled quotes and line breaks; records end with CRLF.</summary>
+    private static List<string[]> ParseCsv(string text)
+    {
+        var rows = new List<string[]>();
+        var row = new List<string>();
+        var cell = new StringBuilder();
+        var quoted = false;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var ch = text[i];
+            if (quoted)
+            {
+                if (ch == '"' && i + 1 < text.Length && text[i + 1] == '"') { cell.Append('"'); i++; }
+                else if (ch == '"') quoted = false;
+                else cell.Append(ch);
+            }
+            else if (ch == '"') quoted = true;
+            else if (ch == ',') { row.Add(cell.ToString()); cell.Clear(); }
+            else if (ch == '\r' && i + 1 < text.Length && text[i + 1] == '\n')
+            {
+                row.Add(cell.ToString());
+                cell.Clear();
+                rows.Add([.. row]);
+                row.Clear();
+                i++;
+            }
+            else cell.Append(ch);
+        }
+        Assert.Empty(row);
+        Assert.Equal(0, cell.Length);
+        return rows;
     }
 }

@@ -1,13 +1,19 @@
+using System.Globalization;
 using BillingConsole.Accounting.Ledger;
+using BillingConsole.Web.Components.Billing;
 using BillingConsole.Web.Components.Pages;
 using Bunit;
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace BillingConsole.Web.Tests.Components;
 
 public sealed class BillingPageTests : LedgerComponentTest
 {
+    private NavigationManager Navigation => Services.GetRequiredService<NavigationManager>();
+
     [Fact]
-    public async Task Shows_the_balance_and_history_of_the_account_in_the_users_claims()
+    public async Task Opens_on_the_overview_with_the_balance_of_the_account_in_the_users_claims()
     {
         var other = await CreateAccountAsync("Someone Else");
         await PostAsync(other, EntryTypes.Topup, Money.FromDollars(9_999), "Not yours");
@@ -17,13 +23,64 @@ public sealed class BillingPageTests : LedgerComponentTest
 
         var cut = Render<BillingPage>();
 
-        Assert.Equal(history[^1].BalanceAfter.Format(), cut.WaitForElement("[data-testid=balance]").TextContent.Trim());
-        cut.WaitForAssertion(() => Assert.Equal(50, cut.FindAll("[data-testid=tx-row]").Count));
-        Assert.Equal(history[^1].EntryId.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            cut.Find("[data-testid=tx-row]").GetAttribute("data-entry-id"));
+        Assert.Equal(BillingFormat.Cents(history[^1].BalanceAfter), cut.WaitForElement("[data-testid=balance]").TextContent.Trim());
+        Assert.Equal("true", cut.Find("[data-testid=tab-overview] [role=tab]").GetAttribute("aria-selected"));
+        Assert.Equal("false", cut.Find("[data-testid=tab-transactions] [role=tab]").GetAttribute("aria-selected"));
+        cut.WaitForElement("[data-testid=summary-total-cost]");
+        cut.WaitForElement("[data-testid=savings-saved]");
+        Assert.NotNull(cut.Find("[data-testid=runway]"));
+        // Other tabs load only once opened.
+        Assert.Empty(cut.FindAll("[data-testid=tx-row]"));
+        Assert.Empty(cut.FindAll("[data-testid=usage]"));
         Assert.DoesNotContain("Not yours", cut.Markup);
-        Assert.NotNull(cut.Find("[data-testid=load-more]"));
     }
+
+    [Fact]
+    public async Task The_tab_in_the_query_string_opens_the_transactions()
+    {
+        var account = await CreateAccountAsync("Acme Robotics");
+        var history = await SeedHistoryAsync(account, 60);
+        SignInAs(account);
+        Navigation.NavigateTo("/billing?tab=transactions");
+
+        var cut = Render<BillingPage>();
+
+        cut.WaitForAssertion(() => Assert.Equal(50, cut.FindAll("[data-testid=tx-row]").Count));
+        Assert.Equal(history[^1].EntryId.ToString(CultureInfo.InvariantCulture), cut.Find("[data-testid=tx-row]").GetAttribute("data-entry-id"));
+        Assert.NotNull(cut.Find("[data-testid=load-more]"));
+        Assert.Equal("true", cut.Find("[data-testid=tab-transactions] [role=tab]").GetAttribute("aria-selected"));
+        Assert.Empty(cut.FindAll("[data-testid=balance]"));
+    }
+
+    [Fact]
+    public async Task Switching_tabs_puts_the_tab_in_the_address_and_keeps_visited_tabs()
+    {
+        var (account, _) = await SeedUsageAsync();
+        SignInAs(account);
+        Navigation.NavigateTo("/billing");
+
+        var cut = Render<BillingPage>();
+        cut.WaitForElement("[data-testid=balance]");
+
+        await cut.Find("[data-testid=tab-usage] [role=tab]").ClickAsync(new());
+
+        cut.WaitForElement("[data-testid=usage-table]");
+        Assert.EndsWith("/billing?tab=usage", Navigation.Uri, StringComparison.Ordinal);
+        cut.WaitForElement("[data-testid=chart-spend-over-time]");
+        Assert.NotEmpty(cut.FindAll("[data-testid=balance]"));
+
+        await cut.Find("[data-testid=tab-overview] [role=tab]").ClickAsync(new());
+        cut.WaitForAssertion(() => Assert.EndsWith("/billing", Navigation.Uri, StringComparison.Ordinal));
+        Assert.Equal("true", cut.Find("[data-testid=tab-overview] [role=tab]").GetAttribute("aria-selected"));
+    }
+
+    [Theory]
+    [InlineData(null, 0)]
+    [InlineData("overview", 0)]
+    [InlineData("transactions", 1)]
+    [InlineData("Usage", 2)]
+    [InlineData("nonsense", 0)]
+    public void Tab_names_map_to_panels(string? tab, int index) => Assert.Equal(index, BillingPage.IndexOf(tab));
 
     [Fact]
     public void A_user_without_an_account_gets_an_explanation_not_someone_elses_ledger()

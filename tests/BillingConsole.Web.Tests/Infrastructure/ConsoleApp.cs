@@ -62,6 +62,8 @@ public sealed class ConsoleApp : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Demo:Requests", "3000");
         builder.UseSetting("Demo:Days", "30");
         builder.UseSetting("Workers:IncrementalCheckInterval", "01:00:00");
+        // Payments stay in development mode (no Stripe:SecretKey); tests run auto-recharge passes themselves.
+        builder.UseSetting("Payments:AutoRechargeInterval", "01:00:00");
     }
 
     public ValueTask InitializeAsync()

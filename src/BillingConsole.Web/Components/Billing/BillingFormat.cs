@@ -39,6 +39,46 @@ public static class BillingFormat
         _ => source,
     };
 
+    private static readonly CultureInfo UsCulture = CultureInfo.GetCultureInfo("en-US");
+
+    /// <summary>Nano-dollars in a cent.</summary>
+    private const long UnitsPerCent = Money.UnitsPerDollar / 100;
+
+    /// <summary>An amount for people: to the cent, rounded half away from zero, with thousands separators ($113.58,
+    /// -$0.50). Exact decimal arithmetic; <see cref="Money.Format"/> gives the exact ledger value.</summary>
+    public static string Cents(Money amount)
+    {
+        var rounded = Math.Round(amount.ToDecimal(), 2, MidpointRounding.AwayFromZero);
+        var text = Math.Abs(rounded).ToString("#,##0.00", UsCulture);
+        return (rounded < 0 ? "-$" : "$") + text;
+    }
+
+    /// <summary>Like <see cref="Cents"/> with a plus sign for amounts that round above zero.</summary>
+    public static string CentsSigned(Money amount)
+    {
+        var text = Cents(amount);
+        return text.StartsWith('-') || text == "$0.00" ? text : "+" + text;
+    }
+
+    /// <summary>True when the amount is a whole number of cents, so <see cref="Cents"/> shows it exactly.</summary>
+    public static bool IsWholeCents(Money amount) => amount.Units % UnitsPerCent == 0;
+
+    /// <summary>A count with thousands separators: 1,234,567.</summary>
+    public static string Count(long value) => value.ToString("#,##0", UsCulture);
+
+    /// <summary>A percentage with one decimal: 41.7%.</summary>
+    public static string Percent(decimal value) => value.ToString("0.0", UsCulture) + "%";
+
+    /// <summary>A UTC date as 2026-03-10.</summary>
+    public static string Date(DateOnly value) => value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    /// <summary>Where an entry's reference leads in the console: the audit trail of the reservation for hold entries
+    /// (their <c>ref_id</c> is the reservation id); null for references outside the console (Stripe objects, batches).</summary>
+    public static string? ReferenceLink(string type, string? refId) =>
+        EntryTypes.IsHoldType(type) && long.TryParse(refId, NumberStyles.None, CultureInfo.InvariantCulture, out var reservation) && reservation > 0
+            ? $"/audit?reservation={reservation.ToString(CultureInfo.InvariantCulture)}"
+            : null;
+
     /// <summary>CSS class for a signed amount: green for credits, red for debits, plain for zero.</summary>
     public static string AmountClass(Money amount) =>
         amount.Units > 0 ? "bc-amount-positive" : amount.Units < 0 ? "bc-amount-negative" : "";

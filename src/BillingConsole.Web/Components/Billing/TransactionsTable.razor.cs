@@ -1,10 +1,16 @@
+using System.Globalization;
 using BillingConsole.Accounting.Ledger;
 using Microsoft.AspNetCore.Components;
 
 namespace BillingConsole.Web.Components.Billing;
 
-/// <summary>The account's ledger entries, newest first, 50 at a time: "Load more" fetches the next page with the keyset
-/// cursor <c>before</c> = the id of the last row shown, so rows posted meanwhile never shift or repeat a page.</summary>
+/// <summary>
+/// The account's ledger entries, newest first, 50 at a time: "Load more" fetches the next page with the keyset cursor
+/// <c>before</c> = the id of the last row shown, so rows posted meanwhile never shift or repeat a page. Filters (entry
+/// types, an inclusive range of UTC dates) reload from the first page; "Export CSV" links to
+/// <c>GET /billing/transactions?format=csv</c> with the same filters, which writes every matching row, not only the
+/// pages loaded here.
+/// </summary>
 public partial class TransactionsTable : IDisposable
 {
     public const int PageSize = 50;
@@ -15,42 +21,121 @@ public partial class TransactionsTable : IDisposable
     private List<TransactionRow>? _rows;
     private bool _hasMore;
     private bool _loadingMore;
+    private bool _reloading;
     private string? _error;
     private string? _loadMoreError;
+    private string? _rangeError;
     private long? _shownAccountId;
+    private int _version;
+    private IReadOnlyCollection<string> _types = [];
+    private DateTime? _from;
+    private DateTime? _to;
+    private TransactionFilter _shownFilter = TransactionFilter.None;
 
     [Inject] private LedgerQueries Ledger { get; set; } = default!;
     [Inject] private ILogger<TransactionsTable> Logger { get; set; } = default!;
 
     [Parameter, EditorRequired] public long AccountId { get; set; }
 
-    /// <summary>The first page as the prerender loaded it, so the interactive render starts from it without a second
-    /// query or a flash of the loading skeleton.</summary>
+    /// <summary>The unfiltered first page as the prerender loaded it, so the interactive render starts from it without a
+    /// second query or a flash of the loading skeleton.</summary>
     [PersistentState] public FirstPageState? FirstPage { get; set; }
+
+    /// <summary>The filters as chosen (types in the order of <see cref="EntryTypes.All"/>).</summary>
+    private TransactionFilter Filter => new(
+        EntryTypes.All.Select(t => t.Name).Where(_types.Contains).ToList(),
+        _from is { } f ? DateOnly.FromDateTime(f) : null,
+        _to is { } t ? DateOnly.FromDateTime(t) : null);
+
+    /// <summary>The CSV download of every row matching the filters (the browser's cookie session authenticates it).</summary>
+    private string ExportUrl => ExportUrlFor(Filter);
+
+    public static string ExportUrlFor(TransactionFilter filter)
+    {
+        var query = new List<string> { "format=csv" };
+        if (filter.Types is { Count: > 0 } types)
+            query.Add("type=" + Uri.EscapeDataString(string.Join(',', types)));
+        if (filter.From is { } from)
+            query.Add("from=" + from.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        if (filter.To is { } to)
+            query.Add("to=" + to.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        return "/billing/transactions?" + string.Join('&', query);
+    }
 
     protected override async Task OnParametersSetAsync()
     {
         if (_shownAccountId == AccountId)
             return;
         _shownAccountId = AccountId;
-        if (FirstPage is { } restored && restored.AccountId == AccountId)
+        if (FirstPage is { } restored && restored.AccountId == AccountId && Filter.IsEmpty)
+        {
+            _shownFilter = TransactionFilter.None;
             Show(restored.Rows);
+        }
         else
             await LoadFirstPageAsync();
     }
 
     private Task RetryAsync() => LoadFirstPageAsync();
 
+    /// <summary>The select's text for the chosen types: their labels, or a count when there are more than two.</summary>
+    private static string TypesText(IReadOnlyList<string> names) =>
+        names.Count switch
+        {
+            0 => "",
+            <= 2 => string.Join(", ", names.Select(BillingFormat.TypeLabel)),
+            _ => $"{names.Count} types",
+        };
+
+    private async Task OnTypesChangedAsync(IReadOnlyCollection<string>? types)
+    {
+        _types = types ?? [];
+        await LoadFirstPageAsync();
+    }
+
+    private Task ClearTypesAsync() => OnTypesChangedAsync([]);
+
+    private async Task OnFromChangedAsync(DateTime? from)
+    {
+        _from = from?.Date;
+        await LoadFirstPageAsync();
+    }
+
+    private async Task OnToChangedAsync(DateTime? to)
+    {
+        _to = to?.Date;
+        await LoadFirstPageAsync();
+    }
+
+    private async Task ClearFiltersAsync()
+    {
+        _types = [];
+        _from = null;
+        _to = null;
+        await LoadFirstPageAsync();
+    }
+
+    /// <summary>Loads the first page of the current filters. A newer load supersedes an older one still running, so
+    /// quick filter changes never show the rows of an earlier choice.</summary>
     private async Task LoadFirstPageAsync()
     {
-        _rows = null;
+        var version = ++_version;
+        var filter = Filter;
+        _rangeError = filter is { From: { } f, To: { } t } && t < f ? "The start date is after the end date." : null;
+        if (_rangeError is not null)
+            return;
         _error = null;
         _loadMoreError = null;
-        FirstPage = null;
+        _reloading = _rows is not null;
+        if (_rows is null || filter.IsEmpty != _shownFilter.IsEmpty)
+            _rows = null;
         try
         {
-            var page = await Ledger.GetTransactionsAsync(AccountId, PageSize, ct: _cts.Token);
-            FirstPage = new FirstPageState(AccountId, [.. page]);
+            var page = await Ledger.GetTransactionsAsync(AccountId, filter, PageSize, ct: _cts.Token);
+            if (version != _version)
+                return;
+            FirstPage = filter.IsEmpty ? new FirstPageState(AccountId, [.. page]) : FirstPage;
+            _shownFilter = filter;
             Show(page);
         }
         catch (OperationCanceledException) when (_cts.IsCancellationRequested)
@@ -58,8 +143,16 @@ public partial class TransactionsTable : IDisposable
         }
         catch (Exception e)
         {
+            if (version != _version)
+                return;
             Logger.LogError(e, "Loading the transactions of account {AccountId} failed.", AccountId);
+            _rows = null;
             _error = LoadFailed;
+        }
+        finally
+        {
+            if (version == _version)
+                _reloading = false;
         }
     }
 
@@ -73,11 +166,14 @@ public partial class TransactionsTable : IDisposable
     {
         if (_loadingMore || _rows is not { Count: > 0 } rows)
             return;
+        var version = _version;
         _loadingMore = true;
         _loadMoreError = null;
         try
         {
-            var page = await Ledger.GetTransactionsAsync(AccountId, PageSize, before: rows[^1].Id, ct: _cts.Token);
+            var page = await Ledger.GetTransactionsAsync(AccountId, _shownFilter, PageSize, before: rows[^1].Id, ct: _cts.Token);
+            if (version != _version)
+                return;
             rows.AddRange(page);
             _hasMore = page.Count == PageSize;
         }

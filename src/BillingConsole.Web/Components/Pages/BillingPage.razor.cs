@@ -4,18 +4,59 @@ using Microsoft.AspNetCore.Components.Authorization;
 
 namespace BillingConsole.Web.Components.Pages;
 
-/// <summary>The customer's billing page: balance and transaction history of the account in the user's claims.</summary>
+/// <summary>
+/// The customer's billing page for the account in the user's claims, in three tabs: Overview (balance, runway,
+/// low-balance alert, this month's figures, savings), Transactions (the ledger with filters and CSV export) and Usage
+/// (charts and a grouped table). The tab is in the query string (<c>/billing?tab=transactions</c>, <c>?tab=usage</c>;
+/// Overview has none), so links and bookmarks open it; switching tabs replaces the address without reloading. A tab's
+/// content loads the first time it is shown and is kept while the page is open.
+/// </summary>
 public partial class BillingPage
 {
+    public static readonly IReadOnlyList<string> Tabs = ["overview", "transactions", "usage"];
+
     private long? _accountId;
     private bool _resolved;
+    private int _tabIndex;
+
+    [Inject] private NavigationManager Navigation { get; set; } = default!;
 
     [CascadingParameter] private Task<AuthenticationState>? AuthenticationState { get; set; }
 
+    /// <summary>overview (default), transactions or usage; anything else opens Overview.</summary>
+    [SupplyParameterFromQuery(Name = "tab")] public string? Tab { get; set; }
+
+    private string Title => _tabIndex switch
+    {
+        1 => "Transactions · Billing · BillingConsole",
+        2 => "Usage · Billing · BillingConsole",
+        _ => "Billing · BillingConsole",
+    };
+
     protected override async Task OnParametersSetAsync()
     {
+        _tabIndex = IndexOf(Tab);
         var user = AuthenticationState is null ? null : (await AuthenticationState).User;
         _accountId = user?.GetAccountId();
         _resolved = true;
+    }
+
+    public static int IndexOf(string? tab)
+    {
+        for (var i = 0; i < Tabs.Count; i++)
+        {
+            if (string.Equals(Tabs[i], tab?.Trim(), StringComparison.OrdinalIgnoreCase))
+                return i;
+        }
+        return 0;
+    }
+
+    private void OnTabChanged(int index)
+    {
+        if (index == _tabIndex || index < 0 || index >= Tabs.Count)
+            return;
+        _tabIndex = index;
+        var uri = Navigation.GetUriWithQueryParameter("tab", index == 0 ? null : Tabs[index]);
+        Navigation.NavigateTo(uri, replace: true);
     }
 }

@@ -1,0 +1,113 @@
+using BillingConsole.Accounting.Ledger;
+using Microsoft.Extensions.Options;
+
+namespace BillingConsole.Accounting.Payments;
+
+/// <summary><c>Payments</c> configuration: the credit packages customers can buy, and the auto-recharge worker's pace.</summary>
+public sealed class PaymentsOptions
+{
+    public List<CreditPackage> Packages { get; set; } = [];
+
+    /// <summary>How often the auto-recharge worker looks for accounts below their threshold.</summary>
+    public TimeSpan AutoRechargeInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>An attempt still unconfirmed after this long is sent to Stripe again with the same idempotency key.</summary>
+    public TimeSpan AutoRechargeRetryAfter { get; set; } = TimeSpan.FromMinutes(5);
+}
+
+/// <summary>One package as configured: <see cref="Credits"/> USD of credits, plus a fee of <see cref="FeePercent"/>
+/// percent of the credits or a <see cref="FixedFee"/> in USD (or neither: no fee).</summary>
+public sealed class CreditPackage
+{
+    public string Id { get; set; } = "";
+    public string? Name { get; set; }
+    public decimal Credits { get; set; }
+    public decimal? FeePercent { get; set; }
+    public decimal? FixedFee { get; set; }
+}
+
+/// <summary>A package priced in whole cents, as Stripe charges it. The customer pays <see cref="Total"/> =
+/// <see cref="Credits"/> + <see cref="Fee"/>; the ledger records topup = Total and platform_fee = −Fee, so the balance
+/// grows by exactly <see cref="Credits"/> and the top-ups add up to what was paid.</summary>
+public sealed record PackageQuote(string Id, string Name, long CreditsCents, long FeeCents, string FeeLabel)
+{
+    public long TotalCents => CreditsCents + FeeCents;
+    public Money Credits => Money.FromCents(CreditsCents);
+    public Money Fee => Money.FromCents(FeeCents);
+    public Money Total => Money.FromCents(TotalCents);
+}
+
+/// <summary>The configured packages, priced once. Fee rule: percent × credits, rounded half away from zero to a whole
+/// cent (Stripe charges cents); a fixed fee must already be whole cents.</summary>
+public sealed class CreditPackages(IOptions<PaymentsOptions> options)
+{
+    public const long MinCreditsCents = 100;
+    public const long MaxCreditsCents = 100_000_000; // $1,000,000 per purchase
+
+    private readonly Lazy<IReadOnlyList<PackageQuote>> _quotes = new(() => options.Value.Packages.Select(Quote).ToList());
+
+    public IReadOnlyList<PackageQuote> All => _quotes.Value;
+
+    public PackageQuote? Find(string? id) => All.FirstOrDefault(q => string.Equals(q.Id, id, StringComparison.Ordinal));
+
+    public static PackageQuote Quote(CreditPackage p)
+    {
+        var credits = ToCents(p.Credits) ?? throw new InvalidOperationException($"Package '{p.Id}': credits must be whole cents.");
+        long fee;
+        string label;
+        if (p.FeePercent is { } percent)
+        {
+            fee = (long)Math.Round(credits * percent / 100m, MidpointRounding.AwayFromZero);
+            label = $"{percent.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture)}% fee";
+        }
+        else if (p.FixedFee is { } fixedFee)
+        {
+            fee = ToCents(fixedFee) ?? throw new InvalidOperationException($"Package '{p.Id}': the fixed fee must be whole cents.");
+            label = fee == 0 ? "no fee" : $"{Money.FromCents(fee)} fee";
+        }
+        else
+        {
+            fee = 0;
+            label = "no fee";
+        }
+        return new PackageQuote(p.Id, string.IsNullOrWhiteSpace(p.Name) ? p.Id : p.Name.Trim(), credits, fee, label);
+    }
+
+    /// <summary>Every problem with the configured packages, for start-up validation; empty when they are fine.</summary>
+    public static IReadOnlyList<string> Problems(PaymentsOptions o)
+    {
+        var problems = new List<string>();
+        if (o.Packages.Count == 0)
+            problems.Add("Payments:Packages lists no credit package.");
+        foreach (var group in o.Packages.GroupBy(p => p.Id, StringComparer.Ordinal).Where(g => g.Count() > 1))
+            problems.Add($"Package id '{group.Key}' is used more than once.");
+        foreach (var p in o.Packages)
+        {
+            var name = $"Package '{p.Id}'";
+            if (string.IsNullOrWhiteSpace(p.Id) || p.Id.Length > 64 || !p.Id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+                problems.Add($"{name}: the id must be 1 to 64 letters, digits, '-' or '_'.");
+            if (ToCents(p.Credits) is not { } credits || credits < MinCreditsCents || credits > MaxCreditsCents)
+                problems.Add($"{name}: credits must be whole cents from $1.00 to $1,000,000.00.");
+            if (p.FeePercent is not null && p.FixedFee is not null)
+                problems.Add($"{name}: set FeePercent or FixedFee, not both.");
+            if (p.FeePercent is < 0 or >= 100)
+                problems.Add($"{name}: FeePercent must be from 0 up to (not including) 100.");
+            if (p.FixedFee is { } f && (ToCents(f) is not { } cents || cents < 0 || cents > MaxCreditsCents))
+                problems.Add($"{name}: FixedFee must be whole cents, at least 0.");
+        }
+        return problems;
+    }
+
+    private static long? ToCents(decimal dollars)
+    {
+        var cents = dollars * 100m;
+        return cents == decimal.Truncate(cents) && cents is >= long.MinValue / 2 and <= long.MaxValue / 2 ? (long)cents : null;
+    }
+}
+
+/// <summary>Refuses to start with a broken package list, naming every problem.</summary>
+public sealed class PaymentsOptionsValidator : IValidateOptions<PaymentsOptions>
+{
+    public ValidateOptionsResult Validate(string? name, PaymentsOptions options) =>
+        CreditPackages.Problems(options) is { Count: > 0 } problems ? ValidateOptionsResult.Fail(problems) : ValidateOptionsResult.Success;
+}

@@ -1,0 +1,98 @@
+using BillingConsole.Accounting.Identity;
+using Microsoft.AspNetCore.Components;
+using Microsoft.JSInterop;
+using MudBlazor;
+
+namespace BillingConsole.Web.Components.Keys;
+
+/// <summary>
+/// Creates a key: a name and an optional monthly limit, then the secret, shown once with a copy button. The secret lives
+/// only in this dialog's memory: closing it forgets it, and the key list shows the prefix alone.
+/// </summary>
+public partial class CreateKeyDialog
+{
+    private string? _name;
+    private string? _limit;
+    private string? _nameError;
+    private string? _limitError;
+    private string? _error;
+    private bool _busy;
+    private bool _copied;
+    private bool _copyFailed;
+    private CreatedApiKey? _created;
+
+    [CascadingParameter] private IMudDialogInstance Dialog { get; set; } = default!;
+
+    [Inject] private ApiKeyService ApiKeys { get; set; } = default!;
+    [Inject] private IJSRuntime JS { get; set; } = default!;
+    [Inject] private ILogger<CreateKeyDialog> Logger { get; set; } = default!;
+
+    [Parameter, EditorRequired] public long AccountId { get; set; }
+
+    /// <summary>Called once the key exists (before the secret is dismissed), so the list can show it.</summary>
+    [Parameter] public EventCallback<ApiKeyView> OnCreated { get; set; }
+
+    private async Task CreateAsync()
+    {
+        if (_busy || _created is not null)
+            return;
+        _error = null;
+        var name = _name?.Trim() ?? "";
+        _nameError = name.Length == 0 ? "Give the key a name, for example “Production backend”."
+            : name.Length > ApiKeyService.MaxNameLength ? $"Use at most {ApiKeyService.MaxNameLength} characters."
+            : name.Any(char.IsControl) ? "Use letters, digits, spaces and punctuation only."
+            : null;
+        _limitError = SpendLimitInput.TryParse(_limit, out var limit, out var limitError) ? null : limitError;
+        if (_nameError is not null || _limitError is not null)
+            return;
+
+        _busy = true;
+        try
+        {
+            var result = await ApiKeys.CreateAsync(AccountId, name, limit);
+            if (result.Value is not { } created)
+            {
+                _error = result.Failure!.Message;
+                return;
+            }
+            _created = created;
+            // The dialog's title lives in its container, which re-renders only when asked.
+            Dialog.StateHasChanged();
+            await OnCreated.InvokeAsync(created.Key);
+        }
+        catch (Exception e)
+        {
+            Logger.LogError(e, "Creating an API key for account {AccountId} failed.", AccountId);
+            _error = "We couldn't create the key just now. Nothing was created; please try again.";
+        }
+        finally
+        {
+            _busy = false;
+        }
+    }
+
+    private async Task CopyAsync()
+    {
+        if (_created is null)
+            return;
+        try
+        {
+            await JS.InvokeVoidAsync("navigator.clipboard.writeText", _created.Secret);
+            _copied = true;
+            _copyFailed = false;
+        }
+        catch (Exception e) when (e is JSException or JSDisconnectedException or TaskCanceledException or InvalidOperationException)
+        {
+            _copied = false;
+            _copyFailed = true;
+        }
+    }
+
+    private void Cancel() => Dialog.Cancel();
+
+    private void Done()
+    {
+        _created = null;
+        Dialog.Close(DialogResult.Ok(true));
+    }
+}

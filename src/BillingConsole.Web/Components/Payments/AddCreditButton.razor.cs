@@ -1,0 +1,27 @@
+using BillingConsole.Accounting.Payments;
+using Microsoft.AspNetCore.Components;
+using MudBlazor;
+
+namespace BillingConsole.Web.Components.Payments;
+
+/// <summary>Opens the <see cref="AddCreditDialog"/> for an account. Drop it next to the balance.</summary>
+public partial class AddCreditButton
+{
+    [Inject] private IDialogService Dialogs { get; set; } = default!;
+
+    /// <summary>The account the credits are bought for.</summary>
+    [Parameter, EditorRequired] public long AccountId { get; set; }
+
+    /// <summary>Raised after a development-mode purchase credited the account (production redirects to Checkout instead).</summary>
+    [Parameter] public EventCallback<PurchaseOutcome> OnCredited { get; set; }
+
+    private async Task OpenAsync()
+    {
+        var dialog = await Dialogs.ShowAsync<AddCreditDialog>("Add credit",
+            new DialogParameters<AddCreditDialog> { { d => d.AccountId, AccountId } },
+            new DialogOptions { MaxWidth = MaxWidth.Small, FullWidth = true, CloseButton = true });
+        var result = await dialog.Result;
+        if (result is { Canceled: false, Data: PurchaseOutcome { Kind: PurchaseOutcomeKind.Credited } outcome })
+            await OnCredited.InvokeAsync(outcome);
+    }
+}

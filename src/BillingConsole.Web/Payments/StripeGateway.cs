@@ -1,0 +1,188 @@
+using System.Globalization;
+using BillingConsole.Accounting.Payments;
+using Stripe;
+using Stripe.Checkout;
+
+namespace BillingConsole.Web.Payments;
+
+/// <summary>
+/// The engine's <see cref="IPaymentGateway"/> on Stripe.net. Every call that creates something carries an idempotency
+/// key derived from the console's own request id, so a retry (or a crash and retry) gets Stripe's first answer back.
+/// Stripe failures become user-safe messages here, in one place.
+/// </summary>
+public sealed class StripeGateway(StripeClient stripe, ILogger<StripeGateway> log) : IPaymentGateway
+{
+    public const string Currency = "usd";
+
+    /// <summary>Metadata keys the console writes on Stripe objects and reads back in webhooks.</summary>
+    public static class Meta
+    {
+        public const string AccountId = "account_id";
+        public const string PackageId = "package_id";
+        public const string PurchaseId = "purchase_id";
+        public const string CreditsCents = "credits_cents";
+        public const string FeeCents = "fee_cents";
+        public const string Kind = "kind";
+        public const string Sequence = "sequence";
+        public const string KindCheckout = "checkout";
+        public const string KindAutoRecharge = "auto_recharge";
+    }
+
+    public async Task<GatewayResult<CheckoutStarted>> StartCheckoutAsync(CheckoutStart r, CancellationToken ct = default)
+    {
+        try
+        {
+            var customerId = r.CustomerId;
+            if (customerId is null)
+            {
+                var customer = await stripe.V1.Customers.CreateAsync(new CustomerCreateOptions
+                {
+                    Name = r.AccountName,
+                    Email = r.Email,
+                    Metadata = new() { [Meta.AccountId] = Id(r.AccountId) },
+                }, new RequestOptions { IdempotencyKey = $"customer-{r.AccountId}" }, ct);
+                customerId = customer.Id;
+            }
+            var p = r.Package;
+            var metadata = new Dictionary<string, string>
+            {
+                [Meta.AccountId] = Id(r.AccountId),
+                [Meta.PackageId] = p.Id,
+                [Meta.PurchaseId] = r.PurchaseId.ToString("N"),
+                [Meta.CreditsCents] = Id(p.CreditsCents),
+                [Meta.FeeCents] = Id(p.FeeCents),
+            };
+            var lineItems = new List<SessionLineItemOptions> { LineItem($"{p.Name}: {p.Credits} in credits", p.CreditsCents) };
+            if (p.FeeCents > 0)
+                lineItems.Add(LineItem($"Platform fee ({p.FeeLabel})", p.FeeCents));
+            var session = await stripe.V1.Checkout.Sessions.CreateAsync(new SessionCreateOptions
+            {
+                Mode = "payment",
+                Customer = customerId,
+                ClientReferenceId = Id(r.AccountId),
+                LineItems = lineItems,
+                Metadata = metadata,
+                PaymentIntentData = new SessionPaymentIntentDataOptions
+                {
+                    // The PaymentIntent (and so its charge, refunds and disputes) carries the same references, and the
+                    // card is saved to the customer for auto-recharge.
+                    Metadata = new Dictionary<string, string>(metadata) { [Meta.Kind] = Meta.KindCheckout },
+                    SetupFutureUsage = "off_session",
+                },
+                SuccessUrl = r.SuccessUrl,
+                CancelUrl = r.CancelUrl,
+            }, new RequestOptions { IdempotencyKey = $"checkout-{r.PurchaseId:N}" }, ct);
+            return GatewayResult<CheckoutStarted>.Ok(new CheckoutStarted(session.Id, session.Url, customerId));
+        }
+        catch (Exception e) when (Fail<CheckoutStarted>(e, "start the checkout") is { } failure)
+        {
+            return failure;
+        }
+    }
+
+    public async Task<GatewayResult<CheckoutState>> GetCheckoutAsync(string sessionId, CancellationToken ct = default)
+    {
+        try
+        {
+            var s = await stripe.V1.Checkout.Sessions.GetAsync(sessionId, cancellationToken: ct);
+            return GatewayResult<CheckoutState>.Ok(new CheckoutState(s.Id, AccountOf(s.Metadata), s.Status ?? "", s.PaymentStatus ?? "", s.AmountTotal));
+        }
+        catch (Exception e) when (Fail<CheckoutState>(e, "read the checkout") is { } failure)
+        {
+            return failure;
+        }
+    }
+
+    public async Task<GatewayResult<RechargeStarted>> ChargeAutoRechargeAsync(RechargeStart r, CancellationToken ct = default)
+    {
+        try
+        {
+            var intent = await stripe.V1.PaymentIntents.CreateAsync(new PaymentIntentCreateOptions
+            {
+                Amount = r.AmountCents,
+                Currency = Currency,
+                Customer = r.CustomerId,
+                PaymentMethod = r.PaymentMethodId,
+                OffSession = true,
+                Confirm = true,
+                Description = r.Description,
+                Metadata = new()
+                {
+                    [Meta.AccountId] = Id(r.AccountId),
+                    [Meta.Kind] = Meta.KindAutoRecharge,
+                    [Meta.Sequence] = Id(r.Sequence),
+                },
+            }, new RequestOptions { IdempotencyKey = r.IdempotencyKey }, ct);
+            return intent.Status is "requires_payment_method" or "requires_action" or "canceled"
+                ? GatewayResult<RechargeStarted>.Fail(PaymentErrorKind.Declined, $"The saved card could not be charged without the customer ({intent.Status}).")
+                : GatewayResult<RechargeStarted>.Ok(new RechargeStarted(intent.Id, intent.Status));
+        }
+        catch (Exception e) when (Fail<RechargeStarted>(e, "charge the saved card") is { } failure)
+        {
+            return failure;
+        }
+    }
+
+    public async Task<GatewayResult<RefundStarted>> RefundAsync(RefundStart r, CancellationToken ct = default)
+    {
+        try
+        {
+            var session = await stripe.V1.Checkout.Sessions.GetAsync(r.CheckoutSessionId, cancellationToken: ct);
+            if (AccountOf(session.Metadata) != r.AccountId || session.PaymentIntentId is null)
+                return GatewayResult<RefundStarted>.Fail(PaymentErrorKind.Invalid, "That checkout is not a paid purchase of this account.");
+            var refund = await stripe.V1.Refunds.CreateAsync(new RefundCreateOptions
+            {
+                PaymentIntent = session.PaymentIntentId,
+                Amount = r.AmountCents,
+                Reason = "requested_by_customer",
+                Metadata = new()
+                {
+                    [Meta.AccountId] = Id(r.AccountId),
+                    ["purchase"] = r.CheckoutSessionId,
+                    ["requested_by"] = r.Actor,
+                },
+            }, new RequestOptions { IdempotencyKey = $"refund-{r.RequestId:N}" }, ct);
+            return GatewayResult<RefundStarted>.Ok(new RefundStarted(refund.Id, refund.Status ?? "", refund.Amount));
+        }
+        catch (Exception e) when (Fail<RefundStarted>(e, "refund the purchase") is { } failure)
+        {
+            return failure;
+        }
+    }
+
+    public static long? AccountOf(IDictionary<string, string>? metadata) =>
+        metadata is not null && metadata.TryGetValue(Meta.AccountId, out var text)
+            && long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var id) && id > 0 ? id : null;
+
+    private static string Id(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static SessionLineItemOptions LineItem(string name, long cents) => new()
+    {
+        Quantity = 1,
+        PriceData = new SessionLineItemPriceDataOptions
+        {
+            Currency = Currency,
+            UnitAmount = cents,
+            ProductData = new SessionLineItemPriceDataProductDataOptions { Name = name },
+        },
+    };
+
+    /// <summary>The one mapping from Stripe failures to what the console says; null lets unexpected exceptions through.</summary>
+    private GatewayResult<T>? Fail<T>(Exception e, string action) where T : class
+    {
+        switch (e)
+        {
+            case StripeException { StripeError.Type: "card_error" } card:
+                log.LogInformation("Stripe declined to {Action}: {Code} {Message}", action, card.StripeError.DeclineCode ?? card.StripeError.Code, card.Message);
+                return GatewayResult<T>.Fail(PaymentErrorKind.Declined, $"The card was declined: {card.StripeError.Message ?? card.Message}");
+            case StripeException { HttpStatusCode: var status } refused when (int)status is >= 400 and < 500 && (int)status != 429:
+                log.LogWarning("Stripe refused to {Action}: {Status} {Message}", action, status, refused.Message);
+                return GatewayResult<T>.Fail(PaymentErrorKind.Invalid, $"Stripe refused to {action}: {refused.StripeError?.Message ?? refused.Message}");
+            case StripeException or HttpRequestException or TaskCanceledException:
+                log.LogWarning(e, "Stripe could not {Action}", action);
+                return GatewayResult<T>.Fail(PaymentErrorKind.Unavailable, $"We couldn't reach our payment provider to {action}; please try again.");
+            default:
+                return null;
+        }
+    }
+}

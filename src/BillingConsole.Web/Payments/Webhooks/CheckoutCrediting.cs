@@ -1,0 +1,98 @@
+using System.Globalization;
+using BillingConsole.Accounting.Ledger;
+using BillingConsole.Accounting.Payments;
+using Stripe;
+using Stripe.Checkout;
+
+namespace BillingConsole.Web.Payments.Webhooks;
+
+/// <summary>
+/// Credits a paid Checkout Session: topup = amount paid, platform_fee = −fee (from the session's metadata), both citing
+/// the session id, with keys <c>stripe:{cs}:topup</c> and <c>stripe:{cs}:fee</c>. Used by both Checkout handlers and
+/// by <see cref="PaymentLookup"/> when a refund or dispute arrives before its purchase.
+/// </summary>
+public sealed class CheckoutCrediting(PaymentPostings postings, PaymentAccounts accounts, ILogger<CheckoutCrediting> log, StripeClient? stripe = null)
+{
+    public async Task<HandlerOutcome> CreditAsync(Session s, CancellationToken ct)
+    {
+        if (StripeGateway.AccountOf(s.Metadata) is not { } accountId)
+            return HandlerOutcome.Ignored($"Checkout Session {s.Id} has no account_id metadata: not a console purchase.");
+        if (s.Mode != "payment")
+            return HandlerOutcome.Ignored($"Checkout Session {s.Id} is in {s.Mode} mode, not a purchase.", accountId);
+        if (s.PaymentStatus != "paid")
+            return HandlerOutcome.Ignored($"Checkout Session {s.Id} is {s.PaymentStatus}: it is credited when the payment succeeds.", accountId);
+        if (!string.Equals(s.Currency, StripeGateway.Currency, StringComparison.OrdinalIgnoreCase))
+            return HandlerOutcome.Failed($"Checkout Session {s.Id} was paid in {s.Currency}; the ledger holds USD only.", accountId);
+        var paid = s.AmountTotal ?? 0;
+        var fee = s.Metadata.TryGetValue(StripeGateway.Meta.FeeCents, out var text)
+            && long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var f) ? f : 0;
+        if (paid <= 0 || fee >= paid)
+            return HandlerOutcome.Failed($"Checkout Session {s.Id} paid {paid} cents with a fee of {fee} cents: nothing to credit.", accountId);
+        var package = s.Metadata.GetValueOrDefault(StripeGateway.Meta.PackageId) ?? "credits";
+        var credits = Money.FromCents(paid - fee);
+        var result = await postings.CreditPurchaseAsync(new PurchaseCredit(accountId, s.Id, PaymentKeys.StripeTopup(s.Id), PaymentKeys.StripeFee(s.Id),
+            Money.FromCents(paid), Money.FromCents(fee),
+            $"Credit purchase via Stripe Checkout {s.Id}: package {package}, {credits} credits + {Money.FromCents(fee)} fee, paid {Money.FromCents(paid)}",
+            $"Platform fee on Stripe Checkout {s.Id}",
+            PaymentPostings.Stripe), ct);
+        if (result.Failure is { } failure)
+            return failure.Error == LedgerError.IdempotencyConflict
+                ? HandlerOutcome.Processed($"Checkout Session {s.Id} was already credited with other amounts: {failure.Message}", accountId, paid)
+                : HandlerOutcome.Failed($"Crediting Checkout Session {s.Id} failed: {failure.Message}", accountId);
+        await SaveCardAsync(accountId, s.PaymentIntentId, ct);
+        var posted = result.Value!;
+        return HandlerOutcome.Processed(posted.Replayed
+            ? $"Checkout Session {s.Id} was already credited."
+            : $"Credited {posted.Credits} to account {accountId} for Checkout Session {s.Id}.", accountId, paid);
+    }
+
+    /// <summary>Remembers the card the purchase was paid with (saved off-session by Checkout) for auto-recharge, if the
+    /// account has none. Best effort: a failure here never fails the credit.</summary>
+    private async Task SaveCardAsync(long accountId, string? paymentIntentId, CancellationToken ct)
+    {
+        if (stripe is null || paymentIntentId is null)
+            return;
+        try
+        {
+            if ((await accounts.GetAutoRechargeAsync(accountId, ct))?.PaymentMethodId is not null)
+                return;
+            var intent = await stripe.V1.PaymentIntents.GetAsync(paymentIntentId, cancellationToken: ct);
+            if (intent.PaymentMethodId is { } card)
+                await accounts.SetPaymentMethodAsync(accountId, card, onlyIfEmpty: true, ct);
+        }
+        catch (Exception e) when (e is StripeException or HttpRequestException)
+        {
+            log.LogWarning(e, "Could not read the card of {PaymentIntent} for account {AccountId}", paymentIntentId, accountId);
+        }
+    }
+}
+
+/// <summary>Credits a succeeded auto-recharge PaymentIntent (key <c>stripe:{pi}:auto_recharge</c>) and ends its attempt.</summary>
+public sealed class AutoRechargeCrediting(PaymentPostings postings, PaymentAccounts accounts)
+{
+    public static bool IsAutoRecharge(PaymentIntent pi) =>
+        pi.Metadata?.GetValueOrDefault(StripeGateway.Meta.Kind) == StripeGateway.Meta.KindAutoRecharge;
+
+    public static long? SequenceOf(PaymentIntent pi) =>
+        long.TryParse(pi.Metadata?.GetValueOrDefault(StripeGateway.Meta.Sequence), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null;
+
+    public async Task<HandlerOutcome> CreditAsync(PaymentIntent pi, CancellationToken ct)
+    {
+        if (!IsAutoRecharge(pi) || StripeGateway.AccountOf(pi.Metadata) is not { } accountId)
+            return HandlerOutcome.Ignored($"PaymentIntent {pi.Id} is not an auto-recharge (Checkout purchases are credited from their session).");
+        if (pi.Status != "succeeded" || pi.AmountReceived <= 0)
+            return HandlerOutcome.Ignored($"PaymentIntent {pi.Id} is {pi.Status}: nothing received yet.", accountId);
+        if (!string.Equals(pi.Currency, StripeGateway.Currency, StringComparison.OrdinalIgnoreCase))
+            return HandlerOutcome.Failed($"PaymentIntent {pi.Id} was paid in {pi.Currency}; the ledger holds USD only.", accountId);
+        var amount = Money.FromCents(pi.AmountReceived);
+        var result = await postings.CreditAutoRechargeAsync(accountId, amount, pi.Id, PaymentKeys.StripeAutoRecharge(pi.Id),
+            $"Auto-recharge paid by card, Stripe PaymentIntent {pi.Id}", PaymentPostings.Stripe, ct);
+        if (result.Failure is { } failure && failure.Error != LedgerError.IdempotencyConflict)
+            return HandlerOutcome.Failed($"Crediting auto-recharge {pi.Id} failed: {failure.Message}", accountId);
+        if (SequenceOf(pi) is { } sequence)
+            await accounts.CompleteAsync(accountId, sequence, ct);
+        return HandlerOutcome.Processed(result.Value is { Replayed: false }
+            ? $"Credited auto-recharge {amount} to account {accountId} for {pi.Id}."
+            : $"Auto-recharge {pi.Id} was already credited.", accountId, pi.AmountReceived);
+    }
+}

@@ -1,0 +1,72 @@
+using BillingConsole.Accounting.Ledger;
+using BillingConsole.Accounting.Payments;
+
+namespace BillingConsole.Accounting.Tests.Payments;
+
+public sealed class CreditPackagesTests
+{
+    [Theory]
+    [InlineData("50", "5", null, 5000, 250)]
+    [InlineData("33.33", "2.9", null, 3333, 97)]      // 96.657 cents rounds up
+    [InlineData("10", "2.5", null, 1000, 25)]
+    [InlineData("0.30", "5", null, 30, 2)]            // 1.5 cents: half away from zero
+    [InlineData("100", null, "1.99", 10000, 199)]
+    [InlineData("20", null, null, 2000, 0)]
+    public void Quote_PricesCreditsAndFeeInWholeCents(string credits, string? percent, string? fixedFee, long creditsCents, long feeCents)
+    {
+        var quote = CreditPackages.Quote(new CreditPackage
+        {
+            Id = "p", Credits = decimal.Parse(credits), FeePercent = percent is null ? null : decimal.Parse(percent),
+            FixedFee = fixedFee is null ? null : decimal.Parse(fixedFee),
+        });
+        Assert.Equal((creditsCents, feeCents, creditsCents + feeCents), (quote.CreditsCents, quote.FeeCents, quote.TotalCents));
+        Assert.Equal(Money.FromCents(creditsCents + feeCents), quote.Total);
+        Assert.Equal(quote.Total - quote.Fee, quote.Credits);
+    }
+
+    [Fact]
+    public void Problems_NameEveryBrokenPackage()
+    {
+        var problems = CreditPackages.Problems(new PaymentsOptions
+        {
+            Packages =
+            [
+                new() { Id = "ok", Credits = 10, FeePercent = 5 },
+                new() { Id = "ok", Credits = 10 },
+                new() { Id = "fraction", Credits = 10.001m },
+                new() { Id = "both", Credits = 10, FeePercent = 5, FixedFee = 1 },
+                new() { Id = "bad percent", Credits = 10, FeePercent = 100 },
+                new() { Id = "tiny", Credits = 0.5m },
+                new() { Id = "fee", Credits = 10, FixedFee = 0.001m },
+            ],
+        });
+        Assert.Contains(problems, p => p.Contains("'ok' is used more than once"));
+        Assert.Contains(problems, p => p.StartsWith("Package 'fraction': credits"));
+        Assert.Contains(problems, p => p.StartsWith("Package 'both'"));
+        Assert.Contains(problems, p => p.StartsWith("Package 'bad percent'") && p.Contains("FeePercent"));
+        Assert.Contains(problems, p => p.StartsWith("Package 'bad percent'") && p.Contains("id"));
+        Assert.Contains(problems, p => p.StartsWith("Package 'tiny'"));
+        Assert.Contains(problems, p => p.StartsWith("Package 'fee'"));
+        Assert.Single(CreditPackages.Problems(new PaymentsOptions()));
+        Assert.Empty(CreditPackages.Problems(new PaymentsOptions { Packages = [new() { Id = "ok", Credits = 10, FeePercent = 5 }] }));
+    }
+
+    [Theory]
+    [InlineData(5000, 0, 2000, 2000)]     // a partial refund takes credits at face value
+    [InlineData(5000, 2000, 3000, 3000)]
+    [InlineData(5000, 5000, 250, 0)]      // beyond the credits it returns the fee and takes nothing
+    [InlineData(5000, 4000, 1250, 1000)]  // straddling: the rest of the credits only
+    [InlineData(5000, 0, 5250, 5000)]     // a full refund of credits + fee takes exactly the credits
+    public void CreditsTakenBy_FaceValueUntilTheCreditsAreGone(long credits, long before, long amount, long taken) =>
+        Assert.Equal(Money.FromCents(taken), PaymentPostings.CreditsTakenBy(Money.FromCents(credits), Money.FromCents(before), Money.FromCents(amount)));
+
+    [Fact]
+    public void StripeObjectOf_ReadsTheObjectBackFromAKey()
+    {
+        Assert.Equal("cs_1", PaymentKeys.StripeObjectOf(PaymentKeys.StripeTopup("cs_1")));
+        Assert.Equal("ch_1", PaymentKeys.StripeObjectOf(PaymentKeys.StripeRefund("ch_1", "re_1")));
+        Assert.Equal("dp_1", PaymentKeys.StripeObjectOf(PaymentKeys.StripeDispute("dp_1")));
+        Assert.Equal("dp_1", PaymentKeys.StripeObjectOf(PaymentKeys.StripeDisputeWon("dp_1")));
+        Assert.Null(PaymentKeys.StripeObjectOf(PaymentKeys.DevTopup(Guid.NewGuid())));
+    }
+}

@@ -1,0 +1,177 @@
+using BillingConsole.Accounting.Invariants;
+using BillingConsole.Accounting.Ledger;
+using BillingConsole.Accounting.Payments;
+using BillingConsole.Accounting.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+
+namespace BillingConsole.Accounting.Tests.Payments;
+
+/// <summary>The payments engine on every provider: development-mode purchases and recharges through the real ledger,
+/// the Stripe event log under concurrent deliveries, and the reconciliation report.</summary>
+public abstract class PaymentsConformanceTests(LedgerDatabase database)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+    private readonly LedgerDatabase _db = database;
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 20, 12, 0, 0, TimeSpan.Zero));
+
+    private static readonly PaymentsOptions Options = new()
+    {
+        Packages = [new() { Id = "standard", Name = "Standard", Credits = 50, FeePercent = 5 }, new() { Id = "big", Credits = 500, FixedFee = 10 }],
+    };
+
+    private LedgerWriter Ledger => _db.Writer(_clock);
+    private PaymentPostings Postings => new(Ledger, _db.Factory);
+    private PaymentAccounts Accounts => new(_db.Factory, _clock);
+
+    private PaymentsService Service() => new(new CreditPackages(Microsoft.Extensions.Options.Options.Create(Options)), Postings, Accounts, _db.Factory,
+        Microsoft.Extensions.Options.Options.Create(Options), _clock);
+
+    private async Task<List<LedgerEntry>> EntriesAsync(long account)
+    {
+        await using var db = await _db.Factory.CreateDbContextAsync(Ct);
+        return await db.LedgerEntries.AsNoTracking().Where(e => e.AccountId == account).OrderBy(e => e.Sequence).ToListAsync(Ct);
+    }
+
+    private async Task AssertInvariantsAsync(params long[] accounts)
+    {
+        var run = await new InvariantChecker(_db.Factory, TimeProvider.System).RunAsync(InvariantCheckMode.Full, accounts, Ct);
+        Assert.True(run.ViolationCount == 0, string.Join("\n", run.Violations.Select(v => $"{v.Kind}: {v.Detail}")));
+    }
+
+    [Fact]
+    public async Task DevelopmentPurchase_ConcurrentRetriesOfOneRequest_CreditOnce_AndAnotherPackageUnderTheSameIdIsRefused()
+    {
+        _db.RequireAvailable();
+        var account = await _db.CreateAccountAsync();
+        var payments = Service();
+        Assert.True(payments.IsDevelopmentMode);
+        var request = payments.NewPurchase(account, "standard");
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => payments.BuyAsync(request, "http://localhost/", "tests", Ct)));
+        var conflicting = await payments.BuyAsync(request with { PackageId = "big" }, "http://localhost/", "tests", Ct);
+
+        Assert.All(outcomes, o => Assert.Equal((PurchaseOutcomeKind.Credited, Money.FromDollars(50)), (o.Kind, o.Credits!.Value)));
+        Assert.Equal(PurchaseOutcomeKind.Failed, conflicting.Kind);
+        var entries = await EntriesAsync(account);
+        Assert.Equal([(EntryTypes.Topup, Money.FromCents(5250).Units), (EntryTypes.PlatformFee, -Money.FromCents(250).Units)], entries.Select(e => (e.Type, e.Amount)));
+        Assert.All(entries, e => Assert.Equal((PaymentKeys.DevPurchaseRef(request.PurchaseId), EntrySources.Console), (e.RefId, e.Source)));
+        await AssertInvariantsAsync(account);
+    }
+
+    [Fact]
+    public async Task Purchase_IntoAnOverdrawnAccount_StillRecordsItsFee()
+    {
+        _db.RequireAvailable();
+        var account = await _db.CreateAccountAsync();
+        // A chargeback took the balance to -$200 (facts from elsewhere may overdraw).
+        Assert.True((await Ledger.PostAsync(new PostRequest(account, EntryTypes.Dispute, -Money.FromDollars(200), "Chargeback", PaymentPostings.Stripe), Ct)).Succeeded);
+
+        var outcome = await Service().BuyAsync(Service().NewPurchase(account, "standard"), "http://localhost/", "tests", Ct);
+
+        Assert.Equal(PurchaseOutcomeKind.Credited, outcome.Kind);
+        Assert.Equal(-Money.FromDollars(150).Units, (await EntriesAsync(account)).Sum(e => e.Amount));
+        Assert.Equal(3, (await EntriesAsync(account)).Count);
+        await AssertInvariantsAsync(account);
+    }
+
+    [Fact]
+    public async Task DevelopmentAutoRecharge_ConcurrentWorkers_GrantOnce_AndTheMonthlyCapStopsTheNext()
+    {
+        _db.RequireAvailable();
+        var account = await _db.CreateAccountAsync();
+        Assert.True((await Ledger.PostAsync(new PostRequest(account, EntryTypes.Bonus, Money.FromDollars(3), "Welcome", new Origin(EntrySources.System, "tests")), Ct)).Succeeded);
+        Assert.Equal("The monthly cap must allow at least one recharge.",
+            await Accounts.SetAutoRechargeAsync(account, new AutoRechargeChange(true, Money.FromDollars(10), Money.FromDollars(20), Money.FromDollars(5)), Ct));
+        Assert.NotNull(await Accounts.SetAutoRechargeAsync(account, new AutoRechargeChange(true, Money.FromDollars(10), Money.FromCents(2050) + new Money(1), null), Ct));
+        Assert.Null(await Accounts.SetAutoRechargeAsync(account, new AutoRechargeChange(true, Money.FromDollars(10), Money.FromDollars(20), Money.FromDollars(30)), Ct));
+
+        await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => Service().RunAutoRechargeAsync(Ct)));
+        await Ledger.PostAsync(new PostRequest(account, EntryTypes.UsageDebit, -Money.FromDollars(20), "Usage", new Origin(EntrySources.System, "tests")), Ct);
+        await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => Service().RunAutoRechargeAsync(Ct)));
+
+        var recharges = (await EntriesAsync(account)).Where(e => e.Type == EntryTypes.AutoRecharge).ToList();
+        var only = Assert.Single(recharges); // $20 + $20 would pass the $30 cap
+        Assert.Equal((Money.FromDollars(20).Units, PaymentKeys.AutoRechargeAttempt(account, 1), EntrySources.System), (only.Amount, only.IdempotencyKey, only.Source));
+
+        _clock.Advance(TimeSpan.FromDays(15)); // next month: the cap starts over
+        await Service().RunAutoRechargeAsync(Ct);
+        Assert.Equal(2, (await EntriesAsync(account)).Count(e => e.Type == EntryTypes.AutoRecharge));
+        Assert.Equal(2, (await _db.Factory.CreateDbContext().Accounts.AsNoTracking().SingleAsync(a => a.Id == account, Ct)).AutoRechargeSequence);
+        await Accounts.SetAutoRechargeAsync(account, new AutoRechargeChange(false, Money.FromDollars(10), Money.FromDollars(20), null), Ct);
+        await AssertInvariantsAsync(account);
+    }
+
+    [Fact]
+    public async Task EventLog_ConcurrentDeliveries_OneRow_CountsEach_AndAProcessedEventStaysProcessed()
+    {
+        _db.RequireAvailable();
+        var log = new StripeEventLog(_db.Factory, _db.Dialect, _clock);
+        var id = $"evt_{Guid.NewGuid():N}";
+        StripeEventRecord Record(string outcome) => new(id, "charge.refunded", "ch_1", "pi_1", null, 500, false, "2026-10-28.endive",
+            _clock.GetUtcNow().UtcDateTime, outcome, outcome, "{}");
+
+        await Task.WhenAll(Enumerable.Range(0, 10).Select(i => log.RecordAsync(Record(i == 3 ? StripeEventOutcomes.Processed : StripeEventOutcomes.Failed), Ct)));
+        await log.RecordAsync(Record(StripeEventOutcomes.Deferred), Ct);
+
+        await using var db = await _db.Factory.CreateDbContextAsync(Ct);
+        var row = await db.StripeEvents.AsNoTracking().SingleAsync(e => e.EventId == id, Ct);
+        Assert.Equal(11, row.Deliveries);
+        Assert.Equal(StripeEventOutcomes.Processed, row.Outcome); // once processed, later failures of concurrent copies don't undo it
+        Assert.Equal(StripeEventOutcomes.Processed, await log.FinalOutcomeAsync(id, Ct));
+    }
+
+    [Fact]
+    public async Task Reconciliation_MatchesStripeObjectsWithLedgerEntries_AndListsWhatIsMissingEitherWay()
+    {
+        _db.RequireAvailable();
+        var from = new DateTime(2031, 1, 1, 0, 0, 0, DateTimeKind.Utc).AddDays(_db.ProviderName == "Postgres" ? 40 : 0);
+        _clock.SetUtcNow(from.AddHours(1));
+        var log = new StripeEventLog(_db.Factory, _db.Dialect, _clock);
+        var account = await _db.CreateAccountAsync();
+        var tag = Guid.NewGuid().ToString("N")[..8];
+        string Id(string prefix) => $"{prefix}_{tag}";
+        Task Event(string type, string objectId, string? pi, long cents, string outcome = StripeEventOutcomes.Processed, string payload = "{}") =>
+            log.RecordAsync(new StripeEventRecord($"evt_{Guid.NewGuid():N}", type, objectId, pi, account, cents, false, "2026-10-28.endive",
+                from.AddHours(2), outcome, "test", payload), Ct);
+        static string Meta(long fee) => """{"data":{"object":{"metadata":{"fee_cents":"FEE"}}}}""".Replace("FEE", fee.ToString());
+
+        // Credited as Stripe says: a purchase with a partial refund, a dispute won and restored.
+        var paid = Id("cs_paid");
+        await Event(StripeEventTypes.CheckoutSessionCompleted, paid, Id("pi_paid"), 5250, payload: Meta(250));
+        await Postings.CreditPurchaseAsync(new PurchaseCredit(account, paid, PaymentKeys.StripeTopup(paid), PaymentKeys.StripeFee(paid),
+            Money.FromCents(5250), Money.FromCents(250), "purchase", "fee", PaymentPostings.Stripe), Ct);
+        await Event(StripeEventTypes.ChargeRefunded, Id("ch_paid"), Id("pi_paid"), 2000);
+        await Postings.DebitRefundAsync(account, Id("ch_paid"), Id("re_1"), Money.FromCents(2000), "refund", Ct);
+        await Event(StripeEventTypes.ChargeDisputeCreated, Id("dp_won"), Id("pi_paid"), 1000);
+        await Event(StripeEventTypes.ChargeDisputeClosed, Id("dp_won"), Id("pi_paid"), 1000, payload: """{"data":{"object":{"status":"won"}}}""");
+        await Postings.DebitDisputeAsync(account, Id("dp_won"), Money.FromCents(1000), "dispute", Ct);
+        await Postings.ReverseDisputeAsync(account, Id("dp_won"), Money.FromCents(1000), "won", Ct);
+        // Wrong in each way the report should catch.
+        await Event(StripeEventTypes.CheckoutSessionCompleted, Id("cs_missing"), Id("pi_missing"), 1000, payload: Meta(0));
+        await Event(StripeEventTypes.ChargeDisputeClosed, Id("dp_unreversed"), Id("pi_paid"), 300, payload: """{"data":{"object":{"status":"won"}}}""");
+        await Postings.DebitDisputeAsync(account, Id("dp_unreversed"), Money.FromCents(300), "dispute", Ct);
+        await Event(StripeEventTypes.ChargeRefunded, Id("ch_failed"), Id("pi_other"), 100, StripeEventOutcomes.Failed);
+        var orphan = Id("cs_orphan");
+        await Ledger.PostAsync(new PostRequest(account, EntryTypes.Topup, Money.FromDollars(7), "no event", PaymentPostings.Stripe, orphan, PaymentKeys.StripeTopup(orphan)), Ct);
+
+        var report = await new ReconciliationReports(_db.Factory).GetAsync(from, from.AddDays(1), Ct);
+
+        Assert.Equal((Money.FromCents(6250), Money.FromCents(5950)), (report.Totals.StripePaid, report.Totals.LedgerPurchased));
+        Assert.Equal((Money.FromCents(250), Money.FromCents(250)), (report.Totals.StripeFees, report.Totals.LedgerFees));
+        Assert.Equal((Money.FromCents(2000), Money.FromCents(2000)), (report.Totals.StripeRefunded, report.Totals.LedgerRefunded));
+        Assert.Equal((Money.FromCents(1300), Money.FromCents(1300), Money.FromCents(1300), Money.FromCents(1000)),
+            (report.Totals.StripeDisputed, report.Totals.LedgerDisputed, report.Totals.StripeDisputesWon, report.Totals.LedgerDisputeReversals));
+        Assert.Equal(
+            [("dispute_reversal_missing", Id("dp_unreversed")), ("not_credited", Id("cs_missing")), ("unresolved_event", Id("ch_failed"))],
+            report.StripeWithoutLedger.Select(i => (i.Kind, i.StripeObjectId)).Order());
+        var stray = Assert.Single(report.LedgerWithoutStripe);
+        Assert.Equal((orphan, EntryTypes.Topup), (stray.RefId, stray.Type));
+        Assert.False(report.Balanced);
+    }
+}
+
+public sealed class SqlitePaymentsConformanceTests(SqliteLedgerDatabase db) : PaymentsConformanceTests(db), IClassFixture<SqliteLedgerDatabase>;
+
+public sealed class PostgresPaymentsConformanceTests(PostgresLedgerDatabase db) : PaymentsConformanceTests(db), IClassFixture<PostgresLedgerDatabase>;

@@ -1,0 +1,227 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using BillingConsole.Accounting.Identity;
+using BillingConsole.Accounting.Ledger;
+using BillingConsole.Accounting.Metering;
+using BillingConsole.Web.Tests.Infrastructure;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Routing.Patterns;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace BillingConsole.Web.Tests.Auth;
+
+/// <summary>
+/// Every endpoint and page of the running app (read from its EndpointDataSource) × every kind of caller, over real HTTP:
+/// the expected status follows from the endpoint's declared policy. A new endpoint without a policy fails the first
+/// test; a new endpoint with route parameters needs a row in <see cref="RouteValues"/> before the matrix can call it.
+/// </summary>
+[Collection(ConsoleAppCollection.Name)]
+public sealed class AuthorizationMatrixTests(ConsoleApp app)
+{
+    private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
+
+    public enum Caller { Anonymous, CustomerB, Admin, Metering, CustomerAKey, CustomerA }
+
+    private IReadOnlyList<EndpointAccess> Endpoints() => EndpointPolicies.Read(app.Services.GetRequiredService<EndpointDataSource>());
+
+    [Fact]
+    public void Every_endpoint_and_page_declares_a_policy_or_is_an_allow_listed_anonymous_one()
+    {
+        var endpoints = Endpoints();
+        var violations = endpoints.Select(EndpointPolicies.Violation).OfType<string>().ToList();
+
+        Assert.True(violations.Count == 0, string.Join("\n", violations));
+        // The known surface is all there (a wrong classification would make the matrix vacuous).
+        Assert.Contains(endpoints, e => e.Key == "GET /billing/balance" && e.Access == Access.Customer && e.IsApi);
+        Assert.Contains(endpoints, e => e.Key == "DELETE /v1/keys/{id}" && e.Access == Access.Customer);
+        Assert.Contains(endpoints, e => e.Key == "POST /v1/meter/reservations" && e.Access == Access.Metering);
+        Assert.Contains(endpoints, e => e.Key == "GET /admin/whoami" && e.Access == Access.BillingAdmin);
+        Assert.Contains(endpoints, e => e.Key == "POST /auth/switch-account" && e.Access == Access.Session);
+        Assert.Contains(endpoints, e => e.Key == "GET /billing" && e.Access == Access.Customer && e.IsPage);
+        Assert.Contains(endpoints, e => e.Key == "GET /signin" && e.Access == Access.Anonymous && e.IsPage);
+    }
+
+    [Fact]
+    public void The_policy_check_fails_for_an_endpoint_without_authorization_metadata()
+    {
+        static RouteEndpoint Endpoint(string pattern, params object[] metadata) =>
+            new(_ => Task.CompletedTask, RoutePatternFactory.Parse(pattern), 0,
+                new EndpointMetadataCollection([new HttpMethodMetadata(["GET"]), .. metadata]), pattern);
+
+        var bare = EndpointPolicies.Classify(Endpoint("/billing/new-report")).Single();
+        var anonymous = EndpointPolicies.Classify(Endpoint("/billing/open", new AllowAnonymousAttribute())).Single();
+        var unnamed = EndpointPolicies.Classify(Endpoint("/billing/any-user", new AuthorizeAttribute())).Single();
+        var declared = EndpointPolicies.Classify(Endpoint("/billing/declared", new AuthorizeAttribute("customer"))).Single();
+
+        Assert.Contains("no authorization metadata", EndpointPolicies.Violation(bare));
+        Assert.Contains("not in the anonymous allow-list", EndpointPolicies.Violation(anonymous));
+        Assert.Contains("named policies", EndpointPolicies.Violation(unnamed));
+        Assert.Null(EndpointPolicies.Violation(declared));
+    }
+
+    [Fact]
+    public async Task Every_endpoint_answers_each_caller_as_its_policy_says()
+    {
+        var world = await World.CreateAsync(app);
+        var failures = new List<string>();
+        var checkedCount = 0;
+        foreach (var endpoint in Endpoints().Where(e => e.Access != Access.Framework))
+        {
+            // Customer B goes first: it must not touch A's resources, which A's own callers may then change.
+            foreach (var caller in Enum.GetValues<Caller>())
+            {
+                var route = await RouteValues.ForAsync(endpoint, world);
+                if (route is null)
+                {
+                    failures.Add($"{endpoint.Key}: no route values for {{{string.Join("}, {", endpoint.Parameters)}}}; add them to {nameof(RouteValues)}.");
+                    break;
+                }
+                using var request = Request(endpoint, route);
+                using var response = await world.Clients[caller].SendAsync(request, Ct);
+                var problem = await Check(endpoint, caller, route, response);
+                checkedCount++;
+                if (problem is not null)
+                    failures.Add($"{endpoint.Key} as {caller}: {problem}");
+            }
+        }
+
+        Assert.True(failures.Count == 0, $"{failures.Count} of {checkedCount} checks failed:\n" + string.Join("\n", failures));
+        Assert.True(checkedCount > 100, $"Only {checkedCount} checks ran.");
+    }
+
+    private static HttpRequestMessage Request(EndpointAccess endpoint, RouteCase route)
+    {
+        var request = new HttpRequestMessage(new HttpMethod(endpoint.Method), route.Path);
+        if (endpoint.Method is "POST" or "PUT" or "PATCH")
+            request.Content = endpoint.IsApi || route.Body is not null
+                ? new StringContent(route.Body ?? "{}", Encoding.UTF8, "application/json")
+                : new FormUrlEncodedContent([]);
+        return request;
+    }
+
+    /// <summary>Null when the response is what the endpoint's policy promises this caller, else what was wrong.</summary>
+    private static async Task<string?> Check(EndpointAccess endpoint, Caller caller, RouteCase route, HttpResponseMessage response)
+    {
+        var status = (int)response.StatusCode;
+        // The cookie handler redirects with absolute URLs on this host; compare the local part.
+        var location = response.Headers.Location is { } l ? (l.IsAbsoluteUri ? l.PathAndQuery : l.OriginalString) : "";
+        var bearer = caller is Caller.Metering or Caller.CustomerAKey;
+        var allowed = endpoint.Access switch
+        {
+            Access.Anonymous or Access.Undeclared => true,
+            Access.Session => caller is Caller.CustomerA or Caller.CustomerB or Caller.Admin,
+            Access.Customer => caller is Caller.CustomerA or Caller.CustomerAKey or Caller.CustomerB,
+            Access.BillingAdmin => caller is Caller.Admin,
+            Access.Metering => caller is Caller.Metering,
+            _ => false,
+        };
+
+        if (endpoint.Access is Access.Anonymous or Access.Undeclared)
+            return status is 401 or 403 or >= 500 ? $"an anonymous endpoint answered {status}"
+                : route.Status is { } anyone && status != anyone ? $"expected {anyone}, got {status}" : null;
+        if (!allowed && caller == Caller.Anonymous)
+            return endpoint.IsApi
+                ? await ProblemAsync(response, 401, "unauthorized")
+                : status == 302 && location.StartsWith("/signin?returnUrl=", StringComparison.Ordinal) ? null : $"expected a redirect to /signin, got {status} {location}";
+        if (!allowed)
+            return endpoint.IsApi || bearer
+                ? await ProblemAsync(response, 403, "forbidden")
+                : status == 302 && location.StartsWith("/access-denied", StringComparison.Ordinal) ? null : $"expected a redirect to /access-denied, got {status} {location}";
+        if (caller == Caller.CustomerB && route.OwnedByA)
+            return await ProblemAsync(response, 404, "not_found");
+        if (status is 401 or 403 || location.StartsWith("/signin", StringComparison.Ordinal) || location.StartsWith("/access-denied", StringComparison.Ordinal))
+            return $"refused an allowed caller: {status} {location}";
+        if (route.Status is { } expected && status != expected)
+            return $"expected {expected}, got {status}: {await response.Content.ReadAsStringAsync()}";
+        return status >= 500 ? $"server error {status}" : null;
+    }
+
+    private static async Task<string?> ProblemAsync(HttpResponseMessage response, int status, string code)
+    {
+        if ((int)response.StatusCode != status)
+            return $"expected {status}, got {(int)response.StatusCode} {response.Headers.Location}";
+        if (response.Content.Headers.ContentType?.MediaType != "application/problem+json")
+            return $"expected application/problem+json, got {response.Content.Headers.ContentType}";
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var actual = json.RootElement.TryGetProperty("code", out var c) ? c.GetString() : null;
+        return actual == code ? null : $"expected code {code}, got {actual}";
+    }
+
+    /// <summary>A path to call, the body to send, and what an allowed caller gets.</summary>
+    /// <param name="OwnedByA">The route names a resource of customer A: customer B must get a 404, as for a missing one.</param>
+    public sealed record RouteCase(string Path, string? Body = null, int? Status = null, bool OwnedByA = false);
+
+    /// <summary>Route values and bodies per endpoint. Resources are created fresh for every call, so one caller's
+    /// revoke or settle never changes what the next caller sees.</summary>
+    public static class RouteValues
+    {
+        public static async Task<RouteCase?> ForAsync(EndpointAccess e, World w) => e.Key switch
+        {
+            "GET /billing/balance" or "GET /billing/transactions" or "GET /billing/summary" or "GET /billing/usage"
+                or "GET /billing/requests" or "GET /billing/invoice" or "GET /v1/keys" => new RouteCase(e.Route, Status: 200),
+            "POST /v1/keys" => new RouteCase(e.Route, """{"name":"matrix"}""", 201),
+            "GET /v1/keys/{id}/usage" => new RouteCase($"/v1/keys/{await w.NewKeyOfAAsync()}/usage", Status: 200, OwnedByA: true),
+            "PATCH /v1/keys/{id}" => new RouteCase($"/v1/keys/{await w.NewKeyOfAAsync()}", """{"monthly_spend_limit":5}""", 200, OwnedByA: true),
+            "DELETE /v1/keys/{id}" => new RouteCase($"/v1/keys/{await w.NewKeyOfAAsync()}", Status: 204, OwnedByA: true),
+            "POST /v1/meter/reservations" => new RouteCase(e.Route,
+                $$"""{"idempotency_key":"{{Guid.NewGuid():N}}","api_key_id":{{w.KeyA}},"model":"gpt-4o-mini","max_input_tokens":10,"max_output_tokens":10}""", 201),
+            "POST /v1/meter/reservations/{id}/settle" => new RouteCase($"/v1/meter/reservations/{await w.NewReservationOfAAsync()}/settle",
+                """{"input_tokens":5,"output_tokens":5,"status":"success"}""", 200),
+            "POST /v1/meter/reservations/{id}/release" => new RouteCase($"/v1/meter/reservations/{await w.NewReservationOfAAsync()}/release",
+                """{"reason":"matrix"}""", 200),
+            "GET /admin/whoami" => new RouteCase(e.Route, Status: 200),
+            // Allowed callers still need the form's antiforgery token, which the matrix does not send.
+            "POST /auth/switch-account" or "POST /auth/signout" or "POST /auth/dev-signin" => new RouteCase(e.Route, Status: 400),
+            _ when e.Parameters.Count == 0 => new RouteCase(e.Route),
+            _ => null,
+        };
+    }
+
+    /// <summary>Two customer accounts with users and keys, a billing admin with no account, and a client per caller.</summary>
+    public sealed class World
+    {
+        private readonly ConsoleApp _app;
+
+        private World(ConsoleApp app) => _app = app;
+
+        public Dictionary<Caller, HttpClient> Clients { get; } = [];
+        public long AccountA { get; private set; }
+        public long KeyA { get; private set; }
+
+        public static async Task<World> CreateAsync(ConsoleApp app)
+        {
+            var world = new World(app);
+            var (accountA, keyA, secretA) = await app.CreateCustomerAsync(Money.FromDollars(100));
+            var (accountB, _, _) = await app.CreateCustomerAsync(Money.FromDollars(100));
+            (world.AccountA, world.KeyA) = (accountA, keyA);
+            var id = Guid.NewGuid().ToString("N")[..8];
+            await TestData.CreateUserAsync(app.DbFactory, $"matrix-a-{id}@example.test", Roles.Customer, accountA);
+            await TestData.CreateUserAsync(app.DbFactory, $"matrix-b-{id}@example.test", Roles.Customer, accountB);
+            await TestData.CreateUserAsync(app.DbFactory, $"matrix-admin-{id}@example.test", Roles.BillingAdmin);
+            world.Clients[Caller.Anonymous] = app.Client();
+            world.Clients[Caller.CustomerA] = await DevSessions.SignInAsync(app.BaseAddress, $"matrix-a-{id}@example.test");
+            world.Clients[Caller.CustomerB] = await DevSessions.SignInAsync(app.BaseAddress, $"matrix-b-{id}@example.test");
+            world.Clients[Caller.Admin] = await DevSessions.SignInAsync(app.BaseAddress, $"matrix-admin-{id}@example.test");
+            world.Clients[Caller.CustomerAKey] = app.Client(secretA);
+            world.Clients[Caller.Metering] = app.Client(app.MeteringToken);
+            return world;
+        }
+
+        public async Task<long> NewKeyOfAAsync()
+        {
+            var created = await _app.Services.GetRequiredService<ApiKeyService>().CreateAsync(AccountA, "matrix target", null);
+            return created.Value!.Key.Id;
+        }
+
+        public async Task<long> NewReservationOfAAsync()
+        {
+            var hold = await _app.Services.GetRequiredService<MeteringService>()
+                .ReserveAsync(new MeterReserveCommand(Guid.NewGuid().ToString("N"), KeyA, "gpt-4o-mini", 10, 10));
+            return hold.Value!.ReservationId;
+        }
+    }
+}

@@ -1,0 +1,99 @@
+using System.Net;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace BillingConsole.Web.Tests.Auth;
+
+/// <summary>Production refuses to start without OpenID Connect, naming every missing setting; with it, responses over
+/// HTTPS carry HSTS.</summary>
+public sealed class StartupSettingsTests
+{
+    private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
+
+    /// <summary>Stripe's own start-up checks (the payments feature's) are satisfied, so only sign-in is under test.</summary>
+    private static readonly Dictionary<string, string?> Payments = new()
+    {
+        ["Stripe:SecretKey"] = "sk_test_startup",
+        ["Stripe:WebhookSecret"] = "whsec_startup",
+    };
+
+    private static string StartFailure(string environment, Dictionary<string, string?> settings)
+    {
+        using var host = new TestConsoleHost(environment, settings);
+        var failure = Record.Exception(() => host.Start());
+        Assert.NotNull(failure);
+        return failure.ToString();
+    }
+
+    [Fact]
+    public void Production_without_OpenID_Connect_fails_to_start_naming_each_missing_setting()
+    {
+        var message = StartFailure("Production", new(Payments));
+
+        Assert.Contains("Auth:Oidc:Authority", message);
+        Assert.Contains("Auth:Oidc:ClientId", message);
+        Assert.Contains("Auth:Oidc:ClientSecret", message);
+    }
+
+    [Fact]
+    public void Production_names_only_what_is_missing()
+    {
+        var message = StartFailure("Production", new(Payments)
+        {
+            ["Auth:Oidc:Authority"] = "https://login.example.test/realms/billing",
+            ["Auth:Oidc:ClientId"] = "billing-console",
+        });
+
+        Assert.Contains("Auth:Oidc:ClientSecret", message);
+        Assert.DoesNotContain("Auth:Oidc:Authority,", message);
+        Assert.DoesNotContain("Auth:Oidc:ClientId", message);
+    }
+
+    [Fact]
+    public void A_plain_http_authority_is_refused_unless_it_is_on_this_machine()
+    {
+        var message = StartFailure("Production", new(Payments)
+        {
+            ["Auth:Oidc:Authority"] = "http://login.example.test/realms/billing",
+            ["Auth:Oidc:ClientId"] = "billing-console",
+            ["Auth:Oidc:ClientSecret"] = "secret",
+        });
+
+        Assert.Contains("Auth:Oidc:Authority must be an absolute https URL", message);
+    }
+
+    [Fact]
+    public async Task Production_with_OpenID_Connect_starts_sends_HSTS_over_https_and_has_no_development_sign_in()
+    {
+        await using var host = new ProductionHost(new(Payments)
+        {
+            ["Auth:Oidc:Authority"] = "https://login.example.test/realms/billing",
+            ["Auth:Oidc:ClientId"] = "billing-console",
+            ["Auth:Oidc:ClientSecret"] = "secret",
+        });
+        using var client = host.CreateClient(new WebApplicationFactoryClientOptions
+        {
+            BaseAddress = new Uri("https://console.example.test"),
+            AllowAutoRedirect = false,
+        });
+
+        var signIn = await client.GetAsync("/signin", Ct);
+        var devSignIn = await client.PostAsync("/auth/dev-signin", new FormUrlEncodedContent([new("email", "admin@billingconsole.example")]), Ct);
+        var protectedPage = await client.GetAsync("/billing", Ct);
+
+        Assert.Equal(HttpStatusCode.OK, signIn.StatusCode);
+        Assert.Contains("max-age=", string.Join(",", signIn.Headers.GetValues("Strict-Transport-Security")));
+        Assert.Contains("form-action 'self' https://login.example.test", string.Join(",", signIn.Headers.GetValues("Content-Security-Policy")));
+        // The development sign-in does not exist outside Development: no such endpoint, no session from a post to it.
+        Assert.DoesNotContain(EndpointPolicies.Read(host.Services.GetRequiredService<EndpointDataSource>()), e => e.Route == "/auth/dev-signin");
+        Assert.NotEqual(HttpStatusCode.Redirect, devSignIn.StatusCode);
+        Assert.False(devSignIn.Headers.TryGetValues("Set-Cookie", out var cookies) && cookies.Any(c => c.StartsWith("billingconsole.session", StringComparison.Ordinal)));
+        // A protected page goes to the OpenID Connect challenge, which checks the return URL before leaving for the provider.
+        Assert.Equal(HttpStatusCode.Redirect, protectedPage.StatusCode);
+        Assert.StartsWith("https://console.example.test/auth/signin?returnUrl=%2Fbilling", protectedPage.Headers.Location?.ToString());
+    }
+
+    /// <summary>Production on the in-memory test server (which can pretend to be HTTPS), migrating its own SQLite file.</summary>
+    private sealed class ProductionHost(Dictionary<string, string?> settings) : TestConsoleHost("Production", settings);
+}

@@ -1,0 +1,159 @@
+using System.Globalization;
+using AngleSharp.Dom;
+using BillingConsole.Accounting.Ledger;
+using BillingConsole.Accounting.Usage;
+using BillingConsole.Web.Components.Billing;
+using BillingConsole.Web.Components.Usage;
+using Bunit;
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor;
+
+namespace BillingConsole.Web.Tests.Components;
+
+public sealed class UsageTabTests : LedgerComponentTest
+{
+    private UsageQueries Usage => Services.GetRequiredService<UsageQueries>();
+
+    [Fact]
+    public async Task The_table_rows_are_the_usage_query_rows_for_the_period_and_grouping()
+    {
+        var (account, _) = await SeedUsageAsync();
+
+        var cut = Render<UsageTab>(p => p.Add(x => x.AccountId, account));
+
+        // Default: the last 30 days (2026-02-17 to 2026-03-18), by date and model.
+        var expected = await Usage.GetUsageAsync(account, new DateOnly(2026, 2, 17), new DateOnly(2026, 3, 18),
+            UsageDimensions.Day | UsageDimensions.Model | UsageDimensions.Provider | UsageDimensions.Type, Ct);
+        Assert.Equal(7, expected.Count);
+        cut.WaitForAssertion(() => Assert.Equal(expected.Count, Rows(cut).Count));
+        AssertRows(cut, expected, byDay: true, byModel: true);
+        Assert.Contains("2026-02-17 – 2026-03-18", cut.Find("[data-testid=usage-range]").TextContent);
+        Assert.Equal(BillingFormat.Cents(expected.Aggregate(Money.Zero, (s, r) => s + r.Cost)),
+            cut.Find("[data-testid=usage-total-cost]").TextContent.Trim());
+        Assert.Equal("GPT-5", Rows(cut).Select(r => r.QuerySelector("[data-testid=usage-model] div")!.TextContent.Trim()).First(t => t.StartsWith("GPT-5")));
+        Assert.Contains(Rows(cut), r => r.QuerySelector("[data-testid=usage-type]")!.TextContent.Trim() == "Embedding");
+    }
+
+    [Fact]
+    public async Task Changing_the_grouping_and_the_period_reloads_the_table_from_the_usage_query()
+    {
+        var (account, _) = await SeedUsageAsync();
+        var popovers = Render<MudPopoverProvider>();
+        var cut = Render<UsageTab>(p => p.Add(x => x.AccountId, account));
+        cut.WaitForAssertion(() => Assert.NotEmpty(Rows(cut)));
+
+        // Untick Date and tick API key: per key and model.
+        await PickAsync(popovers, cut, "usage-group-by", "Date", "API key");
+        var byKey = await Usage.GetUsageAsync(account, new DateOnly(2026, 2, 17), new DateOnly(2026, 3, 18),
+            UsageDimensions.Key | UsageDimensions.Model | UsageDimensions.Provider | UsageDimensions.Type, Ct);
+        cut.WaitForAssertion(() => Assert.Equal(byKey.Count, Rows(cut).Count));
+        AssertRows(cut, byKey, byDay: false, byModel: true);
+        Assert.Empty(cut.FindAll("[data-testid=usage-date]"));
+        Assert.Contains(Rows(cut), r => r.QuerySelector("[data-testid=usage-key]")!.TextContent.StartsWith("Staging · bc_test_", StringComparison.Ordinal));
+
+        // Last 7 days.
+        await PickAsync(popovers, cut, "usage-period", "Last 7 days");
+        var lastWeek = await Usage.GetUsageAsync(account, new DateOnly(2026, 3, 12), new DateOnly(2026, 3, 18),
+            UsageDimensions.Key | UsageDimensions.Model | UsageDimensions.Provider | UsageDimensions.Type, Ct);
+        cut.WaitForAssertion(() => Assert.Contains("2026-03-12 – 2026-03-18", cut.Find("[data-testid=usage-range]").TextContent));
+        cut.WaitForAssertion(() => Assert.Equal(lastWeek.Count, Rows(cut).Count));
+        AssertRows(cut, lastWeek, byDay: false, byModel: true);
+    }
+
+    [Fact]
+    public async Task Charts_show_spend_per_day_cost_by_model_and_cost_by_provider_with_exact_amounts_as_text()
+    {
+        var (account, calls) = await SeedUsageAsync();
+
+        var cut = Render<UsageTab>(p => p.Add(x => x.AccountId, account));
+
+        var spend = cut.WaitForElement("[data-testid=chart-spend-over-time]");
+        Assert.NotNull(spend.QuerySelector("svg path.mud-chart-line"));
+        Assert.Equal(30, spend.QuerySelectorAll(".mud-charts-xaxis text").Length);
+        Assert.NotNull(cut.Find("[data-testid=chart-cost-by-model] svg"));
+        Assert.NotEmpty(cut.Find("[data-testid=chart-cost-by-model]").QuerySelectorAll("svg rect, svg path"));
+        var provider = cut.Find("[data-testid=chart-cost-by-provider]");
+        Assert.NotEmpty(provider.QuerySelectorAll("svg path.mud-chart-serie"));
+
+        var inRange = calls.Where(c => c.At >= new DateTime(2026, 2, 17, 0, 0, 0, DateTimeKind.Utc)).ToList();
+        var perProvider = inRange.GroupBy(c => Catalog.FindBySlug(c.Model)!.Model.Provider)
+            .ToDictionary(g => UsageFormat.Provider(g.Key), g => g.Aggregate(Money.Zero, (s, c) => s + c.Settled.Cost));
+        var legend = provider.QuerySelectorAll("[data-testid=chart-legend-item]");
+        Assert.Equal(perProvider.Count, legend.Length);
+        foreach (var item in legend)
+        {
+            var name = item.QuerySelector(".bc-chart-legend-label")!.TextContent.Trim();
+            Assert.Equal(perProvider[name].Format(), item.QuerySelector("[data-exact]")!.GetAttribute("data-exact"));
+        }
+        var total = inRange.Aggregate(Money.Zero, (s, c) => s + c.Settled.Cost);
+        Assert.Contains(BillingFormat.Cents(total), spend.TextContent);
+
+        // Hovering a point shows that day's exact cost, to the cent, from the ledger's money (not the chart's doubles).
+        var points = spend.QuerySelectorAll("circle.mud-chart-point");
+        Assert.Equal(30, points.Length);
+        await points[^1].MouseOverAsync(new());
+        var today = inRange.Where(c => c.At.Date == UsageNow.Date).Aggregate(Money.Zero, (s, c) => s + c.Settled.Cost);
+        cut.WaitForAssertion(() => Assert.Contains(BillingFormat.Cents(today),
+            cut.Find("[data-testid=chart-spend-over-time] .bc-chart-tooltip-value").TextContent));
+        Assert.Contains("2026-03-18", cut.Find("[data-testid=chart-spend-over-time] .bc-chart-tooltip-title").TextContent);
+    }
+
+    [Fact]
+    public async Task A_period_without_usage_shows_the_empty_state_instead_of_charts()
+    {
+        var account = await CreateAccountAsync();
+        Clock.Set(UsageNow);
+
+        var cut = Render<UsageTab>(p => p.Add(x => x.AccountId, account));
+
+        Assert.Contains("No usage in this period", cut.WaitForElement("[data-testid=usage-empty]").TextContent);
+        Assert.Empty(cut.FindAll("[data-testid=usage-table]"));
+        Assert.Empty(cut.FindAll("[data-testid=chart-spend-over-time]"));
+    }
+
+    [Fact]
+    public void A_failing_load_shows_a_friendly_error()
+    {
+        BreakTheDatabase();
+
+        var cut = Render<UsageTab>(p => p.Add(x => x.AccountId, 1));
+
+        var error = cut.WaitForElement("[data-testid=usage-error]");
+        Assert.Contains("couldn't load your usage", error.TextContent);
+        Assert.DoesNotContain("SQLite", cut.Markup, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public void Grouping_by_model_implies_its_provider_and_type()
+    {
+        Assert.Equal(UsageDimensions.Day | UsageDimensions.Model | UsageDimensions.Provider | UsageDimensions.Type,
+            UsageFormat.Dimensions(UsageFormat.DefaultGroups));
+        Assert.Equal(UsageDimensions.Key | UsageDimensions.Provider, UsageFormat.Dimensions([UsageGroup.Key, UsageGroup.Provider]));
+        Assert.Equal(UsageDimensions.None, UsageFormat.Dimensions([]));
+    }
+
+    private static IReadOnlyList<IElement> Rows(IRenderedComponent<UsageTab> cut) => cut.FindAll("[data-testid=usage-row]");
+
+    private void AssertRows(IRenderedComponent<UsageTab> cut, IReadOnlyList<UsageRow> expected, bool byDay, bool byModel)
+    {
+        var rows = Rows(cut);
+        Assert.Equal(expected.Count, rows.Count);
+        for (var i = 0; i < expected.Count; i++)
+        {
+            var (row, want) = (rows[i], expected[i]);
+            if (byDay)
+                Assert.Equal(want.Date!.Value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), Cell(row, "usage-date"));
+            if (byModel)
+            {
+                Assert.Equal(want.Model, row.QuerySelector("[data-testid=usage-model]")!.GetAttribute("data-model"));
+                Assert.Equal(UsageFormat.Provider(want.Provider), Cell(row, "usage-provider"));
+            }
+            Assert.Equal(BillingFormat.Count(want.Calls), Cell(row, "usage-calls"));
+            Assert.Equal(BillingFormat.Count(want.Tokens), Cell(row, "usage-tokens"));
+            Assert.Equal(want.Cost.Format(), row.QuerySelector("[data-testid=usage-cost] [data-exact]")!.GetAttribute("data-exact"));
+            Assert.Equal(BillingFormat.Cents(want.Cost), Cell(row, "usage-cost"));
+        }
+    }
+
+    private static string Cell(IElement row, string testId) => row.QuerySelector($"[data-testid={testId}]")!.TextContent.Trim();
+}

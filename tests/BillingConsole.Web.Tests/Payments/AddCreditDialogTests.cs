@@ -1,0 +1,72 @@
+using BillingConsole.Accounting.Data;
+using BillingConsole.Accounting.Ledger;
+using BillingConsole.Accounting.Payments;
+using BillingConsole.Accounting.Tests.Infrastructure;
+using BillingConsole.Web.Components.Payments;
+using Bunit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using MudBlazor;
+using MudBlazor.Services;
+
+namespace BillingConsole.Web.Tests.Payments;
+
+/// <summary>The "Add credit" button and dialog in development mode, over a real SQLite ledger.</summary>
+public sealed class AddCreditDialogTests : BunitContext, IAsyncLifetime
+{
+    private readonly SqliteLedgerDatabase _db = new();
+    private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync()
+    {
+        await _db.InitializeAsync();
+        var options = Options.Create(new PaymentsOptions
+        {
+            Packages = [new() { Id = "starter", Name = "Starter", Credits = 10, FeePercent = 5 }, new() { Id = "scale", Name = "Scale", Credits = 1000, FixedFee = 20 }],
+        });
+        var ledger = _db.Writer();
+        JSInterop.Mode = JSRuntimeMode.Loose;
+        Services.AddMudServices();
+        Services.AddSingleton<IDbContextFactory<BillingDbContext>>(_db.Factory);
+        Services.AddSingleton(new PaymentsService(new CreditPackages(options), new PaymentPostings(ledger, _db.Factory),
+            new PaymentAccounts(_db.Factory, TimeProvider.System), _db.Factory, options, TimeProvider.System));
+        SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true));
+    }
+
+    async ValueTask IAsyncDisposable.DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await _db.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Dialog_ListsPackagesWithPriceCreditsAndFee_InDevelopmentModeCreditsAtOnce_AndSaysSo()
+    {
+        var account = await _db.CreateAccountAsync();
+        var dialogs = Render<MudDialogProvider>();
+        var snackbars = Render<MudSnackbarProvider>();
+        var credited = new List<PurchaseOutcome>();
+        var button = Render<AddCreditButton>(p => p.Add(b => b.AccountId, account).Add(b => b.OnCredited, o => credited.Add(o)));
+
+        // The button's handler awaits the dialog's result, so its click completes only when the dialog closes.
+        var opening = button.Find("[data-testid=add-credit]").ClickAsync(new());
+        var scale = dialogs.WaitForElement("[data-testid=package-scale]");
+        Assert.Contains("Development mode", dialogs.Find("[data-testid=development-mode]").TextContent);
+        Assert.Equal(("$1,000.00", "$20.00", "$1,020.00"), (scale.QuerySelector("[data-testid=credits]")!.TextContent,
+            scale.QuerySelector("[data-testid=fee]")!.TextContent, scale.QuerySelector("[data-testid=price]")!.TextContent));
+        Assert.Equal("$10.50", dialogs.Find("[data-testid=package-starter] [data-testid=price]").TextContent);
+
+        await dialogs.Find("[data-testid=package-scale] input").ClickAsync(new());
+        await dialogs.Find("[data-testid=buy]").ClickAsync(new());
+
+        await opening.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        await using var db = await _db.Factory.CreateDbContextAsync(Ct);
+        var entries = await db.LedgerEntries.AsNoTracking().Where(e => e.AccountId == account).OrderBy(e => e.Sequence).ToListAsync(Ct);
+        Assert.Equal([(EntryTypes.Topup, Money.FromDollars(1020).Units), (EntryTypes.PlatformFee, -Money.FromDollars(20).Units)], entries.Select(e => (e.Type, e.Amount)));
+        Assert.Contains("development mode", entries[0].Description);
+        var outcome = Assert.Single(credited);
+        Assert.Equal(Money.FromDollars(1000), outcome.Credits);
+        snackbars.WaitForAssertion(() => Assert.Contains("Added $1,000.00 credits", snackbars.Markup));
+    }
+}
