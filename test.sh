@@ -29,7 +29,8 @@ if [ ! -x /usr/bin/chromium ] && [ -z "${BILLING_TEST_CHROMIUM:-}" ]; then
   fi
 fi
 
-dotnet test BillingConsole.sln --logger "trx" --results-directory "$results" "$@"
+# A hung test is dumped and killed after 10 minutes rather than holding CI until its time limit.
+dotnet test BillingConsole.sln --logger "trx" --results-directory "$results" --blame-hang-timeout 10m "$@"
 status=$?
 
 scripts/summarize-trx.sh "$results"

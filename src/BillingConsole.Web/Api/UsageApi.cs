@@ -157,7 +157,7 @@ public static class UsageApi
             var header = RequestsCsv.Write([]);
             var buffer = new ArrayBufferWriter<byte>();
             await using var writer = new Utf8JsonWriter(buffer,
-                new JsonWriterOptions { Encoder = jsonOptions.Encoder, Indented = jsonOptions.WriteIndented, SkipValidation = false });
+                new JsonWriterOptions { Encoder = jsonOptions.Encoder, Indented = jsonOptions.WriteIndented });
             if (csv)
                 await body.WriteAsync(Encoding.UTF8.GetBytes(header), ct);
             else

@@ -30,7 +30,9 @@ public sealed class UsageTabTests : LedgerComponentTest
         Assert.Contains("2026-02-17 – 2026-03-18", cut.Find("[data-testid=usage-range]").TextContent);
         Assert.Equal(BillingFormat.Cents(expected.Aggregate(Money.Zero, (s, r) => s + r.Cost)),
             cut.Find("[data-testid=usage-total-cost]").TextContent.Trim());
-        Assert.Equal("GPT-5", Rows(cut).Select(r => r.QuerySelector("[data-testid=usage-model] div")!.TextContent.Trim()).First(t => t.StartsWith("GPT-5")));
+        var gpt5 = Rows(cut).Single(r => r.QuerySelector("[data-testid=usage-model]")!.GetAttribute("data-model") == "gpt-5");
+        Assert.Equal("GPT-5", Cell(gpt5, "usage-model"));
+        Assert.Equal("2", Cell(gpt5, "usage-calls"));
         Assert.Contains(Rows(cut), r => r.QuerySelector("[data-testid=usage-type]")!.TextContent.Trim() == "Embedding");
     }
 

@@ -20,7 +20,7 @@ public static class BillingFormat
     public static Color TypeColor(string type) => type switch
     {
         EntryTypes.Topup or EntryTypes.AutoRecharge or EntryTypes.Bonus or EntryTypes.ContractGrant
-            or EntryTypes.BonusGrant or EntryTypes.Refund => Color.Success,
+            or EntryTypes.BonusGrant or EntryTypes.Refund or EntryTypes.DisputeReversal => Color.Success,
         EntryTypes.UsageDebit or EntryTypes.StorageBilling or EntryTypes.PlatformFee => Color.Warning,
         EntryTypes.PaymentRefund or EntryTypes.Dispute => Color.Error,
         EntryTypes.Settlement or EntryTypes.Release => Color.Info,

@@ -20,7 +20,7 @@ public static class StripeWebhookEndpoint
         string json;
         using (var reader = new StreamReader(request.Body, new UTF8Encoding(false, throwOnInvalidBytes: true)))
         {
-            var buffer = new char[MaxBytes + 1];
+            var buffer = new char[16 * 1024];
             var builder = new StringBuilder();
             int read;
             try
