@@ -17,7 +17,7 @@ public static class ConsolePages
 
     /// <summary>Prerendered HTML shows before the interactive circuit is up; wait until Blazor is connected.</summary>
     public static async Task WaitForCircuitAsync(IPage page) =>
-        await page.Locator("[data-testid='interactive'][data-ready='true']").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
+        await page.Locator("[data-testid='interactive'][data-ready='true']").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached, Timeout = 60_000 });
 
     public static async Task ScreenshotAsync(IPage page, string name) =>
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserSession.ScreenshotFolder, name + ".png"), FullPage = false });

@@ -20,8 +20,6 @@ public sealed record AuditQuery(
     public static readonly IReadOnlyList<string> Statuses =
         [RequestStatus.Success, RequestStatus.Error, RequestStatus.Cancelled, RequestStatus.Expired];
 
-    public bool IsEmpty => this == new AuditQuery();
-
     /// <summary>True when any of the narrowing filters (not the single-call view) is set.</summary>
     public bool HasFilters => Model is not null || KeyId is not null || Status is not null || From is not null || To is not null;
 

@@ -75,8 +75,8 @@ public partial class ApiKeysPanel : IDisposable
             { d => d.AccountId, AccountId },
             { d => d.OnCreated, EventCallback.Factory.Create<ApiKeyView>(this, _ => LoadAsync()) },
         };
-        // Escape would throw the one-time secret away without a second look; the dialog has its own Cancel.
-        await Dialogs.ShowAsync<CreateKeyDialog>("Create an API key", parameters, Options with { CloseOnEscapeKey = false });
+        // Escape closes it like any dialog (the list already shows the new key); a stray click outside does not.
+        await Dialogs.ShowAsync<CreateKeyDialog>("Create an API key", parameters, Options);
     }
 
     private async Task OpenRevokeAsync(ApiKeyView key)

@@ -20,6 +20,8 @@ public partial class CreateKeyDialog
     private bool _copied;
     private bool _copyFailed;
     private CreatedApiKey? _created;
+    private MudButton? _copyButton;
+    private bool _focusCopy;
 
     [CascadingParameter] private IMudDialogInstance Dialog { get; set; } = default!;
 
@@ -56,6 +58,7 @@ public partial class CreateKeyDialog
                 return;
             }
             _created = created;
+            _focusCopy = true;
             // The dialog's title lives in its container, which re-renders only when asked.
             Dialog.StateHasChanged();
             await OnCreated.InvokeAsync(created.Key);
@@ -68,6 +71,23 @@ public partial class CreateKeyDialog
         finally
         {
             _busy = false;
+        }
+    }
+
+    /// <summary>Once the secret shows, focus moves to its copy button: the form that had focus is gone, and the next
+    /// step is to copy (Escape and Tab then work from inside the dialog).</summary>
+    protected override async Task OnAfterRenderAsync(bool firstRender)
+    {
+        if (!_focusCopy || _copyButton is null)
+            return;
+        _focusCopy = false;
+        try
+        {
+            await _copyButton.FocusAsync();
+        }
+        catch (Exception e) when (e is JSException or JSDisconnectedException or TaskCanceledException)
+        {
+            // Focus is a convenience; the dialog works without it.
         }
     }
 

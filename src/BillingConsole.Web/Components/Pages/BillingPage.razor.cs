@@ -21,6 +21,9 @@ public partial class BillingPage
 
     [Inject] private NavigationManager Navigation { get; set; } = default!;
 
+    /// <summary>A development purchase credits at once: reload so the balance and transactions show it.</summary>
+    private void ReloadAfterPurchase() => Navigation.Refresh(forceReload: true);
+
     [CascadingParameter] private Task<AuthenticationState>? AuthenticationState { get; set; }
 
     /// <summary>overview (default), transactions or usage; anything else opens Overview.</summary>

@@ -1,0 +1,70 @@
+using System.Net.Http.Json;
+using BillingConsole.Accounting.Demo;
+using BillingConsole.Accounting.Identity;
+using BillingConsole.Web.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+
+namespace BillingConsole.Web.Tests.Browser;
+
+/// <summary>The customer's flows in the browser: CSV export against the API, creating and revoking a key.</summary>
+[Collection(BrowserCollection.Name)]
+public sealed class ConsoleFlowsBrowserTests(BrowserSession browser, ConsoleApp app)
+{
+    private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task TransactionsExport_DownloadsWhatTheApiReturns()
+    {
+        var page = await browser.NewPageAsync(app.BaseAddress);
+        await ConsolePages.SignInAsync(page, DemoData.CustomerEmail, "/billing?tab=transactions");
+        var link = page.GetByTestId("tx-export-csv");
+        await Assertions.Expect(link).ToBeVisibleAsync();
+        var href = await link.GetAttributeAsync("href");
+
+        var download = await page.RunAndWaitForDownloadAsync(() => link.ClickAsync());
+        var downloaded = await File.ReadAllTextAsync((await download.PathAsync())!, Ct);
+
+        using var api = app.Client(app.CustomerApiKey);
+        var fromApi = await api.GetStringAsync(href!.StartsWith('/') ? href : "/" + href, Ct);
+        Assert.Equal(fromApi, downloaded);
+        Assert.True(downloaded.Split('\n').Length > 100, "the export should hold the whole history");
+    }
+
+    [Fact]
+    public async Task Keys_CreateShowsTheSecretOnce_ThenRevokeDisablesIt()
+    {
+        var (accountId, _, _) = await app.CreateCustomerAsync(BillingConsole.Accounting.Ledger.Money.FromDollars(1));
+        var email = $"keys-{accountId}@example.test";
+        await using (var db = await app.DbFactory.CreateDbContextAsync(Ct))
+        {
+            db.Users.Add(new User { Email = email, DisplayName = "Key Tester", Role = Roles.Customer, AccountId = accountId });
+            await db.SaveChangesAsync(Ct);
+        }
+        var page = await browser.NewPageAsync(app.BaseAddress);
+        await ConsolePages.SignInAsync(page, email, "/keys");
+
+        await page.GetByTestId("keys-create").ClickAsync();
+        await page.Locator("input[data-testid='keys-name-input'], [data-testid='keys-name-input'] input").First.FillAsync("Browser key");
+        await page.GetByTestId("keys-create-submit").ClickAsync();
+        var secret = (await page.GetByTestId("keys-secret").TextContentAsync())!.Trim();
+        Assert.StartsWith("bc_live_", secret);
+        await ConsolePages.ScreenshotAsync(page, "keys-created");
+
+        using (var withKey = app.Client(secret))
+            Assert.Equal(System.Net.HttpStatusCode.OK, (await withKey.GetAsync("/billing/balance", Ct)).StatusCode);
+
+        await page.Keyboard.PressAsync("Escape");
+        var keyId = (await app.Services.GetRequiredService<ApiKeyService>().ListAsync(accountId, Ct)).Single(k => k.Name == "Browser key").Id;
+        var row = page.Locator($"[data-testid='key-row'][data-key-id='{keyId}']");
+        await row.GetByTestId("key-revoke").ClickAsync();
+        await page.GetByTestId("keys-revoke-confirm").ClickAsync();
+        await Assertions.Expect(row.GetByTestId("key-status")).ToContainTextAsync("Revoked");
+
+        using var revoked = app.Client(secret);
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await revoked.GetAsync("/billing/balance", Ct)).StatusCode);
+        Assert.DoesNotContain(secret, await page.ContentAsync());
+    }
+}
+
