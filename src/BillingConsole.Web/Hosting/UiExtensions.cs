@@ -11,7 +11,10 @@ public static class UiExtensions
         // Money and dates are formatted explicitly, but components and MudBlazor fall back to the current culture;
         // pin it so a server with LANG=C.UTF-8 does not print "¤".
         CultureInfo.DefaultThreadCurrentCulture = CultureInfo.DefaultThreadCurrentUICulture = CultureInfo.GetCultureInfo("en-US");
-        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        // Prerendered pages hand their state to the circuit in its first message; SignalR's default 32 KB limit is
+        // too small for a page of 50 transactions or a month of usage rows, and the circuit would die on open.
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents()
+            .AddHubOptions(o => o.MaximumReceiveMessageSize = 512 * 1024);
         builder.Services.AddMudServices();
         builder.Services.AddProblemDetails();
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);

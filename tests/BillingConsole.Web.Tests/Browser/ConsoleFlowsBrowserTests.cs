@@ -15,6 +15,21 @@ public sealed class ConsoleFlowsBrowserTests(BrowserSession browser, ConsoleApp 
     private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
 
     [Fact]
+    public async Task UsageTab_RendersTheTableAndTheThreeCharts()
+    {
+        var page = await browser.NewPageAsync(app.BaseAddress);
+        await ConsolePages.SignInAsync(page, DemoData.CustomerEmail, "/billing?tab=usage");
+
+        await Assertions.Expect(page.GetByTestId("usage-row").First).ToBeVisibleAsync();
+        foreach (var chart in new[] { "chart-spend-over-time", "chart-cost-by-model", "chart-cost-by-provider" })
+        {
+            await Assertions.Expect(page.GetByTestId(chart)).ToBeVisibleAsync();
+            Assert.True(await page.GetByTestId(chart).Locator("svg").CountAsync() > 0, $"{chart} has no chart drawn");
+        }
+        await ConsolePages.ScreenshotAsync(page, "billing-usage");
+    }
+
+    [Fact]
     public async Task TransactionsExport_DownloadsWhatTheApiReturns()
     {
         var page = await browser.NewPageAsync(app.BaseAddress);
