@@ -83,3 +83,36 @@ public sealed class ConsoleFlowsBrowserTests(BrowserSession browser, ConsoleApp 
     }
 }
 
+
+/// <summary>Buying credit in development mode from the billing page.</summary>
+[Collection(BrowserCollection.Name)]
+public sealed class AddCreditBrowserTests(BrowserSession browser, ConsoleApp app)
+{
+    private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task AddCredit_InDevelopmentMode_CreditsTheBalanceAndShowsTheTopup()
+    {
+        var (accountId, _, secret) = await app.CreateCustomerAsync(BillingConsole.Accounting.Ledger.Money.FromDollars(1));
+        var email = $"buyer-{accountId}@example.test";
+        await using (var db = await app.DbFactory.CreateDbContextAsync(Ct))
+        {
+            db.Users.Add(new User { Email = email, DisplayName = "Buyer", Role = Roles.Customer, AccountId = accountId });
+            await db.SaveChangesAsync(Ct);
+        }
+        var page = await browser.NewPageAsync(app.BaseAddress);
+        await ConsolePages.SignInAsync(page, email, "/billing?tab=transactions");
+
+        await page.GetByTestId("add-credit").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("development-mode")).ToBeVisibleAsync();
+        await page.GetByTestId("buy").First.ClickAsync();
+
+        // The page reloads once the credits are granted; the new top-up is then the newest transactions.
+        await Assertions.Expect(page.GetByTestId("tx-row").Filter(new LocatorFilterOptions { HasText = "Top-up" }).First)
+            .ToBeVisibleAsync(new LocatorAssertionsToBeVisibleOptions { Timeout = 60_000 });
+        using var api = app.Client(secret);
+        var balance = (await api.GetFromJsonAsync<System.Text.Json.JsonElement>("/billing/balance", Ct)).GetProperty("balance").GetDecimal();
+        Assert.True(balance > 1m, $"the purchase should have credited the balance, which is {balance}");
+        await ConsolePages.ScreenshotAsync(page, "billing-after-add-credit");
+    }
+}
