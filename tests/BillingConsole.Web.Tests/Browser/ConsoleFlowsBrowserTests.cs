@@ -107,9 +107,9 @@ public sealed class AddCreditBrowserTests(BrowserSession browser, ConsoleApp app
         await Assertions.Expect(page.GetByTestId("development-mode")).ToBeVisibleAsync();
         await page.GetByTestId("buy").First.ClickAsync();
 
-        // The page reloads once the credits are granted; the new top-up is then the newest transactions.
-        await Assertions.Expect(page.GetByTestId("tx-row").Filter(new LocatorFilterOptions { HasText = "Top-up" }).First)
-            .ToBeVisibleAsync(new LocatorAssertionsToBeVisibleOptions { Timeout = 60_000 });
+        // The account already has one top-up; the purchase adds a second one (and its fee), and the page reloads to show it.
+        await Assertions.Expect(page.GetByTestId("tx-row").Filter(new LocatorFilterOptions { HasText = "Top-up" }))
+            .ToHaveCountAsync(2, new LocatorAssertionsToHaveCountOptions { Timeout = 60_000 });
         using var api = app.Client(secret);
         var balance = (await api.GetFromJsonAsync<System.Text.Json.JsonElement>("/billing/balance", Ct)).GetProperty("balance").GetDecimal();
         Assert.True(balance > 1m, $"the purchase should have credited the balance, which is {balance}");
