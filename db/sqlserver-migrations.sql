@@ -673,3 +673,52 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261123053958_AdminAuditLog'
+)
+BEGIN
+    CREATE TABLE [admin_audit_log] (
+        [id] bigint NOT NULL IDENTITY,
+        [at] datetime2 NOT NULL,
+        [actor] nvarchar(320) NOT NULL,
+        [action] nvarchar(40) NOT NULL,
+        [account_id] bigint NULL,
+        [target] nvarchar(255) NULL,
+        [reason] nvarchar(500) NOT NULL,
+        [before] nvarchar(500) NULL,
+        [after] nvarchar(500) NULL,
+        [ledger_entry_id] bigint NULL,
+        CONSTRAINT [pk_admin_audit_log] PRIMARY KEY ([id])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261123053958_AdminAuditLog'
+)
+BEGIN
+    CREATE INDEX [ix_admin_audit_log_account_id_at] ON [admin_audit_log] ([account_id], [at]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261123053958_AdminAuditLog'
+)
+BEGIN
+    CREATE INDEX [ix_admin_audit_log_at] ON [admin_audit_log] ([at]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261123053958_AdminAuditLog'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([migration_id], [product_version])
+    VALUES (N'20261123053958_AdminAuditLog', N'10.0.14');
+END;
+
+COMMIT;
+GO
+

@@ -28,6 +28,7 @@ public sealed class BillingDbContext(DbContextOptions<BillingDbContext> options)
     public DbSet<InvariantViolation> InvariantViolations => Set<InvariantViolation>();
     public DbSet<InvariantCheckpoint> InvariantCheckpoints => Set<InvariantCheckpoint>();
     public DbSet<StripeEvent> StripeEvents => Set<StripeEvent>();
+    public DbSet<Admin.AdminAuditEntry> AdminAuditLog => Set<Admin.AdminAuditEntry>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(BillingDbContext).Assembly);

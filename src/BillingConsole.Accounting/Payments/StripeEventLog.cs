@@ -83,6 +83,13 @@ public sealed class StripeEventLog(IDbContextFactory<BillingDbContext> dbFactory
         }
     }
 
+    /// <summary>The event as it was delivered, or null when it was never recorded.</summary>
+    public async Task<string?> PayloadAsync(string eventId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.StripeEvents.AsNoTracking().Where(e => e.EventId == eventId).Select(e => e.Payload).FirstOrDefaultAsync(ct);
+    }
+
     public async Task CountDeliveryAsync(string eventId, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);

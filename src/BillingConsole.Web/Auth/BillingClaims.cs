@@ -35,4 +35,8 @@ public static class BillingClaims
     /// <summary>The signed-in user's id, or null for API keys, gateways and anonymous callers.</summary>
     public static long? GetUserId(this ClaimsPrincipal user) =>
         long.TryParse(user.FindFirstValue(UserId), out var id) ? id : null;
+
+    /// <summary>The signed-in billing admin as the actor of what they do, or null for anyone without a user id.</summary>
+    public static Accounting.Admin.AdminActor? GetAdminActor(this ClaimsPrincipal user) =>
+        user.GetUserId() is { } id ? new(id, user.FindFirstValue(Email) is { Length: > 0 } email ? email : $"user:{id}") : null;
 }

@@ -1,3 +1,4 @@
+using BillingConsole.Accounting.Admin;
 using BillingConsole.Accounting.Catalog;
 using BillingConsole.Accounting.Identity;
 using BillingConsole.Accounting.Metering;
@@ -22,6 +23,14 @@ public static class AccountingExtensions
         builder.Services.AddSingleton<ApiKeyService>();
         builder.Services.AddSingleton<PriceCatalog>();
         builder.Services.AddSingleton<MeteringService>();
+        // The admin console's services (billing_admin pages only).
+        builder.Services.AddSingleton<AdminAuditLog>();
+        builder.Services.AddSingleton<AccountSearch>();
+        builder.Services.AddSingleton<AdminAdjustments>();
+        builder.Services.AddSingleton<AdminAccountLimits>();
+        builder.Services.AddSingleton<AdminHolds>();
+        builder.Services.AddSingleton<LedgerHealth>();
+        builder.Services.AddSingleton<AdminPayments>();
         builder.Services.AddOptions<DemoOptions>().BindConfiguration("Demo");
         builder.Services.AddOptions<WorkerOptions>().BindConfiguration("Workers");
         builder.Services.AddHostedService<HoldExpiryWorker>();

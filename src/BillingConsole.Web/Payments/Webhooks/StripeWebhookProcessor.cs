@@ -71,6 +71,25 @@ public sealed class StripeWebhookProcessor
             return new(200, "duplicate", $"Event {stripeEvent.Id} was already {known}.", stripeEvent.Id, known);
         }
 
+        return await HandleAsync(stripeEvent, json, ct);
+    }
+
+    /// <summary>
+    /// Runs a recorded event through its handler again (an admin's replay, e.g. after fixing what made it fail). The
+    /// payload was verified when it arrived; the handlers' ledger writes are idempotent, so replaying an event that
+    /// was already processed writes nothing new. Null when no such event is recorded.
+    /// </summary>
+    public async Task<WebhookResult?> ReplayAsync(string eventId, CancellationToken ct)
+    {
+        var json = await _log.PayloadAsync(eventId, ct);
+        if (json is null)
+            return null;
+        var stripeEvent = EventUtility.ParseEvent(json, throwOnApiVersionMismatch: false);
+        return await HandleAsync(stripeEvent, json, ct);
+    }
+
+    private async Task<WebhookResult> HandleAsync(Event stripeEvent, string json, CancellationToken ct)
+    {
         HandlerOutcome outcome;
         if (!_handlers.TryGetValue(stripeEvent.Type, out var handler))
             outcome = HandlerOutcome.Ignored($"The console does not act on {stripeEvent.Type} events.");

@@ -1,0 +1,54 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
+
+#nullable disable
+
+namespace BillingConsole.Db.Postgres.Migrations
+{
+    /// <inheritdoc />
+    public partial class AdminAuditLog : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "admin_audit_log",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    actor = table.Column<string>(type: "character varying(320)", maxLength: 320, nullable: false),
+                    action = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    account_id = table.Column<long>(type: "bigint", nullable: true),
+                    target = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: true),
+                    reason = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: false),
+                    before = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
+                    after = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
+                    ledger_entry_id = table.Column<long>(type: "bigint", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_admin_audit_log", x => x.id);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_admin_audit_log_account_id_at",
+                table: "admin_audit_log",
+                columns: new[] { "account_id", "at" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_admin_audit_log_at",
+                table: "admin_audit_log",
+                column: "at");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "admin_audit_log");
+        }
+    }
+}

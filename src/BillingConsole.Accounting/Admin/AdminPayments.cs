@@ -1,0 +1,41 @@
+using BillingConsole.Accounting.Data;
+using BillingConsole.Accounting.Ledger;
+using BillingConsole.Accounting.Payments;
+using Microsoft.EntityFrameworkCore;
+
+namespace BillingConsole.Accounting.Admin;
+
+/// <summary>A top-up as the ledger recorded it. <see cref="CardRefundable"/>: paid through Stripe Checkout, so a refund
+/// can go back to the card.</summary>
+public sealed record PurchaseRow(long EntryId, DateTime CreatedAt, string Type, string RefId, Money Paid, string Description)
+{
+    public bool CardRefundable => RefId.StartsWith("cs_", StringComparison.Ordinal);
+}
+
+/// <summary>An account's purchases, and refunds of them to the card through <see cref="PaymentsService"/>: Stripe
+/// refunds the card and its charge.refunded webhook writes the payment_refund entry; the request is in the admin history.</summary>
+public sealed class AdminPayments(IDbContextFactory<BillingDbContext> dbFactory, PaymentsService payments, AdminAuditLog audit)
+{
+    public async Task<IReadOnlyList<PurchaseRow>> ListPurchasesAsync(long accountId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.LedgerEntries.AsNoTracking()
+            .Where(e => e.AccountId == accountId && (e.Type == EntryTypes.Topup || e.Type == EntryTypes.AutoRecharge) && e.RefId != null)
+            .OrderByDescending(e => e.Id).Take(200)
+            .Select(e => new PurchaseRow(e.Id, e.CreatedAt, e.Type, e.RefId!, new Money(e.Amount), e.Description))
+            .ToListAsync(ct);
+    }
+
+    /// <param name="amount">Null refunds what is left of the purchase.</param>
+    public async Task<PaymentCommandResult> RefundToCardAsync(Guid requestId, long accountId, string purchaseRef, Money? amount, string reason,
+        AdminActor actor, CancellationToken ct = default)
+    {
+        if (AdminAdjustments.CheckReason(reason) is { } bad)
+            return new(false, bad);
+        var result = await payments.RefundPurchaseAsync(new RefundRequest(requestId, accountId, purchaseRef, amount, actor.Name), ct);
+        if (result.Succeeded)
+            await audit.AppendAsync(actor, new AdminAuditRecord(AdminActions.StripeRefund, accountId, purchaseRef, reason.Trim(),
+                amount is { } a ? $"refund {a} requested" : "full refund requested", result.Message), ct);
+        return result;
+    }
+}

@@ -1,0 +1,79 @@
+using BillingConsole.Accounting.Admin;
+using BillingConsole.Accounting.Ledger;
+using Microsoft.AspNetCore.Components;
+using MudBlazor;
+
+namespace BillingConsole.Web.Components.Admin;
+
+/// <summary>
+/// One account as billing staff see it: the figures and actions (correction, refund to the balance, grant, overdraft
+/// floor), then everything the customer sees (the same components the customer pages use, for this account) and what
+/// only staff manage: key limits, open holds, Stripe purchases and the admin history. After any action the account and
+/// the tabs are read again, so the page shows what is stored.
+/// </summary>
+public partial class AdminAccountPage
+{
+    private AdminAccountView? _account;
+    private bool _notFound;
+    private int _version;
+    private int _tab;
+    private List<BreadcrumbItem> _crumbs = [];
+
+    [Inject] private AccountSearch Accounts { get; set; } = default!;
+    [Inject] private AdminAccountLimits Limits { get; set; } = default!;
+
+    [Parameter] public long AccountId { get; set; }
+
+    protected override Task OnParametersSetAsync() => LoadAsync();
+
+    private async Task LoadAsync()
+    {
+        _account = await Accounts.GetAsync(AccountId);
+        _notFound = _account is null;
+        _crumbs = [new("Admin", "/admin"), new(_account?.Name ?? $"#{AccountId}", null, disabled: true)];
+    }
+
+    private async Task ReloadAsync()
+    {
+        await LoadAsync();
+        _version++;
+    }
+
+    private async Task AdjustAsync(string type)
+    {
+        var parameters = new DialogParameters<AdjustBalanceDialog>
+        {
+            { d => d.AccountId, AccountId },
+            { d => d.AccountName, _account?.Name ?? "" },
+            { d => d.Type, type },
+        };
+        var dialog = await Dialogs.ShowAsync<AdjustBalanceDialog>(null, parameters, DialogOptions);
+        if (await dialog.Result is { Canceled: false })
+            await ReloadAsync();
+    }
+
+    private async Task SetFloorAsync()
+    {
+        var current = _account?.OverdraftFloor ?? Money.Zero;
+        var parameters = new DialogParameters<ReasonDialog>
+        {
+            { d => d.Title, "Overdraft floor" },
+            { d => d.Message, $"The lowest balance spending may reach; now {current}. New holds and debits below it are refused." },
+            { d => d.AmountLabel, "Floor (0, or negative for credit terms)" },
+            { d => d.AmountHelp, "0 = prepaid only; -500 lets the balance go down to −$500." },
+            { d => d.InitialAmount, AdminInput.Editable(current) },
+            { d => d.ValidateAmount, AdminInput.FloorError },
+            { d => d.ConfirmText, "Set floor" },
+        };
+        if (await AskAsync(parameters) is not { } answer || !AdminInput.TryMoney(answer.Amount, out var floor))
+            return;
+        if (await AdminActorAsync() is not { } actor)
+            return;
+        var result = await Limits.SetOverdraftFloorAsync(AccountId, floor, answer.Reason, actor);
+        if (result.Succeeded)
+            Snackbar.Add($"Overdraft floor set to {result.Value}.", Severity.Success);
+        else
+            Snackbar.Add(result.Failure!.Message, Severity.Error);
+        await ReloadAsync();
+    }
+}
