@@ -49,9 +49,10 @@ public sealed class AccountSearch(IDbContextFactory<BillingDbContext> dbFactory)
         }).FirstOrDefaultAsync(ct);
         if (a is null)
             return null;
-        var members = await db.AccountMembers.AsNoTracking().Where(m => m.AccountId == accountId)
-            .Join(db.Users, m => m.UserId, u => u.Id, (m, u) => new AccountMemberView(u.Id, u.Email, u.DisplayName, m.Role))
-            .OrderBy(m => m.Email).ToListAsync(ct);
+        var members = (await db.AccountMembers.AsNoTracking().Where(m => m.AccountId == accountId)
+                .Join(db.Users, m => m.UserId, u => u.Id, (m, u) => new { u.Id, u.Email, u.DisplayName, m.Role })
+                .OrderBy(m => m.Email).ToListAsync(ct))
+            .Select(m => new AccountMemberView(m.Id, m.Email, m.DisplayName, m.Role)).ToList();
         var x = a.Account;
         return new AdminAccountView(x.Id, x.Name, x.Email, x.Currency, new Money(x.Balance), new Money(a.Held), new Money(x.OverdraftFloor),
             x.StripeCustomerId, x.AutoRechargeEnabled, x.CreatedAt, x.LastEntryAt, x.LastSequence, members);

@@ -8,7 +8,10 @@ namespace BillingConsole.Accounting.Tests.Ledger;
 /// The ledger's contract, run unchanged against every provider (see the derived classes at the bottom). Each test owns
 /// the accounts it creates and ends by asking the invariant checker about them.
 /// </summary>
-public abstract partial class LedgerConformanceTests(LedgerDatabase database)
+public abstract partial class LedgerConformanceTests(LedgerDatabase database) : LedgerTest(database);
+
+/// <summary>Helpers for tests that write a real ledger: accounts of their own, result checks, and the invariant checker.</summary>
+public abstract class LedgerTest(LedgerDatabase database)
 {
     protected readonly LedgerDatabase Db = database;
     protected static readonly Origin Tester = new(EntrySources.Console, "tests");
