@@ -174,6 +174,7 @@ public sealed class AuthorizationMatrixTests(ConsoleApp app)
             "POST /v1/meter/reservations/{id}/release" => new RouteCase($"/v1/meter/reservations/{await w.NewReservationOfAAsync()}/release",
                 """{"reason":"matrix"}""", 200),
             "GET /admin/whoami" => new RouteCase(e.Route, Status: 200),
+            "GET /admin/accounts/{AccountId:long}" => new RouteCase($"/admin/accounts/{w.AccountA}", Status: 200),
             // Allowed callers still need the form's antiforgery token, which the matrix does not send.
             "POST /auth/switch-account" or "POST /auth/signout" or "POST /auth/dev-signin" => new RouteCase(e.Route, Status: 400),
             _ when e.Parameters.Count == 0 => new RouteCase(e.Route),

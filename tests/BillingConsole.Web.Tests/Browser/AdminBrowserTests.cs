@@ -1,0 +1,118 @@
+using BillingConsole.Accounting.Admin;
+using BillingConsole.Accounting.Demo;
+using BillingConsole.Accounting.Identity;
+using BillingConsole.Accounting.Ledger;
+using BillingConsole.Web.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Playwright;
+
+namespace BillingConsole.Web.Tests.Browser;
+
+/// <summary>Billing staff's actions end to end: in the admin console, then as the customer sees them.</summary>
+[Collection(BrowserCollection.Name)]
+public sealed class AdminBrowserTests(BrowserSession browser, ConsoleApp app)
+{
+    private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
+
+    private static ILocator Field(IPage page, string testId) =>
+        page.Locator($"input[data-testid='{testId}'], textarea[data-testid='{testId}'], [data-testid='{testId}'] input, [data-testid='{testId}'] textarea").First;
+
+    private async Task<(long AccountId, string CustomerEmail)> CustomerAsync(Money balance)
+    {
+        var (accountId, _, _) = await app.CreateCustomerAsync(balance);
+        var email = $"admin-target-{accountId}@example.test";
+        await using var db = await app.DbFactory.CreateDbContextAsync(Ct);
+        db.Users.Add(new User { Email = email, DisplayName = "Corrected Customer", Role = Roles.Customer, AccountId = accountId });
+        await db.SaveChangesAsync(Ct);
+        return (accountId, email);
+    }
+
+    private static async Task AdjustAsync(IPage page, string button, string amount, string reason, string expectedResulting)
+    {
+        await page.GetByTestId(button).ClickAsync();
+        var dialog = page.GetByTestId("admin-adjust-dialog");
+        await Field(page, "admin-adjust-amount").FillAsync(amount);
+        await Field(page, "admin-adjust-reason").FillAsync(reason);
+        await Assertions.Expect(page.GetByTestId("admin-adjust-resulting")).ToHaveTextAsync(expectedResulting);
+        await page.GetByTestId("admin-adjust-review").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("admin-adjust-confirm-step")).ToContainTextAsync(reason);
+        await page.GetByTestId("admin-adjust-confirm").ClickAsync();
+        await Assertions.Expect(dialog).ToHaveCountAsync(0);
+        await Assertions.Expect(page.GetByTestId("admin-balance")).ToHaveTextAsync(expectedResulting);
+    }
+
+    [Fact]
+    public async Task CorrectionRefundAndGrant_ShowInTheCustomersTransactions_WithTheRightBalanceAfter()
+    {
+        var (accountId, customerEmail) = await CustomerAsync(Money.FromDollars(100));
+        var page = await browser.NewPageAsync(app.BaseAddress);
+        await ConsolePages.SignInAsync(page, DemoData.AdminEmail, "/admin");
+
+        await Field(page, "admin-search-input").FillAsync(accountId.ToString());
+        await page.Keyboard.PressAsync("Enter");
+        await page.GetByTestId("admin-account-link").First.ClickAsync();
+        await page.WaitForURLAsync(url => url.EndsWith($"/admin/accounts/{accountId}"));
+        await ConsolePages.WaitForCircuitAsync(page);
+        await Assertions.Expect(page.GetByTestId("admin-balance")).ToHaveTextAsync("$100.00");
+
+        // A reason is required, and nothing is posted without one.
+        await page.GetByTestId("admin-correction").ClickAsync();
+        await Field(page, "admin-adjust-amount").FillAsync("-12.50");
+        await page.GetByTestId("admin-adjust-review").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("admin-adjust-dialog")).ToContainTextAsync("Give a reason");
+        await page.GetByTestId("admin-adjust-cancel").ClickAsync();
+
+        await AdjustAsync(page, "admin-correction", "-12.50", "Duplicate charge on 20 Nov", "$87.50");
+        await AdjustAsync(page, "admin-refund", "5", "Refund for the 19 Nov outage", "$92.50");
+        await AdjustAsync(page, "admin-grant", "10", "Welcome bonus for the pilot", "$102.50");
+        await ConsolePages.ScreenshotAsync(page, "admin-account");
+
+        await page.GetByRole(AriaRole.Tab, new() { Name = "Admin history" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("admin-audit").Locator("tbody tr")).ToHaveCountAsync(3);
+
+        var customer = await browser.NewPageAsync(app.BaseAddress);
+        await ConsolePages.SignInAsync(customer, customerEmail, "/billing?tab=transactions");
+        var rows = customer.GetByTestId("tx-row");
+        await Assertions.Expect(rows).ToHaveCountAsync(4);
+        await Assertions.Expect(rows.Nth(0)).ToContainTextAsync("Welcome bonus for the pilot");
+        await Assertions.Expect(rows.Nth(0).GetByTestId("tx-balance-after")).ToHaveTextAsync("$102.50");
+        await Assertions.Expect(rows.Nth(1)).ToContainTextAsync("Refund for the 19 Nov outage");
+        await Assertions.Expect(rows.Nth(1).GetByTestId("tx-balance-after")).ToHaveTextAsync("$92.50");
+        await Assertions.Expect(rows.Nth(2)).ToContainTextAsync("Duplicate charge on 20 Nov");
+        await Assertions.Expect(rows.Nth(2).GetByTestId("tx-amount")).ToHaveTextAsync("-$12.50");
+        await Assertions.Expect(rows.Nth(2).GetByTestId("tx-balance-after")).ToHaveTextAsync("$87.50");
+        await ConsolePages.ScreenshotAsync(customer, "customer-after-admin-actions");
+
+        await using var db = await app.DbFactory.CreateDbContextAsync(Ct);
+        var audit = await db.AdminAuditLog.AsNoTracking().Where(e => e.AccountId == accountId).OrderBy(e => e.Id).ToListAsync(Ct);
+        Assert.Equal([AdminActions.Correction, AdminActions.BalanceRefund, AdminActions.Grant], audit.Select(e => e.Action));
+        Assert.All(audit, e => Assert.Equal(DemoData.AdminEmail, e.Actor));
+    }
+
+    [Fact]
+    public async Task ExpiredHold_IsListedOnLedgerHealth_AndReleasedByStaff()
+    {
+        var (accountId, _) = await CustomerAsync(Money.FromDollars(20));
+        var hold = await app.Ledger.ReserveAsync(new ReserveRequest(accountId, Money.FromDollars(7), "Call that never settled",
+            new Origin(EntrySources.MeteringApi, "tests"), Ttl: TimeSpan.FromSeconds(1)), Ct);
+        var reservationId = hold.Value!.ReservationId;
+        await Task.Delay(TimeSpan.FromSeconds(1.5), Ct);
+
+        var page = await browser.NewPageAsync(app.BaseAddress);
+        await ConsolePages.SignInAsync(page, DemoData.AdminEmail, "/admin/health");
+        var row = page.GetByTestId("admin-holds").Locator("tbody tr").Filter(new() { HasText = $"#{reservationId}" });
+        await Assertions.Expect(row).ToContainTextAsync("overdue");
+        await ConsolePages.ScreenshotAsync(page, "admin-health");
+
+        await row.GetByTestId("admin-hold-release").ClickAsync();
+        await Field(page, "admin-reason-input").FillAsync("Gateway lost the call");
+        await page.GetByTestId("admin-reason-confirm").ClickAsync();
+        await Assertions.Expect(page.Locator($"[data-testid='admin-holds'] tbody tr:has-text('#{reservationId}')")).ToHaveCountAsync(0);
+
+        await using var db = await app.DbFactory.CreateDbContextAsync(Ct);
+        Assert.Equal(ReservationStatus.Released, await db.Reservations.Where(r => r.Id == reservationId).Select(r => r.Status).SingleAsync(Ct));
+        Assert.Equal(Money.FromDollars(20).Units, await db.Accounts.Where(a => a.Id == accountId).Select(a => a.Balance).SingleAsync(Ct));
+        var audit = await db.AdminAuditLog.AsNoTracking().SingleAsync(e => e.AccountId == accountId, Ct);
+        Assert.Equal((AdminActions.ReleaseHold, "Gateway lost the call"), (audit.Action, audit.Reason));
+    }
+}
