@@ -12,38 +12,9 @@ namespace BillingConsole.Web.Tests.Payments;
 /// POST /stripe/webhook end to end: payloads signed like Stripe's, delivered over HTTP to the real endpoint, asserting
 /// the exact ledger afterwards. Runs on SQLite and PostgreSQL (see the classes at the bottom).
 /// </summary>
-public abstract class StripeWebhookTests(PaymentsHost host)
+public abstract class StripeWebhookTests(PaymentsHost host) : PaymentsTest(host)
 {
-    protected static CancellationToken Ct => TestContext.Current.CancellationToken;
-    protected static Money Cents(long c) => Money.FromCents(c);
-
-    /// <summary>A console purchase of <paramref name="package"/> through Stripe.net and the fake, paid; nothing credited yet.</summary>
-    protected async Task<(long AccountId, JsonObject Session)> PaidCheckoutAsync(string package = "standard", long? accountId = null)
-    {
-        host.Db.RequireAvailable();
-        var account = accountId ?? await host.NewAccountAsync();
-        var outcome = await host.Payments.BuyAsync(host.Payments.NewPurchase(account, package), "https://console.test/", "tests", Ct);
-        Assert.Equal(PurchaseOutcomeKind.Redirect, outcome.Kind);
-        return (account, host.Stripe.PaySession(outcome.RefId!));
-    }
-
-    protected static async Task<JsonElement> OkAsync(HttpResponseMessage response, string outcome)
-    {
-        var body = await response.Content.ReadAsStringAsync(Ct);
-        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode}: {body}");
-        var json = JsonDocument.Parse(body).RootElement;
-        Assert.Equal(outcome, json.GetProperty("outcome").GetString());
-        return json;
-    }
-
-    protected async Task AssertInvariantsAsync(params long[] accounts)
-    {
-        var run = await new InvariantChecker(host.Db.Factory, TimeProvider.System).RunAsync(InvariantCheckMode.Full, accounts, Ct);
-        Assert.True(run.ViolationCount == 0, string.Join("\n", run.Violations.Select(v => $"{v.Kind}: {v.Detail}")));
-    }
-
-    protected async Task<List<(string Type, long Amount, string? Ref, string? Key, string Source)>> LedgerAsync(long accountId) =>
-        (await host.EntriesAsync(accountId)).Select(e => (e.Type, e.Amount, e.RefId, e.IdempotencyKey, e.Source)).ToList();
+    private readonly PaymentsHost host = host;
 
     [Fact]
     public async Task CheckoutCompleted_Paid_CreditsTopupAndFee_ExactlyOnce()
@@ -332,3 +303,38 @@ public abstract class StripeWebhookTests(PaymentsHost host)
 public sealed class SqliteStripeWebhookTests(SqlitePaymentsHost host) : StripeWebhookTests(host), IClassFixture<SqlitePaymentsHost>;
 
 public sealed class PostgresStripeWebhookTests(PostgresPaymentsHost host) : StripeWebhookTests(host), IClassFixture<PostgresPaymentsHost>;
+
+/// <summary>Helpers for tests against <see cref="PaymentsHost"/>: a paid Checkout, webhook answers, the ledger and its invariants.</summary>
+public abstract class PaymentsTest(PaymentsHost host)
+{
+    protected static CancellationToken Ct => TestContext.Current.CancellationToken;
+    protected static Money Cents(long c) => Money.FromCents(c);
+
+    /// <summary>A console purchase of <paramref name="package"/> through Stripe.net and the fake, paid; nothing credited yet.</summary>
+    protected async Task<(long AccountId, JsonObject Session)> PaidCheckoutAsync(string package = "standard", long? accountId = null)
+    {
+        host.Db.RequireAvailable();
+        var account = accountId ?? await host.NewAccountAsync();
+        var outcome = await host.Payments.BuyAsync(host.Payments.NewPurchase(account, package), "https://console.test/", "tests", Ct);
+        Assert.Equal(PurchaseOutcomeKind.Redirect, outcome.Kind);
+        return (account, host.Stripe.PaySession(outcome.RefId!));
+    }
+
+    protected static async Task<JsonElement> OkAsync(HttpResponseMessage response, string outcome)
+    {
+        var body = await response.Content.ReadAsStringAsync(Ct);
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode}: {body}");
+        var json = JsonDocument.Parse(body).RootElement;
+        Assert.Equal(outcome, json.GetProperty("outcome").GetString());
+        return json;
+    }
+
+    protected async Task AssertInvariantsAsync(params long[] accounts)
+    {
+        var run = await new InvariantChecker(host.Db.Factory, TimeProvider.System).RunAsync(InvariantCheckMode.Full, accounts, Ct);
+        Assert.True(run.ViolationCount == 0, string.Join("\n", run.Violations.Select(v => $"{v.Kind}: {v.Detail}")));
+    }
+
+    protected async Task<List<(string Type, long Amount, string? Ref, string? Key, string Source)>> LedgerAsync(long accountId) =>
+        (await host.EntriesAsync(accountId)).Select(e => (e.Type, e.Amount, e.RefId, e.IdempotencyKey, e.Source)).ToList();
+}

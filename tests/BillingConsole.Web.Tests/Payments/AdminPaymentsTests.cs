@@ -1,0 +1,68 @@
+using System.Text.Json.Nodes;
+using BillingConsole.Accounting.Admin;
+using BillingConsole.Accounting.Ledger;
+using BillingConsole.Web.Payments.Webhooks;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Stripe;
+
+namespace BillingConsole.Web.Tests.Payments;
+
+/// <summary>What billing staff do with Stripe: replay a recorded event (exactly-once still holds) and refund a purchase to
+/// the card (Stripe is asked once per request; the admin history records it). Against the fake Stripe, on SQLite and PostgreSQL.</summary>
+public abstract class AdminPaymentsTests(PaymentsHost host) : PaymentsTest(host)
+{
+    private readonly PaymentsHost host = host;
+
+    private static readonly AdminActor Staff = new(1, "staff@billing.example");
+
+    private AdminAuditLog Audit => new(host.Db.Factory, TimeProvider.System);
+
+    [Fact]
+    public async Task Replay_OfAProcessedEvent_RunsTheHandlerAgain_AndCreditsNothingTwice()
+    {
+        var (account, session) = await PaidCheckoutAsync();
+        var payload = StripeObjects.Event(EventTypes.CheckoutSessionCompleted, session);
+        var eventId = JsonNode.Parse(payload)!["id"]!.GetValue<string>();
+        await OkAsync(await host.DeliverAsync(payload, ct: Ct), "processed");
+        var before = await LedgerAsync(account);
+
+        var processor = host.Services.GetRequiredService<StripeWebhookProcessor>();
+        var replayed = await processor.ReplayAsync(eventId, Ct);
+
+        Assert.Equal((200, "processed"), (replayed!.Status, replayed.Outcome));
+        Assert.Equal(before, await LedgerAsync(account));
+        Assert.Equal(2, Assert.Single(await host.EventsAsync(eventId)).Deliveries);
+        Assert.Null(await processor.ReplayAsync("evt_never_received", Ct));
+        await AssertInvariantsAsync(account);
+    }
+
+    [Fact]
+    public async Task RefundToCard_AsksStripe_AndRecordsTheRequestInTheAdminHistory()
+    {
+        var (account, session) = await PaidCheckoutAsync();
+        await OkAsync(await host.DeliverAsync(StripeObjects.Event(EventTypes.CheckoutSessionCompleted, session), ct: Ct), "processed");
+        var cs = (string)session["id"]!;
+        var admin = new AdminPayments(host.Db.Factory, host.Payments, Audit);
+        var purchase = Assert.Single(await admin.ListPurchasesAsync(account, Ct));
+        Assert.Equal((cs, true, Cents(5250)), (purchase.RefId, purchase.CardRefundable, purchase.Paid));
+
+        var noReason = await admin.RefundToCardAsync(Guid.NewGuid(), account, cs, Cents(1000), "", Staff, Ct);
+        Assert.False(noReason.Succeeded);
+        Assert.Empty(host.Stripe.RefundsOfCharge((string)host.Stripe.ChargeOf(cs)["id"]!));
+
+        var refund = await admin.RefundToCardAsync(Guid.NewGuid(), account, cs, Cents(1000), "Customer was double billed", Staff, Ct);
+
+        Assert.True(refund.Succeeded, refund.Message);
+        Assert.Single(host.Stripe.RefundsOfCharge((string)host.Stripe.ChargeOf(cs)["id"]!));
+        await using var db = await host.Db.Factory.CreateDbContextAsync(Ct);
+        var row = await db.AdminAuditLog.AsNoTracking().SingleAsync(e => e.AccountId == account, Ct);
+        Assert.Equal((AdminActions.StripeRefund, cs, "Customer was double billed", Staff.Email), (row.Action, row.Target, row.Reason, row.Actor));
+        // The credits leave the balance only when Stripe confirms the refund (charge.refunded), not on the request.
+        Assert.Equal(Cents(5000).Units, (await host.AccountAsync(account)).Balance);
+    }
+}
+
+public sealed class SqliteAdminPaymentsTests(SqlitePaymentsHost host) : AdminPaymentsTests(host), IClassFixture<SqlitePaymentsHost>;
+
+public sealed class PostgresAdminPaymentsTests(PostgresPaymentsHost host) : AdminPaymentsTests(host), IClassFixture<PostgresPaymentsHost>;
