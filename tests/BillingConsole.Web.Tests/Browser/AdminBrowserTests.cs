@@ -67,6 +67,11 @@ public sealed class AdminBrowserTests(BrowserSession browser, ConsoleApp app)
         await AdjustAsync(page, "admin-grant", "10", "Welcome bonus for the pilot", "$102.50");
         await ConsolePages.ScreenshotAsync(page, "admin-account");
 
+        // The customer's components are shown for this account, without the download links that export the signed-in user's own account.
+        await page.GetByRole(AriaRole.Tab, new() { Name = "Transactions" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("tx-row")).ToHaveCountAsync(4);
+        await Assertions.Expect(page.GetByTestId("tx-export-csv")).ToHaveCountAsync(0);
+
         await page.GetByRole(AriaRole.Tab, new() { Name = "Admin history" }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("admin-audit").Locator("tbody tr")).ToHaveCountAsync(3);
 

@@ -46,6 +46,11 @@ public partial class AuditTrail : IDisposable
 
     [Parameter, EditorRequired] public long AccountId { get; set; }
 
+
+    /// <summary>True in the admin console: the downloads are the signed-in customer's APIs, so staff viewing another
+    /// account get no download links (they would export the staff member's own account).</summary>
+    [CascadingParameter(Name = "StaffView")] public bool StaffView { get; set; }
+
     /// <summary>The filters to start from (the page's query string). A new value replaces the filters chosen on the page.</summary>
     [Parameter] public AuditQuery Query { get; set; } = new();
 

@@ -37,6 +37,11 @@ public partial class TransactionsTable : IDisposable
 
     [Parameter, EditorRequired] public long AccountId { get; set; }
 
+
+    /// <summary>True in the admin console: the downloads are the signed-in customer's APIs, so staff viewing another
+    /// account get no download links (they would export the staff member's own account).</summary>
+    [CascadingParameter(Name = "StaffView")] public bool StaffView { get; set; }
+
     /// <summary>The unfiltered first page as the prerender loaded it, so the interactive render starts from it without a
     /// second query or a flash of the loading skeleton.</summary>
     [PersistentState] public FirstPageState? FirstPage { get; set; }

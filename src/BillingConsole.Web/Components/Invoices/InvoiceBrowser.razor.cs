@@ -31,6 +31,11 @@ public partial class InvoiceBrowser : IDisposable
 
     [Parameter, EditorRequired] public long AccountId { get; set; }
 
+
+    /// <summary>True in the admin console: the downloads are the signed-in customer's APIs, so staff viewing another
+    /// account get no download links (they would export the staff member's own account).</summary>
+    [CascadingParameter(Name = "StaffView")] public bool StaffView { get; set; }
+
     /// <summary>The month to open (<c>YYYY-MM</c>, from the query string); the newest month when absent or invalid.</summary>
     [Parameter] public string? Month { get; set; }
 
