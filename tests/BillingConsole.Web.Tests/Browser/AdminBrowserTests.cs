@@ -2,9 +2,12 @@ using BillingConsole.Accounting.Admin;
 using BillingConsole.Accounting.Demo;
 using BillingConsole.Accounting.Identity;
 using BillingConsole.Accounting.Ledger;
+using BillingConsole.Accounting.Payments;
 using BillingConsole.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using Stripe;
 
 namespace BillingConsole.Web.Tests.Browser;
 
@@ -114,10 +117,58 @@ public sealed class AdminBrowserTests(BrowserSession browser, ConsoleApp app)
         await page.GetByTestId("admin-reason-confirm").ClickAsync();
         await Assertions.Expect(page.Locator($"[data-testid='admin-holds'] tbody tr:has-text('#{reservationId}')")).ToHaveCountAsync(0);
 
+        // A manual full check of the ledger is recorded as a run with no violations.
+        await page.GetByTestId("admin-run-check").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("admin-violations")).ToContainTextAsync("found nothing wrong", new() { Timeout = 60_000 });
+
         await using var db = await app.DbFactory.CreateDbContextAsync(Ct);
         Assert.Equal(ReservationStatus.Released, await db.Reservations.Where(r => r.Id == reservationId).Select(r => r.Status).SingleAsync(Ct));
         Assert.Equal(Money.FromDollars(20).Units, await db.Accounts.Where(a => a.Id == accountId).Select(a => a.Balance).SingleAsync(Ct));
         var audit = await db.AdminAuditLog.AsNoTracking().SingleAsync(e => e.AccountId == accountId, Ct);
         Assert.Equal((AdminActions.ReleaseHold, "Gateway lost the call"), (audit.Action, audit.Reason));
+    }
+
+    [Fact]
+    public async Task FloorAndKeyLimit_AreSetWithAReason_AndAStripeEventIsReplayed()
+    {
+        var (accountId, _) = await CustomerAsync(Money.FromDollars(5));
+        var eventId = $"evt_admin_{accountId}";
+        await app.Services.GetRequiredService<StripeEventLog>().RecordAsync(new StripeEventRecord(eventId, "customer.created", "cus_x", null,
+            accountId, null, false, StripeConfiguration.ApiVersion, DateTime.UtcNow, StripeEventOutcomes.Ignored, "not acted on",
+            """{"id":"EVENT","object":"event","type":"customer.created","api_version":"VERSION","created":1763856000,"livemode":false,"data":{"object":{"id":"cus_x","object":"customer"}}}"""
+                .Replace("EVENT", eventId).Replace("VERSION", StripeConfiguration.ApiVersion)), Ct);
+
+        var page = await browser.NewPageAsync(app.BaseAddress);
+        await ConsolePages.SignInAsync(page, DemoData.AdminEmail, $"/admin/accounts/{accountId}");
+
+        await page.GetByTestId("admin-set-floor").ClickAsync();
+        await Field(page, "admin-reason-amount").FillAsync("-250");
+        await Field(page, "admin-reason-input").FillAsync("Net-30 terms signed");
+        await page.GetByTestId("admin-reason-confirm").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("admin-floor")).ToHaveTextAsync("-$250.00");
+
+        await page.GetByRole(AriaRole.Tab, new() { Name = "API keys" }).ClickAsync();
+        await page.GetByTestId("admin-key-set-limit").First.ClickAsync();
+        await Field(page, "admin-reason-amount").FillAsync("40");
+        await Field(page, "admin-reason-input").FillAsync("Cap the staging key");
+        await page.GetByTestId("admin-reason-confirm").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("admin-key-limit").First).ToHaveTextAsync("$40.00");
+
+        await page.GotoAsync("/admin/webhooks");
+        await ConsolePages.WaitForCircuitAsync(page);
+        await page.GetByRole(AriaRole.Button, new() { Name = $"Replay {eventId}" }).ClickAsync();
+        await Field(page, "admin-reason-input").FillAsync("Check the handler after the fix");
+        await page.GetByTestId("admin-reason-confirm").ClickAsync();
+        await Assertions.Expect(page.Locator(".mud-snackbar")).ToContainTextAsync($"Replayed {eventId}");
+        await ConsolePages.ScreenshotAsync(page, "admin-webhooks");
+
+        await using var db = await app.DbFactory.CreateDbContextAsync(Ct);
+        Assert.Equal(-Money.FromDollars(250).Units, await db.Accounts.Where(a => a.Id == accountId).Select(a => a.OverdraftFloor).SingleAsync(Ct));
+        var audit = await db.AdminAuditLog.AsNoTracking().Where(e => e.AccountId == accountId).OrderBy(e => e.Id).ToListAsync(Ct);
+        Assert.Equal([AdminActions.OverdraftFloor, AdminActions.KeyLimit, AdminActions.WebhookReplay], audit.Select(e => e.Action));
+        Assert.Equal(("$0.00", "-$250.00"), (audit[0].Before, audit[0].After));
+        Assert.Equal(("no limit", "$40.00"), (audit[1].Before, audit[1].After));
+        Assert.StartsWith("ignored", audit[2].After);
+        Assert.Equal(2, await db.StripeEvents.Where(e => e.EventId == eventId).Select(e => e.Deliveries).SingleAsync(Ct));
     }
 }
