@@ -53,7 +53,7 @@ public static class MeteringApi
             return Problems.Invalid("idempotency_key, api_key_id, model, max_input_tokens and max_output_tokens are required.");
         var result = await metering.ReserveAsync(new MeterReserveCommand(body.IdempotencyKey ?? "", keyId, body.Model, maxIn, maxOut, body.Tags), ct);
         if (result.Value is not { } hold)
-            return FromFailure(result.Failure!);
+            return Problems.From(result.Failure!);
         return TypedResults.Created($"/v1/meter/reservations/{hold.ReservationId}",
             new ReserveResponse(hold.ReservationId, hold.Held.ToDecimal(), hold.BalanceAfter.ToDecimal(), hold.ExpiresAt));
     }
@@ -86,7 +86,7 @@ public static class MeteringApi
         var result = await metering.ReleaseAsync(reservationId, reason, ct);
         return result.Value is { } released
             ? TypedResults.Ok(new ReleaseResponse(released.Released.ToDecimal(), released.BalanceAfter.ToDecimal()))
-            : FromFailure(result.Failure!);
+            : Problems.From(result.Failure!);
     }
 
     /// <summary>Many settles in one request; each item succeeds or fails on its own (its own ledger transaction), and the
@@ -121,10 +121,8 @@ public static class MeteringApi
         var result = await metering.SettleAsync(command, ct);
         return result.Value is { } s
             ? (new SettleResponse(s.Cost.ToDecimal(), s.MarketCost.ToDecimal(), s.Settlement.ToDecimal(), s.BalanceAfter.ToDecimal()), null)
-            : (null, FromFailure(result.Failure!));
+            : (null, Problems.From(result.Failure!));
     }
-
-    private static ProblemHttpResult FromFailure(LedgerFailure failure) => Problems.From(failure);
 
     private static bool TryParseId(string text, out long id) => long.TryParse(text, out id) && id > 0;
 }

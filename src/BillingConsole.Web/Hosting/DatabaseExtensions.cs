@@ -83,8 +83,8 @@ public static class DatabaseExtensions
                 services.GetRequiredService<PriceCatalog>(), TimeProvider.System);
             // Bulk loading writes exactly the write path's rows; SQL Server has no bulk path here and is seeded call by call.
             var size = new DemoSize(demo.Requests, demo.Days, Bulk: provider is not SqlServerDatabaseProvider);
-            if (await seeder.SeedIfEmptyAsync(demo.CustomerApiKey, size, message => app.Logger.LogInformation("{Message}", message)))
-                app.Logger.LogInformation("Seeded the demo customer and admin with months of history.");
+            // The seeder logs its own progress and "ready in ..."; false means the data was already there.
+            await seeder.SeedIfEmptyAsync(demo.CustomerApiKey, size, message => app.Logger.LogInformation("{Message}", message));
         }
     }
 }
