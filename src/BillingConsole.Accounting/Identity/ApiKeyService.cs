@@ -80,10 +80,11 @@ public sealed class ApiKeyService(IDbContextFactory<BillingDbContext> dbFactory,
     /// <summary>Settled usage of one key between two UTC dates (inclusive), from the usage rollups.</summary>
     public async Task<KeyUsage?> UsageAsync(long accountId, long keyId, DateTime from, DateTime to, CancellationToken ct = default)
     {
-        var key = await FindAsync(accountId, keyId, ct);
-        if (key is null)
-            return null;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var row = await db.ApiKeys.AsNoTracking().FirstOrDefaultAsync(k => k.Id == keyId && k.AccountId == accountId, ct);
+        if (row is null)
+            return null;
+        var key = View(row);
         var totals = await db.UsageRollups.Where(u => u.AccountId == accountId && u.ApiKeyId == keyId && u.Day >= from.Date && u.Day <= to.Date)
             .GroupBy(u => 1)
             .Select(g => new { Calls = g.Sum(u => u.Calls), In = g.Sum(u => u.InputTokens), Out = g.Sum(u => u.OutputTokens),
