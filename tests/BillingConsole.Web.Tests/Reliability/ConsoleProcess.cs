@@ -18,6 +18,16 @@ public sealed class ConsoleProcess(string provider, string connectionString, IRe
     public Uri BaseAddress => new($"http://127.0.0.1:{Port}/");
     public int Starts { get; private set; }
 
+    /// <summary>The server process's resident memory now.</summary>
+    public long WorkingSetBytes
+    {
+        get
+        {
+            _process!.Refresh();
+            return _process.WorkingSet64;
+        }
+    }
+
     /// <summary>The last lines the process wrote, for a failure message.</summary>
     public string RecentOutput
     {
