@@ -59,7 +59,7 @@ public abstract class CrashTests(ProcessDatabase database)
         Xunit.TestContext.Current.TestOutputHelper?.WriteLine(
             $"crash test on {database.Provider}: {Kills} SIGKILLs in {watch.Elapsed.TotalSeconds:N0} s; acknowledged {acked.TopUps.Count} top-ups, " +
             $"{acked.Holds.Count} holds, {acked.Settled.Count} settles, {acked.Released.Count} releases, {acked.Abandoned.Count} abandoned; " +
-            $"{acked.Retries} retries of unanswered writes, {acked.Refusals} refused for funds, {acked.ServerErrors} server errors; 0 violations");
+            $"{acked.Retries} retries of unanswered writes ({acked.LostAnswers} lost mid-request), {acked.Refusals} refused for funds, {acked.ServerErrors} server errors; 0 violations");
     }
 
     private async Task VerifyAsync(long accountId, AcknowledgedWrites acked, CancellationToken ct)

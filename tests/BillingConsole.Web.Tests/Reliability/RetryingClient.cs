@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using BillingConsole.Accounting.Ledger;
@@ -19,6 +20,8 @@ public sealed class AcknowledgedWrites
     public long Refusals;
     public long Retries;
     public long ServerErrors;
+    /// <summary>Requests that reached the console but got no answer (reset or timed out): the kill landed mid-request.</summary>
+    public long LostAnswers;
 }
 
 /// <summary>
@@ -144,11 +147,16 @@ public sealed class RetryingClient(Uri baseAddress, string meteringToken, string
                 Interlocked.Increment(ref acked.ServerErrors);
                 response.Dispose();
             }
+            catch (HttpRequestException e) when (e.InnerException is SocketException { SocketErrorCode: SocketError.ConnectionRefused })
+            {
+            }
             catch (HttpRequestException)
             {
+                Interlocked.Increment(ref acked.LostAnswers);
             }
             catch (TaskCanceledException) when (!ct.IsCancellationRequested)
             {
+                Interlocked.Increment(ref acked.LostAnswers);
             }
         }
     }
