@@ -37,7 +37,7 @@ public static class SessionEndpoints
         // back to the sign-in page.
         app.MapPost("/auth/signout", async (HttpContext context, IAntiforgery antiforgery, IOptions<OidcSettings> oidc) =>
         {
-            if (!await antiforgery.IsRequestValidAsync(context))
+            if (!await IsFormValidAsync(antiforgery, context))
                 return Problems.Create(StatusCodes.Status400BadRequest, "invalid_request", "The form has expired; reload the page and sign out again.");
             var idToken = await context.GetTokenAsync(CookieAuthenticationDefaults.AuthenticationScheme, "id_token");
             if (oidc.Value.Enabled && idToken is not null)
@@ -74,5 +74,19 @@ public static class SessionEndpoints
             .WithMetadata(new ApiEndpointMetadata())
             .WithTags("Admin");
         return app;
+    }
+
+    /// <summary>Whether the antiforgery token checks out. A body that cannot be read as a form (a broken multipart
+    /// body, say) makes the antiforgery service throw; that is the client's error, not a 500.</summary>
+    private static async Task<bool> IsFormValidAsync(IAntiforgery antiforgery, HttpContext context)
+    {
+        try
+        {
+            return await antiforgery.IsRequestValidAsync(context);
+        }
+        catch (AntiforgeryValidationException)
+        {
+            return false;
+        }
     }
 }

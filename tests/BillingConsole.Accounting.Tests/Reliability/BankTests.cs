@@ -105,7 +105,7 @@ public abstract class BankTests(LedgerDatabase database)
         var refusedTypes = belowFloor.Where(e => e.BalanceAfter < floors[e.AccountId] && EntryTypes.Get(e.Type).EnforcesFloor).ToList();
         Assert.True(refusedTypes.Count == 0, $"entries that should have been refused: {string.Join(", ", refusedTypes.Select(e => $"{e.Id} {e.Type}"))}");
         Assert.False(await check.Reservations.AnyAsync(r => ids.Contains(r.AccountId) && r.Status == ReservationStatus.Open, Ct));
-        TestContext.Current.SendDiagnosticMessage($"bank test: {operations:N0} operations in {Duration.TotalSeconds:N0} s, 0 violations");
+        TestContext.Current.SendDiagnosticMessage($"bank test on {database.ProviderName}: {operations:N0} operations in {Duration.TotalSeconds:N0} s, 0 violations");
     }
 }
 

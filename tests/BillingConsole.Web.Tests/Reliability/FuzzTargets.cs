@@ -1,0 +1,34 @@
+using BillingConsole.Web.Tests.Auth;
+
+namespace BillingConsole.Web.Tests.Reliability;
+
+/// <summary>The JSON field names each endpoint reads (so bodies reach past the parser), and the caller to send per policy.</summary>
+public static class FuzzTargets
+{
+    private static readonly string[] SettleFields =
+        ["input_tokens", "output_tokens", "cached_tokens", "status", "error_code", "latency_ms", "ttfb_ms", "streaming", "provider", "client_ip", "user_agent"];
+
+    public static IReadOnlyList<string> FieldsOf(string route) => route switch
+    {
+        "/v1/meter/reservations" => ["idempotency_key", "api_key_id", "model", "max_input_tokens", "max_output_tokens", "tags"],
+        "/v1/meter/reservations/{id}/settle" => SettleFields,
+        "/v1/meter/reservations/{id}/release" => ["reason"],
+        "/v1/meter/settlements:batch" => ["settlements", "reservation_id", .. SettleFields],
+        "/v1/keys" or "/v1/keys/{id}" => ["name", "monthly_spend_limit"],
+        "/stripe/webhook" => ["id", "type", "object", "data", "amount_total", "metadata", "account_id", "created", "livemode"],
+        _ => ["email", "returnUrl", "account_id", "__RequestVerificationToken", "description", "amount"],
+    };
+
+    /// <summary>Who calls the endpoint in the fuzzer: the credentials its policy accepts (browser session for pages).</summary>
+    public static FuzzCaller CallerOf(EndpointAccess e) => e.Access switch
+    {
+        Access.Customer => e.IsPage ? FuzzCaller.Session : FuzzCaller.CustomerKey,
+        Access.Metering => FuzzCaller.Metering,
+        Access.Session => FuzzCaller.Session,
+        Access.BillingAdmin => FuzzCaller.Admin,
+        Access.Anonymous or Access.Undeclared => FuzzCaller.Anonymous,
+        _ => throw new InvalidOperationException($"{e}: the fuzzer has no caller for {e.Access}."),
+    };
+}
+
+public enum FuzzCaller { Anonymous, CustomerKey, Metering, Session, Admin }
