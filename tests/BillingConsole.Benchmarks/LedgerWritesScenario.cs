@@ -14,7 +14,7 @@ public static class LedgerWritesScenario
 {
     private static readonly Origin Bench = new(EntrySources.MeteringApi, "bench");
 
-    public static async Task<int> RunAsync(BenchOptions o)
+    public static async Task<BenchReport> RunAsync(BenchOptions o)
     {
         await using var db = await BenchDatabase.CreateAsync(o);
         var accounts = new List<long>();
@@ -29,12 +29,12 @@ public static class LedgerWritesScenario
         var raw = await RawAsync(db, o, accounts);
         var run = await new InvariantChecker(db.Factory, TimeProvider.System).RunAsync(InvariantCheckMode.Full);
 
-        Console.WriteLine(Measurements.Header);
-        Console.WriteLine(engine);
-        Console.WriteLine(raw);
-        Console.WriteLine($"engine / raw ADO.NET: {engine.PerSecond / raw.PerSecond:P0}; invariant check: {run.EntriesChecked:N0} entries, {run.ViolationCount} violations");
-        Console.WriteLine(o.Provider == "sqlite" ? "durability: SQLite WAL, synchronous=FULL (the app's default)" : "durability: PostgreSQL server defaults (check fsync/synchronous_commit of the cluster you point at)");
-        return run.ViolationCount == 0 ? 0 : 1;
+        var report = new BenchReport { Violations = run.ViolationCount };
+        report.Rows.AddRange([engine, raw]);
+        report.Print(o.Out);
+        o.Out.WriteLine($"engine / raw ADO.NET: {engine.PerSecond / raw.PerSecond:P0} (target >= 85%); invariant check: {run.EntriesChecked:N0} entries, {run.ViolationCount} violations");
+        o.Out.WriteLine(o.Provider == "sqlite" ? "durability: SQLite WAL, synchronous=FULL (the app's default)" : "durability: PostgreSQL server defaults (check fsync/synchronous_commit of the cluster you point at)");
+        return report;
     }
 
     private static async Task PairAsync(LedgerWriter ledger, List<long> accounts, Random random)

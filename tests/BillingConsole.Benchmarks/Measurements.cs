@@ -18,7 +18,10 @@ public sealed class Measurements(string name)
             _millis.Add(milliseconds);
     }
 
-    public int Count => _millis.Count;
+    /// <summary>Set for a bulk operation timed as a whole (one latency, many operations).</summary>
+    public long? Operations { get; init; }
+
+    public long Count => Operations ?? _millis.Count;
     public double PerSecond => Count / Elapsed.TotalSeconds;
 
     public double Percentile(double p)
@@ -52,6 +55,25 @@ public sealed class Measurements(string name)
         })));
         m.Elapsed = stop.Elapsed;
         m.AllocatedBytes = GC.GetTotalAllocatedBytes() - allocatedBefore;
+        return m;
+    }
+
+    /// <summary>Runs <paramref name="query"/> 5 times to warm up, then <paramref name="runs"/> times one after another.</summary>
+    public static async Task<Measurements> TimeAsync<T>(int runs, string name, Func<Task<T>> query)
+    {
+        for (var i = 0; i < 5; i++)
+            await query();
+        var m = new Measurements(name);
+        var allocated = GC.GetTotalAllocatedBytes();
+        var total = Stopwatch.StartNew();
+        for (var i = 0; i < runs; i++)
+        {
+            var start = Stopwatch.GetTimestamp();
+            await query();
+            m.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+        }
+        m.Elapsed = total.Elapsed;
+        m.AllocatedBytes = GC.GetTotalAllocatedBytes() - allocated;
         return m;
     }
 }
