@@ -21,7 +21,7 @@ public static class BenchProgram
     public static async Task<BenchReport?> RunAsync(BenchOptions options) => options.Scenario switch
     {
         "ledger" => await LedgerWritesScenario.RunAsync(options),
-        // "metering" => await MeteringScenario.RunAsync(options),
+        "metering" => await MeteringScenario.RunAsync(options),
         "paging" => await PagingScenario.RunAsync(options),
         "reads" => await ReadsScenario.RunAsync(options),
         "checker" => await CheckerScenario.RunAsync(options),
