@@ -25,7 +25,7 @@ public static class BenchProgram
         "paging" => await PagingScenario.RunAsync(options),
         "reads" => await ReadsScenario.RunAsync(options),
         "checker" => await CheckerScenario.RunAsync(options),
-        // "circuits" => await CircuitsScenario.RunAsync(options),
+        "circuits" => await CircuitsScenario.RunAsync(options),
         "seed" => await SeedScenario.RunAsync(options),
         _ => null,
     };
