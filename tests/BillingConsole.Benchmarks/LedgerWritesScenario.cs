@@ -33,7 +33,7 @@ public static class LedgerWritesScenario
         report.Rows.AddRange([engine, raw]);
         report.Print(o.Out);
         o.Out.WriteLine($"engine / raw ADO.NET: {engine.PerSecond / raw.PerSecond:P0} (target >= 85%); invariant check: {run.EntriesChecked:N0} entries, {run.ViolationCount} violations");
-        o.Out.WriteLine(o.Provider == "sqlite" ? "durability: SQLite WAL, synchronous=FULL (the app's default)" : "durability: PostgreSQL server defaults (check fsync/synchronous_commit of the cluster you point at)");
+        o.Out.WriteLine($"durability: {await db.DurabilityAsync()}");
         return report;
     }
 

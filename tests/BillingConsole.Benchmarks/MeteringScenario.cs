@@ -53,7 +53,7 @@ public static class MeteringScenario
         o.Out.WriteLine($"reserve p99: {reserve.Percentile(99):N1} ms (target <= 25 ms at 20 clients); batch/single settles per second: " +
                         $"{batch.PerSecond / single.PerSecond:N1}x (target >= 5x); reserve+settle pairs/s: single {Pairs(single):N0}, batch {Pairs(batch):N0}; " +
                         $"violations: {report.Violations}");
-        o.Out.WriteLine($"database: {o.Provider}{(o.Provider == "sqlite" ? " (WAL, synchronous=FULL)" : "")}");
+        o.Out.WriteLine($"durability: {await db.DurabilityAsync()}");
         return report;
     }
 

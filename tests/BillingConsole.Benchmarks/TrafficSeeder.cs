@@ -31,12 +31,14 @@ public static class TrafficSeeder
         var now = DateTime.UtcNow;
         var watch = Stopwatch.StartNew();
         long written = 0;
+        var generating = TimeSpan.Zero;
         for (var chunk = 0; chunk < chunks; chunk++)
         {
             var (firstDay, lastDay) = (days * chunk / chunks, days * (chunk + 1) / chunks);
             var last = chunk == chunks - 1;
             var chunkRequests = last ? requests - written : requests * (lastDay - firstDay) / days;
             var end = last ? now : now.Date.AddDays(lastDay - days);
+            var generated = Stopwatch.GetTimestamp();
             var plan = new TrafficPlan(accountId, keyIds, lastDay - firstDay, (int)chunkRequests, end, Seed: 20261123 + chunk);
             var events = TrafficGenerator.Generate(plan, catalog)
                 .Where(e => last || e is not CallEvent { End: CallEnd.InFlight })
@@ -47,6 +49,7 @@ public static class TrafficSeeder
                     _ => e,
                 })
                 .ToList();
+            generating += Stopwatch.GetElapsedTime(generated);
             await loader.LoadAsync(accountId, events);
             written += chunkRequests;
             if (chunks > 1)
@@ -57,7 +60,8 @@ public static class TrafficSeeder
         var entries = await context.Accounts.Where(a => a.Id == accountId).Select(a => a.LastSequence).SingleAsync();
         var seeded = new SeededAccount(accountId, await context.RequestRecords.LongCountAsync(r => r.AccountId == accountId), entries, watch.Elapsed);
         output.WriteLine($"seeded '{name}': {seeded.Requests:N0} request records, {seeded.Entries:N0} ledger entries over {days} days in " +
-                         $"{seeded.Elapsed.TotalSeconds:N1} s ({seeded.Requests / seeded.Elapsed.TotalSeconds:N0} requests/s, bulk loader)");
+                         $"{seeded.Elapsed.TotalSeconds:N1} s ({seeded.Requests / seeded.Elapsed.TotalSeconds:N0} requests/s, bulk loader; " +
+                         $"{generating.TotalSeconds:N1} s of it generating the traffic)");
         return seeded;
     }
 
