@@ -69,11 +69,11 @@ public sealed record BenchOptions(string Scenario, string Provider, int Workers,
         Console.Error.WriteLine("""
             usage: dotnet run -c Release --project tests/BillingConsole.Benchmarks -- <scenario> [options] [--smoke]
               ledger    --provider sqlite|postgres --workers 20 --accounts 50 --seconds 10
-              metering  --provider sqlite|postgres --workers 20 --seconds 10 --batch 100
+              metering  --provider sqlite|postgres --workers 20 --accounts 50 --seconds 10 --batch 100
               paging    --provider sqlite|postgres --entries 1000000 --runs 200
               reads     --provider sqlite|postgres --requests 10000000 --small-requests 100000 --days 90 --runs 200
               checker   --provider sqlite|postgres --entries 10000000 --appends 1000
-              circuits  --circuits 100 --workers 20 (Load more rounds run on all circuits at once)
+              circuits  --circuits 100
               seed      --provider sqlite|postgres --requests 10000000 --days 90
             --smoke: sizes that finish in seconds (the CI smoke test). PostgreSQL: BILLING_BENCH_POSTGRES (or
             BILLING_TEST_POSTGRES) holds an admin connection string. Chromium: /usr/bin/chromium or BILLING_TEST_CHROMIUM.

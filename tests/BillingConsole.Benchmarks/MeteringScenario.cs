@@ -10,7 +10,8 @@ using BillingConsole.Web.Api;
 namespace BillingConsole.Benchmarks;
 
 /// <summary>
-/// Scenario 2: metering over HTTP against the real app on Kestrel. W concurrent gateway clients reserve for the run's
+/// Scenario 2: metering over HTTP against the real app on Kestrel. W concurrent gateway clients reserve (each call on
+/// the key of one of N funded accounts, picked at random) for the run's
 /// duration (reserve latency and rate); then half of the holds are settled one per request and the other half through
 /// the batch endpoint, B per request, by the same W clients (settles/s each). Pairs/s = the reserve and settle phases
 /// back to back. Ends with a full invariant check of the app's database.
@@ -23,15 +24,18 @@ public static class MeteringScenario
     {
         await using var db = await BenchDatabase.CreateAsync(o);
         await using var app = await BenchApp.StartAsync(db);
-        var (_, keyId) = await app.CreateCustomerAsync(Money.FromDollars(1_000_000));
+        var keys = new List<long>();
+        for (var i = 0; i < o.Accounts; i++)
+            keys.Add((await app.CreateCustomerAsync(Money.FromDollars(1_000_000))).KeyId);
         using var client = new HttpClient { BaseAddress = app.BaseAddress };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", app.MeteringToken);
         var report = new BenchReport();
 
         var held = new ConcurrentQueue<long>();
-        await Measurements.RunAsync("warm-up", o.Workers, TimeSpan.FromSeconds(1), async (_, _) => await SettleAsync(client, await ReserveAsync(client, keyId)));
-        var reserve = await Measurements.RunAsync($"reserve, {o.Workers} clients", o.Workers, o.Duration,
-            async (_, _) => held.Enqueue(await ReserveAsync(client, keyId)));
+        await Measurements.RunAsync("warm-up", o.Workers, TimeSpan.FromSeconds(1),
+            async (_, r) => await SettleAsync(client, await ReserveAsync(client, keys[r.Next(keys.Count)])));
+        var reserve = await Measurements.RunAsync($"reserve, {o.Workers} clients {o.Accounts}a", o.Workers, o.Duration,
+            async (_, r) => held.Enqueue(await ReserveAsync(client, keys[r.Next(keys.Count)])));
         var singles = new ConcurrentQueue<long>(held.Take(held.Count / 2));
         var batched = new ConcurrentQueue<long>(held.Skip(singles.Count));
 
