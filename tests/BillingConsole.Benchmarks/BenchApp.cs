@@ -17,7 +17,7 @@ namespace BillingConsole.Benchmarks;
 /// </summary>
 public sealed class BenchApp(BenchDatabase database, int demoRequests) : WebApplicationFactory<Program>
 {
-    public static async Task<BenchApp> StartAsync(BenchDatabase database, int demoRequests = 2_000)
+    public static async Task<BenchApp> StartAsync(BenchDatabase database, int demoRequests)
     {
         // WebApplicationFactory looks for its manifest in the current directory; `dotnet run` starts elsewhere.
         var manifest = JsonSerializer.Deserialize<Dictionary<string, string>>(

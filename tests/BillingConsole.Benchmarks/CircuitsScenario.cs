@@ -44,7 +44,7 @@ public static class CircuitsScenario
     {
         var chromium = ChromiumPath() ?? throw new InvalidOperationException($"The circuits scenario needs Chromium at /usr/bin/chromium (or {ChromiumVariable}).");
         await using var db = await BenchDatabase.CreateAsync(o);
-        await using var app = await BenchApp.StartAsync(db);
+        await using var app = await BenchApp.StartAsync(db, demoRequests: o.Smoke ? 500 : 2_000);
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {

@@ -23,7 +23,7 @@ public static class MeteringScenario
     public static async Task<BenchReport> RunAsync(BenchOptions o)
     {
         await using var db = await BenchDatabase.CreateAsync(o);
-        await using var app = await BenchApp.StartAsync(db);
+        await using var app = await BenchApp.StartAsync(db, demoRequests: o.Smoke ? 500 : 2_000);
         var keys = new List<long>();
         for (var i = 0; i < o.Accounts; i++)
             keys.Add((await app.CreateCustomerAsync(Money.FromDollars(1_000_000))).KeyId);
