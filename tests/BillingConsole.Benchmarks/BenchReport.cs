@@ -11,6 +11,9 @@ public sealed class BenchReport
     /// <summary>Set by a scenario whose own check failed (a refused write, a wrong row count).</summary>
     public string? Failure { get; set; }
 
+    /// <summary>Details worth printing after the table (the first violations found, for instance).</summary>
+    public List<string> Notes { get; } = [];
+
     public int ExitCode => Violations == 0 && Failure is null ? 0 : 1;
 
     public void Print(TextWriter output)

@@ -36,6 +36,8 @@ public static class CheckerScenario
         var incremental = await TimeRunAsync(checker, InvariantCheckMode.Incremental, $"incremental, {pairs * 2:N0} new entries", report, r => r.EntriesChecked);
 
         report.Print(o.Out);
+        foreach (var note in report.Notes)
+            o.Out.WriteLine(note);
         o.Out.WriteLine($"full sweep: {full.Elapsed.TotalSeconds:N1} s for {seeded.Entries:N0} entries ({full.PerSecond:N0} entries/s; target <= 60 s for 10M); " +
                         $"incremental: {incremental.Elapsed.TotalMilliseconds / (pairs * 2):N3} ms per new entry " +
                         $"({incremental.Elapsed.TotalMilliseconds:N0} ms for {pairs * 2:N0}, {idle.Elapsed.TotalMilliseconds:N0} ms with nothing new); " +
@@ -53,6 +55,8 @@ public static class CheckerScenario
         m.Add(watch.Elapsed.TotalMilliseconds);
         report.Rows.Add(m);
         report.Violations += run.ViolationCount;
+        foreach (var v in run.Violations.Take(10))
+            report.Notes.Add($"{name}: violation {v.Kind} on account {v.AccountId}: {v.Detail}");
         return m;
     }
 }
