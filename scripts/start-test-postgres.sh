@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Starts a throwaway PostgreSQL cluster on loopback for the tests and prints the admin connection string to stdout.
 # Usage: eval "$(scripts/start-test-postgres.sh)"  -> exports BILLING_TEST_POSTGRES and BILLING_TEST_POSTGRES_DIR.
-# Stop with scripts/stop-test-postgres.sh. Installs Debian's postgresql package when the server binaries are missing
-# (needs root). Never touches a system cluster: its own data folder, port and socket directory.
+# BILLING_PG_DURABLE=1 keeps PostgreSQL's default durability (fsync, synchronous_commit, full_page_writes on) for the
+# benchmarks (docs/performance.md). Stop with scripts/stop-test-postgres.sh. Installs Debian's postgresql package when
+# the server binaries are missing (needs root). Never touches a system cluster: its own data folder, port and socket directory.
 set -euo pipefail
 
 log() { echo "[postgres] $*" >&2; }
@@ -41,11 +42,15 @@ listen_addresses = '127.0.0.1'
 port = $port
 unix_socket_directories = '$dir/sock'
 max_connections = 400
+CONF
+if [ "${BILLING_PG_DURABLE:-}" != 1 ]; then
+  cat >> "$dir/data/postgresql.conf" <<CONF
 # Test data is disposable: skip the flushes that only protect against power loss (never for benchmarks).
 fsync = off
 synchronous_commit = off
 full_page_writes = off
 CONF
+fi
 # 9>&- : never let the server inherit a caller's lock descriptor.
 "${run_as[@]}" "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w start >/dev/null 9>&-
 "${run_as[@]}" "$bin/psql" -h "$dir/sock" -p "$port" -U postgres -q -v ON_ERROR_STOP=1 \

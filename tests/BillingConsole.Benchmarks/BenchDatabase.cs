@@ -86,6 +86,27 @@ public sealed class BenchDatabase : IAsyncDisposable
         return account.Id;
     }
 
+    /// <summary>The durability settings as the database reports them on a connection of this run (not as assumed).</summary>
+    public async Task<string> DurabilityAsync()
+    {
+        await using var context = await Factory.CreateDbContextAsync();
+        var connection = context.Database.GetDbConnection();
+        await connection.OpenAsync();
+        async Task<string> Read(string sql)
+        {
+            await using var cmd = connection.CreateCommand();
+            cmd.CommandText = sql;
+            return Convert.ToString(await cmd.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture) ?? "?";
+        }
+        if (_sqlitePath is not null)
+        {
+            var synchronous = await Read("PRAGMA synchronous") switch { "0" => "OFF", "1" => "NORMAL", "2" => "FULL", "3" => "EXTRA", var v => v };
+            return $"SQLite journal_mode={await Read("PRAGMA journal_mode")}, synchronous={synchronous}";
+        }
+        return $"PostgreSQL fsync={await Read("SHOW fsync")}, synchronous_commit={await Read("SHOW synchronous_commit")}, " +
+               $"full_page_writes={await Read("SHOW full_page_writes")}";
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_sqlitePath is not null)

@@ -2,32 +2,81 @@ using System.Globalization;
 
 namespace BillingConsole.Benchmarks;
 
-/// <summary>Command line: a scenario name then --key value pairs.</summary>
+/// <summary>Command line: a scenario name then --key value pairs; <c>--smoke</c> (no value) picks sizes that run in seconds
+/// (explicit options still win).</summary>
 public sealed record BenchOptions(string Scenario, string Provider, int Workers, int Accounts, TimeSpan Duration, long Entries, string? Postgres)
 {
+    /// <summary>Metered calls in the big account (seed, reads).</summary>
+    public long Requests { get; init; } = 10_000_000;
+
+    /// <summary>Metered calls in the small account the reads are compared with.</summary>
+    public long SmallRequests { get; init; } = 100_000;
+
+    /// <summary>Days of history the seeded traffic spans.</summary>
+    public int Days { get; init; } = 90;
+
+    /// <summary>Entries appended through the write path before an incremental invariant check (checker).</summary>
+    public int Appends { get; init; } = 1_000;
+
+    /// <summary>Holds per batch settle request (metering; the API takes at most 500).</summary>
+    public int Batch { get; init; } = 100;
+
+    /// <summary>Browser pages (circuits) kept open (circuits).</summary>
+    public int Circuits { get; init; } = 100;
+
+    /// <summary>Timed repetitions of each read (reads, paging).</summary>
+    public int Runs { get; init; } = 200;
+
+    public bool Smoke { get; init; }
+
+    /// <summary>Where progress and the tables go (the smoke test captures it).</summary>
+    public TextWriter Out { get; init; } = Console.Out;
+
     public static BenchOptions Parse(string[] args)
     {
         var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        for (var i = 1; i + 1 < args.Length; i += 2)
-            values[args[i].TrimStart('-')] = args[i + 1];
-        string Get(string key, string fallback) => values.GetValueOrDefault(key, fallback);
+        for (var i = 1; i < args.Length; i++)
+        {
+            var key = args[i].TrimStart('-');
+            var hasValue = i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal);
+            values[key] = hasValue ? args[++i] : "true";
+        }
+        var smoke = values.ContainsKey("smoke");
+        string Get(string key, string normal, string small) => values.GetValueOrDefault(key, smoke ? small : normal);
+        long Long(string key, string normal, string small) => long.Parse(Get(key, normal, small), CultureInfo.InvariantCulture);
         return new BenchOptions(
             args.FirstOrDefault() ?? "",
-            Get("provider", "sqlite").ToLowerInvariant(),
-            int.Parse(Get("workers", "20"), CultureInfo.InvariantCulture),
-            int.Parse(Get("accounts", "50"), CultureInfo.InvariantCulture),
-            TimeSpan.FromSeconds(double.Parse(Get("seconds", "10"), CultureInfo.InvariantCulture)),
-            long.Parse(Get("entries", "1000000"), CultureInfo.InvariantCulture),
-            Environment.GetEnvironmentVariable("BILLING_BENCH_POSTGRES") ?? Environment.GetEnvironmentVariable("BILLING_TEST_POSTGRES"));
+            Get("provider", "sqlite", "sqlite").ToLowerInvariant(),
+            (int)Long("workers", "20", "20"),
+            (int)Long("accounts", "50", "10"),
+            TimeSpan.FromSeconds(double.Parse(Get("seconds", "10", "1"), CultureInfo.InvariantCulture)),
+            Long("entries", "1000000", "2000"),
+            Environment.GetEnvironmentVariable("BILLING_BENCH_POSTGRES") ?? Environment.GetEnvironmentVariable("BILLING_TEST_POSTGRES"))
+        {
+            Requests = Long("requests", "10000000", "2000"),
+            SmallRequests = Long("small-requests", "100000", "500"),
+            Days = (int)Long("days", "90", "30"),
+            Appends = (int)Long("appends", "1000", "50"),
+            Batch = (int)Long("batch", "100", "20"),
+            Circuits = (int)Long("circuits", "100", "3"),
+            Runs = (int)Long("runs", "200", "10"),
+            Smoke = smoke,
+        };
     }
 
     public static int Usage()
     {
         Console.Error.WriteLine("""
-            usage: dotnet run -c Release --project tests/BillingConsole.Benchmarks -- <scenario> [options]
-              ledger  --provider sqlite|postgres --workers 20 --accounts 50 --seconds 10
-              paging  --provider sqlite|postgres --entries 1000000
-            PostgreSQL: BILLING_BENCH_POSTGRES (or BILLING_TEST_POSTGRES) holds an admin connection string.
+            usage: dotnet run -c Release --project tests/BillingConsole.Benchmarks -- <scenario> [options] [--smoke]
+              ledger    --provider sqlite|postgres --workers 20 --accounts 50 --seconds 10
+              metering  --provider sqlite|postgres --workers 20 --accounts 50 --seconds 10 --batch 100
+              paging    --provider sqlite|postgres --entries 1000000 --runs 200
+              reads     --provider sqlite|postgres --requests 10000000 --small-requests 100000 --days 90 --runs 200
+              checker   --provider sqlite|postgres --entries 10000000 --appends 1000
+              circuits  --circuits 100
+              seed      --provider sqlite|postgres --requests 10000000 --days 90
+            --smoke: sizes that finish in seconds (the CI smoke test). PostgreSQL: BILLING_BENCH_POSTGRES (or
+            BILLING_TEST_POSTGRES) holds an admin connection string. Chromium: /usr/bin/chromium or BILLING_TEST_CHROMIUM.
             """);
         return 2;
     }

@@ -18,7 +18,10 @@ public sealed class Measurements(string name)
             _millis.Add(milliseconds);
     }
 
-    public int Count => _millis.Count;
+    /// <summary>Set for a bulk operation timed as a whole (one latency, many operations).</summary>
+    public long? Operations { get; init; }
+
+    public long Count => Operations ?? _millis.Count;
     public double PerSecond => Count / Elapsed.TotalSeconds;
 
     public double Percentile(double p)
@@ -53,5 +56,50 @@ public sealed class Measurements(string name)
         m.Elapsed = stop.Elapsed;
         m.AllocatedBytes = GC.GetTotalAllocatedBytes() - allocatedBefore;
         return m;
+    }
+
+    /// <summary>Runs <paramref name="query"/> 5 times to warm up, then <paramref name="runs"/> times one after another.</summary>
+    public static async Task<Measurements> TimeAsync<T>(int runs, string name, Func<Task<T>> query)
+    {
+        for (var i = 0; i < 5; i++)
+            await query();
+        var m = new Measurements(name);
+        var allocated = GC.GetTotalAllocatedBytes();
+        var total = Stopwatch.StartNew();
+        for (var i = 0; i < runs; i++)
+        {
+            var start = Stopwatch.GetTimestamp();
+            await query();
+            m.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+        }
+        m.Elapsed = total.Elapsed;
+        m.AllocatedBytes = GC.GetTotalAllocatedBytes() - allocated;
+        return m;
+    }
+
+    /// <summary>Times two queries alternately, run for run, so that warm-up, JIT tiering and the machine's other load
+    /// fall on both alike: a ratio of the two is then about the queries, not about which ran first.</summary>
+    public static async Task<(Measurements A, Measurements B)> TimeAlternatelyAsync<TA, TB>(int runs, string nameA, Func<Task<TA>> a, string nameB,
+        Func<Task<TB>> b)
+    {
+        for (var i = 0; i < 5; i++)
+        {
+            await a();
+            await b();
+        }
+        var (ma, mb) = (new Measurements(nameA), new Measurements(nameB));
+        for (var i = 0; i < runs; i++)
+        {
+            var start = Stopwatch.GetTimestamp();
+            await a();
+            ma.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+            start = Stopwatch.GetTimestamp();
+            await b();
+            mb.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+        }
+        // Throughput of each as if run alone: its own summed latencies.
+        ma.Elapsed = TimeSpan.FromMilliseconds(ma._millis.Sum());
+        mb.Elapsed = TimeSpan.FromMilliseconds(mb._millis.Sum());
+        return (ma, mb);
     }
 }

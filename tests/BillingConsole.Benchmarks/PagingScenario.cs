@@ -12,40 +12,38 @@ namespace BillingConsole.Benchmarks;
 /// </summary>
 public static class PagingScenario
 {
-    private const int Runs = 200;
-
-    public static async Task<int> RunAsync(BenchOptions o)
+    public static async Task<BenchReport> RunAsync(BenchOptions o)
     {
         await using var db = await BenchDatabase.CreateAsync(o);
-        var big = await SeedAsync(db, "deep", o.Entries);
-        var small = await SeedAsync(db, "shallow", 1_000);
+        var big = await SeedAsync(db, o.Out, "deep", o.Entries);
+        var small = await SeedAsync(db, o.Out, "shallow", 1_000);
         var queries = new LedgerQueries(db.Factory, TimeProvider.System);
 
         long oldestPageCursor;
         await using (var context = await db.Factory.CreateDbContextAsync())
             oldestPageCursor = await context.LedgerEntries.Where(e => e.AccountId == big).OrderBy(e => e.Id).Skip(50).Select(e => e.Id).FirstAsync();
 
-        var first = await TimeAsync("first page (keyset)", () => queries.GetTransactionsAsync(big, 50));
-        var deep = await TimeAsync($"page at depth {o.Entries:N0} (keyset)", () => queries.GetTransactionsAsync(big, 50, oldestPageCursor));
-        var offset = await TimeAsync($"page at depth {o.Entries:N0} (OFFSET)", async () =>
+        var (first, deep) = await Measurements.TimeAlternatelyAsync(o.Runs, "first page (keyset)", () => queries.GetTransactionsAsync(big, 50),
+            $"page at depth {o.Entries:N0} (keyset)", () => queries.GetTransactionsAsync(big, 50, oldestPageCursor));
+        var offset = await Measurements.TimeAsync(Math.Max(1, o.Runs / 10), $"page at depth {o.Entries:N0} (OFFSET)", async () =>
         {
             await using var context = await db.Factory.CreateDbContextAsync();
             return await context.LedgerEntries.Where(e => e.AccountId == big).OrderByDescending(e => e.Id)
                 .Skip((int)o.Entries - 50).Take(50).ToListAsync();
-        }, runs: 20);
-        var balanceBig = await TimeAsync($"balance, {o.Entries:N0} entries", () => queries.GetBalanceAsync(big));
-        var balanceSmall = await TimeAsync("balance, 1,000 entries", () => queries.GetBalanceAsync(small));
+        });
+        var (balanceBig, balanceSmall) = await Measurements.TimeAlternatelyAsync(o.Runs,
+            $"balance, {o.Entries:N0} entries", () => queries.GetBalanceAsync(big), "balance, 1,000 entries", () => queries.GetBalanceAsync(small));
 
-        Console.WriteLine(Measurements.Header);
-        foreach (var m in new[] { first, deep, offset, balanceBig, balanceSmall })
-            Console.WriteLine(m);
-        Console.WriteLine($"deep keyset page / first page: {deep.Percentile(50) / first.Percentile(50):N2}x (target <= 2x); " +
+        var report = new BenchReport();
+        report.Rows.AddRange([first, deep, offset, balanceBig, balanceSmall]);
+        report.Print(o.Out);
+        o.Out.WriteLine($"deep keyset page / first page: {deep.Percentile(50) / first.Percentile(50):N2}x (target <= 2x); " +
                           $"OFFSET / keyset at depth: {offset.Percentile(50) / deep.Percentile(50):N1}x; " +
                           $"balance {o.Entries:N0} / 1,000 entries: {balanceBig.Percentile(50) / balanceSmall.Percentile(50):N2}x (target <= 1.2x)");
-        return 0;
+        return report;
     }
 
-    private static async Task<long> SeedAsync(BenchDatabase db, string name, long entries)
+    private static async Task<long> SeedAsync(BenchDatabase db, TextWriter output, string name, long entries)
     {
         var account = await db.CreateAccountAsync(name, Money.Zero);
         var start = DateTime.UtcNow.AddDays(-30);
@@ -59,25 +57,7 @@ public static class PagingScenario
         }
         var watch = Stopwatch.StartNew();
         await new BulkTrafficLoader(db.Factory, db.Dialect).LoadAsync(account, events);
-        Console.WriteLine($"seeded {entries:N0} entries for '{name}' in {watch.Elapsed.TotalSeconds:N1} s ({entries / watch.Elapsed.TotalSeconds:N0} entries/s, bulk loader)");
+        output.WriteLine($"seeded {entries:N0} entries for '{name}' in {watch.Elapsed.TotalSeconds:N1} s ({entries / watch.Elapsed.TotalSeconds:N0} entries/s, bulk loader)");
         return account;
-    }
-
-    private static async Task<Measurements> TimeAsync<T>(string name, Func<Task<T>> query, int runs = Runs)
-    {
-        for (var i = 0; i < 5; i++)
-            await query();
-        var m = new Measurements(name);
-        var allocated = GC.GetTotalAllocatedBytes();
-        var total = Stopwatch.StartNew();
-        for (var i = 0; i < runs; i++)
-        {
-            var start = Stopwatch.GetTimestamp();
-            await query();
-            m.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
-        }
-        m.Elapsed = total.Elapsed;
-        m.AllocatedBytes = GC.GetTotalAllocatedBytes() - allocated;
-        return m;
     }
 }

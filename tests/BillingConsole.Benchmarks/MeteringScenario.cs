@@ -1,0 +1,106 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using BillingConsole.Accounting.Invariants;
+using BillingConsole.Accounting.Ledger;
+using BillingConsole.Web.Api;
+
+namespace BillingConsole.Benchmarks;
+
+/// <summary>
+/// Scenario 2: metering over HTTP against the real app on Kestrel. W concurrent gateway clients reserve (each call on
+/// the key of one of N funded accounts, picked at random) for the run's
+/// duration (reserve latency and rate); then half of the holds are settled one per request and the other half through
+/// the batch endpoint, B per request, by the same W clients (settles/s each). Pairs/s = the reserve and settle phases
+/// back to back. Ends with a full invariant check of the app's database.
+/// </summary>
+public static class MeteringScenario
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    public static async Task<BenchReport> RunAsync(BenchOptions o)
+    {
+        await using var db = await BenchDatabase.CreateAsync(o);
+        await using var app = await BenchApp.StartAsync(db, demoRequests: o.Smoke ? 500 : 2_000);
+        var keys = new List<long>();
+        for (var i = 0; i < o.Accounts; i++)
+            keys.Add((await app.CreateCustomerAsync(Money.FromDollars(1_000_000))).KeyId);
+        using var client = new HttpClient { BaseAddress = app.BaseAddress };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", app.MeteringToken);
+        var report = new BenchReport();
+
+        var held = new ConcurrentQueue<long>();
+        await Measurements.RunAsync("warm-up", o.Workers, TimeSpan.FromSeconds(1),
+            async (_, r) => await SettleAsync(client, await ReserveAsync(client, keys[r.Next(keys.Count)])));
+        var reserve = await Measurements.RunAsync($"reserve, {o.Workers} clients {o.Accounts}a", o.Workers, o.Duration,
+            async (_, r) => held.Enqueue(await ReserveAsync(client, keys[r.Next(keys.Count)])));
+        var singles = new ConcurrentQueue<long>(held.Take(held.Count / 2));
+        var batched = new ConcurrentQueue<long>(held.Skip(singles.Count));
+
+        var single = await DrainAsync($"settle single, {o.Workers} clients", o.Workers, singles, 1, async ids => await SettleAsync(client, ids[0]));
+        var batch = await DrainAsync($"settle batch of {o.Batch}, {o.Workers} clients", o.Workers, batched, o.Batch, async ids =>
+        {
+            using var response = await client.PostAsJsonAsync("/v1/meter/settlements:batch",
+                new BatchSettleBody(ids.Select(id => Item(id)).ToList()), Json);
+            response.EnsureSuccessStatusCode();
+            var results = await response.Content.ReadFromJsonAsync<List<BatchSettleResult>>(Json);
+            if (results is null || results.Count != ids.Count || results.Any(r => r.Status != 200))
+                throw new InvalidOperationException("A batch settle item was refused.");
+        });
+        report.Rows.AddRange([reserve, single, batch]);
+        report.Violations = (await new InvariantChecker(db.Factory, TimeProvider.System).RunAsync(InvariantCheckMode.Full)).ViolationCount;
+
+        report.Print(o.Out);
+        double Pairs(Measurements settle) => 1 / (1 / reserve.PerSecond + 1 / settle.PerSecond);
+        o.Out.WriteLine($"reserve p99: {reserve.Percentile(99):N1} ms (target <= 25 ms at 20 clients); batch/single settles per second: " +
+                        $"{batch.PerSecond / single.PerSecond:N1}x (target >= 5x); reserve+settle pairs/s: single {Pairs(single):N0}, batch {Pairs(batch):N0}; " +
+                        $"violations: {report.Violations}");
+        o.Out.WriteLine($"durability: {await db.DurabilityAsync()}");
+        return report;
+    }
+
+    private static async Task<long> ReserveAsync(HttpClient client, long keyId)
+    {
+        using var response = await client.PostAsJsonAsync("/v1/meter/reservations",
+            new ReserveBody(Guid.NewGuid().ToString("N"), keyId, "gpt-4o-mini", 2_000, 500, ["bench"]), Json);
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<ReserveResponse>(Json))!.ReservationId;
+    }
+
+    private static async Task SettleAsync(HttpClient client, long reservationId)
+    {
+        var i = Item(reservationId);
+        using var response = await client.PostAsJsonAsync($"/v1/meter/reservations/{reservationId}/settle", new SettleBody(i.InputTokens,
+            i.OutputTokens, i.CachedTokens, i.Status, null, i.LatencyMs, i.TtfbMs, i.Streaming, i.Provider, null, null), Json);
+        response.EnsureSuccessStatusCode();
+    }
+
+    private static BatchSettleItem Item(long reservationId) =>
+        new(reservationId, 1_200, 300, 200, "success", null, 900, 120, true, "openai", null, null);
+
+    /// <summary>W workers take up to <paramref name="take"/> ids at a time until the queue is empty; one latency per request.</summary>
+    private static async Task<Measurements> DrainAsync(string name, int workers, ConcurrentQueue<long> queue, int take, Func<List<long>, Task> settle)
+    {
+        var m = new Measurements(name) { Operations = queue.Count };
+        var watch = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, workers).Select(_ => Task.Run(async () =>
+        {
+            var ids = new List<long>(take);
+            while (true)
+            {
+                ids.Clear();
+                while (ids.Count < take && queue.TryDequeue(out var id))
+                    ids.Add(id);
+                if (ids.Count == 0)
+                    return;
+                var start = Stopwatch.GetTimestamp();
+                await settle(ids);
+                m.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+            }
+        })));
+        m.Elapsed = watch.Elapsed;
+        return m;
+    }
+}

@@ -1,0 +1,65 @@
+using BillingConsole.Benchmarks;
+using BillingConsole.Accounting.Tests.Infrastructure;
+
+namespace BillingConsole.Web.Tests.Benchmarks;
+
+/// <summary>
+/// Keeps the benchmark program (tests/BillingConsole.Benchmarks) from rotting: every scenario runs in-process at its
+/// --smoke sizes and must finish with rows that measured something and no invariant violation. Figures are not asserted
+/// (this machine is shared); docs/performance.md has them. PostgreSQL and Chromium follow the other tests: skipped
+/// without them, required under CI=true.
+/// </summary>
+public sealed class BenchmarkSmokeTests(ITestOutputHelper output)
+{
+    [Theory]
+    [InlineData("seed")]
+    [InlineData("reads")]
+    [InlineData("checker")]
+    [InlineData("paging")]
+    [InlineData("ledger")]
+    [InlineData("metering")]
+    public async Task Scenario_OnSqlite_CompletesWithThroughputAndNoViolations(string scenario) =>
+        await RunSmokeAsync(scenario, "sqlite");
+
+    [Fact]
+    public async Task Ledger_OnPostgres_CompletesWithThroughputAndNoViolations()
+    {
+        if (string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(PostgresLedgerDatabase.Variable)))
+        {
+            var reason = $"The PostgreSQL benchmark smoke run needs {PostgresLedgerDatabase.Variable} (run ./test.sh, which starts a local cluster).";
+            if (TestEnvironment.IsCi)
+                throw new InvalidOperationException("CI must run the PostgreSQL tests: " + reason);
+            Assert.Skip(reason);
+        }
+        await RunSmokeAsync("ledger", "postgres");
+    }
+
+    [Fact]
+    public async Task Circuits_WithChromium_CompletesWithThroughput()
+    {
+        if (CircuitsScenario.ChromiumPath() is null)
+        {
+            var reason = $"The circuits smoke run needs Chromium at /usr/bin/chromium (or {CircuitsScenario.ChromiumVariable}).";
+            if (TestEnvironment.IsCi)
+                throw new InvalidOperationException("CI must run the browser tests: " + reason);
+            Assert.Skip(reason);
+        }
+        await RunSmokeAsync("circuits", "sqlite");
+    }
+
+    private async Task RunSmokeAsync(string scenario, string provider)
+    {
+        var text = new StringWriter();
+        var options = BenchOptions.Parse([scenario, "--smoke", "--provider", provider]) with { Out = text };
+        var report = await BenchProgram.RunAsync(options);
+        output.WriteLine(text.ToString());
+
+        Assert.NotNull(report);
+        Assert.Null(report.Failure);
+        Assert.Equal(0, report.Violations);
+        Assert.NotEmpty(report.Rows);
+        Assert.All(report.Rows, row => Assert.True(row.Count > 0 && row.PerSecond > 0 && !double.IsNaN(row.Percentile(99)),
+            $"'{row.Name}' measured nothing: {row}"));
+        Assert.Contains(report.Rows[0].Name, text.ToString());
+    }
+}
