@@ -95,6 +95,9 @@ public sealed class PostgresLedgerDialect : ILedgerDialect
     public bool IsTransient(DbException exception) =>
         exception is PostgresException { SqlState: PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure };
 
+    public bool IsCheckViolation(DbException exception) =>
+        exception is PostgresException { SqlState: PostgresErrorCodes.CheckViolation };
+
     public void AddParameter(DbCommand command, string name, object? value, Type type)
     {
         // Typed explicitly: an untyped NULL or a reused parameter in CASE would leave PostgreSQL guessing.

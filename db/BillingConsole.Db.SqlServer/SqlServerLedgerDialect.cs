@@ -121,6 +121,10 @@ public sealed class SqlServerLedgerDialect : ILedgerDialect
 
     public bool IsTransient(DbException exception) => exception is SqlException { Number: 1205 };
 
+    // 547 is any constraint conflict (foreign keys too); only a CHECK constraint is the range backstop.
+    public bool IsCheckViolation(DbException exception) =>
+        exception is SqlException { Number: 547 } e && e.Message.Contains("CHECK constraint", StringComparison.Ordinal);
+
     public void AddParameter(DbCommand command, string name, object? value, Type type)
     {
         var p = new SqlParameter(name, value ?? DBNull.Value)

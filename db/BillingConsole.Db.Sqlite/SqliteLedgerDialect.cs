@@ -84,6 +84,9 @@ public sealed class SqliteLedgerDialect : ILedgerDialect
     // Writers queue on the database lock (BEGIN IMMEDIATE + busy timeout); there are no deadlocks to retry.
     public bool IsTransient(DbException exception) => false;
 
+    // SQLITE_CONSTRAINT_CHECK
+    public bool IsCheckViolation(DbException exception) => exception is SqliteException { SqliteErrorCode: 19, SqliteExtendedErrorCode: 275 };
+
     public void AddParameter(DbCommand command, string name, object? value, Type type) =>
         command.Parameters.Add(new SqliteParameter(name, value ?? DBNull.Value));
 }

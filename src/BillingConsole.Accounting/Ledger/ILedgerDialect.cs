@@ -37,6 +37,9 @@ public interface ILedgerDialect
     /// <summary>A deadlock or serialization failure: the batch wrote nothing and may simply run again.</summary>
     bool IsTransient(DbException exception);
 
+    /// <summary>A CHECK constraint refused the batch (the accounts' balance-range backstop); it wrote nothing.</summary>
+    bool IsCheckViolation(DbException exception);
+
     /// <summary>Adds a parameter of CLR type <paramref name="type"/> (long, int, bool, DateTime or string; the value may be
     /// null) the way this provider maps it to the migrated column types.</summary>
     void AddParameter(DbCommand command, string name, object? value, Type type);

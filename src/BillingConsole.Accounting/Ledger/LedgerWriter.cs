@@ -23,11 +23,13 @@ public sealed partial class LedgerWriter(IDbContextFactory<BillingDbContext> dbF
         for (var attempt = 1; ; attempt++)
         {
             await using var db = await dbFactory.CreateDbContextAsync(ct);
-            var row = await ExecuteAsync(db, dialect.PostSql(enforceFloor), cmd =>
+            var (row, outOfRange) = await ExecuteAsync(db, dialect.PostSql(enforceFloor), cmd =>
             {
                 BindEntry(cmd, r.AccountId, r.Type, r.Amount.Units, r.Description, r.Origin, r.RefId, r.IdempotencyKey, Now());
                 BindRange(cmd);
             }, ct);
+            if (outOfRange)
+                return OutOfRange;
             if (row is { } ok)
                 return LedgerResult<PostedEntry>.Ok(new PostedEntry(ok.Id, r.AccountId, ok.Sequence, r.Type, new Money(ok.Amount), new Money(ok.BalanceAfter), false));
             if (r.IdempotencyKey is not null && await ReplayPostAsync(db, r, ct) is { } replay)
@@ -48,7 +50,7 @@ public sealed partial class LedgerWriter(IDbContextFactory<BillingDbContext> dbF
             await using var db = await dbFactory.CreateDbContextAsync(ct);
             var now = Now();
             var expiresAt = now + (r.Ttl ?? LedgerValidation.DefaultHoldTtl);
-            var row = await ExecuteAsync(db, dialect.ReserveSql, cmd =>
+            var (row, outOfRange) = await ExecuteAsync(db, dialect.ReserveSql, cmd =>
             {
                 BindEntry(cmd, r.AccountId, EntryTypes.Reservation, r.Hold.Units, r.Description, r.Origin, null, r.IdempotencyKey, now);
                 BindRange(cmd);
@@ -61,6 +63,8 @@ public sealed partial class LedgerWriter(IDbContextFactory<BillingDbContext> dbF
                 Bind(cmd, "max_output_tokens", r.Call?.MaxOutputTokens);
                 Bind<string>(cmd, "tags", r.Call?.Tags);
             }, ct);
+            if (outOfRange)
+                return OutOfRange;
             if (row is { } ok)
                 return LedgerResult<ReservationHold>.Ok(new ReservationHold(ok.ReservationId!.Value, ok.Id, r.Hold, new Money(ok.BalanceAfter), expiresAt, false));
             if (r.IdempotencyKey is not null && await ReplayReserveAsync(db, r, ct) is { } replay)
@@ -123,7 +127,7 @@ public sealed partial class LedgerWriter(IDbContextFactory<BillingDbContext> dbF
             var now = Now();
             var outcome = r.Outcome;
             var tokens = outcome?.Tokens ?? default;
-            var row = await ExecuteAsync(db, dialect.ResolveSql, cmd =>
+            var (row, outOfRange) = await ExecuteAsync(db, dialect.ResolveSql, cmd =>
             {
                 BindEntry(cmd, r.AccountId, r.Type, 0, r.Description, r.Origin, null, null, now);
                 Bind(cmd, "reservation_id", r.ReservationId);
@@ -143,6 +147,8 @@ public sealed partial class LedgerWriter(IDbContextFactory<BillingDbContext> dbF
                 Bind<string>(cmd, "client_ip", outcome?.ClientIp);
                 Bind<string>(cmd, "user_agent", outcome?.UserAgent);
             }, ct);
+            if (outOfRange)
+                return OutOfRange;
             if (row is { } ok)
                 return LedgerResult<HoldResolution>.Ok(new HoldResolution(r.ReservationId, ok.Id, r.Status, new Money(ok.Hold ?? 0),
                     new Money(ok.Amount), new Money(ok.Cost ?? 0), new Money(ok.MarketCost ?? 0), new Money(ok.BalanceAfter), false));
@@ -156,9 +162,15 @@ public sealed partial class LedgerWriter(IDbContextFactory<BillingDbContext> dbF
     private readonly record struct EntryRow(long Id, long Sequence, long Amount, long BalanceAfter, long? ReservationId,
         long? Hold, long? Cost, long? MarketCost);
 
-    /// <summary>Runs one batch; null when its guards wrote nothing, an idempotency key was already taken, or it lost a
-    /// deadlock. A client transaction commits only when the batch appended its entry.</summary>
-    private async Task<EntryRow?> ExecuteAsync(BillingDbContext db, string sql, Action<DbCommand> bind, CancellationToken ct)
+    // A settlement is never refused by the range guards (the call ran), so only the accounts' CHECK constraint stops
+    // one that would take a balance past ±$4 billion; the whole batch then failed and wrote nothing.
+    private static readonly LedgerFailure OutOfRange =
+        new(LedgerError.BalanceLimit, "The balance would leave the range the ledger can store; nothing was written.");
+
+    /// <summary>Runs one batch. Row is null when its guards wrote nothing, an idempotency key was already taken, it lost
+    /// a deadlock, or (OutOfRange) a CHECK constraint refused it. A client transaction commits only when the batch
+    /// appended its entry.</summary>
+    private async Task<(EntryRow? Row, bool OutOfRange)> ExecuteAsync(BillingDbContext db, string sql, Action<DbCommand> bind, CancellationToken ct)
     {
         await db.Database.OpenConnectionAsync(ct);
         var connection = db.Database.GetDbConnection();
@@ -190,13 +202,13 @@ public sealed partial class LedgerWriter(IDbContextFactory<BillingDbContext> dbF
                 else
                     await tx.CommitAsync(ct);
             }
-            return row;
+            return (row, false);
         }
-        catch (DbException e) when (dialect.IsUniqueViolation(e) || dialect.IsTransient(e))
+        catch (DbException e) when (dialect.IsUniqueViolation(e) || dialect.IsTransient(e) || dialect.IsCheckViolation(e))
         {
             if (tx is not null)
                 await tx.RollbackAsync(CancellationToken.None);
-            return null;
+            return (null, dialect.IsCheckViolation(e));
         }
     }
 

@@ -51,6 +51,27 @@ public abstract partial class LedgerConformanceTests
     }
 
     [Fact]
+    public async Task Settle_BeyondTheStorableRange_IsRefusedAsBalanceLimit_AndWritesNothing()
+    {
+        // Settlements are facts and skip the ±$1 billion guard; the accounts' CHECK constraint (±$4 billion) is the
+        // backstop, and a settle it stops must be a clean refusal, not an exception (found while writing the simulation).
+        var id = await NewAccountAsync(Dollars(1));
+        var holds = new List<ReservationHold>();
+        for (var i = 0; i < 5; i++)
+            holds.Add(Ok(await Ledger.ReserveAsync(Hold(id, Cents(1)), Ct)));
+        for (var i = 0; i < 4; i++)
+            Ok(await Ledger.SettleAsync(Settle(id, holds[i].ReservationId, Money.Max), Ct));
+        var before = await StateAsync(id);
+
+        Fails(await Ledger.SettleAsync(Settle(id, holds[4].ReservationId, Money.Max), Ct), LedgerError.BalanceLimit);
+
+        Assert.Equal(before, await StateAsync(id));
+        Assert.Equal(ReservationStatus.Open, await StatusOfAsync(holds[4].ReservationId));
+        Ok(await Ledger.ReleaseAsync(Release(id, holds[4].ReservationId), Ct));
+        await AssertInvariantsHoldAsync(id);
+    }
+
+    [Fact]
     public async Task Settle_ExactlyTheHold_WritesAZeroSettlement()
     {
         var id = await NewAccountAsync(Dollars(1));
