@@ -50,7 +50,9 @@ public sealed class BenchmarkSmokeTests(ITestOutputHelper output)
     private async Task RunSmokeAsync(string scenario, string provider)
     {
         var text = new StringWriter();
-        var options = BenchOptions.Parse([scenario, "--smoke", "--provider", provider]) with { Out = text };
+        // The test cluster, never a benchmark cluster named by BILLING_BENCH_POSTGRES that may not be running.
+        var options = BenchOptions.Parse([scenario, "--smoke", "--provider", provider])
+            with { Out = text, Postgres = Environment.GetEnvironmentVariable(PostgresLedgerDatabase.Variable) };
         var report = await BenchProgram.RunAsync(options);
         output.WriteLine(text.ToString());
 
