@@ -9,6 +9,7 @@ namespace BillingConsole.Web.Tests.Benchmarks;
 /// (this machine is shared); docs/performance.md has them. PostgreSQL and Chromium follow the other tests: skipped
 /// without them, required under CI=true.
 /// </summary>
+[Collection(BillingConsole.Web.Tests.Reliability.HeavyTestsCollection.Name)]
 public sealed class BenchmarkSmokeTests(ITestOutputHelper output)
 {
     [Theory]

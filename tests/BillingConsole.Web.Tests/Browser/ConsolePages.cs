@@ -11,7 +11,8 @@ public static class ConsolePages
         await page.GotoAsync(path);
         await page.WaitForURLAsync(url => url.Contains("/signin"));
         await page.Locator($"form:has(input[name='email'][value='{email}']) button[type='submit']").ClickAsync();
-        await page.WaitForURLAsync(url => url.Contains(path) && !url.Contains("/signin"));
+        // The first sign-in of a run also starts the circuit machinery on a cold server: allow it the circuit's 60 s.
+        await page.WaitForURLAsync(url => url.Contains(path) && !url.Contains("/signin"), new() { Timeout = 60_000 });
         await WaitForCircuitAsync(page);
     }
 

@@ -118,6 +118,8 @@ public abstract class CrashTests(ProcessDatabase database)
     }
 }
 
+[Collection(HeavyTestsCollection.Name)]
 public sealed class SqliteCrashTests(SqliteProcessDatabase db) : CrashTests(db), IClassFixture<SqliteProcessDatabase>;
 
+[Collection(HeavyTestsCollection.Name)]
 public sealed class PostgresCrashTests(PostgresProcessDatabase db) : CrashTests(db), IClassFixture<PostgresProcessDatabase>;

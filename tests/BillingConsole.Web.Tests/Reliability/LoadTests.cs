@@ -16,6 +16,7 @@ namespace BillingConsole.Web.Tests.Reliability;
 /// 402 (no credit left) or a 429 (a customer key over its rate limit); latency percentiles per operation and the
 /// server's memory are reported, and memory must stay flat. Short mode: 15 s; BILLING_LOAD_SECONDS sets the long mode.
 /// </summary>
+[Collection(HeavyTestsCollection.Name)]
 public sealed class LoadTests(SqliteProcessDatabase database) : IClassFixture<SqliteProcessDatabase>
 {
     private const string MeteringToken = "bc_load_metering_token_0123456789";
