@@ -61,14 +61,9 @@ public static class BillingApi
                 return Problems.Invalid("before must be the id of a transaction from a previous page.");
             cursor = id;
         }
-        var csv = format?.ToLowerInvariant() switch
-        {
-            null or "json" => false,
-            "csv" => true,
-            _ => (bool?)null,
-        };
+        var csv = QueryValues.IsCsv(format);
         if (csv is null)
-            return Problems.Invalid("format is json or csv.");
+            return Problems.Invalid(QueryValues.FormatError);
         if (ParseFilter(type, from, to, out var filter) is { } filterError)
             return Problems.Invalid(filterError);
 

@@ -94,14 +94,9 @@ public static class UsageApi
                 return Problems.Invalid("before must be the id of a request from a previous page.");
             cursor = id;
         }
-        var csv = format?.ToLowerInvariant() switch
-        {
-            null or "json" => false,
-            "csv" => true,
-            _ => (bool?)null,
-        };
+        var csv = QueryValues.IsCsv(format);
         if (csv is null)
-            return Problems.Invalid("format is json or csv.");
+            return Problems.Invalid(QueryValues.FormatError);
         var (start, end, rangeError) = ParseRange(from, to, clock, defaultDays: null);
         if (rangeError is not null)
             return Problems.Invalid(rangeError);
@@ -204,14 +199,9 @@ public static class UsageApi
             return Problems.Invalid("month must be YYYY-MM.");
         if (period > BillingMonth.Of(clock.GetUtcNow().UtcDateTime))
             return Problems.Invalid($"{period} has not started yet.");
-        var csv = format?.ToLowerInvariant() switch
-        {
-            null or "json" => false,
-            "csv" => true,
-            _ => (bool?)null,
-        };
+        var csv = QueryValues.IsCsv(format);
         if (csv is null)
-            return Problems.Invalid("format is json or csv.");
+            return Problems.Invalid(QueryValues.FormatError);
         var accountId = user.GetAccountId()!.Value;
         var statement = await statements.GetStatementAsync(accountId, period, ct);
         if (csv == false)

@@ -216,9 +216,9 @@ public sealed class BillingApiTests(ConsoleApp app)
         Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
         Assert.Equal("utf-8", response.Content.Headers.ContentType?.CharSet);
         Assert.Equal("attachment", response.Content.Headers.ContentDisposition?.DispositionType);
-        Assert.StartsWith($"transactions-{accountId}-", FileName(response));
+        Assert.StartsWith($"transactions-{accountId}-", CsvReading.FileName(response));
         var text = await response.Content.ReadAsStringAsync(Ct);
-        var table = ParseCsv(text);
+        var table = CsvReading.Parse(text);
         Assert.Equal(["id", "created_at", "type", "amount", "balance_after", "description", "source", "ref_id"], table[0]);
         Assert.Equal(json.Count, table.Count - 1);
         for (var i = 0; i < json.Count; i++)
@@ -237,7 +237,7 @@ public sealed class BillingApiTests(ConsoleApp app)
         Assert.EndsWith("\r\n", text);
 
         // limit caps an export; without it the export is the whole filtered history.
-        var capped = ParseCsv(await client.GetStringAsync("/billing/transactions?type=reservation,settlement&format=csv&limit=5", Ct));
+        var capped = CsvReading.Parse(await client.GetStringAsync("/billing/transactions?type=reservation,settlement&format=csv&limit=5", Ct));
         Assert.Equal(json.Take(5).Select(t => t.Id.ToString(CultureInfo.InvariantCulture)), capped.Skip(1).Select(r => r[0]));
     }
 
@@ -254,7 +254,7 @@ public sealed class BillingApiTests(ConsoleApp app)
 
         var text = await client.GetStringAsync("/billing/transactions?format=csv", Ct);
 
-        var table = ParseCsv(text);
+        var table = CsvReading.Parse(text);
         Assert.Equal(4, table.Count);
         var debit = table.Single(r => r[2] == EntryTypes.UsageDebit);
         Assert.Equal("'" + formula, debit[5]);
@@ -291,41 +291,5 @@ public sealed class BillingApiTests(ConsoleApp app)
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct));
         Assert.Equal("invalid_request", problem.RootElement.GetProperty("code").GetString());
-    }
-
-    private static string FileName(HttpResponseMessage response) =>
-        response.Content.Headers.ContentDisposition?.FileNameStar ?? response.Content.Headers.ContentDisposition!.FileName!.Trim('"');
-
-    /// <summary>RFC 4180: quoted fields may hold commas, doubled quotes and line breaks; records end with CRLF.</summary>
-    private static List<string[]> ParseCsv(string text)
-    {
-        var rows = new List<string[]>();
-        var row = new List<string>();
-        var cell = new StringBuilder();
-        var quoted = false;
-        for (var i = 0; i < text.Length; i++)
-        {
-            var ch = text[i];
-            if (quoted)
-            {
-                if (ch == '"' && i + 1 < text.Length && text[i + 1] == '"') { cell.Append('"'); i++; }
-                else if (ch == '"') quoted = false;
-                else cell.Append(ch);
-            }
-            else if (ch == '"') quoted = true;
-            else if (ch == ',') { row.Add(cell.ToString()); cell.Clear(); }
-            else if (ch == '\r' && i + 1 < text.Length && text[i + 1] == '\n')
-            {
-                row.Add(cell.ToString());
-                cell.Clear();
-                rows.Add([.. row]);
-                row.Clear();
-                i++;
-            }
-            else cell.Append(ch);
-        }
-        Assert.Empty(row);
-        Assert.Equal(0, cell.Length);
-        return rows;
     }
 }

@@ -82,7 +82,7 @@ public sealed class ConsoleExportApiTests(ConsoleApp app)
         Assert.Equal(0, combined.GetArrayLength());
         Assert.Equal(0, theirs.GetArrayLength());
         var csv = await client.GetStringAsync($"/billing/requests?reservation_id={reservations[0]}&format=csv", Ct);
-        Assert.Equal(2, ParseCsv(csv).Count);
+        Assert.Equal(2, CsvReading.Parse(csv).Count);
 
         await AssertInvalidAsync(client, "/billing/requests?reservation_id=0");
         await AssertInvalidAsync(client, "/billing/requests?reservation_id=abc");
@@ -103,7 +103,7 @@ public sealed class ConsoleExportApiTests(ConsoleApp app)
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
         Assert.Equal("attachment", response.Content.Headers.ContentDisposition?.DispositionType);
-        Assert.EndsWith(".json", FileName(response));
+        Assert.EndsWith(".json", CsvReading.FileName(response));
         using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct));
         var rows = json.RootElement.EnumerateArray().ToList();
         Assert.Equal(expected, rows.Select(r => r.GetProperty("id").GetInt64()));
@@ -144,15 +144,15 @@ public sealed class ConsoleExportApiTests(ConsoleApp app)
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
         Assert.Equal("attachment", response.Content.Headers.ContentDisposition?.DispositionType);
-        Assert.EndsWith(".csv", FileName(response));
-        var table = ParseCsv(await response.Content.ReadAsStringAsync(Ct));
+        Assert.EndsWith(".csv", CsvReading.FileName(response));
+        var table = CsvReading.Parse(await response.Content.ReadAsStringAsync(Ct));
         Assert.Equal(RequestFields, table[0]);
         Assert.Equal(Ids(all).Select(id => id.ToString(CultureInfo.InvariantCulture)), table.Skip(1).Select(r => r[0]));
         var pagedCsv = await client.GetStringAsync($"/billing/requests?key_id={keyId}&format=csv&limit=1000", Ct);
         Assert.Equal(pagedCsv, await response.Content.ReadAsStringAsync(Ct));
 
         var emptyCsv = await client.GetStringAsync("/billing/requests?format=csv&download=true&from=2001-01-01&to=2001-01-31", Ct);
-        Assert.Equal([RequestFields], ParseCsv(emptyCsv));
+        Assert.Equal([RequestFields], CsvReading.Parse(emptyCsv));
 
         await AssertInvalidAsync(client, "/billing/requests?download=yes");
         await AssertInvalidAsync(client, "/billing/requests?download=");
@@ -172,8 +172,8 @@ public sealed class ConsoleExportApiTests(ConsoleApp app)
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
         Assert.Equal("attachment", response.Content.Headers.ContentDisposition?.DispositionType);
-        Assert.Equal($"statement-{accountId}-{month}.csv", FileName(response));
-        var table = ParseCsv(await response.Content.ReadAsStringAsync(Ct));
+        Assert.Equal($"statement-{accountId}-{month}.csv", CsvReading.FileName(response));
+        var table = CsvReading.Parse(await response.Content.ReadAsStringAsync(Ct));
         Assert.Equal(["month", "kind", "type", "description", "count", "amount"], table[0]);
         Assert.All(table.Skip(1), r => Assert.Equal(month, r[0]));
         decimal Figure(string kind) => decimal.Parse(table.Single(r => r[1] == kind)[5], CultureInfo.InvariantCulture);
@@ -202,39 +202,4 @@ public sealed class ConsoleExportApiTests(ConsoleApp app)
     }
 
     private static IEnumerable<long> Ids(JsonElement rows) => rows.EnumerateArray().Select(r => r.GetProperty("id").GetInt64());
-
-    private static string FileName(HttpResponseMessage response) =>
-        response.Content.Headers.ContentDisposition?.FileNameStar ?? response.Content.Headers.ContentDisposition?.FileName?.Trim('"') ?? "";
-
-    /// <summary>RFC 4180: quoted fields may hold commas, doubled quotes and line breaks; records end with CRLF.</summary>
-    private static List<string[]> ParseCsv(string text)
-    {
-        var rows = new List<string[]>();
-        var row = new List<string>();
-        var cell = new StringBuilder();
-        var quoted = false;
-        for (var i = 0; i < text.Length; i++)
-        {
-            var ch = text[i];
-            if (quoted)
-            {
-                if (ch == '"' && i + 1 < text.Length && text[i + 1] == '"') { cell.Append('"'); i++; }
-                else if (ch == '"') quoted = false;
-                else cell.Append(ch);
-            }
-            else if (ch == '"') quoted = true;
-            else if (ch == ',') { row.Add(cell.ToString()); cell.Clear(); }
-            else if (ch == '\r' && i + 1 < text.Length && text[i + 1] == '\n')
-            {
-                row.Add(cell.ToString());
-                cell.Clear();
-                rows.Add([.. row]);
-                row.Clear();
-                i++;
-            }
-            else cell.Append(ch);
-        }
-        Assert.True(cell.Length == 0 && row.Count == 0, "the CSV must end with a complete record");
-        return rows;
-    }
 }

@@ -203,9 +203,9 @@ public sealed class UsageApiTests(ConsoleApp app)
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
         Assert.Equal("attachment", response.Content.Headers.ContentDisposition?.DispositionType);
-        Assert.EndsWith(".csv", response.Content.Headers.ContentDisposition?.FileNameStar ?? response.Content.Headers.ContentDisposition?.FileName?.Trim('"'));
+        Assert.EndsWith(".csv", CsvReading.FileName(response));
         var text = await response.Content.ReadAsStringAsync(Ct);
-        var table = ParseCsv(text);
+        var table = CsvReading.Parse(text);
         Assert.Equal(RequestFields, table[0]);
         Assert.Equal(json.GetArrayLength(), table.Count - 1);
         for (var i = 0; i < json.GetArrayLength(); i++)
@@ -237,38 +237,6 @@ public sealed class UsageApiTests(ConsoleApp app)
         JsonValueKind.Number => value.GetDecimal().ToString(CultureInfo.InvariantCulture),
         _ => value.GetString()!,
     };
-
-    /// <summary>RFC 4180: quoted fields may hold commas, doubled quotes and line breaks; records end with CRLF.</summary>
-    private static List<string[]> ParseCsv(string text)
-    {
-        var rows = new List<string[]>();
-        var row = new List<string>();
-        var cell = new StringBuilder();
-        var quoted = false;
-        for (var i = 0; i < text.Length; i++)
-        {
-            var ch = text[i];
-            if (quoted)
-            {
-                if (ch == '"' && i + 1 < text.Length && text[i + 1] == '"') { cell.Append('"'); i++; }
-                else if (ch == '"') quoted = false;
-                else cell.Append(ch);
-            }
-            else if (ch == '"') quoted = true;
-            else if (ch == ',') { row.Add(cell.ToString()); cell.Clear(); }
-            else if (ch == '\r' && i + 1 < text.Length && text[i + 1] == '\n')
-            {
-                row.Add(cell.ToString());
-                cell.Clear();
-                rows.Add([.. row]);
-                row.Clear();
-                i++;
-            }
-            else cell.Append(ch);
-        }
-        Assert.True(cell.Length == 0 && row.Count == 0, "the CSV must end with a complete record");
-        return rows;
-    }
 
     [Fact]
     public async Task Invoice_IsSnakeCase_TiesOut_AndRefusesTheFuture()
