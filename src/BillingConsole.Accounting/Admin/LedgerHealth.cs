@@ -6,13 +6,10 @@ using Microsoft.EntityFrameworkCore;
 
 namespace BillingConsole.Accounting.Admin;
 
-public sealed record HealthSummary(InvariantRun? LastRun, InvariantRun? LastFullRun, int OverdueHolds, int WebhooksNeedingAttention);
-
-public sealed record StripeEventRow(long Id, string EventId, string Type, string? ObjectId, long? AccountId, long? AmountCents,
-    DateTime CreatedAt, DateTime ReceivedAt, int Deliveries, string Outcome, string? Detail);
+public sealed record HealthSummary(InvariantRun? LastRun, int OverdueHolds, int WebhooksNeedingAttention);
 
 /// <summary>What billing staff look at to know the ledger is sound: the invariant checker's runs and violations,
-/// holds the expiry worker has not released, and Stripe events that were not processed.</summary>
+/// holds the expiry worker has not released, and how many Stripe events were not processed.</summary>
 public sealed class LedgerHealth(IDbContextFactory<BillingDbContext> dbFactory, TimeProvider clock)
 {
     public async Task<HealthSummary> SummaryAsync(CancellationToken ct = default)
@@ -20,10 +17,9 @@ public sealed class LedgerHealth(IDbContextFactory<BillingDbContext> dbFactory, 
         var now = clock.GetUtcNow().UtcDateTime;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var last = await db.InvariantRuns.AsNoTracking().OrderByDescending(r => r.Id).FirstOrDefaultAsync(ct);
-        var lastFull = await db.InvariantRuns.AsNoTracking().Where(r => r.Mode == InvariantCheckMode.Full).OrderByDescending(r => r.Id).FirstOrDefaultAsync(ct);
         var overdue = await db.Reservations.CountAsync(r => r.Status == ReservationStatus.Open && r.ExpiresAt <= now, ct);
         var webhooks = await db.StripeEvents.CountAsync(e => e.Outcome == StripeEventOutcomes.Failed || e.Outcome == StripeEventOutcomes.Deferred, ct);
-        return new HealthSummary(last, lastFull, overdue, webhooks);
+        return new HealthSummary(last, overdue, webhooks);
     }
 
     /// <summary>Newest first; with <paramref name="withViolationsOnly"/> only runs that found something.</summary>
@@ -40,21 +36,5 @@ public sealed class LedgerHealth(IDbContextFactory<BillingDbContext> dbFactory, 
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         return await db.InvariantViolations.AsNoTracking().Where(v => v.RunId == runId).OrderBy(v => v.Id).Take(1000).ToListAsync(ct);
-    }
-
-    /// <summary>Stripe events newest first; <paramref name="outcome"/> narrows to one outcome; keyset paging by id.</summary>
-    public async Task<IReadOnlyList<StripeEventRow>> StripeEventsAsync(string? outcome = null, long? before = null, int limit = 50,
-        CancellationToken ct = default)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var q = db.StripeEvents.AsNoTracking();
-        if (!string.IsNullOrEmpty(outcome))
-            q = q.Where(e => e.Outcome == outcome);
-        if (before is { } b)
-            q = q.Where(e => e.Id < b);
-        return await q.OrderByDescending(e => e.Id).Take(Math.Clamp(limit, 1, 200))
-            .Select(e => new StripeEventRow(e.Id, e.EventId, e.Type, e.ObjectId, e.AccountId, e.AmountCents, e.CreatedAt, e.ReceivedAt,
-                e.Deliveries, e.Outcome, e.Detail))
-            .ToListAsync(ct);
     }
 }

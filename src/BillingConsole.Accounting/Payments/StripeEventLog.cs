@@ -24,6 +24,10 @@ public static class StripeEventTypes
 public sealed record StripeEventRecord(string EventId, string Type, string? ObjectId, string? PaymentIntentId, long? AccountId,
     long? AmountCents, bool Livemode, string ApiVersion, DateTime CreatedAt, string Outcome, string? Detail, string Payload);
 
+/// <summary>One recorded Stripe event as the admin event log lists it.</summary>
+public sealed record StripeEventRow(long Id, string EventId, string Type, string? ObjectId, long? AccountId, long? AmountCents,
+    DateTime CreatedAt, DateTime ReceivedAt, int Deliveries, string Outcome, string? Detail);
+
 /// <summary>The payment a PaymentIntent credited, as recorded: the account and the object the ledger entries cite.</summary>
 public sealed record RecordedPayment(long AccountId, string ObjectId, string Type);
 
@@ -81,6 +85,22 @@ public sealed class StripeEventLog(IDbContextFactory<BillingDbContext> dbFactory
                 // A concurrent delivery inserted the row first: count this one as an update of it.
             }
         }
+    }
+
+    /// <summary>Stripe events newest first; <paramref name="outcome"/> narrows to one outcome; keyset paging by id.</summary>
+    public async Task<IReadOnlyList<StripeEventRow>> ListAsync(string? outcome = null, long? before = null, int limit = 50,
+        CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var q = db.StripeEvents.AsNoTracking();
+        if (!string.IsNullOrEmpty(outcome))
+            q = q.Where(e => e.Outcome == outcome);
+        if (before is { } b)
+            q = q.Where(e => e.Id < b);
+        return await q.OrderByDescending(e => e.Id).Take(Math.Clamp(limit, 1, 200))
+            .Select(e => new StripeEventRow(e.Id, e.EventId, e.Type, e.ObjectId, e.AccountId, e.AmountCents, e.CreatedAt, e.ReceivedAt,
+                e.Deliveries, e.Outcome, e.Detail))
+            .ToListAsync(ct);
     }
 
     /// <summary>The event as it was delivered, or null when it was never recorded.</summary>
