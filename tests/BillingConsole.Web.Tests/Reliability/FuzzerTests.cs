@@ -20,6 +20,7 @@ namespace BillingConsole.Web.Tests.Reliability;
 /// problem+json with a stable code; a refused request leaves the ledger exactly as it was; no HTML page reflects markup
 /// unencoded. Short mode: 1,500 requests; BILLING_FUZZ_REQUESTS and BILLING_FUZZ_SEED set the long mode.
 /// </summary>
+[Collection(HeavyTestsCollection.Name)]
 public sealed partial class FuzzerTests : IAsyncLifetime
 {
     private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
