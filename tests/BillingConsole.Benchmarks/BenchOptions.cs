@@ -24,6 +24,9 @@ public sealed record BenchOptions(string Scenario, string Provider, int Workers,
     /// <summary>Browser pages (circuits) kept open (circuits).</summary>
     public int Circuits { get; init; } = 100;
 
+    /// <summary>Calls per bulk-loaded chunk of seeded history (the loader holds a chunk in memory).</summary>
+    public long ChunkRequests { get; init; } = 1_000_000;
+
     /// <summary>Timed repetitions of each read (reads, paging).</summary>
     public int Runs { get; init; } = 200;
 
@@ -60,6 +63,7 @@ public sealed record BenchOptions(string Scenario, string Provider, int Workers,
             Batch = (int)Long("batch", "100", "20"),
             Circuits = (int)Long("circuits", "100", "3"),
             Runs = (int)Long("runs", "200", "10"),
+            ChunkRequests = Long("chunk-requests", "1000000", "1000000"),
             Smoke = smoke,
         };
     }
@@ -75,6 +79,7 @@ public sealed record BenchOptions(string Scenario, string Provider, int Workers,
               checker   --provider sqlite|postgres --entries 10000000 --appends 1000
               circuits  --circuits 100
               seed      --provider sqlite|postgres --requests 10000000 --days 90
+            reads, checker and seed also take --chunk-requests 1000000 (calls per bulk-loaded chunk).
             --smoke: sizes that finish in seconds (the CI smoke test). PostgreSQL: BILLING_BENCH_POSTGRES (or
             BILLING_TEST_POSTGRES) holds an admin connection string. Chromium: /usr/bin/chromium or BILLING_TEST_CHROMIUM.
             """);

@@ -16,7 +16,7 @@ public static class CheckerScenario
     public static async Task<BenchReport> RunAsync(BenchOptions o)
     {
         await using var db = await BenchDatabase.CreateAsync(o);
-        var seeded = await TrafficSeeder.SeedAsync(db, "checked", Math.Max(1, o.Entries / 2), o.Days, o.Out);
+        var seeded = await TrafficSeeder.SeedAsync(db, "checked", Math.Max(1, o.Entries / 2), o.Days, o.Out, o.ChunkRequests);
         var checker = new InvariantChecker(db.Factory, TimeProvider.System);
         var report = new BenchReport();
 

@@ -13,8 +13,8 @@ public static class ReadsScenario
     public static async Task<BenchReport> RunAsync(BenchOptions o)
     {
         await using var db = await BenchDatabase.CreateAsync(o);
-        var small = await TrafficSeeder.SeedAsync(db, "small", o.SmallRequests, o.Days, o.Out);
-        var big = await TrafficSeeder.SeedAsync(db, "big", o.Requests, o.Days, o.Out);
+        var small = await TrafficSeeder.SeedAsync(db, "small", o.SmallRequests, o.Days, o.Out, o.ChunkRequests);
+        var big = await TrafficSeeder.SeedAsync(db, "big", o.Requests, o.Days, o.Out, o.ChunkRequests);
         var usage = new UsageQueries(db.Factory);
         var statements = new StatementQueries(db.Factory);
         var today = DateOnly.FromDateTime(DateTime.UtcNow);

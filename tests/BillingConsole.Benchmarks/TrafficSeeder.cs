@@ -19,15 +19,14 @@ public sealed record SeededAccount(long AccountId, long Requests, long Entries, 
 /// </summary>
 public static class TrafficSeeder
 {
-    public const int RequestsPerChunk = 1_000_000;
-
-    public static async Task<SeededAccount> SeedAsync(BenchDatabase db, string name, long requests, int days, TextWriter output)
+    public static async Task<SeededAccount> SeedAsync(BenchDatabase db, string name, long requests, int days, TextWriter output,
+        long requestsPerChunk = 1_000_000)
     {
         var (accountId, keyIds) = await CreateAccountAsync(db, name);
         var catalog = new PriceCatalog(db.Factory);
         await catalog.ReloadAsync();
         var loader = new BulkTrafficLoader(db.Factory, db.Dialect);
-        var chunks = Chunks(requests, days);
+        var chunks = Chunks(requests, days, requestsPerChunk);
         var now = DateTime.UtcNow;
         var watch = Stopwatch.StartNew();
         long written = 0;
@@ -65,7 +64,8 @@ public static class TrafficSeeder
         return seeded;
     }
 
-    public static int Chunks(long requests, int days) => (int)Math.Clamp((requests + RequestsPerChunk - 1) / RequestsPerChunk, 1, days);
+    public static int Chunks(long requests, int days, long requestsPerChunk) =>
+        (int)Math.Clamp((requests + requestsPerChunk - 1) / requestsPerChunk, 1, days);
 
     private static async Task<(long AccountId, List<long> KeyIds)> CreateAccountAsync(BenchDatabase db, string name)
     {

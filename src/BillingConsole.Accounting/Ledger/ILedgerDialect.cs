@@ -26,7 +26,9 @@ public interface ILedgerDialect
     /// <see cref="Catalog.Pricing"/>'s formula over the tokens and the reservation's price version. For a metered hold
     /// it also writes the request record, adjusts the key's spend counter and, when settled, the usage rollup of @day.
     /// Extra parameters: @reservation_id @status @charge @cost @day @input_tokens @output_tokens @cached_tokens
-    /// @request_status @error_code @latency_ms @ttfb_ms @streaming @provider @client_ip @user_agent.</summary>
+    /// @request_status @error_code @latency_ms @ttfb_ms @streaming @provider @client_ip @user_agent.
+    /// A resolution that returns no row wrote nothing, so <see cref="LedgerWriter.SettleManyAsync"/> runs many of them in
+    /// one client transaction (where a provider's text opens its own transaction, it nests in the client's).</summary>
     string ResolveSql { get; }
 
     /// <summary>True when the batch must run inside a client transaction (SQLite); other providers are atomic on their own.</summary>

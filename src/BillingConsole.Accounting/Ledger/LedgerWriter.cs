@@ -101,13 +101,12 @@ public sealed partial class LedgerWriter(IDbContextFactory<BillingDbContext> dbF
             .Select(x => new { x.Id, x.AccountId, x.ExpiresAt })
             .ToListAsync(ct);
         var released = 0;
-        foreach (var hold in due)
+        foreach (var chunk in due.Chunk(ResolutionsPerTransaction))
         {
-            var result = await ResolveAsync(new Resolution(hold.AccountId, hold.Id, ReservationStatus.Expired, EntryTypes.Release, Money.Zero,
-                MeteringTexts.Expired(hold.Id, hold.ExpiresAt), ExpiryOrigin,
-                ReleasedCall(RequestStatus.Expired)), ct);
-            if (result.Value is { Replayed: false })
-                released++;
+            var results = await ResolveTogetherAsync(chunk.Select(hold => new Resolution(hold.AccountId, hold.Id, ReservationStatus.Expired,
+                EntryTypes.Release, Money.Zero, MeteringTexts.Expired(hold.Id, hold.ExpiresAt), ExpiryOrigin,
+                ReleasedCall(RequestStatus.Expired))).ToList(), ct);
+            released += results.Count(x => x.Value is { Replayed: false });
         }
         return released;
     }
@@ -124,39 +123,43 @@ public sealed partial class LedgerWriter(IDbContextFactory<BillingDbContext> dbF
         for (var attempt = 1; ; attempt++)
         {
             await using var db = await dbFactory.CreateDbContextAsync(ct);
-            var now = Now();
-            var outcome = r.Outcome;
-            var tokens = outcome?.Tokens ?? default;
-            var (row, outOfRange) = await ExecuteAsync(db, dialect.ResolveSql, cmd =>
-            {
-                BindEntry(cmd, r.AccountId, r.Type, 0, r.Description, r.Origin, null, null, now);
-                Bind(cmd, "reservation_id", r.ReservationId);
-                Bind(cmd, "status", r.Status);
-                Bind(cmd, "charge", r.Status == ReservationStatus.Settled && (outcome?.Charge ?? true) ? 1L : 0L);
-                Bind(cmd, "cost", r.Cost.Units);
-                Bind(cmd, "day", now.Date);
-                Bind(cmd, "input_tokens", tokens.Input);
-                Bind(cmd, "output_tokens", tokens.Output);
-                Bind(cmd, "cached_tokens", tokens.Cached);
-                Bind(cmd, "request_status", outcome?.RequestStatus ?? RequestStatus.Success);
-                Bind<string>(cmd, "error_code", outcome?.ErrorCode);
-                Bind(cmd, "latency_ms", outcome?.LatencyMs);
-                Bind(cmd, "ttfb_ms", outcome?.TtfbMs);
-                Bind(cmd, "streaming", outcome?.Streaming ?? false);
-                Bind<string>(cmd, "provider", outcome?.Provider);
-                Bind<string>(cmd, "client_ip", outcome?.ClientIp);
-                Bind<string>(cmd, "user_agent", outcome?.UserAgent);
-            }, ct);
+            var (row, outOfRange) = await ExecuteAsync(db, dialect.ResolveSql, cmd => BindResolution(cmd, r, Now()), ct);
             if (outOfRange)
                 return OutOfRange;
             if (row is { } ok)
-                return LedgerResult<HoldResolution>.Ok(new HoldResolution(r.ReservationId, ok.Id, r.Status, new Money(ok.Hold ?? 0),
-                    new Money(ok.Amount), new Money(ok.Cost ?? 0), new Money(ok.MarketCost ?? 0), new Money(ok.BalanceAfter), false));
+                return Resolved(r, ok);
             if (await ReplayResolutionAsync(db, r, ct) is { } replay)
                 return replay;
             if (attempt == MaxAttempts)
                 return LedgerResult<HoldResolution>.Fail(LedgerError.ReservationClosed, "The reservation changed during the write; try again.");
         }
+    }
+
+    private static LedgerResult<HoldResolution> Resolved(Resolution r, EntryRow row) =>
+        LedgerResult<HoldResolution>.Ok(new HoldResolution(r.ReservationId, row.Id, r.Status, new Money(row.Hold ?? 0),
+            new Money(row.Amount), new Money(row.Cost ?? 0), new Money(row.MarketCost ?? 0), new Money(row.BalanceAfter), false));
+
+    private void BindResolution(DbCommand cmd, Resolution r, DateTime now)
+    {
+        var outcome = r.Outcome;
+        var tokens = outcome?.Tokens ?? default;
+        BindEntry(cmd, r.AccountId, r.Type, 0, r.Description, r.Origin, null, null, now);
+        Bind(cmd, "reservation_id", r.ReservationId);
+        Bind(cmd, "status", r.Status);
+        Bind(cmd, "charge", r.Status == ReservationStatus.Settled && (outcome?.Charge ?? true) ? 1L : 0L);
+        Bind(cmd, "cost", r.Cost.Units);
+        Bind(cmd, "day", now.Date);
+        Bind(cmd, "input_tokens", tokens.Input);
+        Bind(cmd, "output_tokens", tokens.Output);
+        Bind(cmd, "cached_tokens", tokens.Cached);
+        Bind(cmd, "request_status", outcome?.RequestStatus ?? RequestStatus.Success);
+        Bind<string>(cmd, "error_code", outcome?.ErrorCode);
+        Bind(cmd, "latency_ms", outcome?.LatencyMs);
+        Bind(cmd, "ttfb_ms", outcome?.TtfbMs);
+        Bind(cmd, "streaming", outcome?.Streaming ?? false);
+        Bind<string>(cmd, "provider", outcome?.Provider);
+        Bind<string>(cmd, "client_ip", outcome?.ClientIp);
+        Bind<string>(cmd, "user_agent", outcome?.UserAgent);
     }
 
     private readonly record struct EntryRow(long Id, long Sequence, long Amount, long BalanceAfter, long? ReservationId,
@@ -174,27 +177,11 @@ public sealed partial class LedgerWriter(IDbContextFactory<BillingDbContext> dbF
     {
         await db.Database.OpenConnectionAsync(ct);
         var connection = db.Database.GetDbConnection();
-        // SQLite has one writer at a time per database. Queueing this process's writers here, instead of letting them
-        // collide on the file lock and back off in the driver's busy loop, is what keeps latency flat under load.
-        using var turn = dialect.NeedsClientTransaction ? await WriterGate.EnterAsync(connection.ConnectionString, ct) : null;
+        using var turn = await EnterWriterGateAsync(connection, ct);
         await using var tx = dialect.NeedsClientTransaction ? await connection.BeginTransactionAsync(ct) : null;
-        await using var cmd = connection.CreateCommand();
-        cmd.Transaction = tx;
-        cmd.CommandText = sql;
-        bind(cmd);
         try
         {
-            EntryRow? row = null;
-            await using (var reader = await cmd.ExecuteReaderAsync(ct))
-            {
-                // Read every result so every statement of the batch has run before the transaction ends.
-                do
-                {
-                    if (row is null && reader.FieldCount == LedgerSql.ReturnedColumnCount && await reader.ReadAsync(ct))
-                        row = new EntryRow(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3),
-                            NullableInt64(reader, 4), NullableInt64(reader, 5), NullableInt64(reader, 6), NullableInt64(reader, 7));
-                } while (await reader.NextResultAsync(ct));
-            }
+            var row = await RunAsync(connection, tx, sql, bind, ct);
             if (tx is not null)
             {
                 if (row is null)
@@ -204,12 +191,38 @@ public sealed partial class LedgerWriter(IDbContextFactory<BillingDbContext> dbF
             }
             return (row, false);
         }
-        catch (DbException e) when (dialect.IsUniqueViolation(e) || dialect.IsTransient(e) || dialect.IsCheckViolation(e))
+        catch (DbException e) when (IsRetryable(e))
         {
             if (tx is not null)
                 await tx.RollbackAsync(CancellationToken.None);
             return (null, dialect.IsCheckViolation(e));
         }
+    }
+
+    // SQLite has one writer at a time per database. Queueing this process's writers here, instead of letting them
+    // collide on the file lock and back off in the driver's busy loop, is what keeps latency flat under load.
+    private async Task<IDisposable?> EnterWriterGateAsync(DbConnection connection, CancellationToken ct) =>
+        dialect.NeedsClientTransaction ? await WriterGate.EnterAsync(connection.ConnectionString, ct) : null;
+
+    /// <summary>A failure after which the batch wrote nothing and the caller explains or retries it.</summary>
+    private bool IsRetryable(DbException e) => dialect.IsUniqueViolation(e) || dialect.IsTransient(e) || dialect.IsCheckViolation(e);
+
+    private static async Task<EntryRow?> RunAsync(DbConnection connection, DbTransaction? tx, string sql, Action<DbCommand> bind, CancellationToken ct)
+    {
+        await using var cmd = connection.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = sql;
+        bind(cmd);
+        EntryRow? row = null;
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        // Read every result so every statement of the batch has run before the transaction ends.
+        do
+        {
+            if (row is null && reader.FieldCount == LedgerSql.ReturnedColumnCount && await reader.ReadAsync(ct))
+                row = new EntryRow(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3),
+                    NullableInt64(reader, 4), NullableInt64(reader, 5), NullableInt64(reader, 6), NullableInt64(reader, 7));
+        } while (await reader.NextResultAsync(ct));
+        return row;
     }
 
     private static long? NullableInt64(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetInt64(ordinal);

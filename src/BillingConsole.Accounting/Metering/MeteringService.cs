@@ -51,19 +51,40 @@ public sealed partial class MeteringService(LedgerWriter ledger, PriceCatalog ca
             : result.Failure!;
     }
 
-    public async Task<LedgerResult<MeteredSettlement>> SettleAsync(MeterSettleCommand c, CancellationToken ct = default)
+    public async Task<LedgerResult<MeteredSettlement>> SettleAsync(MeterSettleCommand c, CancellationToken ct = default) =>
+        (await SettleManyAsync([c], ct))[0];
+
+    /// <summary>Settles many calls, most of them in one ledger transaction (see <see cref="LedgerWriter.SettleManyAsync"/>);
+    /// one result per command, in order, each succeeding or failing on its own.</summary>
+    public async Task<IReadOnlyList<LedgerResult<MeteredSettlement>>> SettleManyAsync(IReadOnlyList<MeterSettleCommand> commands, CancellationToken ct = default)
     {
-        if (c.Status is not (RequestStatus.Success or RequestStatus.Error))
-            return Invalid<MeteredSettlement>("status is success or error.");
+        var results = new LedgerResult<MeteredSettlement>[commands.Count];
+        var valid = new List<int>();
+        foreach (var (c, i) in commands.Select((c, i) => (c, i)))
+        {
+            if (c.Status is RequestStatus.Success or RequestStatus.Error)
+                valid.Add(i);
+            else
+                results[i] = Invalid<MeteredSettlement>("status is success or error.");
+        }
+        var requests = valid.Select(i => ToSettleRequest(commands[i])).ToList();
+        var settled = requests.Count == 1
+            ? [await ledger.SettleAsync(requests[0], ct)]
+            : await ledger.SettleManyAsync(requests, ct);
+        for (var k = 0; k < valid.Count; k++)
+            results[valid[k]] = settled[k].Value is { } v
+                ? LedgerResult<MeteredSettlement>.Ok(new MeteredSettlement(v.ReservationId, v.Cost, v.MarketCost, v.Amount, v.BalanceAfter,
+                    requests[k].Outcome!.Charge, v.Replayed))
+                : settled[k].Failure!;
+        return results;
+    }
+
+    private static SettleRequest ToSettleRequest(MeterSettleCommand c)
+    {
         var t = c.Tokens;
-        var charge = MeteringTexts.IsCharged(c.Status, t);
-        var description = MeteringTexts.Settled(c.Status, t, c.ErrorCode);
-        var outcome = new CallOutcome(t, c.Status, charge, Trim(c.ErrorCode, 64), c.LatencyMs, c.TtfbMs, c.Streaming,
+        var outcome = new CallOutcome(t, c.Status, MeteringTexts.IsCharged(c.Status, t), Trim(c.ErrorCode, 64), c.LatencyMs, c.TtfbMs, c.Streaming,
             Trim(c.Provider, 64), Trim(c.ClientIp, 64), Trim(c.UserAgent, 300));
-        var result = await ledger.SettleAsync(new SettleRequest(null, c.ReservationId, Money.Zero, description, Gateway, outcome), ct);
-        return result.Value is { } v
-            ? LedgerResult<MeteredSettlement>.Ok(new MeteredSettlement(v.ReservationId, v.Cost, v.MarketCost, v.Amount, v.BalanceAfter, charge, v.Replayed))
-            : result.Failure!;
+        return new SettleRequest(null, c.ReservationId, Money.Zero, MeteringTexts.Settled(c.Status, t, c.ErrorCode), Gateway, outcome);
     }
 
     public async Task<LedgerResult<MeteredRelease>> ReleaseAsync(long reservationId, string? reason, CancellationToken ct = default)

@@ -89,8 +89,8 @@ public static class MeteringApi
             : Problems.From(result.Failure!);
     }
 
-    /// <summary>Many settles in one request; each item succeeds or fails on its own (its own ledger transaction), and the
-    /// response lists one result per item in order.</summary>
+    /// <summary>Many settles in one request, written together (one ledger transaction per hundred); each item succeeds or
+    /// fails on its own, and the response lists one result per item in order.</summary>
     public static async Task<Results<Ok<List<BatchSettleResult>>, ProblemHttpResult>> SettleBatchAsync(HttpRequest request, MeteringService metering, CancellationToken ct)
     {
         var (body, problem) = await JsonBody.ReadAsync<BatchSettleBody>(request, ct);
@@ -98,31 +98,39 @@ public static class MeteringApi
             return problem;
         if (body!.Settlements is not { Count: > 0 and <= MaxBatch } items)
             return Problems.Invalid($"settlements must list 1 to {MaxBatch} items.");
-        var results = new BatchSettleResult[items.Count];
-        await Parallel.ForAsync(0, items.Count, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct }, async (i, token) =>
+        var parsed = items.Select(ToCommand).ToList();
+        var commands = parsed.Where(p => p.Command is not null).Select(p => p.Command!).ToList();
+        var settled = new Queue<LedgerResult<MeteredSettlement>>(await metering.SettleManyAsync(commands, ct));
+        return TypedResults.Ok(items.Select((item, i) =>
         {
-            var (response, failure) = await SettleOneAsync(items[i], metering, token);
-            results[i] = response is not null
-                ? new BatchSettleResult(items[i].ReservationId, StatusCodes.Status200OK, response, null, null)
-                : new BatchSettleResult(items[i].ReservationId, failure!.StatusCode, null,
+            var (response, failure) = parsed[i].Invalid is { } invalid ? (null, invalid) : ToResponse(settled.Dequeue());
+            return response is not null
+                ? new BatchSettleResult(item.ReservationId, StatusCodes.Status200OK, response, null, null)
+                : new BatchSettleResult(item.ReservationId, failure!.StatusCode, null,
                     failure.ProblemDetails.Extensions["code"]?.ToString(), failure.ProblemDetails.Detail);
-        });
-        return TypedResults.Ok(results.ToList());
+        }).ToList());
     }
 
     private static async Task<(SettleResponse?, ProblemHttpResult?)> SettleOneAsync(BatchSettleItem b, MeteringService metering, CancellationToken ct)
+    {
+        var (command, invalid) = ToCommand(b);
+        return invalid is not null ? (null, invalid) : ToResponse(await metering.SettleAsync(command!, ct));
+    }
+
+    private static (MeterSettleCommand? Command, ProblemHttpResult? Invalid) ToCommand(BatchSettleItem b)
     {
         if (b.ReservationId is not { } reservationId)
             return (null, Problems.Invalid("reservation_id is required."));
         if (b.InputTokens is not { } input || b.OutputTokens is not { } output)
             return (null, Problems.Invalid("input_tokens and output_tokens are required."));
-        var command = new MeterSettleCommand(reservationId, new TokenCounts(input, output, b.CachedTokens ?? 0), b.Status ?? RequestStatus.Success,
-            b.ErrorCode, b.LatencyMs, b.TtfbMs, b.Streaming ?? false, b.Provider, b.ClientIp, b.UserAgent);
-        var result = await metering.SettleAsync(command, ct);
-        return result.Value is { } s
+        return (new MeterSettleCommand(reservationId, new TokenCounts(input, output, b.CachedTokens ?? 0), b.Status ?? RequestStatus.Success,
+            b.ErrorCode, b.LatencyMs, b.TtfbMs, b.Streaming ?? false, b.Provider, b.ClientIp, b.UserAgent), null);
+    }
+
+    private static (SettleResponse?, ProblemHttpResult?) ToResponse(LedgerResult<MeteredSettlement> result) =>
+        result.Value is { } s
             ? (new SettleResponse(s.Cost.ToDecimal(), s.MarketCost.ToDecimal(), s.Settlement.ToDecimal(), s.BalanceAfter.ToDecimal()), null)
             : (null, Problems.From(result.Failure!));
-    }
 
     private static bool TryParseId(string text, out long id) => long.TryParse(text, out id) && id > 0;
 }

@@ -102,17 +102,19 @@ public sealed class MeteringApiTests(ConsoleApp app)
         for (var i = 0; i < 3; i++)
             ids.Add((await JsonAsync(await ReserveAsync(gateway, key))).GetProperty("reservation_id").GetInt64());
 
-        var response = await gateway.PostAsJsonAsync("/v1/meter/settlements:batch", new
-        {
-            settlements = ids.Select(id => (object)new { reservation_id = id, input_tokens = 100, output_tokens = 10 })
-                .Append(new { reservation_id = 987_654_321L, input_tokens = 1, output_tokens = 1 }).ToArray(),
-        }, Ct);
+        // In order: a valid item, one without tokens (refused on its own), two valid ones, an unknown hold.
+        var items = new List<object> { new { reservation_id = ids[0], input_tokens = 100, output_tokens = 10 }, new { reservation_id = ids[2] } };
+        items.AddRange(ids.Skip(1).Select(id => (object)new { reservation_id = id, input_tokens = 100, output_tokens = 10 }));
+        items.Add(new { reservation_id = 987_654_321L, input_tokens = 1, output_tokens = 1 });
+        var response = await gateway.PostAsJsonAsync("/v1/meter/settlements:batch", new { settlements = items }, Ct);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var results = (await JsonAsync(response)).EnumerateArray().ToList();
-        Assert.Equal(4, results.Count);
-        Assert.All(results.Take(3), r => Assert.Equal(200, r.GetProperty("status").GetInt32()));
-        Assert.Equal((404, "not_found"), (results[3].GetProperty("status").GetInt32(), results[3].GetProperty("code").GetString()));
+        Assert.Equal([ids[0], ids[2], ids[1], ids[2], 987_654_321L], results.Select(r => r.GetProperty("reservation_id").GetInt64()));
+        Assert.Equal([200, 400, 200, 200, 404], results.Select(r => r.GetProperty("status").GetInt32()));
+        Assert.Equal("invalid_request", results[1].GetProperty("code").GetString());
+        Assert.Equal("not_found", results[4].GetProperty("code").GetString());
+        Assert.True(results[3].GetProperty("result").GetProperty("cost").GetDecimal() > 0);
         Assert.Equal(1 + 3 * 2, await EntriesAsync(account));
     }
 
