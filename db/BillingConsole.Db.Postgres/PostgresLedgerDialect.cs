@@ -98,7 +98,7 @@ public sealed class PostgresLedgerDialect : ILedgerDialect
     public bool IsCheckViolation(DbException exception) =>
         exception is PostgresException { SqlState: PostgresErrorCodes.CheckViolation };
 
-    public void AddParameter(DbCommand command, string name, object? value, Type type)
+    public void AddParameter(DbParameterCollection parameters, string name, object? value, Type type)
     {
         // Typed explicitly: an untyped NULL or a reused parameter in CASE would leave PostgreSQL guessing.
         var p = new NpgsqlParameter(name, value ?? DBNull.Value)
@@ -109,6 +109,6 @@ public sealed class PostgresLedgerDialect : ILedgerDialect
                 : type == typeof(DateTime) ? NpgsqlDbType.TimestampTz
                 : NpgsqlDbType.Text,
         };
-        command.Parameters.Add(p);
+        parameters.Add(p);
     }
 }

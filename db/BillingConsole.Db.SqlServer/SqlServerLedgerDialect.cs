@@ -125,7 +125,7 @@ public sealed class SqlServerLedgerDialect : ILedgerDialect
     public bool IsCheckViolation(DbException exception) =>
         exception is SqlException { Number: 547 } e && e.Message.Contains("CHECK constraint", StringComparison.Ordinal);
 
-    public void AddParameter(DbCommand command, string name, object? value, Type type)
+    public void AddParameter(DbParameterCollection parameters, string name, object? value, Type type)
     {
         var p = new SqlParameter(name, value ?? DBNull.Value)
         {
@@ -137,6 +137,6 @@ public sealed class SqlServerLedgerDialect : ILedgerDialect
         };
         if (p.SqlDbType == SqlDbType.NVarChar)
             p.Size = 1000;
-        command.Parameters.Add(p);
+        parameters.Add(p);
     }
 }

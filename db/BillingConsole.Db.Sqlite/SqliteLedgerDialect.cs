@@ -87,6 +87,6 @@ public sealed class SqliteLedgerDialect : ILedgerDialect
     // SQLITE_CONSTRAINT_CHECK
     public bool IsCheckViolation(DbException exception) => exception is SqliteException { SqliteErrorCode: 19, SqliteExtendedErrorCode: 275 };
 
-    public void AddParameter(DbCommand command, string name, object? value, Type type) =>
-        command.Parameters.Add(new SqliteParameter(name, value ?? DBNull.Value));
+    public void AddParameter(DbParameterCollection parameters, string name, object? value, Type type) =>
+        parameters.Add(new SqliteParameter(name, value ?? DBNull.Value));
 }

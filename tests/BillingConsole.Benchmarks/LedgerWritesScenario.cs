@@ -54,7 +54,8 @@ public static class LedgerWritesScenario
         for (var i = 0; i < o.Workers; i++)
         {
             await using var context = await db.Factory.CreateDbContextAsync();
-            connections[i] = (DbConnection)Activator.CreateInstance(context.Database.GetDbConnection().GetType(), db.ConnectionString)!;
+            // The connection string the engine's provider settled on (its pooling and auto-prepare defaults included).
+            connections[i] = (DbConnection)Activator.CreateInstance(context.Database.GetDbConnection().GetType(), context.Database.GetConnectionString())!;
             await connections[i].OpenAsync();
         }
         // SQLite takes one writer at a time; like the engine, queue writers in-process rather than in SQLite's busy
@@ -71,29 +72,29 @@ public static class LedgerWritesScenario
                 var reservation = await ExecuteAsync(db.Dialect, gate, connection, db.Dialect.ReserveSql, cmd =>
                 {
                     Common(db.Dialect, cmd, account, EntryTypes.Reservation, hold, now);
-                    db.Dialect.AddParameter(cmd, "min_balance", -Money.Max.Units, typeof(long));
-                    db.Dialect.AddParameter(cmd, "expires_at", now.AddMinutes(15), typeof(DateTime));
-                    db.Dialect.AddParameter(cmd, "month", new DateTime(now.Year, now.Month, 1, 0, 0, 0, DateTimeKind.Utc), typeof(DateTime));
+                    db.Dialect.AddParameter(cmd.Parameters, "min_balance", -Money.Max.Units, typeof(long));
+                    db.Dialect.AddParameter(cmd.Parameters, "expires_at", now.AddMinutes(15), typeof(DateTime));
+                    db.Dialect.AddParameter(cmd.Parameters, "month", new DateTime(now.Year, now.Month, 1, 0, 0, 0, DateTimeKind.Utc), typeof(DateTime));
                     foreach (var name in new[] { "api_key_id", "model_id", "price_id", "max_input_tokens", "max_output_tokens" })
-                        db.Dialect.AddParameter(cmd, name, null, typeof(long));
-                    db.Dialect.AddParameter(cmd, "tags", null, typeof(string));
+                        db.Dialect.AddParameter(cmd.Parameters, name, null, typeof(long));
+                    db.Dialect.AddParameter(cmd.Parameters, "tags", null, typeof(string));
                 });
                 await ExecuteAsync(db.Dialect, gate, connection, db.Dialect.ResolveSql, cmd =>
                 {
                     Common(db.Dialect, cmd, account, EntryTypes.Settlement, 0, now);
-                    db.Dialect.AddParameter(cmd, "reservation_id", reservation, typeof(long));
-                    db.Dialect.AddParameter(cmd, "status", ReservationStatus.Settled, typeof(string));
-                    db.Dialect.AddParameter(cmd, "charge", 1L, typeof(long));
-                    db.Dialect.AddParameter(cmd, "cost", hold / 2, typeof(long));
-                    db.Dialect.AddParameter(cmd, "day", now.Date, typeof(DateTime));
+                    db.Dialect.AddParameter(cmd.Parameters, "reservation_id", reservation, typeof(long));
+                    db.Dialect.AddParameter(cmd.Parameters, "status", ReservationStatus.Settled, typeof(string));
+                    db.Dialect.AddParameter(cmd.Parameters, "charge", 1L, typeof(long));
+                    db.Dialect.AddParameter(cmd.Parameters, "cost", hold / 2, typeof(long));
+                    db.Dialect.AddParameter(cmd.Parameters, "day", now.Date, typeof(DateTime));
                     foreach (var name in new[] { "input_tokens", "output_tokens", "cached_tokens" })
-                        db.Dialect.AddParameter(cmd, name, 0L, typeof(long));
-                    db.Dialect.AddParameter(cmd, "request_status", "success", typeof(string));
+                        db.Dialect.AddParameter(cmd.Parameters, name, 0L, typeof(long));
+                    db.Dialect.AddParameter(cmd.Parameters, "request_status", "success", typeof(string));
                     foreach (var name in new[] { "error_code", "provider", "client_ip", "user_agent" })
-                        db.Dialect.AddParameter(cmd, name, null, typeof(string));
-                    db.Dialect.AddParameter(cmd, "latency_ms", null, typeof(int));
-                    db.Dialect.AddParameter(cmd, "ttfb_ms", null, typeof(int));
-                    db.Dialect.AddParameter(cmd, "streaming", false, typeof(bool));
+                        db.Dialect.AddParameter(cmd.Parameters, name, null, typeof(string));
+                    db.Dialect.AddParameter(cmd.Parameters, "latency_ms", null, typeof(int));
+                    db.Dialect.AddParameter(cmd.Parameters, "ttfb_ms", null, typeof(int));
+                    db.Dialect.AddParameter(cmd.Parameters, "streaming", false, typeof(bool));
                 });
             });
         }
@@ -106,15 +107,15 @@ public static class LedgerWritesScenario
 
     private static void Common(ILedgerDialect d, DbCommand cmd, long account, string type, long amount, DateTime now)
     {
-        d.AddParameter(cmd, "account_id", account, typeof(long));
-        d.AddParameter(cmd, "type", type, typeof(string));
-        d.AddParameter(cmd, "amount", amount, typeof(long));
-        d.AddParameter(cmd, "created_at", now, typeof(DateTime));
-        d.AddParameter(cmd, "description", "Bench", typeof(string));
-        d.AddParameter(cmd, "source", EntrySources.MeteringApi, typeof(string));
-        d.AddParameter(cmd, "ref_id", null, typeof(string));
-        d.AddParameter(cmd, "actor", "bench", typeof(string));
-        d.AddParameter(cmd, "idempotency_key", null, typeof(string));
+        d.AddParameter(cmd.Parameters, "account_id", account, typeof(long));
+        d.AddParameter(cmd.Parameters, "type", type, typeof(string));
+        d.AddParameter(cmd.Parameters, "amount", amount, typeof(long));
+        d.AddParameter(cmd.Parameters, "created_at", now, typeof(DateTime));
+        d.AddParameter(cmd.Parameters, "description", "Bench", typeof(string));
+        d.AddParameter(cmd.Parameters, "source", EntrySources.MeteringApi, typeof(string));
+        d.AddParameter(cmd.Parameters, "ref_id", null, typeof(string));
+        d.AddParameter(cmd.Parameters, "actor", "bench", typeof(string));
+        d.AddParameter(cmd.Parameters, "idempotency_key", null, typeof(string));
     }
 
     private static async Task<long> ExecuteAsync(ILedgerDialect dialect, SemaphoreSlim? gate, DbConnection connection, string sql, Action<DbCommand> bind)

@@ -119,7 +119,7 @@ internal sealed class BulkInsert(BillingDbContext db, ILedgerDialect dialect)
             {
                 var name = $"p{r}_{c}";
                 sql.Append(c == 0 ? "@" : ", @").Append(name);
-                dialect.AddParameter(cmd, name, null, columns[c].Type);
+                dialect.AddParameter(cmd.Parameters, name, null, columns[c].Type);
             }
             sql.Append(')');
         }

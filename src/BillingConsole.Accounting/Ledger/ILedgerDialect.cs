@@ -44,7 +44,7 @@ public interface ILedgerDialect
 
     /// <summary>Adds a parameter of CLR type <paramref name="type"/> (long, int, bool, DateTime or string; the value may be
     /// null) the way this provider maps it to the migrated column types.</summary>
-    void AddParameter(DbCommand command, string name, object? value, Type type);
+    void AddParameter(DbParameterCollection parameters, string name, object? value, Type type);
 }
 
 /// <summary>SQL shared by every dialect.</summary>

@@ -51,8 +51,10 @@ public sealed partial class LedgerWriter
             try
             {
                 var now = Now();
-                foreach (var i in order)
-                    rows[i] = await RunAsync(connection, tx, dialect.ResolveSql, cmd => BindResolution(cmd, items[i], now), ct);
+                if (connection.CanCreateBatch)
+                    await RunPipelinedAsync(connection, tx, items, order, rows, now, ct);
+                else
+                    await RunInTurnAsync(connection, tx, items, order, rows, now, ct);
                 await tx.CommitAsync(ct);
             }
             catch (DbException e) when (IsRetryable(e))
@@ -69,17 +71,53 @@ public sealed partial class LedgerWriter
         return results;
     }
 
+    // PostgreSQL (and SQL Server): every resolution in one round trip; the server runs them in order.
+    private async Task RunPipelinedAsync(DbConnection connection, DbTransaction tx, IReadOnlyList<Resolution> items, int[] order,
+        EntryRow?[] rows, DateTime now, CancellationToken ct)
+    {
+        await using var batch = connection.CreateBatch();
+        batch.Transaction = tx;
+        foreach (var i in order)
+        {
+            var command = batch.CreateBatchCommand();
+            command.CommandText = dialect.ResolveSql;
+            BindResolution(command.Parameters, items[i], now);
+            batch.BatchCommands.Add(command);
+        }
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        var k = 0;
+        do
+        {
+            if (reader.FieldCount != LedgerSql.ReturnedColumnCount)
+                continue;
+            rows[order[k++]] = await reader.ReadAsync(ct) ? ReadRow(reader) : null;
+        } while (await reader.NextResultAsync(ct));
+    }
+
+    // SQLite: one command executed per item; SQLite keeps its statements prepared between executions.
+    private async Task RunInTurnAsync(DbConnection connection, DbTransaction tx, IReadOnlyList<Resolution> items, int[] order,
+        EntryRow?[] rows, DateTime now, CancellationToken ct)
+    {
+        await using var cmd = connection.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = dialect.ResolveSql;
+        foreach (var i in order)
+        {
+            cmd.Parameters.Clear();
+            BindResolution(cmd.Parameters, items[i], now);
+            rows[i] = await RunAsync(cmd, ct);
+        }
+    }
+
     /// <summary>The items' indexes in the order of their accounts: batches lock account rows in one global order, so
-    /// two batches over the same accounts wait for each other instead of deadlocking. A guard-free read: an unknown
-    /// hold just sorts first and is refused by its own batch.</summary>
+    /// two batches over the same accounts wait for each other instead of deadlocking. A read that guards nothing: an
+    /// unknown hold just sorts first and is refused by its own batch.</summary>
     private static async Task<int[]> LockOrderAsync(BillingDbContext db, IReadOnlyList<Resolution> items, CancellationToken ct)
     {
         var ids = items.Select(x => x.ReservationId).Distinct().ToList();
         var accountOf = await db.Reservations.AsNoTracking().Where(r => ids.Contains(r.Id))
             .Select(r => new { r.Id, r.AccountId }).ToDictionaryAsync(r => r.Id, r => r.AccountId, ct);
-        return Enumerable.Range(0, items.Count)
-            .OrderBy(i => accountOf.GetValueOrDefault(items[i].ReservationId))
-            .ThenBy(i => items[i].ReservationId)
-            .ToArray();
+        // A stable sort: within an account the items keep the caller's order (settles as listed, expiries by expiry time).
+        return Enumerable.Range(0, items.Count).OrderBy(i => accountOf.GetValueOrDefault(items[i].ReservationId)).ToArray();
     }
 }

@@ -23,10 +23,10 @@ public sealed partial class LedgerWriter(IDbContextFactory<BillingDbContext> dbF
         for (var attempt = 1; ; attempt++)
         {
             await using var db = await dbFactory.CreateDbContextAsync(ct);
-            var (row, outOfRange) = await ExecuteAsync(db, dialect.PostSql(enforceFloor), cmd =>
+            var (row, outOfRange) = await ExecuteAsync(db, dialect.PostSql(enforceFloor), p =>
             {
-                BindEntry(cmd, r.AccountId, r.Type, r.Amount.Units, r.Description, r.Origin, r.RefId, r.IdempotencyKey, Now());
-                BindRange(cmd);
+                BindEntry(p, r.AccountId, r.Type, r.Amount.Units, r.Description, r.Origin, r.RefId, r.IdempotencyKey, Now());
+                BindRange(p);
             }, ct);
             if (outOfRange)
                 return OutOfRange;
@@ -50,18 +50,18 @@ public sealed partial class LedgerWriter(IDbContextFactory<BillingDbContext> dbF
             await using var db = await dbFactory.CreateDbContextAsync(ct);
             var now = Now();
             var expiresAt = now + (r.Ttl ?? LedgerValidation.DefaultHoldTtl);
-            var (row, outOfRange) = await ExecuteAsync(db, dialect.ReserveSql, cmd =>
+            var (row, outOfRange) = await ExecuteAsync(db, dialect.ReserveSql, p =>
             {
-                BindEntry(cmd, r.AccountId, EntryTypes.Reservation, r.Hold.Units, r.Description, r.Origin, null, r.IdempotencyKey, now);
-                BindRange(cmd);
-                Bind(cmd, "expires_at", expiresAt);
-                Bind(cmd, "month", new DateTime(now.Year, now.Month, 1, 0, 0, 0, DateTimeKind.Utc));
-                Bind(cmd, "api_key_id", r.Call?.ApiKeyId);
-                Bind(cmd, "model_id", r.Call?.ModelId);
-                Bind(cmd, "price_id", r.Call?.PriceId);
-                Bind(cmd, "max_input_tokens", r.Call?.MaxInputTokens);
-                Bind(cmd, "max_output_tokens", r.Call?.MaxOutputTokens);
-                Bind<string>(cmd, "tags", r.Call?.Tags);
+                BindEntry(p, r.AccountId, EntryTypes.Reservation, r.Hold.Units, r.Description, r.Origin, null, r.IdempotencyKey, now);
+                BindRange(p);
+                Bind(p, "expires_at", expiresAt);
+                Bind(p, "month", new DateTime(now.Year, now.Month, 1, 0, 0, 0, DateTimeKind.Utc));
+                Bind(p, "api_key_id", r.Call?.ApiKeyId);
+                Bind(p, "model_id", r.Call?.ModelId);
+                Bind(p, "price_id", r.Call?.PriceId);
+                Bind(p, "max_input_tokens", r.Call?.MaxInputTokens);
+                Bind(p, "max_output_tokens", r.Call?.MaxOutputTokens);
+                Bind<string>(p, "tags", r.Call?.Tags);
             }, ct);
             if (outOfRange)
                 return OutOfRange;
@@ -123,7 +123,7 @@ public sealed partial class LedgerWriter(IDbContextFactory<BillingDbContext> dbF
         for (var attempt = 1; ; attempt++)
         {
             await using var db = await dbFactory.CreateDbContextAsync(ct);
-            var (row, outOfRange) = await ExecuteAsync(db, dialect.ResolveSql, cmd => BindResolution(cmd, r, Now()), ct);
+            var (row, outOfRange) = await ExecuteAsync(db, dialect.ResolveSql, p => BindResolution(p, r, Now()), ct);
             if (outOfRange)
                 return OutOfRange;
             if (row is { } ok)
@@ -139,27 +139,27 @@ public sealed partial class LedgerWriter(IDbContextFactory<BillingDbContext> dbF
         LedgerResult<HoldResolution>.Ok(new HoldResolution(r.ReservationId, row.Id, r.Status, new Money(row.Hold ?? 0),
             new Money(row.Amount), new Money(row.Cost ?? 0), new Money(row.MarketCost ?? 0), new Money(row.BalanceAfter), false));
 
-    private void BindResolution(DbCommand cmd, Resolution r, DateTime now)
+    private void BindResolution(DbParameterCollection p, Resolution r, DateTime now)
     {
         var outcome = r.Outcome;
         var tokens = outcome?.Tokens ?? default;
-        BindEntry(cmd, r.AccountId, r.Type, 0, r.Description, r.Origin, null, null, now);
-        Bind(cmd, "reservation_id", r.ReservationId);
-        Bind(cmd, "status", r.Status);
-        Bind(cmd, "charge", r.Status == ReservationStatus.Settled && (outcome?.Charge ?? true) ? 1L : 0L);
-        Bind(cmd, "cost", r.Cost.Units);
-        Bind(cmd, "day", now.Date);
-        Bind(cmd, "input_tokens", tokens.Input);
-        Bind(cmd, "output_tokens", tokens.Output);
-        Bind(cmd, "cached_tokens", tokens.Cached);
-        Bind(cmd, "request_status", outcome?.RequestStatus ?? RequestStatus.Success);
-        Bind<string>(cmd, "error_code", outcome?.ErrorCode);
-        Bind(cmd, "latency_ms", outcome?.LatencyMs);
-        Bind(cmd, "ttfb_ms", outcome?.TtfbMs);
-        Bind(cmd, "streaming", outcome?.Streaming ?? false);
-        Bind<string>(cmd, "provider", outcome?.Provider);
-        Bind<string>(cmd, "client_ip", outcome?.ClientIp);
-        Bind<string>(cmd, "user_agent", outcome?.UserAgent);
+        BindEntry(p, r.AccountId, r.Type, 0, r.Description, r.Origin, null, null, now);
+        Bind(p, "reservation_id", r.ReservationId);
+        Bind(p, "status", r.Status);
+        Bind(p, "charge", r.Status == ReservationStatus.Settled && (outcome?.Charge ?? true) ? 1L : 0L);
+        Bind(p, "cost", r.Cost.Units);
+        Bind(p, "day", now.Date);
+        Bind(p, "input_tokens", tokens.Input);
+        Bind(p, "output_tokens", tokens.Output);
+        Bind(p, "cached_tokens", tokens.Cached);
+        Bind(p, "request_status", outcome?.RequestStatus ?? RequestStatus.Success);
+        Bind<string>(p, "error_code", outcome?.ErrorCode);
+        Bind(p, "latency_ms", outcome?.LatencyMs);
+        Bind(p, "ttfb_ms", outcome?.TtfbMs);
+        Bind(p, "streaming", outcome?.Streaming ?? false);
+        Bind<string>(p, "provider", outcome?.Provider);
+        Bind<string>(p, "client_ip", outcome?.ClientIp);
+        Bind<string>(p, "user_agent", outcome?.UserAgent);
     }
 
     private readonly record struct EntryRow(long Id, long Sequence, long Amount, long BalanceAfter, long? ReservationId,
@@ -173,7 +173,7 @@ public sealed partial class LedgerWriter(IDbContextFactory<BillingDbContext> dbF
     /// <summary>Runs one batch. Row is null when its guards wrote nothing, an idempotency key was already taken, it lost
     /// a deadlock, or (OutOfRange) a CHECK constraint refused it. A client transaction commits only when the batch
     /// appended its entry.</summary>
-    private async Task<(EntryRow? Row, bool OutOfRange)> ExecuteAsync(BillingDbContext db, string sql, Action<DbCommand> bind, CancellationToken ct)
+    private async Task<(EntryRow? Row, bool OutOfRange)> ExecuteAsync(BillingDbContext db, string sql, Action<DbParameterCollection> bind, CancellationToken ct)
     {
         await db.Database.OpenConnectionAsync(ct);
         var connection = db.Database.GetDbConnection();
@@ -207,54 +207,62 @@ public sealed partial class LedgerWriter(IDbContextFactory<BillingDbContext> dbF
     /// <summary>A failure after which the batch wrote nothing and the caller explains or retries it.</summary>
     private bool IsRetryable(DbException e) => dialect.IsUniqueViolation(e) || dialect.IsTransient(e) || dialect.IsCheckViolation(e);
 
-    private static async Task<EntryRow?> RunAsync(DbConnection connection, DbTransaction? tx, string sql, Action<DbCommand> bind, CancellationToken ct)
+    private static async Task<EntryRow?> RunAsync(DbConnection connection, DbTransaction? tx, string sql, Action<DbParameterCollection> bind, CancellationToken ct)
     {
         await using var cmd = connection.CreateCommand();
         cmd.Transaction = tx;
         cmd.CommandText = sql;
-        bind(cmd);
+        bind(cmd.Parameters);
+        return await RunAsync(cmd, ct);
+    }
+
+    private static async Task<EntryRow?> RunAsync(DbCommand cmd, CancellationToken ct)
+    {
         EntryRow? row = null;
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         // Read every result so every statement of the batch has run before the transaction ends.
         do
         {
             if (row is null && reader.FieldCount == LedgerSql.ReturnedColumnCount && await reader.ReadAsync(ct))
-                row = new EntryRow(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3),
-                    NullableInt64(reader, 4), NullableInt64(reader, 5), NullableInt64(reader, 6), NullableInt64(reader, 7));
+                row = ReadRow(reader);
         } while (await reader.NextResultAsync(ct));
         return row;
     }
 
+    private static EntryRow ReadRow(DbDataReader reader) =>
+        new(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3),
+            NullableInt64(reader, 4), NullableInt64(reader, 5), NullableInt64(reader, 6), NullableInt64(reader, 7));
+
     private static long? NullableInt64(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetInt64(ordinal);
 
-    private void BindEntry(DbCommand cmd, long? accountId, string type, long amount, string description, Origin origin,
+    private void BindEntry(DbParameterCollection p, long? accountId, string type, long amount, string description, Origin origin,
         string? refId, string? idempotencyKey, DateTime at)
     {
-        Bind(cmd, "account_id", accountId);
-        Bind(cmd, "type", type);
-        Bind(cmd, "amount", amount);
-        Bind(cmd, "created_at", at);
-        Bind(cmd, "description", description.Trim());
-        Bind(cmd, "source", origin.Source);
-        Bind<string>(cmd, "ref_id", refId);
-        Bind(cmd, "actor", origin.Actor);
-        Bind<string>(cmd, "idempotency_key", idempotencyKey);
+        Bind(p, "account_id", accountId);
+        Bind(p, "type", type);
+        Bind(p, "amount", amount);
+        Bind(p, "created_at", at);
+        Bind(p, "description", description.Trim());
+        Bind(p, "source", origin.Source);
+        Bind<string>(p, "ref_id", refId);
+        Bind(p, "actor", origin.Actor);
+        Bind<string>(p, "idempotency_key", idempotencyKey);
     }
 
-    private void BindRange(DbCommand cmd)
+    private void BindRange(DbParameterCollection p)
     {
-        Bind(cmd, "min_balance", -Money.Max.Units);
-        Bind(cmd, "max_balance", Money.Max.Units);
+        Bind(p, "min_balance", -Money.Max.Units);
+        Bind(p, "max_balance", Money.Max.Units);
     }
 
-    private void Bind<T>(DbCommand cmd, string name, T? value) where T : struct =>
-        dialect.AddParameter(cmd, name, value, typeof(T));
+    private void Bind<T>(DbParameterCollection p, string name, T? value) where T : struct =>
+        dialect.AddParameter(p, name, value, typeof(T));
 
-    private void Bind<T>(DbCommand cmd, string name, T value) where T : notnull =>
-        dialect.AddParameter(cmd, name, value, typeof(T));
+    private void Bind<T>(DbParameterCollection p, string name, T value) where T : notnull =>
+        dialect.AddParameter(p, name, value, typeof(T));
 
-    private void Bind<T>(DbCommand cmd, string name, string? value) where T : class =>
-        dialect.AddParameter(cmd, name, value, typeof(string));
+    private void Bind<T>(DbParameterCollection p, string name, string? value) where T : class =>
+        dialect.AddParameter(p, name, value, typeof(string));
 
     // Microseconds: the finest precision every provider stores, so what is written reads back identical.
     private DateTime Now()
