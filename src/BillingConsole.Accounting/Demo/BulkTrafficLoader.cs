@@ -21,15 +21,20 @@ public sealed partial class BulkTrafficLoader(IDbContextFactory<BillingDbContext
         if (db.Database.ProviderName?.Contains("SqlServer") == true)
             throw new NotSupportedException("Bulk loading supports SQLite and PostgreSQL; use the live loader on SQL Server.");
         var state = await BulkState.LoadAsync(db, accountId, ct);
-        foreach (var e in events)
+        var holds = new Dictionary<CallEvent, Reservation>(ReferenceEqualityComparer.Instance);
+        foreach (var step in TrafficSchedule.Steps(events))
         {
-            switch (e)
+            switch (step.Event)
             {
                 case PostEvent p:
                     state.Append(p.At, p.Type, p.Amount, p.Description.Trim(), p.Origin, p.RefId, p.IdempotencyKey, null);
                     break;
+                case CallEvent c when step.IsCallEnd:
+                    End(state, c, holds[c]);
+                    holds.Remove(c);
+                    break;
                 case CallEvent c:
-                    Call(state, c);
+                    holds[c] = state.Reserve(c, c.Model.PriceAt(c.At)!);
                     break;
                 case ExpiryEvent x:
                     foreach (var hold in state.Open.Values.Where(h => h.ExpiresAt <= x.At).OrderBy(h => h.ExpiresAt).ToList())
@@ -41,25 +46,18 @@ public sealed partial class BulkTrafficLoader(IDbContextFactory<BillingDbContext
         await state.SaveAsync(db, dialect, ct);
     }
 
-    private static void Call(BulkState state, CallEvent c)
+    private static void End(BulkState state, CallEvent c, Reservation hold)
     {
-        var price = c.Model.PriceAt(c.At)!;
-        var hold = state.Reserve(c, price);
-        switch (c.End)
+        if (c.End == CallEnd.Cancelled)
         {
-            case CallEnd.Leaked or CallEnd.InFlight:
-                return;
-            case CallEnd.Cancelled:
-                state.Resolve(hold, c.EndAt, ReservationStatus.Released, EntryTypes.Release, MeteringTexts.Released("client cancelled the request"),
-                    MeteringService.Gateway, new CallOutcome(new(0, 0, 0), RequestStatus.Cancelled, false), null);
-                return;
-            default:
-                var charge = MeteringTexts.IsCharged(c.Status, c.Tokens);
-                var outcome = new CallOutcome(c.Tokens, c.Status, charge, MeteringTexts.Trim(c.ErrorCode, 64), c.LatencyMs, c.TtfbMs, c.Streaming,
-                    MeteringTexts.Trim(c.Model.Model.Provider, 64), MeteringTexts.Trim(c.ClientIp, 64), MeteringTexts.Trim(c.UserAgent, 300));
-                state.Resolve(hold, c.EndAt, ReservationStatus.Settled, EntryTypes.Settlement, MeteringTexts.Settled(c.Status, c.Tokens, c.ErrorCode),
-                    MeteringService.Gateway, outcome, price);
-                return;
+            state.Resolve(hold, c.EndAt, ReservationStatus.Released, EntryTypes.Release, MeteringTexts.Released("client cancelled the request"),
+                MeteringService.Gateway, new CallOutcome(new(0, 0, 0), RequestStatus.Cancelled, false), null);
+            return;
         }
+        var charge = MeteringTexts.IsCharged(c.Status, c.Tokens);
+        var outcome = new CallOutcome(c.Tokens, c.Status, charge, MeteringTexts.Trim(c.ErrorCode, 64), c.LatencyMs, c.TtfbMs, c.Streaming,
+            MeteringTexts.Trim(c.Model.Model.Provider, 64), MeteringTexts.Trim(c.ClientIp, 64), MeteringTexts.Trim(c.UserAgent, 300));
+        state.Resolve(hold, c.EndAt, ReservationStatus.Settled, EntryTypes.Settlement, MeteringTexts.Settled(c.Status, c.Tokens, c.ErrorCode),
+            MeteringService.Gateway, outcome, c.Model.PriceAt(c.At));
     }
 }

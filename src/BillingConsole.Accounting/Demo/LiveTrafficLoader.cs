@@ -15,41 +15,42 @@ public sealed class LiveTrafficLoader(IDbContextFactory<BillingDbContext> dbFact
         var clock = new WalkingClock(events.Count > 0 ? events[0].At : DateTime.UtcNow);
         var ledger = new LedgerWriter(dbFactory, dialect, clock);
         var metering = new MeteringService(ledger, catalog, dbFactory, clock);
-        for (var i = 0; i < events.Count; i++)
+        var holds = new Dictionary<CallEvent, long>(ReferenceEqualityComparer.Instance);
+        var applied = 0;
+        foreach (var step in TrafficSchedule.Steps(events))
         {
-            var e = events[i];
-            clock.SetExactly(e.At);
-            switch (e)
+            clock.SetExactly(step.At);
+            switch (step.Event)
             {
                 case PostEvent p:
                     Require(await ledger.PostAsync(new PostRequest(p.AccountId, p.Type, new Money(p.Amount), p.Description, p.Origin, p.RefId, p.IdempotencyKey), ct));
                     break;
+                case CallEvent c when step.IsCallEnd:
+                    await EndAsync(metering, c, holds[c], ct);
+                    holds.Remove(c);
+                    break;
                 case CallEvent c:
-                    await CallAsync(metering, clock, c, ct);
+                    holds[c] = Require(await metering.ReserveAsync(new MeterReserveCommand(c.IdempotencyKey, c.KeyId, c.Model.Model.Slug, c.MaxInput,
+                        c.MaxOutput, c.Tags?.Split(',')), ct)).ReservationId;
                     break;
                 case ExpiryEvent:
                     while (await ledger.ReleaseExpiredAsync(500, ct) > 0) { }
                     break;
             }
-            if (i % 1000 == 0)
-                progress?.Report(i);
+            if (!step.IsCallEnd && ++applied % 1000 == 0)
+                progress?.Report(applied);
         }
         progress?.Report(events.Count);
     }
 
-    private static async Task CallAsync(MeteringService metering, WalkingClock clock, CallEvent c, CancellationToken ct)
+    private static async Task EndAsync(MeteringService metering, CallEvent c, long reservationId, CancellationToken ct)
     {
-        var hold = Require(await metering.ReserveAsync(new MeterReserveCommand(c.IdempotencyKey, c.KeyId, c.Model.Model.Slug, c.MaxInput, c.MaxOutput,
-            c.Tags?.Split(',')), ct));
-        if (c.End is CallEnd.Leaked or CallEnd.InFlight)
-            return;
-        clock.SetExactly(c.EndAt);
         if (c.End == CallEnd.Cancelled)
         {
-            Require(await metering.ReleaseAsync(hold.ReservationId, "client cancelled the request", ct));
+            Require(await metering.ReleaseAsync(reservationId, "client cancelled the request", ct));
             return;
         }
-        Require(await metering.SettleAsync(new MeterSettleCommand(hold.ReservationId, c.Tokens, c.Status, c.ErrorCode, c.LatencyMs, c.TtfbMs,
+        Require(await metering.SettleAsync(new MeterSettleCommand(reservationId, c.Tokens, c.Status, c.ErrorCode, c.LatencyMs, c.TtfbMs,
             c.Streaming, c.Model.Model.Provider, c.ClientIp, c.UserAgent), ct));
     }
 

@@ -16,7 +16,8 @@ public sealed record PostEvent(DateTime At, long AccountId, string Type, long Am
 
 public enum CallEnd { Success, ErrorBeforeOutput, ErrorAfterOutput, Cancelled, Leaked, InFlight }
 
-/// <summary>A metered call: reserved at <see cref="TrafficEvent.At"/>, resolved at <see cref="EndAt"/> (before the next event).</summary>
+/// <summary>A metered call: reserved at <see cref="TrafficEvent.At"/>, resolved at <see cref="EndAt"/> (other events may
+/// come in between: calls overlap; see <see cref="TrafficSchedule"/>).</summary>
 public sealed record CallEvent(DateTime At, long KeyId, PricedModel Model, long MaxInput, long MaxOutput, string? Tags, string IdempotencyKey,
     CallEnd End, DateTime EndAt, TokenCounts Tokens, string? ErrorCode, int LatencyMs, int TtfbMs, bool Streaming, string ClientIp, string UserAgent)
     : TrafficEvent(At)

@@ -41,9 +41,22 @@ public static class TrafficGenerator
 
         DateTime Tick(DateTime at) => clock = Micro(at > clock ? at : clock.AddMilliseconds(1));
 
+        // What ended calls give back (hold − cost), by end time: calls overlap, and a loader applies each call's end at its
+        // own time (TrafficSchedule). An overrun (cost above the hold) is taken at once instead, so this balance is never
+        // above the ledger's at any event and every event it allows succeeds.
+        var returns = new PriorityQueue<long, (DateTime EndAt, long Order)>();
+        var ended = 0L;
+        void ReturnsDueBy(DateTime at)
+        {
+            while (returns.TryPeek(out _, out var due) && due.EndAt <= at)
+                balance += returns.Dequeue();
+        }
+
         void Post(string type, long amount, string description, Origin origin, string? refId = null)
         {
-            events.Add(new PostEvent(Tick(clock), plan.AccountId, type, amount, description, origin, refId, Key()));
+            var at = Tick(clock);
+            ReturnsDueBy(at);
+            events.Add(new PostEvent(at, plan.AccountId, type, amount, description, origin, refId, Key()));
             balance += amount;
         }
 
@@ -106,14 +119,17 @@ public static class TrafficGenerator
                 var hold = Math.Max(1, Pricing.Cost(new TokenCounts(ev.MaxInput, ev.MaxOutput, 0), model.PriceAt(at)!));
                 RechargeIfBelow(hold);
                 at = Tick(at);
+                ReturnsDueBy(at);
                 ev = ev with { At = at, EndAt = Micro(at.AddMilliseconds(ev.LatencyMs)) };
                 events.Add(ev);
                 balance -= hold;
                 if (end is CallEnd.Leaked or CallEnd.InFlight)
                     continue;
-                Tick(ev.EndAt);
                 var cost = MeteringTexts.IsCharged(ev.Status, ev.Tokens) && end != CallEnd.Cancelled ? Pricing.Cost(ev.Tokens, model.PriceAt(at)!) : 0;
-                balance += hold - cost;
+                if (hold - cost < 0)
+                    balance += hold - cost;
+                else
+                    returns.Enqueue(hold - cost, (ev.EndAt, ended++));
             }
             if (day == leakDay)
                 events.Add(new ExpiryEvent(Tick(clock.AddMinutes(30))));

@@ -25,19 +25,27 @@ public abstract class BulkLoaderTests(LedgerDatabase first, LedgerDatabase secon
     [Fact]
     public async Task BulkLoader_WritesExactlyTheRowsOfTheWritePath()
     {
-        var plans = new List<IReadOnlyList<TrafficEvent>>();
-        foreach (var db in new[] { first, second })
+        // Two customers: one busy day where calls overlap (one starts before another ends), and twelve quiet days. (In
+        // that order: the busy plan's expiry pass comes after its in-flight call, and the live loader's pass releases
+        // every account's expired holds, the bulk loader's only its own account's.)
+        foreach (var (days, requests) in new[] { (1, 3_000), (12, 400) })
         {
-            var catalog = await CatalogAsync(db);
-            var (accountId, keys) = await CustomerAsync(db);
-            plans.Add(TrafficGenerator.Generate(new TrafficPlan(accountId, keys, 12, 400, End), catalog));
-            if (db == first)
-                await new LiveTrafficLoader(db.Factory, db.Dialect, catalog).LoadAsync(plans[^1], ct: Ct);
-            else
-                await new BulkTrafficLoader(db.Factory, db.Dialect).LoadAsync(accountId, plans[^1], Ct);
+            var plans = new List<IReadOnlyList<TrafficEvent>>();
+            foreach (var db in new[] { first, second })
+            {
+                var catalog = await CatalogAsync(db);
+                var (accountId, keys) = await CustomerAsync(db);
+                plans.Add(TrafficGenerator.Generate(new TrafficPlan(accountId, keys, days, requests, End), catalog));
+                if (db == first)
+                    await new LiveTrafficLoader(db.Factory, db.Dialect, catalog).LoadAsync(plans[^1], ct: Ct);
+                else
+                    await new BulkTrafficLoader(db.Factory, db.Dialect).LoadAsync(accountId, plans[^1], Ct);
+            }
+            Assert.Equal(plans[0].Count, plans[1].Count);
+            if (days == 1)
+                Assert.True(Overlapping(plans[0]) > 10, $"only {Overlapping(plans[0])} calls overlap");
         }
 
-        Assert.Equal(plans[0].Count, plans[1].Count);
         await using var live = await first.Factory.CreateDbContextAsync(Ct);
         await using var bulk = await second.Factory.CreateDbContextAsync(Ct);
         AssertSame(await live.LedgerEntries.OrderBy(e => e.Id).ToListAsync(Ct), await bulk.LedgerEntries.OrderBy(e => e.Id).ToListAsync(Ct));
@@ -47,7 +55,7 @@ public abstract class BulkLoaderTests(LedgerDatabase first, LedgerDatabase secon
         AssertSame(await RollupsAsync(live), await RollupsAsync(bulk), nameof(BillingConsole.Accounting.Usage.UsageRollup.Id));
         AssertSame(await live.Accounts.OrderBy(e => e.Id).ToListAsync(Ct), await bulk.Accounts.OrderBy(e => e.Id).ToListAsync(Ct));
         AssertSame(await live.ApiKeys.OrderBy(e => e.Id).ToListAsync(Ct), await bulk.ApiKeys.OrderBy(e => e.Id).ToListAsync(Ct));
-        Assert.True(await bulk.LedgerEntries.CountAsync(Ct) > 800);
+        Assert.True(await bulk.LedgerEntries.CountAsync(Ct) > 6_800);
         // Checked as of the plan's end, when its last call is still in flight (not yet a leaked hold).
         var run = await new InvariantChecker(second.Factory, new Microsoft.Extensions.Time.Testing.FakeTimeProvider(End)).RunAsync(InvariantCheckMode.Full, ct: Ct);
         Assert.True(run.ViolationCount == 0, string.Join("\n", run.Violations.Select(v => v.Detail)));
@@ -55,6 +63,30 @@ public abstract class BulkLoaderTests(LedgerDatabase first, LedgerDatabase secon
         // New writes after a bulk load get fresh ids (PostgreSQL's identity sequences were moved past the loaded rows).
         var posted = await second.Writer().PostAsync(new PostRequest(1, EntryTypes.Bonus, Money.FromCents(1), "After bulk", new Origin(EntrySources.Admin, "tests")), Ct);
         Assert.True(posted.Succeeded, posted.Failure?.ToString());
+    }
+
+    [Fact]
+    public async Task Generate_BusyTraffic_StaysWithinItsDays_AndEveryEntryIsInTimeOrder()
+    {
+        var catalog = await CatalogAsync(first);
+        // 100,000 calls a day: more than a call's latency apart only if calls overlap.
+        var events = TrafficGenerator.Generate(new TrafficPlan(1, [1, 2, 3, 4], 3, 300_000, End), catalog);
+
+        var start = End.Date.AddDays(-3);
+        Assert.All(events, e => Assert.InRange(e.At, start, End));
+        Assert.All(events.OfType<CallEvent>(), c => Assert.InRange(c.EndAt, c.At, End.AddMinutes(1)));
+        Assert.True(Overlapping(events) > 100_000);
+        var steps = TrafficSchedule.Steps(events).ToList();
+        Assert.Equal(events.Count + events.OfType<CallEvent>().Count(c => c.End is not (CallEnd.Leaked or CallEnd.InFlight)), steps.Count);
+        for (var i = 1; i < steps.Count; i++)
+            Assert.True(steps[i - 1].At <= steps[i].At, $"step {i} at {steps[i].At:O} comes after one at {steps[i - 1].At:O}");
+    }
+
+    /// <summary>Calls that start before the call before them has ended.</summary>
+    private static int Overlapping(IReadOnlyList<TrafficEvent> events)
+    {
+        var calls = events.OfType<CallEvent>().ToList();
+        return calls.Skip(1).Where((c, i) => c.At < calls[i].EndAt).Count();
     }
 
     private static async Task<(long AccountId, List<long> Keys)> CustomerAsync(LedgerDatabase database)
@@ -66,7 +98,7 @@ public abstract class BulkLoaderTests(LedgerDatabase first, LedgerDatabase secon
         await db.SaveChangesAsync(Ct);
         var keys = Enumerable.Range(0, 3).Select(i => new ApiKey
         {
-            AccountId = account.Id, Name = $"k{i}", Prefix = $"bc_k{i}", SecretHash = $"hash{i}", CreatedAt = created,
+            AccountId = account.Id, Name = $"k{i}", Prefix = $"bc_k{i}", SecretHash = $"hash{account.Id}-{i}", CreatedAt = created,
         }).ToList();
         db.ApiKeys.AddRange(keys);
         await db.SaveChangesAsync(Ct);
