@@ -722,3 +722,40 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261123085301_LedgerDayTotals'
+)
+BEGIN
+    CREATE TABLE [ledger_day_totals] (
+        [account_id] bigint NOT NULL,
+        [day] date NOT NULL,
+        [type] nvarchar(32) NOT NULL,
+        [entries] bigint NOT NULL,
+        [amount] bigint NOT NULL,
+        CONSTRAINT [pk_ledger_day_totals] PRIMARY KEY ([account_id], [day], [type]),
+        CONSTRAINT [fk_ledger_day_totals_accounts_account_id] FOREIGN KEY ([account_id]) REFERENCES [accounts] ([id]) ON DELETE NO ACTION
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261123085301_LedgerDayTotals'
+)
+BEGIN
+    INSERT INTO ledger_day_totals (account_id, day, type, entries, amount) SELECT account_id, CAST(created_at AS date), type, COUNT(*), SUM(amount) FROM ledger_entries GROUP BY account_id, CAST(created_at AS date), type;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261123085301_LedgerDayTotals'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([migration_id], [product_version])
+    VALUES (N'20261123085301_LedgerDayTotals', N'10.0.14');
+END;
+
+COMMIT;
+GO
+

@@ -9,6 +9,14 @@ namespace BillingConsole.Db.Postgres;
 /// Under READ COMMITTED a writer blocked on the account (or reservation) row re-checks the guard on the committed row.</summary>
 public sealed class PostgresLedgerDialect : ILedgerDialect
 {
+    /// <summary>The CTE that adds the entry to its day total; <paramref name="from"/> yields one row when the entry is appended.</summary>
+    private static string DayTotal(string accountId, string amount, string from) => $"""
+        t AS (
+            INSERT INTO ledger_day_totals ({LedgerSql.DayTotalColumns})
+            SELECT {accountId}, (a.last_entry_at AT TIME ZONE 'UTC')::date, @type, 1, {amount} FROM {from}
+            ON CONFLICT (account_id, day, type) DO UPDATE SET {string.Format(LedgerSql.DayTotalIncrement, "EXCLUDED.amount")})
+        """;
+
     private static readonly string PostWithFloor = Post(true);
     private static readonly string PostWithoutFloor = Post(false);
 
@@ -18,7 +26,8 @@ public sealed class PostgresLedgerDialect : ILedgerDialect
         WITH a AS (
             UPDATE accounts SET balance = balance + @amount, last_sequence = last_sequence + 1, last_entry_at = GREATEST(@created_at, last_entry_at)
             WHERE id = @account_id AND balance + @amount BETWEEN @min_balance AND @max_balance{LedgerSql.FloorGuard(enforceFloor)}
-            RETURNING balance, last_sequence, last_entry_at)
+            RETURNING balance, last_sequence, last_entry_at),
+        {DayTotal("@account_id", "@amount", "a")}
         INSERT INTO ledger_entries ({LedgerSql.EntryColumns})
         SELECT @account_id, a.last_sequence, @type, @amount, a.balance, a.last_entry_at, @description, @source, @ref_id, @actor, @idempotency_key, NULL
         FROM a
@@ -49,7 +58,8 @@ public sealed class PostgresLedgerDialect : ILedgerDialect
         r AS (
             INSERT INTO reservations ({LedgerSql.ReservationColumns})
             SELECT {LedgerSql.ReservationValues} FROM a
-            RETURNING id)
+            RETURNING id),
+        {DayTotal("@account_id", "-@amount", "a CROSS JOIN r")}
         INSERT INTO ledger_entries ({LedgerSql.EntryColumns})
         SELECT @account_id, a.last_sequence, @type, -@amount, a.balance, a.last_entry_at, @description, @source, r.id::text, @actor, @idempotency_key, r.id
         FROM a CROSS JOIN r
@@ -79,6 +89,7 @@ public sealed class PostgresLedgerDialect : ILedgerDialect
             SELECT account_id, @day, model_id, COALESCE(api_key_id, 0), 1, @input_tokens, @output_tokens, @cached_tokens, cost, market_cost
             FROM r WHERE model_id IS NOT NULL AND @status = 'settled'
             ON CONFLICT (account_id, day, model_id, api_key_id) DO UPDATE SET {string.Format(LedgerSql.RollupIncrement, "EXCLUDED.cost", "EXCLUDED.market_cost")}),
+        {DayTotal("a.id", "r.amount - r.cost", "a CROSS JOIN r")},
         e AS (
             INSERT INTO ledger_entries ({LedgerSql.EntryColumns})
             SELECT a.id, a.last_sequence, @type, r.amount - r.cost, a.balance, a.last_entry_at, @description, @source, r.id::text, @actor, NULL, r.id

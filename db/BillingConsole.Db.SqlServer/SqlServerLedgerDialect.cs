@@ -22,6 +22,15 @@ public sealed class SqlServerLedgerDialect : ILedgerDialect
     private static readonly string EntryOutput =
         "OUTPUT " + string.Join(", ", LedgerSql.EntryReturning.Split(", ").Select(c => "inserted." + c)) + " INTO @e";
 
+    // After the entry's INSERT: @a holds the account row and @e the entry when (and only when) it was appended.
+    private static readonly string DayTotal = $"""
+        MERGE ledger_day_totals WITH (HOLDLOCK) AS t
+        USING (SELECT a.id AS account_id, CAST(a.last_entry_at AS date) AS day, @type AS type, e.amount FROM @a a CROSS JOIN @e e) AS s
+        ON t.account_id = s.account_id AND t.day = s.day AND t.type = s.type
+        WHEN MATCHED THEN UPDATE SET entries = t.entries + 1, amount = t.amount + s.amount
+        WHEN NOT MATCHED THEN INSERT ({LedgerSql.DayTotalColumns}) VALUES (s.account_id, s.day, s.type, 1, s.amount);
+        """;
+
     private static readonly string PostWithFloor = Post(true);
     private static readonly string PostWithoutFloor = Post(false);
 
@@ -37,6 +46,7 @@ public sealed class SqlServerLedgerDialect : ILedgerDialect
         {EntryOutput}
         SELECT @account_id, last_sequence, @type, @amount, balance, last_entry_at, @description, @source, @ref_id, @actor, @idempotency_key, NULL
         FROM @a;
+        {DayTotal}
         COMMIT;
         SELECT {LedgerSql.EntryReturning}, NULL, NULL, NULL FROM @e;
         """;
@@ -72,6 +82,7 @@ public sealed class SqlServerLedgerDialect : ILedgerDialect
             {EntryOutput}
             SELECT @account_id, a.last_sequence, @type, -@amount, a.balance, a.last_entry_at, @description, @source, CAST(r.id AS nvarchar(128)), @actor, @idempotency_key, r.id
             FROM @a a CROSS JOIN @r r;
+            {DayTotal}
         END
         COMMIT;
         SELECT {LedgerSql.EntryReturning}, NULL, NULL, NULL FROM @e;
@@ -110,6 +121,7 @@ public sealed class SqlServerLedgerDialect : ILedgerDialect
             {EntryOutput}
             SELECT a.id, a.last_sequence, @type, r.amount - r.cost, a.balance, a.last_entry_at, @description, @source, CAST(r.id AS nvarchar(128)), @actor, NULL, r.id
             FROM @a a CROSS JOIN @r r;
+            {DayTotal}
         END
         COMMIT;
         SELECT e.id, e.sequence, e.amount, e.balance_after, e.reservation_id, r.amount, r.cost, r.market_cost FROM @e e CROSS JOIN @r r;

@@ -14,6 +14,13 @@ public sealed class SqliteLedgerDialect : ILedgerDialect
 {
     private const string NoResolution = "NULL, NULL, NULL";
 
+    // Right after the entry's INSERT: last_insert_rowid() is that entry, and changes() = 1 only if it was inserted.
+    private static readonly string DayTotal = $"""
+        INSERT INTO ledger_day_totals ({LedgerSql.DayTotalColumns})
+        SELECT account_id, date(created_at), type, 1, amount FROM ledger_entries WHERE id = last_insert_rowid() AND changes() = 1
+        ON CONFLICT (account_id, day, type) DO UPDATE SET {string.Format(LedgerSql.DayTotalIncrement, "excluded.amount")};
+        """;
+
     private static readonly string PostWithFloor = Post(true);
     private static readonly string PostWithoutFloor = Post(false);
 
@@ -26,6 +33,7 @@ public sealed class SqliteLedgerDialect : ILedgerDialect
         SELECT @account_id, last_sequence, @type, @amount, balance, last_entry_at, @description, @source, @ref_id, @actor, @idempotency_key, NULL
         FROM accounts WHERE id = @account_id AND changes() = 1
         RETURNING {LedgerSql.EntryReturning}, {NoResolution};
+        {DayTotal}
         """;
 
     // The key guard runs first (a no-op without a key); the account guard requires it to have matched. If the key
@@ -45,6 +53,7 @@ public sealed class SqliteLedgerDialect : ILedgerDialect
         FROM accounts a JOIN reservations r ON r.id = last_insert_rowid() AND r.account_id = a.id
         WHERE a.id = @account_id AND changes() = 1
         RETURNING {LedgerSql.EntryReturning}, {NoResolution};
+        {DayTotal}
         """;
 
     // After the entry, "this batch resolved a metered hold" is: the hold is closed and has no request record yet (a
@@ -64,6 +73,7 @@ public sealed class SqliteLedgerDialect : ILedgerDialect
         WHERE r.id = @reservation_id AND changes() = 1
         RETURNING {LedgerSql.EntryReturning}, (SELECT amount FROM reservations WHERE id = @reservation_id),
             (SELECT cost FROM reservations WHERE id = @reservation_id), (SELECT {LedgerSql.ChargedMarketCost} FROM reservations WHERE id = @reservation_id);
+        {DayTotal}
         UPDATE api_keys SET spend_committed = spend_committed + (SELECT r.cost - r.amount FROM reservations r WHERE {ResolvedHere})
         WHERE id = (SELECT r.api_key_id FROM reservations r WHERE {ResolvedHere} AND r.spend_month = api_keys.spend_month);
         INSERT INTO usage_rollups ({LedgerSql.RollupColumns})

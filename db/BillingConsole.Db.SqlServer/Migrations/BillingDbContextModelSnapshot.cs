@@ -547,6 +547,35 @@ namespace BillingConsole.Db.SqlServer.Migrations
                         });
                 });
 
+            modelBuilder.Entity("BillingConsole.Accounting.Ledger.LedgerDayTotal", b =>
+                {
+                    b.Property<long>("AccountId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("account_id");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date")
+                        .HasColumnName("day");
+
+                    b.Property<string>("Type")
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)")
+                        .HasColumnName("type");
+
+                    b.Property<long>("Amount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount");
+
+                    b.Property<long>("Entries")
+                        .HasColumnType("bigint")
+                        .HasColumnName("entries");
+
+                    b.HasKey("AccountId", "Day", "Type")
+                        .HasName("pk_ledger_day_totals");
+
+                    b.ToTable("ledger_day_totals", (string)null);
+                });
+
             modelBuilder.Entity("BillingConsole.Accounting.Ledger.LedgerEntry", b =>
                 {
                     b.Property<long>("Id")
@@ -1056,6 +1085,16 @@ namespace BillingConsole.Db.SqlServer.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_invariant_violations_invariant_runs_run_id");
+                });
+
+            modelBuilder.Entity("BillingConsole.Accounting.Ledger.LedgerDayTotal", b =>
+                {
+                    b.HasOne("BillingConsole.Accounting.Ledger.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_ledger_day_totals_accounts_account_id");
                 });
 
             modelBuilder.Entity("BillingConsole.Accounting.Ledger.LedgerEntry", b =>

@@ -526,6 +526,35 @@ namespace BillingConsole.Db.Sqlite.Migrations
                         });
                 });
 
+            modelBuilder.Entity("BillingConsole.Accounting.Ledger.LedgerDayTotal", b =>
+                {
+                    b.Property<long>("AccountId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("account_id");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("day");
+
+                    b.Property<string>("Type")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("type");
+
+                    b.Property<long>("Amount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("amount");
+
+                    b.Property<long>("Entries")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("entries");
+
+                    b.HasKey("AccountId", "Day", "Type")
+                        .HasName("pk_ledger_day_totals");
+
+                    b.ToTable("ledger_day_totals", (string)null);
+                });
+
             modelBuilder.Entity("BillingConsole.Accounting.Ledger.LedgerEntry", b =>
                 {
                     b.Property<long>("Id")
@@ -1024,6 +1053,16 @@ namespace BillingConsole.Db.Sqlite.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_invariant_violations_invariant_runs_run_id");
+                });
+
+            modelBuilder.Entity("BillingConsole.Accounting.Ledger.LedgerDayTotal", b =>
+                {
+                    b.HasOne("BillingConsole.Accounting.Ledger.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_ledger_day_totals_accounts_account_id");
                 });
 
             modelBuilder.Entity("BillingConsole.Accounting.Ledger.LedgerEntry", b =>

@@ -24,6 +24,7 @@ public sealed class BillingDbContext(DbContextOptions<BillingDbContext> options)
     public DbSet<ModelPrice> ModelPrices => Set<ModelPrice>();
     public DbSet<RequestRecord> RequestRecords => Set<RequestRecord>();
     public DbSet<UsageRollup> UsageRollups => Set<UsageRollup>();
+    public DbSet<LedgerDayTotal> LedgerDayTotals => Set<LedgerDayTotal>();
     public DbSet<InvariantRun> InvariantRuns => Set<InvariantRun>();
     public DbSet<InvariantViolation> InvariantViolations => Set<InvariantViolation>();
     public DbSet<InvariantCheckpoint> InvariantCheckpoints => Set<InvariantCheckpoint>();

@@ -59,6 +59,17 @@ internal sealed class BulkInsert(BillingDbContext db, ILedgerDialect dialect)
                 .SetProperty(x => x.CachedTokens, u.CachedTokens).SetProperty(x => x.Cost, u.Cost).SetProperty(x => x.MarketCost, u.MarketCost), ct);
     }
 
+    /// <summary>Adds to the account's day totals (a few rows per day: one upsert each, the same SQL on SQLite and PostgreSQL).</summary>
+    public async Task DayTotalsAsync(long accountId, Dictionary<(DateOnly Day, string Type), (long Entries, long Amount)> added, CancellationToken ct)
+    {
+        foreach (var ((day, type), (entries, amount)) in added)
+            await db.Database.ExecuteSqlAsync($"""
+                INSERT INTO ledger_day_totals (account_id, day, type, entries, amount) VALUES ({accountId}, {day}, {type}, {entries}, {amount})
+                ON CONFLICT (account_id, day, type) DO UPDATE SET entries = ledger_day_totals.entries + excluded.entries,
+                    amount = ledger_day_totals.amount + excluded.amount
+                """, ct);
+    }
+
     /// <summary>PostgreSQL identity sequences do not move for explicit ids; move them past the rows just written.</summary>
     public async Task AdvanceIdentitiesAsync(CancellationToken ct)
     {

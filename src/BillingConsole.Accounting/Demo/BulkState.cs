@@ -20,6 +20,8 @@ internal sealed class BulkState
     public readonly Dictionary<(DateTime, long, long), UsageRollup> Rollups = [];
     public readonly List<UsageRollup> NewRollups = [];
     public readonly Dictionary<long, Reservation> Open = [];
+    /// <summary>What this load adds to each (UTC day, type) total of the account.</summary>
+    public readonly Dictionary<(DateOnly Day, string Type), (long Entries, long Amount)> DayTotals = [];
 
     public static async Task<BulkState> LoadAsync(BillingDbContext db, long accountId, CancellationToken ct)
     {
@@ -53,6 +55,8 @@ internal sealed class BulkState
             IdempotencyKey = idempotencyKey, ReservationId = reservationId,
         };
         Entries.Add(entry);
+        var total = DayTotals.GetValueOrDefault((DateOnly.FromDateTime(at), type));
+        DayTotals[(DateOnly.FromDateTime(at), type)] = (total.Entries + 1, total.Amount + amount);
         return entry;
     }
 
@@ -126,6 +130,7 @@ internal sealed class BulkState
         await insert.EntriesAsync(Entries, ct);
         await insert.RequestsAsync(Requests, ct);
         await insert.RollupsAsync(NewRollups, Rollups.Values.Except(NewRollups).ToList(), ct);
+        await insert.DayTotalsAsync(_accountId, DayTotals, ct);
         await db.Accounts.Where(a => a.Id == _accountId)
             .ExecuteUpdateAsync(s => s.SetProperty(a => a.Balance, _balance).SetProperty(a => a.LastSequence, _sequence)
                 .SetProperty(a => a.LastEntryAt, _lastEntryAt), ct);

@@ -8,7 +8,7 @@ namespace BillingConsole.Accounting.Invariants;
 /// Proves the ledger rules on the data as stored: per account, the entries form a gap-free sequence whose Balance After
 /// chain starts at zero and ends at the account's balance (so balance == sum of entries), every amount has its type's
 /// sign, every reservation has exactly one reservation entry and, once closed, exactly one settlement or release, and
-/// the tables derived from settlements (usage rollups, request costs, key spend counters) agree with the ledger.
+/// the tables derived from the ledger (day totals, usage rollups, request costs, key spend counters) agree with it.
 /// Full mode walks every entry; incremental mode starts each account at its last verified checkpoint and skips accounts
 /// that did not change. Each run is recorded with its violations.
 /// </summary>
@@ -45,9 +45,17 @@ public sealed partial class InvariantChecker(IDbContextFactory<BillingDbContext>
             changed.Add(account.Id);
             run.AccountsChecked++;
             var before = run.Violations.Count;
-            run.EntriesChecked += await CheckChainAsync(db, run, account.Id, account.Balance, account.LastSequence, start, ct);
+            // A full run tallies the day totals from the entries it walks anyway; an incremental one re-reads the days
+            // its new entries fall on.
+            var tally = mode == InvariantCheckMode.Full ? new DayTally(null) : null;
+            var (walked, firstDay) = await CheckChainAsync(db, run, account.Id, account.Balance, account.LastSequence, start, tally, ct);
+            run.EntriesChecked += walked;
             if (mode == InvariantCheckMode.Full)
                 await CheckSumAsync(db, run, account.Id, account.Balance, account.LastSequence, ct);
+            if (tally is null && firstDay is { } day)
+                tally = await TallyDaysAsync(db, account.Id, day, account.LastSequence, ct);
+            if (tally is not null)
+                await CheckDayTotalsAsync(db, run, account.Id, account.LastSequence, tally, ct);
             if (run.Violations.Count == before)
                 verified.Add(new InvariantCheckpoint { AccountId = account.Id, Sequence = account.LastSequence, BalanceAfter = account.Balance });
         }
@@ -73,9 +81,11 @@ public sealed partial class InvariantChecker(IDbContextFactory<BillingDbContext>
         return run;
     }
 
-    private static async Task<long> CheckChainAsync(BillingDbContext db, InvariantRun run, long accountId, long balance, long lastSequence,
-        (long Sequence, long BalanceAfter) start, CancellationToken ct)
+    /// <summary>Walks the chain from <paramref name="start"/>; returns the entries walked and the UTC day of the first.</summary>
+    private static async Task<(long Walked, DateOnly? FirstDay)> CheckChainAsync(BillingDbContext db, InvariantRun run, long accountId,
+        long balance, long lastSequence, (long Sequence, long BalanceAfter) start, DayTally? tally, CancellationToken ct)
     {
+        DateOnly? firstDay = null;
         var (sequence, balanceAfter) = start;
         DateTime? previousAt = null;
         long count = 0;
@@ -87,6 +97,8 @@ public sealed partial class InvariantChecker(IDbContextFactory<BillingDbContext>
         await foreach (var e in entries.WithCancellation(ct))
         {
             count++;
+            firstDay ??= DateOnly.FromDateTime(e.CreatedAt);
+            tally?.Add(e.CreatedAt, e.Type, e.Amount);
             if (e.Sequence != sequence + 1)
                 Add(run, accountId, "sequence_gap", $"Entry {e.Id} has sequence {e.Sequence}; expected {sequence + 1}.");
             if (e.BalanceAfter != balanceAfter + e.Amount)
@@ -104,7 +116,7 @@ public sealed partial class InvariantChecker(IDbContextFactory<BillingDbContext>
             Add(run, accountId, "sequence_gap", $"The account's last sequence is {lastSequence} but its entries end at {sequence}.");
         if (balanceAfter != balance)
             Add(run, accountId, "balance_mismatch", $"The account's balance is {balance} but its entries end at {balanceAfter}.");
-        return count;
+        return (count, firstDay);
     }
 
     /// <summary>Rule 1 computed independently of the stored Balance After values.</summary>

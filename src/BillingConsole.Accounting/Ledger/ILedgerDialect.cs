@@ -7,7 +7,8 @@ namespace BillingConsole.Accounting.Ledger;
 /// UPDATE of the account row (and, for a metered hold, of the API key row) decides success and serializes writers, and
 /// the inserts take the new balance and sequence from it, so nothing is read and modified in application memory.
 /// Every text returns at most one row of <see cref="LedgerSql.ReturnedColumns"/>; no row means a guard failed and
-/// nothing was written (a client transaction, where there is one, is then rolled back).
+/// nothing was written (a client transaction, where there is one, is then rolled back). Every appended entry also adds
+/// itself to its <see cref="LedgerDayTotal"/> row (account, UTC day of its created_at, type) in the same batch.
 /// </summary>
 public interface ILedgerDialect
 {
@@ -76,6 +77,11 @@ public static class LedgerSql
         "calls = usage_rollups.calls + 1, input_tokens = usage_rollups.input_tokens + @input_tokens, " +
         "output_tokens = usage_rollups.output_tokens + @output_tokens, cached_tokens = usage_rollups.cached_tokens + @cached_tokens, " +
         "cost = usage_rollups.cost + {0}, market_cost = usage_rollups.market_cost + {1}";
+
+    public const string DayTotalColumns = "account_id, day, type, entries, amount";
+
+    /// <summary>The upsert of an entry's <see cref="LedgerDayTotal"/> row; {0} is the new entry's amount.</summary>
+    public const string DayTotalIncrement = "entries = ledger_day_totals.entries + 1, amount = ledger_day_totals.amount + {0}";
 
     public static string FloorGuard(bool enforceFloor) => enforceFloor ? " AND balance + @amount >= overdraft_floor" : "";
 

@@ -102,14 +102,15 @@ public sealed class PaymentAccounts(IDbContextFactory<BillingDbContext> dbFactor
     /// <summary>An attempt unconfirmed for this long is given up: its idempotency key may have expired at Stripe.</summary>
     public static readonly TimeSpan StaleAfter = TimeSpan.FromHours(23);
 
-    /// <summary>What auto-recharge credited this calendar month (UTC), read from the ledger.</summary>
+    /// <summary>What auto-recharge credited this calendar month (UTC), read from the ledger's day totals (a busy
+    /// account's month holds millions of entries; its auto-recharge totals are a row a day at most).</summary>
     public async Task<Money> RechargedThisMonthAsync(long accountId, CancellationToken ct = default)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        var monthStart = new DateTime(now.Year, now.Month, 1, 0, 0, 0, DateTimeKind.Utc);
+        var monthStart = new DateOnly(now.Year, now.Month, 1);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var sum = await db.LedgerEntries.Where(e => e.AccountId == accountId && e.Type == EntryTypes.AutoRecharge && e.CreatedAt >= monthStart)
-            .SumAsync(e => (long?)e.Amount, ct);
+        var sum = await db.LedgerDayTotals.Where(t => t.AccountId == accountId && t.Type == EntryTypes.AutoRecharge && t.Day >= monthStart)
+            .SumAsync(t => (long?)t.Amount, ct);
         return new Money(sum ?? 0);
     }
 

@@ -22,8 +22,8 @@ public sealed partial class UsageQueries(IDbContextFactory<BillingDbContext> dbF
     /// A month's spending and usage, in one statement:
     /// <list type="bullet">
     /// <item><c>TotalCost</c> = −Σ amount of the month's ledger entries of the spend types reservation, settlement,
-    /// release, usage_debit and storage_billing: everything the account spent in the month, from the ledger (a call
-    /// still held counts at its hold).</item>
+    /// release, usage_debit and storage_billing: everything the account spent in the month, from the ledger's day
+    /// totals (a call still held counts at its hold).</item>
     /// <item><c>ApiCalls</c> = calls in the month's usage rollups (settled calls, failed ones included).</item>
     /// <item><c>TotalTokens</c> = input + output tokens of those rollups.</item>
     /// <item><c>CallsCost</c> and <c>MarketCost</c> = the rollups' cost and market cost (what the settled calls cost,
@@ -31,21 +31,22 @@ public sealed partial class UsageQueries(IDbContextFactory<BillingDbContext> dbF
     /// <item><c>Saved</c> = MarketCost − CallsCost; <c>SavedPct</c> = Saved / MarketCost × 100 rounded to 2 decimals
     /// (away from zero), 0 when MarketCost is 0.</item>
     /// </list>
-    /// The month is [first day, first day of next month) UTC by <c>created_at</c> (ledger) and <c>day</c> (rollups).
+    /// The month is [first day, first day of next month) UTC by <c>created_at</c> (ledger) and <c>day</c> (totals, rollups).
     /// </summary>
     public async Task<UsageSummary> GetSummaryAsync(long accountId, BillingMonth month, CancellationToken ct = default)
     {
         var (start, end) = (month.Start, month.End);
+        var (firstDay, nextMonth) = (DateOnly.FromDateTime(start), DateOnly.FromDateTime(end));
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var rollups = db.UsageRollups.Where(u => u.AccountId == accountId && u.Day >= start && u.Day < end);
         var row = await db.Accounts.AsNoTracking().Where(a => a.Id == accountId)
             .Select(a => new
             {
-                Spent = db.LedgerEntries
-                    .Where(e => e.AccountId == accountId && e.CreatedAt >= start && e.CreatedAt < end
-                                && (e.Type == EntryTypes.Reservation || e.Type == EntryTypes.Settlement || e.Type == EntryTypes.Release
-                                    || e.Type == EntryTypes.UsageDebit || e.Type == EntryTypes.StorageBilling))
-                    .Sum(e => (long?)e.Amount) ?? 0,
+                Spent = db.LedgerDayTotals
+                    .Where(t => t.AccountId == accountId && t.Day >= firstDay && t.Day < nextMonth
+                                && (t.Type == EntryTypes.Reservation || t.Type == EntryTypes.Settlement || t.Type == EntryTypes.Release
+                                    || t.Type == EntryTypes.UsageDebit || t.Type == EntryTypes.StorageBilling))
+                    .Sum(t => (long?)t.Amount) ?? 0,
                 Calls = rollups.Sum(u => (long?)u.Calls) ?? 0,
                 Input = rollups.Sum(u => (long?)u.InputTokens) ?? 0,
                 Output = rollups.Sum(u => (long?)u.OutputTokens) ?? 0,

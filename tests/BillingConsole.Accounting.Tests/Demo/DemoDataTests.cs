@@ -53,6 +53,8 @@ public abstract class BulkLoaderTests(LedgerDatabase first, LedgerDatabase secon
         AssertSame(await live.RequestRecords.OrderBy(e => e.Id).ToListAsync(Ct), await bulk.RequestRecords.OrderBy(e => e.Id).ToListAsync(Ct));
         // Rollup ids are not compared: an upsert that updates still burns an id on both providers.
         AssertSame(await RollupsAsync(live), await RollupsAsync(bulk), nameof(BillingConsole.Accounting.Usage.UsageRollup.Id));
+        AssertSame(await DayTotalsAsync(live), await DayTotalsAsync(bulk));
+        Assert.True(await bulk.LedgerDayTotals.CountAsync(Ct) > 20);
         AssertSame(await live.Accounts.OrderBy(e => e.Id).ToListAsync(Ct), await bulk.Accounts.OrderBy(e => e.Id).ToListAsync(Ct));
         AssertSame(await live.ApiKeys.OrderBy(e => e.Id).ToListAsync(Ct), await bulk.ApiKeys.OrderBy(e => e.Id).ToListAsync(Ct));
         Assert.True(await bulk.LedgerEntries.CountAsync(Ct) > 6_800);
@@ -104,6 +106,9 @@ public abstract class BulkLoaderTests(LedgerDatabase first, LedgerDatabase secon
         await db.SaveChangesAsync(Ct);
         return (account.Id, keys.Select(k => k.Id).ToList());
     }
+
+    private static Task<List<LedgerDayTotal>> DayTotalsAsync(BillingConsole.Accounting.Data.BillingDbContext db) =>
+        db.LedgerDayTotals.OrderBy(t => t.AccountId).ThenBy(t => t.Day).ThenBy(t => t.Type).ToListAsync(Ct);
 
     private static Task<List<BillingConsole.Accounting.Usage.UsageRollup>> RollupsAsync(BillingConsole.Accounting.Data.BillingDbContext db) =>
         db.UsageRollups.OrderBy(u => u.AccountId).ThenBy(u => u.Day).ThenBy(u => u.ModelId).ThenBy(u => u.ApiKeyId).ToListAsync(Ct);

@@ -23,6 +23,9 @@ public abstract class LedgerDatabase : IAsyncLifetime
 
     public string? SkipReason { get; protected set; }
 
+    /// <summary>The migration the database starts at (null: the latest); see <see cref="MigrateAsync"/>.</summary>
+    protected virtual string? StartMigration => null;
+
     public string ProviderName => Provider.Name;
 
     /// <summary>The database's context factory; skips the calling test when the database is unavailable.</summary>
@@ -49,7 +52,14 @@ public abstract class LedgerDatabase : IAsyncLifetime
         _factory = new PooledDbContextFactory<BillingDbContext>(options.Options);
         await using var db = await _factory.CreateDbContextAsync();
         await Provider.PrepareAsync(db, CancellationToken.None);
-        await db.Database.MigrateAsync();
+        await MigrateAsync(StartMigration);
+    }
+
+    /// <summary>Migrates the database to <paramref name="migration"/> (a migration's name; null: the latest).</summary>
+    public async Task MigrateAsync(string? migration = null)
+    {
+        await using var db = await _factory!.CreateDbContextAsync();
+        await db.Database.GetService<Microsoft.EntityFrameworkCore.Migrations.IMigrator>().MigrateAsync(migration);
     }
 
     public async ValueTask DisposeAsync()

@@ -78,4 +78,33 @@ public abstract partial class LedgerConformanceTests
         var broken = await Checker.RunAsync(InvariantCheckMode.Incremental, [id], Ct);
         Assert.Contains(broken.Violations, v => v.Kind == "chain_break");
     }
+
+    [Fact]
+    public async Task Checker_TamperedDayTotal_IsReported_FullAndIncremental()
+    {
+        var id = await AccountWithHistoryAsync();
+        Assert.Equal(0, (await Checker.RunAsync(InvariantCheckMode.Full, [id], Ct)).ViolationCount);
+        Assert.Equal(1, await Db.ExecuteSqlAsync($"UPDATE ledger_day_totals SET amount = amount + 1 WHERE account_id = {id} AND type = 'settlement'"));
+
+        var full = await Checker.RunAsync(InvariantCheckMode.Full, [id], Ct);
+        Assert.Equal("day_total_mismatch", Assert.Single(full.Violations).Kind);
+
+        // Incrementally, a total is re-counted when a new entry falls on its day (it is then the only finding).
+        Assert.Equal(1, await Db.ExecuteSqlAsync($"UPDATE ledger_day_totals SET amount = amount - 1 WHERE account_id = {id} AND type = 'settlement'"));
+        Assert.Equal(0, (await Checker.RunAsync(InvariantCheckMode.Full, [id], Ct)).ViolationCount);
+        Assert.Equal(1, await Db.ExecuteSqlAsync($"UPDATE ledger_day_totals SET entries = entries + 1 WHERE account_id = {id} AND type = 'topup'"));
+        Ok(await Ledger.PostAsync(Credit(id, Cents(1)), Ct));
+        var incremental = await Checker.RunAsync(InvariantCheckMode.Incremental, [id], Ct);
+        Assert.Equal((1L, "day_total_mismatch"), (incremental.EntriesChecked, Assert.Single(incremental.Violations).Kind));
+
+        // A total for a day without entries is reported too.
+        Assert.Equal(1, await Db.ExecuteSqlAsync($"UPDATE ledger_day_totals SET entries = entries - 1 WHERE account_id = {id} AND type = 'topup'"));
+        await using (var db = await Db.Factory.CreateDbContextAsync(Ct))
+        {
+            db.LedgerDayTotals.Add(new LedgerDayTotal { AccountId = id, Day = new DateOnly(2020, 1, 1), Type = EntryTypes.Bonus, Entries = 1, Amount = 5 });
+            await db.SaveChangesAsync(Ct);
+        }
+        var phantom = await Checker.RunAsync(InvariantCheckMode.Full, [id], Ct);
+        Assert.Contains("2020-01-01", Assert.Single(phantom.Violations).Detail);
+    }
 }
