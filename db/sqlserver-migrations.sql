@@ -759,3 +759,32 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261123090931_ReservationKeyMonthIndex'
+)
+BEGIN
+    DROP INDEX [ix_reservations_api_key_id_status] ON [reservations];
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261123090931_ReservationKeyMonthIndex'
+)
+BEGIN
+    CREATE INDEX [ix_reservations_api_key_id_spend_month] ON [reservations] ([api_key_id], [spend_month]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261123090931_ReservationKeyMonthIndex'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([migration_id], [product_version])
+    VALUES (N'20261123090931_ReservationKeyMonthIndex', N'10.0.14');
+END;
+
+COMMIT;
+GO
+

@@ -740,8 +740,8 @@ namespace BillingConsole.Db.Postgres.Migrations
                     b.HasIndex("AccountId", "Status")
                         .HasDatabaseName("ix_reservations_account_id_status");
 
-                    b.HasIndex("ApiKeyId", "Status")
-                        .HasDatabaseName("ix_reservations_api_key_id_status");
+                    b.HasIndex("ApiKeyId", "SpendMonth")
+                        .HasDatabaseName("ix_reservations_api_key_id_spend_month");
 
                     b.HasIndex("Status", "ExpiresAt")
                         .HasDatabaseName("ix_reservations_status_expires_at");

@@ -10,24 +10,28 @@ public sealed partial class InvariantChecker
 {
     private sealed record Totals(long Calls, long Input, long Output, long Cached, long Cost, long MarketCost);
 
-    private static async Task CheckDerivedAsync(BillingDbContext db, InvariantRun run, List<long> accountIds, CancellationToken ct)
+    /// <summary>Compares the derived tables of <paramref name="accountIds"/> with the ledger: all of their history, or
+    /// (incrementally) the UTC days from <paramref name="since"/> on. A usage rollup's day is the day its calls' request
+    /// records completed, so both sides of every comparison cover the same calls.</summary>
+    private static async Task CheckDerivedAsync(BillingDbContext db, InvariantRun run, List<long> accountIds, DateOnly? since, CancellationToken ct)
     {
         if (accountIds.Count == 0)
             return;
-        var settledRecords = db.RequestRecords.Where(q => accountIds.Contains(q.AccountId)
+        var start = since?.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+        var settledRecords = db.RequestRecords.Where(q => accountIds.Contains(q.AccountId) && (start == null || q.CompletedAt >= start)
             && (q.Status == RequestStatus.Success || q.Status == RequestStatus.Error));
         var fromRecords = await settledRecords.GroupBy(q => q.AccountId)
             .Select(g => new { g.Key, T = new Totals(g.LongCount(), g.Sum(q => q.InputTokens), g.Sum(q => q.OutputTokens), g.Sum(q => q.CachedTokens), g.Sum(q => q.Cost), g.Sum(q => q.MarketCost)) })
             .ToDictionaryAsync(x => x.Key, x => x.T, ct);
-        var fromRollups = await db.UsageRollups.Where(u => accountIds.Contains(u.AccountId)).GroupBy(u => u.AccountId)
+        var fromRollups = await db.UsageRollups.Where(u => accountIds.Contains(u.AccountId) && (start == null || u.Day >= start)).GroupBy(u => u.AccountId)
             .Select(g => new { g.Key, T = new Totals(g.Sum(u => u.Calls), g.Sum(u => u.InputTokens), g.Sum(u => u.OutputTokens), g.Sum(u => u.CachedTokens), g.Sum(u => u.Cost), g.Sum(u => u.MarketCost)) })
             .ToDictionaryAsync(x => x.Key, x => x.T, ct);
-        // What the ledger charged for settled metered calls: −(hold + settlement) per call.
-        var fromLedger = await (from e in db.LedgerEntries
-                                join r in db.Reservations on e.ReservationId equals r.Id
-                                where accountIds.Contains(e.AccountId) && r.ModelId != null && r.Status == ReservationStatus.Settled
-                                      && (e.Type == EntryTypes.Reservation || e.Type == EntryTypes.Settlement)
-                                group e by e.AccountId into g
+        // What the ledger charged for the same calls: −(hold + settlement) per settled call, found from its record.
+        var fromLedger = await (from q in settledRecords
+                                join r in db.Reservations on q.ReservationId equals r.Id
+                                join e in db.LedgerEntries on r.Id equals e.ReservationId
+                                where r.Status == ReservationStatus.Settled && (e.Type == EntryTypes.Reservation || e.Type == EntryTypes.Settlement)
+                                group e by q.AccountId into g
                                 select new { g.Key, Charged = -g.Sum(e => e.Amount) })
             .ToDictionaryAsync(x => x.Key, x => x.Charged, ct);
         var empty = new Totals(0, 0, 0, 0, 0, 0);

@@ -35,6 +35,8 @@ public sealed partial class InvariantChecker(IDbContextFactory<BillingDbContext>
 
         var verified = new List<InvariantCheckpoint>();
         var changed = new List<long>();
+        // Incrementally, the derived tables are compared from the first day any changed account has a new entry on.
+        DateOnly? derivedSince = null;
         foreach (var account in accounts)
         {
             var start = mode == InvariantCheckMode.Incremental && checkpoints.TryGetValue(account.Id, out var cp)
@@ -53,7 +55,10 @@ public sealed partial class InvariantChecker(IDbContextFactory<BillingDbContext>
             if (mode == InvariantCheckMode.Full)
                 await CheckSumAsync(db, run, account.Id, account.Balance, account.LastSequence, ct);
             if (tally is null && firstDay is { } day)
+            {
                 tally = await TallyDaysAsync(db, account.Id, day, account.LastSequence, ct);
+                derivedSince = derivedSince is { } earliest && earliest < day ? earliest : day;
+            }
             if (tally is not null)
                 await CheckDayTotalsAsync(db, run, account.Id, account.LastSequence, tally, ct);
             if (run.Violations.Count == before)
@@ -62,7 +67,7 @@ public sealed partial class InvariantChecker(IDbContextFactory<BillingDbContext>
 
         var resolvedSince = mode == InvariantCheckMode.Incremental ? lastRunStart : null;
         await CheckHoldsAsync(db, run, changed, resolvedSince, ct);
-        await CheckDerivedAsync(db, run, changed, ct);
+        await CheckDerivedAsync(db, run, changed, mode == InvariantCheckMode.Full ? null : derivedSince, ct);
 
         run.FinishedAt = clock.GetUtcNow().UtcDateTime;
         run.ViolationCount = run.Violations.Count;

@@ -44,7 +44,8 @@ internal sealed class ReservationConfiguration : IEntityTypeConfiguration<Reserv
         b.Property(r => r.Status).HasMaxLength(16);
         b.HasIndex(r => new { r.Status, r.ExpiresAt });
         b.HasIndex(r => new { r.AccountId, r.Status });
-        b.HasIndex(r => new { r.ApiKeyId, r.Status });
+        // A key's spend counter is checked against its holds of the counter's month: a seek, not the key's history.
+        b.HasIndex(r => new { r.ApiKeyId, r.SpendMonth });
         b.Property(r => r.Tags).HasMaxLength(Metering.MeteringLimits.TagsLength);
         b.HasOne<Account>().WithMany().HasForeignKey(r => r.AccountId).OnDelete(DeleteBehavior.Restrict);
     }

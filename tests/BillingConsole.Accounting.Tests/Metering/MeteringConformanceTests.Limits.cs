@@ -122,4 +122,33 @@ public abstract partial class MeteringConformanceTests
         Assert.Contains(run.Violations, v => v.Kind == "rollup_mismatch");
         Assert.Contains(run.Violations, v => v.Kind == "key_counter_mismatch");
     }
+
+    [Fact]
+    public async Task Checker_Incremental_ComparesTheDerivedTablesOfTheNewDays_AndAFullRunAllOfThem()
+    {
+        var (account, key) = await NewCustomerAsync(Money.FromDollars(5));
+        var monday = Ok(await Meter.ReserveAsync(Reserve(key, "gpt-4o", 1_000, 1_000), Ct));
+        Ok(await Meter.SettleAsync(Settle(monday.ReservationId, 500, 500), Ct));
+        var checker = new Invariants.InvariantChecker(Db.Factory, Clock);
+        Assert.Equal(0, (await checker.RunAsync(Invariants.InvariantCheckMode.Full, [account], Ct)).ViolationCount);
+
+        Clock.Advance(TimeSpan.FromDays(1));
+        var tuesday = Ok(await Meter.ReserveAsync(Reserve(key, "gpt-4o", 1_000, 1_000), Ct));
+        Ok(await Meter.SettleAsync(Settle(tuesday.ReservationId, 400, 400), Ct));
+        // A broken rollup on the old day is outside an incremental run's range; one on the new day is not.
+        var oldDay = DateTime.SpecifyKind(Clock.GetUtcNow().UtcDateTime.Date.AddDays(-1), DateTimeKind.Utc);
+        await using (var db = await Db.Factory.CreateDbContextAsync(Ct))
+            Assert.Equal(1, await db.UsageRollups.Where(u => u.AccountId == account && u.Day == oldDay)
+                .ExecuteUpdateAsync(u => u.SetProperty(x => x.Calls, x => x.Calls + 1), Ct));
+        Assert.Equal(0, (await checker.RunAsync(Invariants.InvariantCheckMode.Incremental, [account], Ct)).ViolationCount);
+        Assert.Equal("rollup_mismatch", Assert.Single((await checker.RunAsync(Invariants.InvariantCheckMode.Full, [account], Ct)).Violations).Kind);
+
+        Clock.Advance(TimeSpan.FromMinutes(5));
+        var later = Ok(await Meter.ReserveAsync(Reserve(key, "gpt-4o", 1_000, 1_000), Ct));
+        Ok(await Meter.SettleAsync(Settle(later.ReservationId, 300, 300), Ct));
+        await Db.ExecuteSqlAsync($"UPDATE request_records SET cost = cost + 1 WHERE reservation_id = {later.ReservationId}");
+        var kinds = (await checker.RunAsync(Invariants.InvariantCheckMode.Incremental, [account], Ct)).Violations.Select(v => v.Kind).ToList();
+        Assert.Contains("rollup_mismatch", kinds);
+        Assert.Contains("request_cost_mismatch", kinds);
+    }
 }
