@@ -37,6 +37,19 @@ public sealed class Measurements(string name)
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
         $"{Name,-44} {Count,9:N0} {PerSecond,9:N0} {Percentile(50),8:N2} {Percentile(95),8:N2} {Percentile(99),8:N2} {AllocatedBytes / 1048576.0,9:N1}");
 
+    /// <summary>Several runs of the same thing reported as one (latencies pooled, times and allocations added).</summary>
+    public static Measurements Merge(string name, params Measurements[] runs)
+    {
+        var m = new Measurements(name) { Elapsed = TimeSpan.Zero };
+        foreach (var run in runs)
+        {
+            m._millis.AddRange(run._millis);
+            m.Elapsed += run.Elapsed;
+            m.AllocatedBytes += run.AllocatedBytes;
+        }
+        return m;
+    }
+
     /// <summary>Runs <paramref name="workers"/> loops of <paramref name="operation"/> for <paramref name="duration"/>.</summary>
     public static async Task<Measurements> RunAsync(string name, int workers, TimeSpan duration, Func<int, Random, Task> operation)
     {
