@@ -58,19 +58,17 @@ public sealed class AdminAdjustments(IDbContextFactory<BillingDbContext> dbFacto
             return LedgerResult<PostedEntry>.Fail(LedgerError.InvalidRequest, reasonError);
         if (SignError(r.Type, r.Amount) is { } signError)
             return LedgerResult<PostedEntry>.Fail(LedgerError.InvalidRequest, signError);
-        var posted = await writer.PostAsync(new PostRequest(r.AccountId, r.Type, r.Amount, r.Reason.Trim(), actor.Origin,
-            IdempotencyKey: $"admin:{r.RequestId:N}"), ct);
-        if (posted.Value is { Replayed: false } entry)
+        var action = r.Type switch
         {
-            var action = r.Type switch
-            {
-                EntryTypes.AdminCorrection => AdminActions.Correction,
-                EntryTypes.Refund => AdminActions.BalanceRefund,
-                _ => AdminActions.Grant,
-            };
-            await audit.AppendAsync(actor, new AdminAuditRecord(action, r.AccountId, $"entry:{entry.EntryId}", r.Reason.Trim(),
-                (entry.BalanceAfter - entry.Amount).Format(), entry.BalanceAfter.Format(), entry.EntryId), ct);
-        }
+            EntryTypes.AdminCorrection => AdminActions.Correction,
+            EntryTypes.Refund => AdminActions.BalanceRefund,
+            _ => AdminActions.Grant,
+        };
+        // The audit row is written in the entry's own transaction: there is no admin entry without its row.
+        var posted = await writer.PostAsync(new PostRequest(r.AccountId, r.Type, r.Amount, r.Reason.Trim(), actor.Origin,
+                IdempotencyKey: $"admin:{r.RequestId:N}"),
+            entry => audit.Entry(actor, new AdminAuditRecord(action, r.AccountId, $"entry:{entry.EntryId}", r.Reason.Trim(),
+                (entry.BalanceAfter - entry.Amount).Format(), entry.BalanceAfter.Format(), entry.EntryId)), ct);
         return posted;
     }
 

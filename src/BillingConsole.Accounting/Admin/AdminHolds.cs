@@ -45,11 +45,10 @@ public sealed class AdminHolds(IDbContextFactory<BillingDbContext> dbFactory, Le
             return LedgerResult<HoldResolution>.Fail(LedgerError.NotFound, "No such hold on this account.");
         // A call past its expiry is recorded as expired; one released early by hand as cancelled.
         var status = expiresAt <= clock.GetUtcNow().UtcDateTime ? RequestStatus.Expired : RequestStatus.Cancelled;
-        var result = await writer.ReleaseAsync(new ReleaseRequest(accountId, reservationId, $"Released by billing staff: {reason.Trim()}",
-            actor.Origin, new CallOutcome(new(0, 0, 0), status, Charge: false)), ct);
-        if (result.Value is { Replayed: false } released)
-            await audit.AppendAsync(actor, new AdminAuditRecord(AdminActions.ReleaseHold, accountId, $"reservation:{reservationId}", reason.Trim(),
-                $"open, {released.Hold} held", "released", released.EntryId), ct);
-        return result;
+        // The audit row is written in the release's own transaction: there is no release without its row.
+        return await writer.ReleaseAsync(new ReleaseRequest(accountId, reservationId, $"Released by billing staff: {reason.Trim()}",
+                actor.Origin, new CallOutcome(new(0, 0, 0), status, Charge: false)),
+            released => audit.Entry(actor, new AdminAuditRecord(AdminActions.ReleaseHold, accountId, $"reservation:{reservationId}", reason.Trim(),
+                $"open, {released.Hold} held", "released", released.EntryId)), ct);
     }
 }

@@ -15,7 +15,11 @@ public sealed partial class LedgerWriter(IDbContextFactory<BillingDbContext> dbF
     // batch wrote nothing either way and simply runs again.
     private const int MaxAttempts = 3;
 
-    public async Task<LedgerResult<PostedEntry>> PostAsync(PostRequest r, CancellationToken ct = default)
+    public Task<LedgerResult<PostedEntry>> PostAsync(PostRequest r, CancellationToken ct = default) => PostAsync(r, null, ct);
+
+    /// <summary>Posts, and in the same transaction inserts the row <paramref name="record"/> makes of the new entry (an
+    /// admin action's audit row): both are written or neither. A replayed retry inserts nothing (the first did).</summary>
+    public async Task<LedgerResult<PostedEntry>> PostAsync(PostRequest r, Func<PostedEntry, object>? record, CancellationToken ct = default)
     {
         if (LedgerValidation.Check(r) is { } invalid)
             return invalid;
@@ -23,15 +27,16 @@ public sealed partial class LedgerWriter(IDbContextFactory<BillingDbContext> dbF
         for (var attempt = 1; ; attempt++)
         {
             await using var db = await dbFactory.CreateDbContextAsync(ct);
+            PostedEntry Posted(EntryRow row) => new(row.Id, r.AccountId, row.Sequence, r.Type, new Money(row.Amount), new Money(row.BalanceAfter), false);
             var (row, outOfRange) = await ExecuteAsync(db, dialect.PostSql(enforceFloor), p =>
             {
                 BindEntry(p, r.AccountId, r.Type, r.Amount.Units, r.Description, r.Origin, r.RefId, r.IdempotencyKey, Now());
                 BindRange(p);
-            }, ct);
+            }, record is null ? null : written => record(Posted(written)), ct);
             if (outOfRange)
                 return OutOfRange;
             if (row is { } ok)
-                return LedgerResult<PostedEntry>.Ok(new PostedEntry(ok.Id, r.AccountId, ok.Sequence, r.Type, new Money(ok.Amount), new Money(ok.BalanceAfter), false));
+                return LedgerResult<PostedEntry>.Ok(Posted(ok));
             if (r.IdempotencyKey is not null && await ReplayPostAsync(db, r, ct) is { } replay)
                 return replay;
             if (await ExplainRefusalAsync(db, r.AccountId, r.Amount.Units, enforceFloor, ct) is { } failure)
@@ -62,7 +67,7 @@ public sealed partial class LedgerWriter(IDbContextFactory<BillingDbContext> dbF
                 Bind(p, "max_input_tokens", r.Call?.MaxInputTokens);
                 Bind(p, "max_output_tokens", r.Call?.MaxOutputTokens);
                 Bind<string>(p, "tags", r.Call?.Tags);
-            }, ct);
+            }, null, ct);
             if (outOfRange)
                 return OutOfRange;
             if (row is { } ok)
@@ -84,11 +89,16 @@ public sealed partial class LedgerWriter(IDbContextFactory<BillingDbContext> dbF
             : await ResolveAsync(new Resolution(r.AccountId, r.ReservationId, ReservationStatus.Settled, EntryTypes.Settlement,
                 r.Cost, r.Description, r.Origin, r.Outcome), ct);
 
-    public async Task<LedgerResult<HoldResolution>> ReleaseAsync(ReleaseRequest r, CancellationToken ct = default) =>
+    public Task<LedgerResult<HoldResolution>> ReleaseAsync(ReleaseRequest r, CancellationToken ct = default) => ReleaseAsync(r, null, ct);
+
+    /// <summary>Releases a hold; with <paramref name="record"/>, also inserts the row it makes of the release in the same
+    /// transaction (see <see cref="PostAsync(PostRequest, Func{PostedEntry, object}?, CancellationToken)"/>).</summary>
+    public async Task<LedgerResult<HoldResolution>> ReleaseAsync(ReleaseRequest r, Func<HoldResolution, object>? record,
+        CancellationToken ct = default) =>
         LedgerValidation.Check(r) is { } invalid
             ? invalid
             : await ResolveAsync(new Resolution(r.AccountId, r.ReservationId, ReservationStatus.Released, EntryTypes.Release,
-                Money.Zero, r.Description, r.Origin, r.Outcome ?? ReleasedCall(RequestStatus.Cancelled)), ct);
+                Money.Zero, r.Description, r.Origin, r.Outcome ?? ReleasedCall(RequestStatus.Cancelled)), ct, record);
 
     /// <summary>Releases up to <paramref name="max"/> holds whose expiry has passed; returns how many this call released.</summary>
     public async Task<int> ReleaseExpiredAsync(int max = 500, CancellationToken ct = default)
@@ -118,12 +128,13 @@ public sealed partial class LedgerWriter(IDbContextFactory<BillingDbContext> dbF
     private sealed record Resolution(long? AccountId, long ReservationId, string Status, string Type, Money Cost,
         string Description, Origin Origin, CallOutcome? Outcome);
 
-    private async Task<LedgerResult<HoldResolution>> ResolveAsync(Resolution r, CancellationToken ct)
+    private async Task<LedgerResult<HoldResolution>> ResolveAsync(Resolution r, CancellationToken ct, Func<HoldResolution, object>? record = null)
     {
         for (var attempt = 1; ; attempt++)
         {
             await using var db = await dbFactory.CreateDbContextAsync(ct);
-            var (row, outOfRange) = await ExecuteAsync(db, dialect.ResolveSql, p => BindResolution(p, r, Now()), ct);
+            var (row, outOfRange) = await ExecuteAsync(db, dialect.ResolveSql, p => BindResolution(p, r, Now()),
+                record is null ? null : written => record(Resolved(r, written).Value!), ct);
             if (outOfRange)
                 return OutOfRange;
             if (row is { } ok)
@@ -172,16 +183,24 @@ public sealed partial class LedgerWriter(IDbContextFactory<BillingDbContext> dbF
 
     /// <summary>Runs one batch. Row is null when its guards wrote nothing, an idempotency key was already taken, it lost
     /// a deadlock, or (OutOfRange) a CHECK constraint refused it. A client transaction commits only when the batch
-    /// appended its entry.</summary>
-    private async Task<(EntryRow? Row, bool OutOfRange)> ExecuteAsync(BillingDbContext db, string sql, Action<DbParameterCollection> bind, CancellationToken ct)
+    /// appended its entry; with <paramref name="record"/> there always is one, and the row it makes of the appended
+    /// entry is inserted in it before the commit.</summary>
+    private async Task<(EntryRow? Row, bool OutOfRange)> ExecuteAsync(BillingDbContext db, string sql, Action<DbParameterCollection> bind,
+        Func<EntryRow, object>? record, CancellationToken ct)
     {
         await db.Database.OpenConnectionAsync(ct);
         var connection = db.Database.GetDbConnection();
         using var turn = await EnterWriterGateAsync(connection, ct);
-        await using var tx = dialect.NeedsClientTransaction ? await connection.BeginTransactionAsync(ct) : null;
+        await using var tx = dialect.NeedsClientTransaction || record is not null ? await connection.BeginTransactionAsync(ct) : null;
         try
         {
             var row = await RunAsync(connection, tx, sql, bind, ct);
+            if (row is { } written && record is not null)
+            {
+                await db.Database.UseTransactionAsync(tx, ct);
+                db.Add(record(written));
+                await db.SaveChangesAsync(ct);
+            }
             if (tx is not null)
             {
                 if (row is null)

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using BillingConsole.Accounting.Admin;
 using BillingConsole.Accounting.Ledger;
 
 namespace BillingConsole.Accounting.Tests.Ledger;
@@ -173,5 +174,31 @@ public abstract partial class LedgerConformanceTests
         Assert.Equal((Dollars(100) + Cents(500 * 3) - Cents(500 * 2)).Units, balance);
         Assert.Equal((1001L, 1001L), (entries, last));
         await AssertInvariantsHoldAsync(id);
+    }
+
+    [Fact]
+    public async Task Post_WithARecord_WritesBothOrNeither()
+    {
+        var id = await NewAccountAsync(Dollars(10));
+        AdminAuditEntry Audit(long entryId, string reason) => new()
+        {
+            At = DateTime.UtcNow, Actor = "admin@example.com", Action = AdminActions.Correction, AccountId = id, Reason = reason, LedgerEntryId = entryId,
+        };
+
+        // The record's insert fails in the database (a NOT NULL column left empty): the entry goes with it.
+        await Assert.ThrowsAnyAsync<DbUpdateException>(() => Ledger.PostAsync(Credit(id, Cents(5), "admin:1"), e => Audit(e.EntryId, null!), Ct));
+        await using (var db = await Db.Factory.CreateDbContextAsync(Ct))
+        {
+            Assert.Equal(Dollars(10).Units, (await db.Accounts.SingleAsync(a => a.Id == id, Ct)).Balance);
+            Assert.Equal(1, await db.LedgerEntries.CountAsync(e => e.AccountId == id, Ct));
+        }
+
+        var posted = Ok(await Ledger.PostAsync(Credit(id, Cents(5), "admin:1"), e => Audit(e.EntryId, "Goodwill credit"), Ct));
+        var replayed = Ok(await Ledger.PostAsync(Credit(id, Cents(5), "admin:1"), e => Audit(e.EntryId, "Goodwill credit"), Ct));
+        Assert.True(replayed.Replayed);
+        await using var check = await Db.Factory.CreateDbContextAsync(Ct);
+        var audit = await check.AdminAuditLog.Where(a => a.AccountId == id).ToListAsync(Ct);
+        Assert.Equal(posted.EntryId, Assert.Single(audit).LedgerEntryId);
+        Assert.Equal(Dollars(10).Units + Cents(5).Units, (await check.Accounts.SingleAsync(a => a.Id == id, Ct)).Balance);
     }
 }

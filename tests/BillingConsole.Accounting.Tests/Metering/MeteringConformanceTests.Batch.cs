@@ -120,12 +120,15 @@ public abstract partial class MeteringConformanceTests
             Ok(await Meter.ReserveAsync(Reserve(key, "gpt-4o", 1_000, 100), Ct));
         Clock.Advance(TimeSpan.FromHours(2));
 
-        Assert.Equal(LedgerWriter.ResolutionsPerTransaction + 5, await Db.Writer(Clock).ReleaseExpiredAsync(ct: Ct));
+        // The pass releases every account's expired holds (other tests' too, on this shared database).
+        Assert.InRange(await Db.Writer(Clock).ReleaseExpiredAsync(max: 1_000, ct: Ct), LedgerWriter.ResolutionsPerTransaction + 5, 1_000);
 
         await using var db = await Db.Factory.CreateDbContextAsync(Ct);
+        Assert.Equal(LedgerWriter.ResolutionsPerTransaction + 5,
+            await db.Reservations.CountAsync(r => r.AccountId == account && r.Status == ReservationStatus.Expired, Ct));
         Assert.Equal(Money.FromDollars(10).Units, (await db.Accounts.SingleAsync(a => a.Id == account, Ct)).Balance);
         Assert.Equal(0, (await db.ApiKeys.SingleAsync(k => k.Id == key, Ct)).SpendCommitted);
-        Assert.Equal(0, await Db.Writer(Clock).ReleaseExpiredAsync(ct: Ct));
+        Assert.Equal(0, await Db.Writer(Clock).ReleaseExpiredAsync(max: 1_000, ct: Ct));
         await AssertInvariantsHoldAsync(account);
     }
 }
