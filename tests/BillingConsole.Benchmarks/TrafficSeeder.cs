@@ -13,7 +13,7 @@ public sealed record SeededAccount(long AccountId, long Requests, long Entries, 
 /// <summary>
 /// An account with four API keys and <see cref="TrafficGenerator"/>'s realistic traffic, written by
 /// <see cref="BulkTrafficLoader"/>. The loader keeps a whole load in memory, so a large history is generated and loaded
-/// in chunks of consecutive days (at most <see cref="RequestsPerChunk"/> calls each): every chunk is a plan of its own
+/// in chunks of consecutive days (at most <c>requestsPerChunk</c> calls each, 1M by default): every chunk is a plan of its own
 /// with its own seed, its idempotency keys prefixed so they stay unique, and its in-flight call dropped except in the
 /// last chunk (the next load needs an account without open holds, as the loader requires).
 /// </summary>

@@ -68,6 +68,7 @@ public sealed partial class MeteringService(LedgerWriter ledger, PriceCatalog ca
                 results[i] = Invalid<MeteredSettlement>("status is success or error.");
         }
         var requests = valid.Select(i => ToSettleRequest(commands[i])).ToList();
+        // One call keeps the single path: one batch, no lock-order read and no client transaction around it.
         var settled = requests.Count == 1
             ? [await ledger.SettleAsync(requests[0], ct)]
             : await ledger.SettleManyAsync(requests, ct);
