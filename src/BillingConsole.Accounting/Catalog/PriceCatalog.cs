@@ -28,8 +28,6 @@ public sealed class PriceCatalog(IDbContextFactory<BillingDbContext> dbFactory)
     public PricedModel? FindBySlug(string? slug) =>
         slug is not null && _snapshot.BySlug.TryGetValue(slug, out var model) ? model : null;
 
-    public PricedModel? FindById(long id) => _snapshot.ById.GetValueOrDefault(id);
-
     public async Task ReloadAsync(CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);

@@ -68,6 +68,9 @@ public enum LedgerError
     SpendLimitReached,
     /// <summary>The API key is revoked.</summary>
     KeyRevoked,
+    /// <summary>Concurrent writes kept the guarded write from landing on every attempt; nothing was written and a retry
+    /// may succeed. Never reported as a lack of funds.</summary>
+    Contention,
 }
 
 public sealed record LedgerFailure(LedgerError Error, string Message);

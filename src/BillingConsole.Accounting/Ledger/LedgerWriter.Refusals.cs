@@ -31,14 +31,18 @@ public sealed partial class LedgerWriter
             new Money(entry.Amount), new Money(hold.Cost ?? 0), new Money(marketCost ?? 0), new Money(entry.BalanceAfter), true));
     }
 
-    /// <summary>A repeated settle is the same when it reports the same call: same tokens and status (metered) or same cost.</summary>
+    /// <summary>A repeated settle is the same when it reports the same call: every field of the request record it
+    /// wrote (metered), or the same cost (unpriced). A retry that differs in any of them is another request.</summary>
     private static async Task<bool> SameSettlementAsync(BillingDbContext db, Reservation hold, Resolution r, CancellationToken ct)
     {
         if (hold.ModelId is null || r.Outcome is null)
             return hold.Cost == r.Cost.Units;
-        var t = r.Outcome.Tokens;
+        var o = r.Outcome;
+        var t = o.Tokens;
         return await db.RequestRecords.AnyAsync(q => q.ReservationId == hold.Id && q.InputTokens == t.Input && q.OutputTokens == t.Output
-            && q.CachedTokens == t.Cached && q.Status == r.Outcome.RequestStatus, ct);
+            && q.CachedTokens == t.Cached && q.Status == o.RequestStatus && q.ErrorCode == o.ErrorCode && q.LatencyMs == o.LatencyMs
+            && q.TtfbMs == o.TtfbMs && q.Streaming == o.Streaming && q.Provider == o.Provider && q.ClientIp == o.ClientIp
+            && q.UserAgent == o.UserAgent, ct);
     }
 
     private static async Task<LedgerResult<PostedEntry>?> ReplayPostAsync(BillingDbContext db, PostRequest r, CancellationToken ct)
@@ -46,7 +50,7 @@ public sealed partial class LedgerWriter
         var first = await FindByKeyAsync(db, r.AccountId, r.IdempotencyKey!, ct);
         if (first is null)
             return null;
-        if (first.Type != r.Type || first.Amount != r.Amount.Units || first.RefId != r.RefId)
+        if (first.Type != r.Type || first.Amount != r.Amount.Units || first.RefId != r.RefId || first.Description != r.Description)
             return Conflict<PostedEntry>(r.IdempotencyKey!);
         return LedgerResult<PostedEntry>.Ok(new PostedEntry(first.Id, first.AccountId, first.Sequence, first.Type,
             new Money(first.Amount), new Money(first.BalanceAfter), true));
@@ -58,11 +62,24 @@ public sealed partial class LedgerWriter
         if (first is null)
             return null;
         var hold = first.ReservationId is { } id ? await db.Reservations.AsNoTracking().SingleAsync(x => x.Id == id, ct) : null;
-        if (first.Type != EntryTypes.Reservation || hold is null || hold.Amount != r.Hold.Units
-            || hold.ApiKeyId != r.Call?.ApiKeyId || hold.ModelId != r.Call?.ModelId)
+        if (first.Type != EntryTypes.Reservation || hold is null || !SameReservation(hold, r))
             return Conflict<ReservationHold>(r.IdempotencyKey!);
         return LedgerResult<ReservationHold>.Ok(new ReservationHold(hold.Id, first.Id, new Money(hold.Amount),
             new Money(first.BalanceAfter), hold.ExpiresAt, true));
+    }
+
+    /// <summary>A retried reservation is the same request when every field the caller chose matches the first: the
+    /// call (key, model, token maxima, tags) and the hold's lifetime; an unpriced hold also its amount. A metered hold's
+    /// amount is derived, so a price change between the two does not make a retry another request: it gets the first hold.</summary>
+    private static bool SameReservation(Reservation hold, ReserveRequest r)
+    {
+        var ttl = r.Ttl ?? LedgerValidation.DefaultHoldTtl;
+        if (hold.ExpiresAt - hold.CreatedAt != ttl)
+            return false;
+        if (r.Call is not { } call)
+            return hold.ModelId is null && hold.Amount == r.Hold.Units;
+        return hold.ApiKeyId == call.ApiKeyId && hold.ModelId == call.ModelId && hold.MaxInputTokens == call.MaxInputTokens
+            && hold.MaxOutputTokens == call.MaxOutputTokens && hold.Tags == call.Tags;
     }
 
     private static Task<LedgerEntry?> FindByKeyAsync(BillingDbContext db, long accountId, string key, CancellationToken ct) =>
@@ -70,6 +87,11 @@ public sealed partial class LedgerWriter
 
     private static LedgerResult<T> Conflict<T>(string key) where T : class =>
         LedgerResult<T>.Fail(LedgerError.IdempotencyConflict, $"Idempotency key '{key}' was already used with other parameters.");
+
+    /// <summary>Every attempt's guard failed, yet each time the refusal could not be explained: concurrent writes kept
+    /// moving the account or hold on. Nothing was written and nothing was refused for a reason of the caller's: retry.</summary>
+    private static LedgerResult<T> Contended<T>() where T : class =>
+        LedgerResult<T>.Fail(LedgerError.Contention, "Concurrent writes to the same account kept this write from landing; nothing was written. Try again.");
 
     private async Task<LedgerFailure?> ExplainKeyRefusalAsync(BillingDbContext db, ReserveRequest r, CancellationToken ct)
     {

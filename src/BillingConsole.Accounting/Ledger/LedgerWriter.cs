@@ -1,4 +1,5 @@
 using System.Data.Common;
+using BillingConsole.Accounting.Admin;
 using BillingConsole.Accounting.Data;
 using BillingConsole.Accounting.Metering;
 using Microsoft.EntityFrameworkCore;
@@ -19,7 +20,7 @@ public sealed partial class LedgerWriter(IDbContextFactory<BillingDbContext> dbF
 
     /// <summary>Posts, and in the same transaction inserts the row <paramref name="record"/> makes of the new entry (an
     /// admin action's audit row): both are written or neither. A replayed retry inserts nothing (the first did).</summary>
-    public async Task<LedgerResult<PostedEntry>> PostAsync(PostRequest r, Func<PostedEntry, object>? record, CancellationToken ct = default)
+    public async Task<LedgerResult<PostedEntry>> PostAsync(PostRequest r, Func<PostedEntry, AdminAuditEntry>? record, CancellationToken ct = default)
     {
         if (LedgerValidation.Check(r) is { } invalid)
             return invalid;
@@ -42,7 +43,7 @@ public sealed partial class LedgerWriter(IDbContextFactory<BillingDbContext> dbF
             if (await ExplainRefusalAsync(db, r.AccountId, r.Amount.Units, enforceFloor, ct) is { } failure)
                 return failure;
             if (attempt == MaxAttempts)
-                return LedgerResult<PostedEntry>.Fail(LedgerError.InsufficientCredits, "The balance changed during the write; try again.");
+                return Contended<PostedEntry>();
         }
     }
 
@@ -79,7 +80,7 @@ public sealed partial class LedgerWriter(IDbContextFactory<BillingDbContext> dbF
             if (await ExplainRefusalAsync(db, r.AccountId, -r.Hold.Units, enforceFloor: true, ct) is { } failure)
                 return failure;
             if (attempt == MaxAttempts)
-                return LedgerResult<ReservationHold>.Fail(LedgerError.InsufficientCredits, "The balance changed during the write; try again.");
+                return Contended<ReservationHold>();
         }
     }
 
@@ -92,8 +93,8 @@ public sealed partial class LedgerWriter(IDbContextFactory<BillingDbContext> dbF
     public Task<LedgerResult<HoldResolution>> ReleaseAsync(ReleaseRequest r, CancellationToken ct = default) => ReleaseAsync(r, null, ct);
 
     /// <summary>Releases a hold; with <paramref name="record"/>, also inserts the row it makes of the release in the same
-    /// transaction (see <see cref="PostAsync(PostRequest, Func{PostedEntry, object}?, CancellationToken)"/>).</summary>
-    public async Task<LedgerResult<HoldResolution>> ReleaseAsync(ReleaseRequest r, Func<HoldResolution, object>? record,
+    /// transaction (see <see cref="PostAsync(PostRequest, Func{PostedEntry, AdminAuditEntry}?, CancellationToken)"/>).</summary>
+    public async Task<LedgerResult<HoldResolution>> ReleaseAsync(ReleaseRequest r, Func<HoldResolution, AdminAuditEntry>? record,
         CancellationToken ct = default) =>
         LedgerValidation.Check(r) is { } invalid
             ? invalid
@@ -128,7 +129,7 @@ public sealed partial class LedgerWriter(IDbContextFactory<BillingDbContext> dbF
     private sealed record Resolution(long? AccountId, long ReservationId, string Status, string Type, Money Cost,
         string Description, Origin Origin, CallOutcome? Outcome);
 
-    private async Task<LedgerResult<HoldResolution>> ResolveAsync(Resolution r, CancellationToken ct, Func<HoldResolution, object>? record = null)
+    private async Task<LedgerResult<HoldResolution>> ResolveAsync(Resolution r, CancellationToken ct, Func<HoldResolution, AdminAuditEntry>? record = null)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -142,7 +143,7 @@ public sealed partial class LedgerWriter(IDbContextFactory<BillingDbContext> dbF
             if (await ReplayResolutionAsync(db, r, ct) is { } replay)
                 return replay;
             if (attempt == MaxAttempts)
-                return LedgerResult<HoldResolution>.Fail(LedgerError.ReservationClosed, "The reservation changed during the write; try again.");
+                return Contended<HoldResolution>();
         }
     }
 
@@ -186,7 +187,7 @@ public sealed partial class LedgerWriter(IDbContextFactory<BillingDbContext> dbF
     /// appended its entry; with <paramref name="record"/> there always is one, and the row it makes of the appended
     /// entry is inserted in it before the commit.</summary>
     private async Task<(EntryRow? Row, bool OutOfRange)> ExecuteAsync(BillingDbContext db, string sql, Action<DbParameterCollection> bind,
-        Func<EntryRow, object>? record, CancellationToken ct)
+        Func<EntryRow, AdminAuditEntry>? record, CancellationToken ct)
     {
         await db.Database.OpenConnectionAsync(ct);
         var connection = db.Database.GetDbConnection();

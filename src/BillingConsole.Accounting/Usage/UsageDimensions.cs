@@ -29,8 +29,6 @@ public static class UsageGrouping
         ["tag"] = UsageDimensions.Tag,
     };
 
-    public static IReadOnlyCollection<string> Known => Names.Keys;
-
     /// <summary>Parses a comma list such as <c>day,model</c>; null means <see cref="Default"/>. Returns an error
     /// message for an empty item or an unknown name.</summary>
     public static string? TryParse(string? text, out UsageDimensions dimensions)

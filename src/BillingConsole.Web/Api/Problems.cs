@@ -35,6 +35,7 @@ public static class Problems
         LedgerError.BalanceLimit => Create(StatusCodes.Status422UnprocessableEntity, "balance_limit", failure.Message),
         LedgerError.SpendLimitReached => Create(StatusCodes.Status403Forbidden, "spend_limit_reached", failure.Message),
         LedgerError.KeyRevoked => Create(StatusCodes.Status403Forbidden, "key_revoked", failure.Message),
+        LedgerError.Contention => Create(StatusCodes.Status409Conflict, "write_contention", failure.Message),
         _ => Create(StatusCodes.Status500InternalServerError, "internal_error", "Unexpected ledger outcome."),
     };
 

@@ -155,6 +155,7 @@ public abstract partial class LedgerConformanceTests
         Assert.True(again.Replayed);
         Assert.Equal((first.ReservationId, first.BalanceAfter, first.ExpiresAt), (again.ReservationId, again.BalanceAfter, again.ExpiresAt));
         Fails(await Ledger.ReserveAsync(Hold(id, Cents(31), "call-1"), Ct), LedgerError.IdempotencyConflict);
+        Fails(await Ledger.ReserveAsync(Hold(id, Cents(30), "call-1") with { Ttl = TimeSpan.FromMinutes(16) }, Ct), LedgerError.IdempotencyConflict);
         Assert.Equal((Cents(70).Units, 2L, 2L), await StateAsync(id));
         await using var db = await Db.Factory.CreateDbContextAsync(Ct);
         Assert.Equal(1, await db.Reservations.CountAsync(r => r.AccountId == id, Ct));

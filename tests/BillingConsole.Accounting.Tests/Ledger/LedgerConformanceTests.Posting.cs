@@ -143,10 +143,26 @@ public abstract partial class LedgerConformanceTests
 
         Fails(await Ledger.PostAsync(Credit(id, Dollars(4), "k"), Ct), LedgerError.IdempotencyConflict);
         Fails(await Ledger.PostAsync(new PostRequest(id, EntryTypes.Bonus, Dollars(3), "Bonus", Tester, IdempotencyKey: "k"), Ct), LedgerError.IdempotencyConflict);
+        Fails(await Ledger.PostAsync(Credit(id, Dollars(3), "k") with { Description = "Another reason" }, Ct), LedgerError.IdempotencyConflict);
+        Fails(await Ledger.PostAsync(Credit(id, Dollars(3), "k") with { RefId = "cs_other" }, Ct), LedgerError.IdempotencyConflict);
 
         Assert.Equal((Dollars(3).Units, 1L, 1L), await StateAsync(id));
         var other = await NewAccountAsync();
         Ok(await Ledger.PostAsync(Credit(other, Dollars(4), "k"), Ct));
+    }
+
+    [Fact]
+    public async Task Writes_ThatNeverLandForContention_AreContentionRefusals_NotInsufficientCredits()
+    {
+        var id = await NewAccountAsync(Dollars(5));
+        var hold = Ok(await Ledger.ReserveAsync(new ReserveRequest(id, Dollars(1), "Hold", Tester), Ct));
+        var contended = new LedgerWriter(Db.Factory, new NeverLandingDialect(Db.Dialect), TimeProvider.System);
+
+        Fails(await contended.PostAsync(new PostRequest(id, EntryTypes.UsageDebit, -Dollars(1), "Usage", Tester), Ct), LedgerError.Contention);
+        Fails(await contended.ReserveAsync(new ReserveRequest(id, Dollars(1), "Hold", Tester), Ct), LedgerError.Contention);
+        Fails(await contended.SettleAsync(new SettleRequest(id, hold.ReservationId, Cents(50), "Settle", Tester), Ct), LedgerError.Contention);
+
+        Assert.Equal((Dollars(4).Units, 2L, 2L), await StateAsync(id));
     }
 
     [Fact]

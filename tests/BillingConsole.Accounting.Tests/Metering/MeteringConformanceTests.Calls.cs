@@ -123,6 +123,11 @@ public abstract partial class MeteringConformanceTests
         Assert.True(again.Replayed);
         Assert.Equal((first.Cost, first.MarketCost, first.Settlement, first.BalanceAfter), (again.Cost, again.MarketCost, again.Settlement, again.BalanceAfter));
         Fails(await Meter.SettleAsync(Settle(hold.ReservationId, 1_001, 200), Ct), LedgerError.ReservationClosed);
+        // Any other field of the report makes it another request, not a retry of the first.
+        var same = Settle(hold.ReservationId, 1_000, 200);
+        Fails(await Meter.SettleAsync(same with { LatencyMs = 821 }, Ct), LedgerError.ReservationClosed);
+        Fails(await Meter.SettleAsync(same with { Provider = "azure" }, Ct), LedgerError.ReservationClosed);
+        Fails(await Meter.SettleAsync(same with { Streaming = false }, Ct), LedgerError.ReservationClosed);
         Fails(await Meter.ReleaseAsync(hold.ReservationId, "late", Ct), LedgerError.ReservationClosed);
         await using var db = await Db.Factory.CreateDbContextAsync(Ct);
         Assert.Equal(1, await db.RequestRecords.CountAsync(r => r.ReservationId == hold.ReservationId, Ct));

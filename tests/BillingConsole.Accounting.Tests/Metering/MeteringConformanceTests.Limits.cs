@@ -108,6 +108,31 @@ public abstract partial class MeteringConformanceTests
     }
 
     [Fact]
+    public async Task Reserve_RetryDifferingInAnyField_IsIdempotencyConflict_AndWritesNothing()
+    {
+        var (account, key) = await NewCustomerAsync(Money.FromDollars(1));
+        var (_, otherKey) = await NewCustomerAsync(Money.FromDollars(1));
+        var first = Reserve(key, "gpt-4o", 100, 100, "tagged-call", ["prod", "eu"]);
+        var hold = Ok(await Meter.ReserveAsync(first, Ct));
+
+        // The same request (tags in another order normalize to the same set) replays the first hold.
+        var again = Ok(await Meter.ReserveAsync(first with { Tags = ["eu", "prod"] }, Ct));
+        Assert.True(again.Replayed);
+        Assert.Equal(hold.ReservationId, again.ReservationId);
+
+        Fails(await Meter.ReserveAsync(first with { Tags = ["prod"] }, Ct), LedgerError.IdempotencyConflict);
+        Fails(await Meter.ReserveAsync(first with { Tags = null }, Ct), LedgerError.IdempotencyConflict);
+        Fails(await Meter.ReserveAsync(first with { MaxInputTokens = 101, MaxOutputTokens = 99 }, Ct), LedgerError.IdempotencyConflict);
+        Fails(await Meter.ReserveAsync(first with { Model = "gpt-4o-mini" }, Ct), LedgerError.IdempotencyConflict);
+        Fails(await Meter.ReserveAsync(first with { Ttl = TimeSpan.FromHours(1) }, Ct), LedgerError.IdempotencyConflict);
+        await using var db = await Db.Factory.CreateDbContextAsync(Ct);
+        Assert.Equal(1, await db.Reservations.CountAsync(r => r.AccountId == account, Ct));
+        Assert.Equal(hold.Held.Units, (await db.ApiKeys.SingleAsync(k => k.Id == key, Ct)).SpendCommitted);
+        Assert.Equal(0, (await db.ApiKeys.SingleAsync(k => k.Id == otherKey, Ct)).SpendCommitted);
+        await AssertInvariantsHoldAsync(account);
+    }
+
+    [Fact]
     public async Task Checker_TamperedRollupOrKeyCounter_IsReported()
     {
         var (account, key) = await NewCustomerAsync(Money.FromDollars(5));

@@ -37,8 +37,6 @@ public sealed class StripeWebhookProcessor
         _logger = logger;
     }
 
-    public IReadOnlyCollection<string> HandledTypes => _handlers.Keys.ToList();
-
     public async Task<WebhookResult> ProcessAsync(string json, string? signature, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(signature))
