@@ -70,7 +70,7 @@ public static class EntryCategories
         new(EntryCategory.Grant, "grants", "Grants", "Bonuses and contract grants", CategoryKind.Credit, false, false),
         new(EntryCategory.PaymentRefund, "payment_refunds", "Payment refunds", "Purchases refunded to your card", CategoryKind.Clawback, false, false),
         new(EntryCategory.Dispute, "disputes", "Disputes", "Purchases charged back by your card issuer", CategoryKind.Clawback, false, false),
-        new(EntryCategory.DisputeReversal, "dispute_reversals", "Dispute reversals", "Chargebacks withdrawn or decided for us",
+        new(EntryCategory.DisputeReversal, "dispute_reversals", "Dispute reversals", "Credits restored when a chargeback was reversed",
             CategoryKind.Credit, false, false),
     ];
 
