@@ -26,7 +26,7 @@ public static class InvoiceCsv
                 .Number(line.Count).Number(line.Amount.ToDecimal()).EndRow();
         Figure("closing_balance", "Closing balance", s.ClosingBalance);
         foreach (var category in EntryCategories.All)
-            Figure(category.Field, $"{category.Label} ({category.Description})", s.Figure(category.Category));
+            Figure(category.Field, $"{category.Label}: {category.Description}", s.Figure(category.Category));
         return csv.ToString();
     }
 }
