@@ -236,6 +236,33 @@ public abstract partial class UsageConformanceTests
         Assert.Contains("does not tie out", error.Message);
     }
 
+    [Fact]
+    public async Task Invoice_ThrowsWhenAnEntryHasNoCategory()
+    {
+        Db.RequireAvailable();
+        var accountId = await Db.CreateAccountAsync();
+        Ok(await Ledger.PostAsync(new PostRequest(accountId, EntryTypes.Topup, Money.FromDollars(5), "Top-up", Tester), Ct));
+        Clock.Advance(TimeSpan.FromMinutes(1));
+        // An entry of a type the ledger does not know, with a consistent balance and day total, written behind the
+        // writer's back: the lines would tie out, but no headline figure would hold it.
+        await using (var db = await Db.Factory.CreateDbContextAsync(Ct))
+        {
+            db.LedgerEntries.Add(new LedgerEntry
+            {
+                AccountId = accountId, Sequence = 2, Type = "mystery", Amount = Money.FromDollars(1).Units, BalanceAfter = Money.FromDollars(6).Units,
+                CreatedAt = Now, Description = "forged", Source = EntrySources.Admin, Actor = "tests",
+            });
+            db.LedgerDayTotals.Add(new LedgerDayTotal
+            {
+                AccountId = accountId, Day = DateOnly.FromDateTime(Now), Type = "mystery", Entries = 1, Amount = Money.FromDollars(1).Units,
+            });
+            await db.SaveChangesAsync(Ct);
+        }
+
+        var error = await Assert.ThrowsAsync<StatementMismatchException>(() => Statements.GetStatementAsync(accountId, BillingMonth.Of(Now), Ct));
+        Assert.Contains("unknown type 'mystery'", error.Message);
+    }
+
     [Theory]
     [InlineData("2026-03", true)]
     [InlineData("0001-01", true)]
