@@ -21,9 +21,9 @@ public sealed partial class UsageQueries(IDbContextFactory<BillingDbContext> dbF
     /// <summary>
     /// A month's spending and usage, in one statement:
     /// <list type="bullet">
-    /// <item><c>TotalCost</c> = −Σ amount of the month's ledger entries of the spend types reservation, settlement,
-    /// release, usage_debit and storage_billing: everything the account spent in the month, from the ledger's day
-    /// totals (a call still held counts at its hold).</item>
+    /// <item><c>TotalCost</c> = −Σ amount of the month's ledger entries of <see cref="EntryCategories.SpendTypes"/>
+    /// (usage and storage: reservation, settlement, release, usage_debit, storage_billing): everything the account spent
+    /// in the month, from the ledger's day totals (a call still held counts at its hold).</item>
     /// <item><c>ApiCalls</c> = calls in the month's usage rollups (settled calls, failed ones included).</item>
     /// <item><c>TotalTokens</c> = input + output tokens of those rollups.</item>
     /// <item><c>CallsCost</c> and <c>MarketCost</c> = the rollups' cost and market cost (what the settled calls cost,
@@ -38,14 +38,14 @@ public sealed partial class UsageQueries(IDbContextFactory<BillingDbContext> dbF
         var (start, end) = (month.Start, month.End);
         var (firstDay, nextMonth) = (DateOnly.FromDateTime(start), DateOnly.FromDateTime(end));
         await using var db = await dbFactory.CreateDbContextAsync(ct);
+        string[] spendTypes = [.. EntryCategories.SpendTypes];
         var rollups = db.UsageRollups.Where(u => u.AccountId == accountId && u.Day >= start && u.Day < end);
         var row = await db.Accounts.AsNoTracking().Where(a => a.Id == accountId)
             .Select(a => new
             {
                 Spent = db.LedgerDayTotals
                     .Where(t => t.AccountId == accountId && t.Day >= firstDay && t.Day < nextMonth
-                                && (t.Type == EntryTypes.Reservation || t.Type == EntryTypes.Settlement || t.Type == EntryTypes.Release
-                                    || t.Type == EntryTypes.UsageDebit || t.Type == EntryTypes.StorageBilling))
+                                && spendTypes.Contains(t.Type))
                     .Sum(t => (long?)t.Amount) ?? 0,
                 Calls = rollups.Sum(u => (long?)u.Calls) ?? 0,
                 Input = rollups.Sum(u => (long?)u.InputTokens) ?? 0,

@@ -5,9 +5,10 @@ namespace BillingConsole.Web.Api;
 
 /// <summary>
 /// A statement as CSV, one record per figure under the header <c>month,kind,type,description,count,amount</c>: the
-/// opening balance, one <c>line</c> per entry type (count and signed sum), the closing balance, then the headline
-/// totals (purchased, fees, credits_used, refunds, corrections, grants) with the JSON invoice's names and signs.
-/// Opening + the <c>line</c> amounts = closing. Amounts are plain USD decimals, exact to the nano-dollar.
+/// opening balance, one <c>line</c> per entry type (count and signed sum), the closing balance, then one headline
+/// figure per <see cref="EntryCategories"/> category (purchased, fees, credits_used, storage, refunds, corrections,
+/// grants, payment_refunds, disputes, dispute_reversals) with the JSON invoice's names and signs. Opening + the
+/// <c>line</c> amounts = closing. Amounts are plain USD decimals, exact to the nano-dollar.
 /// </summary>
 public static class InvoiceCsv
 {
@@ -24,12 +25,8 @@ public static class InvoiceCsv
             csv.Text(month).Text("line").Text(line.Type).Text(EntryTypes.TryGet(line.Type, out var rule) ? rule.Label : line.Type)
                 .Number(line.Count).Number(line.Amount.ToDecimal()).EndRow();
         Figure("closing_balance", "Closing balance", s.ClosingBalance);
-        Figure("purchased", "Purchased (top-ups and auto-recharges)", s.Purchased);
-        Figure("fees", "Platform fees", s.Fees);
-        Figure("credits_used", "Credits used", s.CreditsUsed);
-        Figure("refunds", "Refunds", s.Refunds);
-        Figure("corrections", "Corrections", s.Corrections);
-        Figure("grants", "Grants and bonuses", s.Grants);
+        foreach (var category in EntryCategories.All)
+            Figure(category.Field, $"{category.Label}: {category.Description}", s.Figure(category.Category));
         return csv.ToString();
     }
 }

@@ -1,3 +1,4 @@
+using BillingConsole.Accounting.Ledger;
 using BillingConsole.Accounting.Statements;
 using BillingConsole.Accounting.Usage;
 
@@ -30,11 +31,16 @@ public sealed record RequestResponse(long Id, long ReservationId, DateTime Creat
 
 public sealed record InvoiceLineResponse(string Type, long Count, decimal Amount);
 
+/// <summary>The invoice. <c>fees</c> and <c>credits_used</c> are what was charged (positive); every other headline field is
+/// signed as it moved the balance, so closing = opening + purchased − fees − credits_used + storage + refunds + corrections
+/// + grants + payment_refunds + disputes + dispute_reversals (one field per <see cref="EntryCategories"/> category).</summary>
 public sealed record InvoiceResponse(string Month, decimal OpeningBalance, decimal ClosingBalance, decimal Purchased, decimal Fees,
-    decimal CreditsUsed, decimal Refunds, decimal Corrections, decimal Grants, IReadOnlyList<InvoiceLineResponse> Lines)
+    decimal CreditsUsed, decimal Refunds, decimal Corrections, decimal Grants, decimal Storage, decimal PaymentRefunds, decimal Disputes,
+    decimal DisputeReversals, IReadOnlyList<InvoiceLineResponse> Lines)
 {
     public static InvoiceResponse From(Statement s) =>
         new(s.Month.ToString(), s.OpeningBalance.ToDecimal(), s.ClosingBalance.ToDecimal(), s.Purchased.ToDecimal(), s.Fees.ToDecimal(),
-            s.CreditsUsed.ToDecimal(), s.Refunds.ToDecimal(), s.Corrections.ToDecimal(), s.Grants.ToDecimal(),
+            s.CreditsUsed.ToDecimal(), s.Refunds.ToDecimal(), s.Corrections.ToDecimal(), s.Grants.ToDecimal(), s.Storage.ToDecimal(),
+            s.PaymentRefunds.ToDecimal(), s.Disputes.ToDecimal(), s.DisputeReversals.ToDecimal(),
             s.Lines.Select(l => new InvoiceLineResponse(l.Type, l.Count, l.Amount.ToDecimal())).ToList());
 }

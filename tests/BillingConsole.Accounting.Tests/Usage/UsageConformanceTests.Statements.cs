@@ -1,4 +1,6 @@
+using BillingConsole.Accounting.Catalog;
 using BillingConsole.Accounting.Ledger;
+using BillingConsole.Accounting.Metering;
 using BillingConsole.Accounting.Statements;
 using Microsoft.EntityFrameworkCore;
 
@@ -53,6 +55,89 @@ public abstract partial class UsageConformanceTests
         }
         Assert.Equal((Money.FromDollars(200), Money.FromCents(600), Money.FromDollars(10)), (feb.Purchased, feb.Fees, feb.Grants));
         Assert.Equal((Money.FromDollars(2), -Money.FromCents(65), Money.FromDollars(110)), (mar.Refunds, mar.Corrections, mar.Grants));
+    }
+
+    /// <summary>A new account with $80 from March, then in April one or more entries of every entry type: purchases,
+    /// fees, grants, a settled call, a released call, a usage debit, storage, a refund, corrections of both signs, a card
+    /// refund, a dispute and its reversal. The clock ends at 2026-04-20.</summary>
+    private async Task<long> WriteEveryEntryTypeAsync()
+    {
+        Db.RequireAvailable();
+        Clock.SetUtcNow(new DateTimeOffset(2026, 3, 30, 9, 0, 0, TimeSpan.Zero));
+        var accountId = await Db.CreateAccountAsync(name: "Every type");
+        var key = await NewKeyAsync(accountId, "k");
+        async Task Post(string type, Money amount)
+        {
+            Clock.Advance(TimeSpan.FromMinutes(5));
+            Ok(await Ledger.PostAsync(new PostRequest(accountId, type, amount, $"{type} for tests", Tester), Ct));
+        }
+        await Post(EntryTypes.Topup, Money.FromDollars(80));
+
+        Clock.SetUtcNow(new DateTimeOffset(2026, 4, 2, 9, 0, 0, TimeSpan.Zero));
+        await Post(EntryTypes.Topup, Money.FromDollars(100));
+        await Post(EntryTypes.PlatformFee, -Money.FromCents(320));
+        await Post(EntryTypes.AutoRecharge, Money.FromDollars(25));
+        await Post(EntryTypes.PlatformFee, -Money.FromCents(80));
+        await Post(EntryTypes.Bonus, Money.FromDollars(5));
+        await Post(EntryTypes.ContractGrant, Money.FromDollars(40));
+        await Post(EntryTypes.BonusGrant, Money.FromDollars(4));
+        var hold = Ok(await Meter.ReserveAsync(Reserve(key, "gpt-4o", 20_000, 2_000, ["prod"]), Ct));
+        Clock.Advance(TimeSpan.FromSeconds(20));
+        Ok(await Meter.SettleAsync(new MeterSettleCommand(hold.ReservationId, new TokenCounts(9_000, 700, 1_000), RequestStatus.Success, null,
+            800, 100, true, null, "198.51.100.4", "tests/1.0"), Ct));
+        var released = Ok(await Meter.ReserveAsync(Reserve(key, "gpt-4o-mini", 3_000, 500, []), Ct));
+        Clock.Advance(TimeSpan.FromSeconds(5));
+        Ok(await Meter.ReleaseAsync(released.ReservationId, "client disconnected", Ct));
+        await Post(EntryTypes.UsageDebit, -Money.FromCents(135));
+        await Post(EntryTypes.StorageBilling, -Money.FromCents(42));
+        await Post(EntryTypes.StorageBilling, -new Money(420_000_001));
+        await Post(EntryTypes.Refund, Money.FromCents(250));
+        await Post(EntryTypes.AdminCorrection, -Money.FromCents(75));
+        await Post(EntryTypes.AdminCorrection, Money.FromCents(10));
+        await Post(EntryTypes.PaymentRefund, -Money.FromDollars(20));
+        await Post(EntryTypes.Dispute, -Money.FromDollars(25));
+        await Post(EntryTypes.DisputeReversal, Money.FromDollars(25));
+        Clock.SetUtcNow(new DateTimeOffset(2026, 4, 20, 9, 0, 0, TimeSpan.Zero));
+        return accountId;
+    }
+
+    [Fact]
+    public async Task Invoice_MonthWithEveryEntryType_HeadlineFieldsTieOutAndFollowTheLedger()
+    {
+        var accountId = await WriteEveryEntryTypeAsync();
+
+        var apr = await Statements.GetStatementAsync(accountId, April, Ct);
+
+        Assert.Equal(EntryTypes.All.Select(t => t.Name), apr.Lines.Select(l => l.Type));
+        Assert.Equal(Money.FromDollars(80), apr.OpeningBalance);
+        // The contract's identity: fees and credits_used are charges, every other figure is signed as it moved the balance.
+        Assert.Equal(apr.ClosingBalance, apr.OpeningBalance + apr.Purchased - apr.Fees - apr.CreditsUsed + apr.Refunds + apr.Corrections
+                                         + apr.Grants + apr.Storage + apr.PaymentRefunds + apr.Disputes + apr.DisputeReversals);
+
+        // Each figure independently, from ledger_entries.
+        async Task<Money> FromLedger(params string[] types)
+        {
+            long sum = 0;
+            foreach (var type in types)
+                sum += (await LedgerSumAsync(accountId, April, type)).Amount;
+            return new Money(sum);
+        }
+        Assert.Equal(await FromLedger(EntryTypes.Topup, EntryTypes.AutoRecharge), apr.Purchased);
+        Assert.Equal(-await FromLedger(EntryTypes.PlatformFee), apr.Fees);
+        Assert.Equal(-await FromLedger(EntryTypes.Reservation, EntryTypes.Settlement, EntryTypes.Release, EntryTypes.UsageDebit), apr.CreditsUsed);
+        Assert.Equal(await FromLedger(EntryTypes.Refund), apr.Refunds);
+        Assert.Equal(await FromLedger(EntryTypes.AdminCorrection), apr.Corrections);
+        Assert.Equal(await FromLedger(EntryTypes.Bonus, EntryTypes.ContractGrant, EntryTypes.BonusGrant), apr.Grants);
+        Assert.Equal(-(Money.FromCents(42) + new Money(420_000_001)), apr.Storage);
+        Assert.Equal(await FromLedger(EntryTypes.StorageBilling), apr.Storage);
+        Assert.Equal((-Money.FromDollars(20), -Money.FromDollars(25), Money.FromDollars(25)), (apr.PaymentRefunds, apr.Disputes, apr.DisputeReversals));
+        Assert.Equal((Money.FromCents(400), Money.FromDollars(125), Money.FromDollars(49)), (apr.Fees, apr.Purchased, apr.Grants));
+        Assert.True(apr.CreditsUsed > Money.FromCents(135));
+
+        await using var db = await Db.Factory.CreateDbContextAsync(Ct);
+        Assert.Equal(new Money(await db.Accounts.Where(a => a.Id == accountId).Select(a => a.Balance).SingleAsync(Ct)), apr.ClosingBalance);
+        // The summary's total cost reads the same categories: usage and storage, nothing else.
+        Assert.Equal(apr.CreditsUsed - apr.Storage, (await Usage.GetSummaryAsync(accountId, April, Ct)).TotalCost);
     }
 
     [Fact]
@@ -149,6 +234,33 @@ public abstract partial class UsageConformanceTests
 
         var error = await Assert.ThrowsAsync<StatementMismatchException>(() => Statements.GetStatementAsync(accountId, February, Ct));
         Assert.Contains("does not tie out", error.Message);
+    }
+
+    [Fact]
+    public async Task Invoice_ThrowsWhenAnEntryHasNoCategory()
+    {
+        Db.RequireAvailable();
+        var accountId = await Db.CreateAccountAsync();
+        Ok(await Ledger.PostAsync(new PostRequest(accountId, EntryTypes.Topup, Money.FromDollars(5), "Top-up", Tester), Ct));
+        Clock.Advance(TimeSpan.FromMinutes(1));
+        // An entry of a type the ledger does not know, with a consistent balance and day total, written behind the
+        // writer's back: the lines would tie out, but no headline figure would hold it.
+        await using (var db = await Db.Factory.CreateDbContextAsync(Ct))
+        {
+            db.LedgerEntries.Add(new LedgerEntry
+            {
+                AccountId = accountId, Sequence = 2, Type = "mystery", Amount = Money.FromDollars(1).Units, BalanceAfter = Money.FromDollars(6).Units,
+                CreatedAt = Now, Description = "forged", Source = EntrySources.Admin, Actor = "tests",
+            });
+            db.LedgerDayTotals.Add(new LedgerDayTotal
+            {
+                AccountId = accountId, Day = DateOnly.FromDateTime(Now), Type = "mystery", Entries = 1, Amount = Money.FromDollars(1).Units,
+            });
+            await db.SaveChangesAsync(Ct);
+        }
+
+        var error = await Assert.ThrowsAsync<StatementMismatchException>(() => Statements.GetStatementAsync(accountId, BillingMonth.Of(Now), Ct));
+        Assert.Contains("unknown type 'mystery'", error.Message);
     }
 
     [Theory]

@@ -32,7 +32,10 @@ public sealed class UsageApiTests(ConsoleApp app)
     ];
 
     private static readonly string[] InvoiceFields =
-        ["month", "opening_balance", "closing_balance", "purchased", "fees", "credits_used", "refunds", "corrections", "grants", "lines"];
+    [
+        "month", "opening_balance", "closing_balance", "purchased", "fees", "credits_used", "refunds", "corrections", "grants", "storage",
+        "payment_refunds", "disputes", "dispute_reversals", "lines",
+    ];
 
     private static string ThisMonth => DateTime.UtcNow.ToString("yyyy-MM", CultureInfo.InvariantCulture);
 
@@ -272,6 +275,52 @@ public sealed class UsageApiTests(ConsoleApp app)
 
         var future = await client.GetAsync($"/billing/invoice?month={MonthStart.AddMonths(1):yyyy-MM}", Ct);
         await AssertInvalidAsync(future);
+    }
+
+    [Fact]
+    public async Task Invoice_MonthWithEveryEntryType_EachCategoryHasItsFieldAndTheyTieOut()
+    {
+        var (accountId, keyId, secret) = await app.CreateCustomerAsync(Money.FromDollars(60));
+        var meter = app.Services.GetRequiredService<MeteringService>();
+        var hold = await meter.ReserveAsync(new MeterReserveCommand(Guid.NewGuid().ToString("N"), keyId, "gpt-4o", 10_000, 1_000, []), Ct);
+        Assert.True((await meter.SettleAsync(new MeterSettleCommand(hold.Value!.ReservationId, new TokenCounts(4_000, 300, 0), RequestStatus.Success,
+            null, 500, 90, false, null, null, null), Ct)).Succeeded);
+        var released = await meter.ReserveAsync(new MeterReserveCommand(Guid.NewGuid().ToString("N"), keyId, "gpt-4o", 1_000, 100, []), Ct);
+        Assert.True((await meter.ReleaseAsync(released.Value!.ReservationId, "cancelled", Ct)).Succeeded);
+        (string Type, long Cents)[] posts =
+        [
+            (EntryTypes.AutoRecharge, 2_500), (EntryTypes.PlatformFee, -80), (EntryTypes.Bonus, 500), (EntryTypes.ContractGrant, 4_000),
+            (EntryTypes.BonusGrant, 400), (EntryTypes.UsageDebit, -135), (EntryTypes.StorageBilling, -42), (EntryTypes.Refund, 250),
+            (EntryTypes.AdminCorrection, -75), (EntryTypes.PaymentRefund, -2_000), (EntryTypes.Dispute, -2_500), (EntryTypes.DisputeReversal, 2_500),
+        ];
+        foreach (var (type, cents) in posts)
+            Assert.True((await app.Ledger.PostAsync(new PostRequest(accountId, type, Money.FromCents(cents), $"{type} for tests",
+                new Origin(EntrySources.Admin, "tests")), Ct)).Succeeded, type);
+        using var client = app.Client(secret);
+
+        var invoice = await GetJsonAsync(client, $"/billing/invoice?month={ThisMonth}");
+
+        AssertFields(invoice, InvoiceFields);
+        Assert.Equal(EntryTypes.All.Select(t => t.Name), invoice.GetProperty("lines").EnumerateArray().Select(l => l.GetProperty("type").GetString()));
+        decimal F(string field) => invoice.GetProperty(field).GetDecimal();
+        Assert.Equal(F("closing_balance"), F("opening_balance") + F("purchased") - F("fees") - F("credits_used") + F("refunds") + F("corrections")
+                                           + F("grants") + F("storage") + F("payment_refunds") + F("disputes") + F("dispute_reversals"));
+        Assert.Equal((-0.42m, -20m, -25m, 25m), (F("storage"), F("payment_refunds"), F("disputes"), F("dispute_reversals")));
+        Assert.Equal((85m, 0.80m, 2.50m, -0.75m, 49m), (F("purchased"), F("fees"), F("refunds"), F("corrections"), F("grants")));
+        await using (var db = await app.DbFactory.CreateDbContextAsync(Ct))
+        {
+            string[] used = [EntryTypes.Reservation, EntryTypes.Settlement, EntryTypes.Release, EntryTypes.UsageDebit];
+            var net = await db.LedgerEntries.Where(e => e.AccountId == accountId && used.Contains(e.Type)).SumAsync(e => e.Amount, Ct);
+            Assert.Equal(Usd(-net), F("credits_used"));
+            Assert.Equal(Usd(await db.Accounts.Where(a => a.Id == accountId).Select(a => a.Balance).SingleAsync(Ct)), F("closing_balance"));
+        }
+
+        // The CSV carries the same ten figures under the same names.
+        var table = CsvReading.Parse(await client.GetStringAsync($"/billing/invoice?month={ThisMonth}&format=csv", Ct));
+        var figures = table.Skip(1).Where(r => r[1] is not ("line" or "opening_balance" or "closing_balance")).ToList();
+        Assert.Equal(InvoiceFields[3..^1].Order(StringComparer.Ordinal), figures.Select(r => r[1]).Order(StringComparer.Ordinal));
+        Assert.All(figures, r => Assert.Equal(F(r[1]), decimal.Parse(r[5], CultureInfo.InvariantCulture)));
+        Assert.Contains(figures, r => r[1] == "disputes" && r[3].StartsWith("Disputes", StringComparison.Ordinal));
     }
 
     private static async Task AssertInvalidAsync(HttpResponseMessage response)

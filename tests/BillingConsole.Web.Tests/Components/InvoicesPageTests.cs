@@ -75,11 +75,53 @@ public sealed class InvoicesPageTests : MeteredComponentTest
         Assert.DoesNotContain("9,999", cut.Markup);
         Assert.NotEqual(other, account);
 
-        // The card refund is not part of any headline figure, so it gets its own row and the summary still adds up.
-        Assert.Equal("-$20.00", cut.Find("[data-testid=invoice-payment_refund]").TextContent.Trim());
+        // The card refund has its own headline figure, shown because the month has one; the summary still adds up.
+        Assert.Equal("-$20.00", cut.Find("[data-testid=invoice-payment-refunds]").TextContent.Trim());
         var summed = march.OpeningBalance + march.Purchased - march.Fees - march.CreditsUsed + march.Refunds + march.Corrections + march.Grants
-                     + march.SumOf(EntryTypes.PaymentRefund);
+                     + march.PaymentRefunds;
         Assert.Equal(march.ClosingBalance, summed);
+        Assert.Empty(cut.FindAll("[data-testid=invoice-disputes]"));
+    }
+
+    [Fact]
+    public async Task Headline_MonthWithEveryEntryType_ShowsOneLinePerInvoiceFieldThatAddsUpToTheClosingBalance()
+    {
+        Time.Set(new DateTimeOffset(2026, 4, 2, 9, 0, 0, TimeSpan.Zero));
+        var account = await CreateCustomerAsync(Money.FromDollars(200));
+        var key = await CreateKeyAsync(account, "Production backend");
+        await CallAsync(key.Id, "gpt-4o", 50_000, 6_000);
+        await CancelledCallAsync(key.Id, "gpt-4o-mini");
+        (string Type, long Cents)[] posts =
+        [
+            (EntryTypes.PlatformFee, -640), (EntryTypes.AutoRecharge, 5_000), (EntryTypes.Bonus, 500), (EntryTypes.ContractGrant, 10_000),
+            (EntryTypes.BonusGrant, 1_000), (EntryTypes.UsageDebit, -135), (EntryTypes.StorageBilling, -42), (EntryTypes.Refund, 250),
+            (EntryTypes.AdminCorrection, 10), (EntryTypes.PaymentRefund, -2_000), (EntryTypes.Dispute, -5_000), (EntryTypes.DisputeReversal, 5_000),
+        ];
+        foreach (var (type, cents) in posts)
+            await PostAtAsync(account, type, Money.FromCents(cents), $"{type} for tests");
+        Time.Set(new DateTimeOffset(2026, 4, 20, 8, 0, 0, TimeSpan.Zero));
+
+        var (cut, _) = Open(account, "/invoices?month=2026-04");
+
+        cut.WaitForAssertion(() => Assert.Equal("April 2026", cut.Find("[data-testid=invoice-title]").TextContent.Trim()));
+        var april = await Statements.GetStatementAsync(account, new BillingMonth(2026, 4), Ct);
+        Assert.Equal(EntryTypes.All.Select(t => t.Name), april.Lines.Select(l => l.Type));
+        AssertShows(cut, april);
+        // The same lines as the JSON invoice, in its field order; each shown as it moved the balance, so fees and credits
+        // used (reported as charges) show negated, and the rows add up from the opening to the closing balance.
+        var response = BillingConsole.Web.Api.InvoiceResponse.From(april);
+        var rows = cut.FindAll("[data-testid=invoice-movement]");
+        Assert.Equal(["purchased", "fees", "credits-used", "storage", "refunds", "corrections", "grants", "payment-refunds", "disputes", "dispute-reversals"],
+            rows.Select(r => r.GetAttribute("data-movement")));
+        decimal[] shown = [response.Purchased, -response.Fees, -response.CreditsUsed, response.Storage, response.Refunds, response.Corrections,
+            response.Grants, response.PaymentRefunds, response.Disputes, response.DisputeReversals];
+        Assert.Equal(shown.Select(d => Money.FromDecimal(d).FormatSigned()), rows.Select(r => r.QuerySelector("dd")!.TextContent.Trim()));
+        Assert.Equal(april.ClosingBalance, april.OpeningBalance + Money.FromDecimal(shown.Sum()));
+        Assert.Equal(["Purchased", "Fees", "Credits used", "Storage", "Refunds", "Corrections", "Grants", "Payment refunds", "Disputes", "Dispute reversals"],
+            rows.Select(r => r.QuerySelector("dt")!.FirstChild!.TextContent.Trim()));
+        Assert.Equal("-$50.00", Text(cut, "invoice-disputes"));
+        Assert.Equal("+$50.00", Text(cut, "invoice-dispute-reversals"));
+        Assert.Equal("-$0.42", Text(cut, "invoice-storage"));
     }
 
     [Fact]
@@ -170,6 +212,11 @@ public sealed class InvoicesPageTests : MeteredComponentTest
         Assert.Equal(s.Refunds.FormatSigned(), Text(cut, "invoice-refunds"));
         Assert.Equal(s.Corrections.FormatSigned(), Text(cut, "invoice-corrections"));
         Assert.Equal(s.Grants.FormatSigned(), Text(cut, "invoice-grants"));
+        // The rarer figures show only in a month that has such entries, always signed as they moved the balance.
+        foreach (var (id, figure) in new[] { ("storage", s.Storage), ("payment-refunds", s.PaymentRefunds), ("disputes", s.Disputes),
+                     ("dispute-reversals", s.DisputeReversals) })
+            if (cut.FindAll($"[data-testid=invoice-{id}]").Count > 0 || figure != Money.Zero)
+                Assert.Equal(figure.FormatSigned(), Text(cut, $"invoice-{id}"));
 
         var lines = cut.FindAll("[data-testid=invoice-line]");
         Assert.Equal(s.Lines.Select(l => l.Type), lines.Select(l => l.GetAttribute("data-entry-type")));

@@ -16,18 +16,23 @@ public static class BillingFormat
 
     public static string TypeLabel(string type) => EntryTypes.TryGet(type, out var rule) ? rule.Label : type;
 
-    /// <summary>Credits green, spending orange, money taken back red, holds grey/blue, corrections neutral.</summary>
-    public static Color TypeColor(string type) => type switch
+    /// <summary>By category (<see cref="EntryCategories"/>): credits green, charges orange, money taken back red,
+    /// corrections neutral; holds grey (a reservation) or blue (its settlement or release).</summary>
+    public static Color TypeColor(string type)
     {
-        EntryTypes.Topup or EntryTypes.AutoRecharge or EntryTypes.Bonus or EntryTypes.ContractGrant
-            or EntryTypes.BonusGrant or EntryTypes.Refund or EntryTypes.DisputeReversal => Color.Success,
-        EntryTypes.UsageDebit or EntryTypes.StorageBilling or EntryTypes.PlatformFee => Color.Warning,
-        EntryTypes.PaymentRefund or EntryTypes.Dispute => Color.Error,
-        EntryTypes.Settlement or EntryTypes.Release => Color.Info,
-        EntryTypes.Reservation => Color.Default,
-        EntryTypes.AdminCorrection => Color.Primary,
-        _ => Color.Default,
-    };
+        if (!EntryTypes.TryGet(type, out var rule))
+            return Color.Default;
+        if (rule.IsHold)
+            return rule.Sign == AmountSign.Negative ? Color.Default : Color.Info;
+        return EntryCategories.Get(rule.Category).Kind switch
+        {
+            CategoryKind.Credit => Color.Success,
+            CategoryKind.Charge => Color.Warning,
+            CategoryKind.Clawback => Color.Error,
+            CategoryKind.Adjustment => Color.Primary,
+            _ => Color.Default,
+        };
+    }
 
     public static string SourceLabel(string source) => source switch
     {

@@ -16,16 +16,16 @@ public sealed record RunwayEstimate(Money Balance, Money Spent, TimeSpan Window,
 /// <list type="bullet">
 /// <item>The window starts at 00:00 UTC seven days before today and ends now: the 7 full UTC days before today plus
 /// today so far, so a new day's first hours neither drop a whole day of spending nor count as a whole day.</item>
-/// <item>Spent = the settled calls' cost in the usage rollups of those 8 UTC days (today included) + the usage_debit and
-/// storage_billing debits posted in the window. Open holds are not counted: they are estimates that settle at the
+/// <item>Spent = the settled calls' cost in the usage rollups of those 8 UTC days (today included) + the debits of the
+/// other spend types (<see cref="EntryCategories.SpendWithoutHoldTypes"/>: usage_debit, storage_billing) posted in the window. Open holds are not counted: they are estimates that settle at the
 /// real cost (or are returned) within minutes, and the settled cost lands in the rollups.</item>
 /// <item>Rate = Spent / window length; N = floor(balance / rate), computed exactly in 128-bit integers.</item>
 /// </list>
 /// </summary>
 public static class Runway
 {
-    /// <summary>Ledger debits that are spending besides metered calls.</summary>
-    public static readonly IReadOnlyList<string> DebitTypes = [EntryTypes.UsageDebit, EntryTypes.StorageBilling];
+    /// <summary>Ledger debits that are spending besides metered calls: the spend types written without a hold.</summary>
+    public static IReadOnlyList<string> DebitTypes => EntryCategories.SpendWithoutHoldTypes;
 
     public const int WindowDays = 7;
 

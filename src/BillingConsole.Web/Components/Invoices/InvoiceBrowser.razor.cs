@@ -204,14 +204,13 @@ public partial class InvoiceBrowser : IDisposable
     public sealed record InvoicesState(long AccountId, string? RequestedMonth, string[] Months, string? Selected, string? AccountName,
         StatementState? Statement);
 
-    public sealed record StatementState(string Month, Money OpeningBalance, Money ClosingBalance, Money Purchased, Money Fees,
-        Money CreditsUsed, Money Refunds, Money Corrections, Money Grants, StatementLine[] Lines)
+    /// <summary>The persisted statement: its balances and lines (the headline figures are derived from the lines).</summary>
+    public sealed record StatementState(string Month, Money OpeningBalance, Money ClosingBalance, StatementLine[] Lines)
     {
-        public static StatementState From(Statement s) => new(s.Month.ToString(), s.OpeningBalance, s.ClosingBalance, s.Purchased, s.Fees,
-            s.CreditsUsed, s.Refunds, s.Corrections, s.Grants, [.. s.Lines]);
+        public static StatementState From(Statement s) => new(s.Month.ToString(), s.OpeningBalance, s.ClosingBalance, [.. s.Lines]);
 
         public Statement? ToStatement(long accountId) => BillingMonth.TryParse(Month, out var month)
-            ? new Statement(accountId, month, OpeningBalance, ClosingBalance, Purchased, Fees, CreditsUsed, Refunds, Corrections, Grants, Lines)
+            ? new Statement(accountId, month, OpeningBalance, ClosingBalance, Lines)
             : null;
     }
 }

@@ -5,19 +5,19 @@ using BillingConsole.Accounting.Statements;
 namespace BillingConsole.Web.Components.Invoices;
 
 /// <summary>
-/// A statement as the page shows it: the headline figures as signed movements of the balance, in an order that reads
-/// as a sum from the opening to the closing balance (types that no headline figure covers, such as storage, card
-/// refunds and disputes, get a row of their own), and the tie-out check opening + Σ lines == closing.
+/// A statement as the page shows it: one row per headline figure (<see cref="EntryCategories"/>, the invoice's fields),
+/// each signed by its effect on the balance, in an order that reads as a sum from the opening to the closing balance,
+/// and the tie-out check opening + Σ lines == closing.
 /// </summary>
 public sealed class StatementFigures(Statement statement)
 {
     private static readonly CultureInfo Us = CultureInfo.GetCultureInfo("en-US");
 
-    private static readonly string[] Covered =
+    /// <summary>Shown every month, even at zero; the rarer categories (storage, card refunds, disputes and their
+    /// reversals) only in a month that has such entries, so a usual statement is not padded with empty rows.</summary>
+    private static readonly EntryCategory[] AlwaysShown =
     [
-        EntryTypes.Topup, EntryTypes.AutoRecharge, EntryTypes.PlatformFee, EntryTypes.Reservation, EntryTypes.Settlement,
-        EntryTypes.Release, EntryTypes.UsageDebit, EntryTypes.Refund, EntryTypes.AdminCorrection, EntryTypes.Bonus,
-        EntryTypes.ContractGrant, EntryTypes.BonusGrant,
+        EntryCategory.Purchase, EntryCategory.Fee, EntryCategory.Usage, EntryCategory.Refund, EntryCategory.Correction, EntryCategory.Grant,
     ];
 
     public Statement Statement { get; } = statement;
@@ -27,27 +27,14 @@ public sealed class StatementFigures(Statement statement)
     /// <summary>Opening + Σ lines == closing: the ledger's movements in the month explain the change of balance.</summary>
     public bool TiesOut => Statement.OpeningBalance + NetChange == Statement.ClosingBalance;
 
-    /// <summary>The movements between the opening and closing balance, each signed by its effect on the balance:
-    /// purchases and grants add, fees and usage subtract.</summary>
-    public IReadOnlyList<Movement> Movements
-    {
-        get
-        {
-            var s = Statement;
-            List<Movement> rows =
-            [
-                new("purchased", "Purchased", "Top-ups and auto-recharges", s.Purchased),
-                new("fees", "Fees", "Platform fees on purchases", -s.Fees),
-                new("credits-used", "Credits used", "API usage; calls still running count at their hold", -s.CreditsUsed),
-                new("refunds", "Refunds", "Credits returned to you", s.Refunds),
-                new("corrections", "Corrections", "Adjustments by our billing team", s.Corrections),
-                new("grants", "Grants", "Bonuses and contract grants", s.Grants),
-            ];
-            foreach (var line in s.Lines.Where(l => !Covered.Contains(l.Type)))
-                rows.Add(new Movement(line.Type, EntryTypes.TryGet(line.Type, out var rule) ? rule.Label : line.Type, null, line.Amount));
-            return rows;
-        }
-    }
+    /// <summary>The movements between the opening and closing balance, one per category, each signed by its effect on
+    /// the balance: purchases and grants add, fees and usage subtract (the invoice reports those two as charges, −this).</summary>
+    public IReadOnlyList<Movement> Movements =>
+    [
+        .. EntryCategories.All
+            .Where(c => AlwaysShown.Contains(c.Category) || Statement.Lines.Any(l => c.Types.Contains(l.Type)))
+            .Select(c => new Movement(c.Field.Replace('_', '-'), c.Label, c.Description, Statement.Moved(c.Category))),
+    ];
 
     public static string MonthName(BillingMonth month) => month.Start.ToString("MMMM yyyy", Us);
 
