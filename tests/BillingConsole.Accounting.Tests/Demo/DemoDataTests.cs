@@ -1,9 +1,9 @@
 using BillingConsole.Accounting.Catalog;
-using BillingConsole.Accounting.Demo;
 using BillingConsole.Accounting.Identity;
 using BillingConsole.Accounting.Invariants;
 using BillingConsole.Accounting.Ledger;
 using BillingConsole.Accounting.Tests.Infrastructure;
+using BillingConsole.Demo;
 using Microsoft.EntityFrameworkCore;
 
 namespace BillingConsole.Accounting.Tests.Demo;

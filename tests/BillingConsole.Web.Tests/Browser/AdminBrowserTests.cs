@@ -1,8 +1,8 @@
 using BillingConsole.Accounting.Admin;
-using BillingConsole.Accounting.Demo;
 using BillingConsole.Accounting.Identity;
 using BillingConsole.Accounting.Ledger;
 using BillingConsole.Accounting.Payments;
+using BillingConsole.Demo;
 using BillingConsole.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,6 +1,6 @@
 using System.Net.Http.Json;
-using BillingConsole.Accounting.Demo;
 using BillingConsole.Accounting.Identity;
+using BillingConsole.Demo;
 using BillingConsole.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
