@@ -1,7 +1,6 @@
 using BillingConsole.Accounting.Admin;
 using BillingConsole.Accounting.Identity;
 using BillingConsole.Accounting.Ledger;
-using BillingConsole.Accounting.Tests.Infrastructure;
 using BillingConsole.Accounting.Tests.Ledger;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Time.Testing;

@@ -1,6 +1,5 @@
 using BillingConsole.Accounting.Invariants;
 using BillingConsole.Accounting.Ledger;
-using BillingConsole.Accounting.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
 namespace BillingConsole.Accounting.Tests.Data;

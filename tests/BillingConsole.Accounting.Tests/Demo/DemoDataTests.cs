@@ -2,7 +2,6 @@ using BillingConsole.Accounting.Catalog;
 using BillingConsole.Accounting.Identity;
 using BillingConsole.Accounting.Invariants;
 using BillingConsole.Accounting.Ledger;
-using BillingConsole.Accounting.Tests.Infrastructure;
 using BillingConsole.Demo;
 using Microsoft.EntityFrameworkCore;
 

@@ -1,5 +1,4 @@
 using BillingConsole.Accounting.Ledger;
-using BillingConsole.Accounting.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
 namespace BillingConsole.Accounting.Tests.Ledger;

@@ -3,7 +3,6 @@ using BillingConsole.Accounting.Identity;
 using BillingConsole.Accounting.Invariants;
 using BillingConsole.Accounting.Ledger;
 using BillingConsole.Accounting.Metering;
-using BillingConsole.Accounting.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Time.Testing;
 

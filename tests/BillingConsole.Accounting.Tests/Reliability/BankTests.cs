@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using BillingConsole.Accounting.Invariants;
 using BillingConsole.Accounting.Ledger;
-using BillingConsole.Accounting.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
 namespace BillingConsole.Accounting.Tests.Reliability;

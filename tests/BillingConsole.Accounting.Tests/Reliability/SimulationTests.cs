@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using BillingConsole.Accounting.Tests.Infrastructure;
 using BillingConsole.Accounting.Tests.Reliability.Simulation;
 
 namespace BillingConsole.Accounting.Tests.Reliability;

@@ -4,7 +4,6 @@ using BillingConsole.Accounting.Invariants;
 using BillingConsole.Accounting.Ledger;
 using BillingConsole.Accounting.Metering;
 using BillingConsole.Accounting.Statements;
-using BillingConsole.Accounting.Tests.Infrastructure;
 using BillingConsole.Accounting.Usage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Time.Testing;

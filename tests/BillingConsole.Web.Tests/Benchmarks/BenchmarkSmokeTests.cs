@@ -1,5 +1,4 @@
 using BillingConsole.Benchmarks;
-using BillingConsole.Accounting.Tests.Infrastructure;
 
 namespace BillingConsole.Web.Tests.Benchmarks;
 
