@@ -161,7 +161,7 @@ public sealed class BalanceCardTests : LedgerComponentTest
         var now = new DateTime(2026, 3, 18, 6, 0, 0, DateTimeKind.Utc);
         var account = await CreateAccountAsync();
         var key = await CreateApiKeyAsync(account);
-        Clock.Set(now.AddDays(-20));
+        Clock.AdjustTime(now.AddDays(-20));
         await PostAsync(account, EntryTypes.Topup, Money.FromDollars(100), "Top-up");
         // Before the window: not counted.
         await MeterCallAsync(key, "gpt-4o", 100_000, 20_000);
@@ -169,12 +169,12 @@ public sealed class BalanceCardTests : LedgerComponentTest
         var spent = Money.Zero;
         foreach (var (at, input, output) in new[] { (now.AddDays(-7).Date.AddHours(1), 90_000L, 20_000L), (now.AddDays(-3), 60_000L, 9_000L), (now.AddHours(-1), 30_000L, 5_000L) })
         {
-            Clock.Set(at);
+            Clock.AdjustTime(at);
             spent += (await MeterCallAsync(key, "gpt-4o", input, output)).Cost;
         }
-        Clock.Set(now.AddHours(-2));
+        Clock.AdjustTime(now.AddHours(-2));
         spent -= (await PostAsync(account, EntryTypes.StorageBilling, new Money(-1_234_567_891), "Storage")).Amount;
-        Clock.Set(now);
+        Clock.AdjustTime(now);
         var balance = (await Services.GetRequiredService<LedgerQueries>().GetBalanceAsync(account, Ct))!.Balance;
         var expected = Runway.Estimate(balance, spent, now - new DateTime(2026, 3, 11, 0, 0, 0, DateTimeKind.Utc));
         Assert.NotNull(expected.Days);

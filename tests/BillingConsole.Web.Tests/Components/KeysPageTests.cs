@@ -194,14 +194,14 @@ public sealed class KeysPageTests : MeteredComponentTest
     [Fact]
     public async Task Usage_per_key_and_period_is_what_the_service_reports()
     {
-        Time.Set(new DateTimeOffset(2026, 2, 20, 9, 0, 0, TimeSpan.Zero));
+        Time.AdjustTime(new DateTimeOffset(2026, 2, 20, 9, 0, 0, TimeSpan.Zero));
         var account = await CreateCustomerAsync(Money.FromDollars(1_000));
         var key = await CreateKeyAsync(account, "Search API");
         await CallAsync(key.Id, "gpt-4o", 50_000, 1_000, cached: 10_000);
-        Time.Set(new DateTimeOffset(2026, 3, 9, 9, 0, 0, TimeSpan.Zero));
+        Time.AdjustTime(new DateTimeOffset(2026, 3, 9, 9, 0, 0, TimeSpan.Zero));
         await CallAsync(key.Id, "claude-sonnet-4-5", 80_000, 4_000, cached: 20_000);
         await CallAsync(key.Id, "gpt-4o-mini", 3_000, 0, status: BillingConsole.Accounting.Metering.RequestStatus.Error);
-        Time.Set(new DateTimeOffset(2026, 3, 10, 12, 0, 0, TimeSpan.Zero));
+        Time.AdjustTime(new DateTimeOffset(2026, 3, 10, 12, 0, 0, TimeSpan.Zero));
         var (cut, _) = Open(account);
         cut.WaitForAssertion(() => Assert.Single(KeyRows(cut)));
 

@@ -62,7 +62,7 @@ public sealed class OverviewCardsTests : LedgerComponentTest
     public async Task Savings_of_a_period_without_calls_are_zero_without_a_percentage()
     {
         var account = await CreateAccountAsync();
-        Clock.Set(UsageNow);
+        Clock.AdjustTime(UsageNow);
 
         var cut = Render<SavingsCard>(p => p.Add(x => x.AccountId, account));
 

@@ -52,7 +52,7 @@ public sealed class TransactionsFilterTests : LedgerComponentTest
         var posted = new List<PostedEntry>();
         foreach (var at in days)
         {
-            Clock.Set(DateTime.SpecifyKind(at, DateTimeKind.Utc));
+            Clock.AdjustTime(DateTime.SpecifyKind(at, DateTimeKind.Utc));
             posted.Add(await PostAsync(account, EntryTypes.Topup, Money.FromDollars(1), $"Top-up {at:O}"));
         }
 

@@ -104,7 +104,7 @@ public sealed class UsageTabTests : LedgerComponentTest
     public async Task A_period_without_usage_shows_the_empty_state_instead_of_charts()
     {
         var account = await CreateAccountAsync();
-        Clock.Set(UsageNow);
+        Clock.AdjustTime(UsageNow);
 
         var cut = Render<UsageTab>(p => p.Add(x => x.AccountId, account));
 
