@@ -14,7 +14,7 @@ public sealed class InjectedDescriptionBrowserTests(BrowserSession browser, Cons
     private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task A_script_in_a_description_renders_as_text_and_never_runs()
+    public async Task Description_WithScript_RendersAsTextAndNeverRuns()
     {
         var (accountId, _, _) = await app.CreateCustomerAsync(Money.FromDollars(10));
         var posted = await app.Ledger.PostAsync(new PostRequest(accountId, EntryTypes.Bonus, Money.FromCents(1), HostileInputs.Script,

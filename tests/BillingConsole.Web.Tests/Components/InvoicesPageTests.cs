@@ -58,7 +58,7 @@ public sealed class InvoicesPageTests : MeteredComponentTest
     }
 
     [Fact]
-    public async Task Opens_the_newest_month_with_every_figure_from_the_statement_query_and_shows_that_it_ties_out()
+    public async Task InvoicesPage_Opened_ShowsNewestMonthFromTheStatementQueryAndThatItTiesOut()
     {
         var account = await SeedAsync();
         var other = await CreateCustomerAsync(Money.FromDollars(9_999), "Someone Else");
@@ -83,7 +83,7 @@ public sealed class InvoicesPageTests : MeteredComponentTest
     }
 
     [Fact]
-    public async Task Choosing_another_month_shows_its_statement()
+    public async Task InvoicesPage_AnotherMonthChosen_ShowsItsStatement()
     {
         var account = await SeedAsync();
         var (cut, popovers) = Open(account);
@@ -103,7 +103,7 @@ public sealed class InvoicesPageTests : MeteredComponentTest
     }
 
     [Fact]
-    public async Task The_month_in_the_query_string_opens_and_print_and_csv_are_offered()
+    public async Task InvoicesPage_MonthInQueryString_OpensItAndOffersPrintAndCsv()
     {
         var account = await SeedAsync();
         var (cut, _) = Open(account, "/invoices?month=2026-02");
@@ -119,7 +119,7 @@ public sealed class InvoicesPageTests : MeteredComponentTest
     }
 
     [Fact]
-    public async Task A_month_without_entries_has_a_statement_with_no_movements()
+    public async Task InvoicesPage_MonthWithoutEntries_ShowsAStatementWithNoMovements()
     {
         var account = await SeedAsync();
         Time.AdjustTime(new DateTimeOffset(2026, 5, 2, 8, 0, 0, TimeSpan.Zero));
@@ -134,7 +134,7 @@ public sealed class InvoicesPageTests : MeteredComponentTest
     }
 
     [Fact]
-    public async Task An_account_without_entries_shows_the_empty_state()
+    public async Task InvoicesPage_AccountWithoutEntries_ShowsTheEmptyState()
     {
         var account = await CreateAccountAsync();
 
@@ -146,7 +146,7 @@ public sealed class InvoicesPageTests : MeteredComponentTest
     }
 
     [Fact]
-    public async Task A_failing_load_shows_a_friendly_error()
+    public async Task InvoicesPage_FailingLoad_ShowsAFriendlyError()
     {
         var account = await CreateAccountAsync();
         Services.AddSingleton(new StatementQueries(UnmigratedFactory()));
