@@ -108,6 +108,8 @@ public abstract class BankTests(LedgerDatabase database)
     }
 }
 
+[Trait("Speed", "Slow")]
 public sealed class SqliteBankTests(SqliteLedgerDatabase db) : BankTests(db), IClassFixture<SqliteLedgerDatabase>;
 
+[Trait("Speed", "Slow")]
 public sealed class PostgresBankTests(PostgresLedgerDatabase db) : BankTests(db), IClassFixture<PostgresLedgerDatabase>;

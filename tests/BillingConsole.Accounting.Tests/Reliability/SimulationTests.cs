@@ -35,6 +35,8 @@ public abstract class SimulationTests(LedgerDatabase database, int shortModeSeed
     }
 }
 
+[Trait("Speed", "Slow")]
 public sealed class SqliteSimulationTests(SqliteLedgerDatabase db) : SimulationTests(db, 100), IClassFixture<SqliteLedgerDatabase>;
 
+[Trait("Speed", "Slow")]
 public sealed class PostgresSimulationTests(PostgresLedgerDatabase db) : SimulationTests(db, 10), IClassFixture<PostgresLedgerDatabase>;

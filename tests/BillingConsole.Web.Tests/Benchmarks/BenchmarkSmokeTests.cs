@@ -9,6 +9,7 @@ namespace BillingConsole.Web.Tests.Benchmarks;
 /// without them, required under CI=true.
 /// </summary>
 [Collection(BillingConsole.Web.Tests.Reliability.HeavyTestsCollection.Name)]
+[Trait("Speed", "Slow")]
 public sealed class BenchmarkSmokeTests(ITestOutputHelper output)
 {
     [Theory]

@@ -8,6 +8,7 @@ using Microsoft.Playwright;
 namespace BillingConsole.Web.Tests.Browser;
 
 [Collection(BrowserCollection.Name)]
+[Trait("Speed", "Slow")]
 public sealed class BillingPageBrowserTests(BrowserSession browser, ConsoleApp app)
 {
     private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;

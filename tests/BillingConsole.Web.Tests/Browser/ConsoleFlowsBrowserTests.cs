@@ -10,6 +10,7 @@ namespace BillingConsole.Web.Tests.Browser;
 
 /// <summary>The customer's flows in the browser: CSV export against the API, creating and revoking a key.</summary>
 [Collection(BrowserCollection.Name)]
+[Trait("Speed", "Slow")]
 public sealed class ConsoleFlowsBrowserTests(BrowserSession browser, ConsoleApp app)
 {
     private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
@@ -86,6 +87,7 @@ public sealed class ConsoleFlowsBrowserTests(BrowserSession browser, ConsoleApp 
 
 /// <summary>Buying credit in development mode from the billing page.</summary>
 [Collection(BrowserCollection.Name)]
+[Trait("Speed", "Slow")]
 public sealed class AddCreditBrowserTests(BrowserSession browser, ConsoleApp app)
 {
     private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;

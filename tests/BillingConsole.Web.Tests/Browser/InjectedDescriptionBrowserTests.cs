@@ -9,6 +9,7 @@ namespace BillingConsole.Web.Tests.Browser;
 /// <summary>Hostile text stored in the ledger is shown as text: a description carrying a script and an image with an
 /// onerror handler renders literally on the transactions tab, adds no element, and no dialog ever opens.</summary>
 [Collection(BrowserCollection.Name)]
+[Trait("Speed", "Slow")]
 public sealed class InjectedDescriptionBrowserTests(BrowserSession browser, ConsoleApp app)
 {
     private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;

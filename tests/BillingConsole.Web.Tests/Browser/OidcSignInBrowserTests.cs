@@ -11,6 +11,7 @@ namespace BillingConsole.Web.Tests.Browser;
 /// and no Content-Security-Policy violation on the way.
 /// </summary>
 [Collection(BrowserCollection.Name)]
+[Trait("Speed", "Slow")]
 public sealed class OidcSignInBrowserTests(BrowserSession browser, OidcConsole oidc) : IClassFixture<OidcConsole>
 {
     /// <summary>Records CSP violations in the page (reported by the browser, whatever the console says).</summary>

@@ -118,7 +118,9 @@ public abstract class CrashTests(ProcessDatabase database)
 }
 
 [Collection(HeavyTestsCollection.Name)]
+[Trait("Speed", "Slow")]
 public sealed class SqliteCrashTests(SqliteProcessDatabase db) : CrashTests(db), IClassFixture<SqliteProcessDatabase>;
 
 [Collection(HeavyTestsCollection.Name)]
+[Trait("Speed", "Slow")]
 public sealed class PostgresCrashTests(PostgresProcessDatabase db) : CrashTests(db), IClassFixture<PostgresProcessDatabase>;
