@@ -3,8 +3,9 @@
 # tests and Debian's Chromium for the browser tests, runs `dotnet test` on the solution, and ends with one line:
 # "N passed, N failed, N skipped". Skipped tests print their reason. In CI (CI=true) tests that need PostgreSQL or
 # Chromium fail instead of skipping. Screenshots from the browser tests land in TestResults/screenshots.
-# `./test.sh --fast` runs only the quick tests: it leaves out every class marked [Trait("Speed", "Slow")] (browser,
-# reliability, benchmark smoke) by passing --filter "Speed!=Slow" to dotnet test.
+# `./test.sh --fast` runs only the quick tests: it leaves out every test marked [Trait("Speed", "Slow")] (browser,
+# reliability, bulk loader, benchmark smoke, the PostgreSQL and SQL Server provider suites) by passing
+# --filter "Speed!=Slow" to dotnet test.
 set -uo pipefail
 cd "$(dirname "$0")"
 

@@ -128,9 +128,11 @@ public sealed class SecondSqliteLedgerDatabase : SqliteLedgerDatabase;
 
 public sealed class SecondPostgresLedgerDatabase : PostgresLedgerDatabase;
 
+[Trait("Speed", "Slow")]
 public sealed class SqliteBulkLoaderTests(SqliteLedgerDatabase a, SecondSqliteLedgerDatabase b)
     : BulkLoaderTests(a, b), IClassFixture<SqliteLedgerDatabase>, IClassFixture<SecondSqliteLedgerDatabase>;
 
+[Trait("Speed", "Slow")]
 public sealed class PostgresBulkLoaderTests(PostgresLedgerDatabase a, SecondPostgresLedgerDatabase b)
     : BulkLoaderTests(a, b), IClassFixture<PostgresLedgerDatabase>, IClassFixture<SecondPostgresLedgerDatabase>;
 
@@ -168,4 +170,5 @@ public abstract class DemoSeedTests(LedgerDatabase first)
 
 public sealed class SqliteDemoSeedTests(SqliteLedgerDatabase db) : DemoSeedTests(db), IClassFixture<SqliteLedgerDatabase>;
 
+[Trait("Speed", "Slow")] // the provider suite repeats the SQLite one on PostgreSQL: full runs and CI only
 public sealed class PostgresDemoSeedTests(PostgresLedgerDatabase db) : DemoSeedTests(db), IClassFixture<PostgresLedgerDatabase>;

@@ -107,6 +107,8 @@ public abstract partial class MeteringConformanceTests(LedgerDatabase database) 
 
 public sealed class SqliteMeteringConformanceTests(SqliteLedgerDatabase db) : MeteringConformanceTests(db), IClassFixture<SqliteLedgerDatabase>;
 
+[Trait("Speed", "Slow")] // the provider suite repeats the SQLite one on PostgreSQL: full runs and CI only
 public sealed class PostgresMeteringConformanceTests(PostgresLedgerDatabase db) : MeteringConformanceTests(db), IClassFixture<PostgresLedgerDatabase>;
 
+[Trait("Speed", "Slow")] // a SQL Server container per suite where Docker runs: full runs and CI only
 public sealed class SqlServerMeteringConformanceTests(SqlServerLedgerDatabase db) : MeteringConformanceTests(db), IClassFixture<SqlServerLedgerDatabase>;

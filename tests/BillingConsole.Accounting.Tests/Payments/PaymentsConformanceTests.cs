@@ -173,4 +173,5 @@ public abstract class PaymentsConformanceTests(LedgerDatabase database)
 
 public sealed class SqlitePaymentsConformanceTests(SqliteLedgerDatabase db) : PaymentsConformanceTests(db), IClassFixture<SqliteLedgerDatabase>;
 
+[Trait("Speed", "Slow")] // the provider suite repeats the SQLite one on PostgreSQL: full runs and CI only
 public sealed class PostgresPaymentsConformanceTests(PostgresLedgerDatabase db) : PaymentsConformanceTests(db), IClassFixture<PostgresLedgerDatabase>;
