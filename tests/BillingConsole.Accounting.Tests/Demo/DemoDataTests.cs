@@ -22,7 +22,7 @@ public abstract class BulkLoaderTests(LedgerDatabase first, LedgerDatabase secon
     }
 
     [Fact]
-    public async Task BulkLoader_WritesExactlyTheRowsOfTheWritePath()
+    public async Task BulkLoader_SamePlanAsTheLiveLoader_WritesExactlyTheWritePathsRows()
     {
         // Two customers: one busy day where calls overlap (one starts before another ends), and twelve quiet days. (In
         // that order: the busy plan's expiry pass comes after its in-flight call, and the live loader's pass releases

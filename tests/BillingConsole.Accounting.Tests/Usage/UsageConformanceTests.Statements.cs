@@ -97,7 +97,7 @@ public abstract partial class UsageConformanceTests
     }
 
     [Fact]
-    public async Task MonthBoundary_AnEntryAtMidnightBelongsToTheMonthItStarts()
+    public async Task MonthBoundary_EntryAtMidnight_BelongsToTheMonthItStarts()
     {
         Db.RequireAvailable();
         var accountId = await Db.CreateAccountAsync();
@@ -130,7 +130,7 @@ public abstract partial class UsageConformanceTests
     }
 
     [Fact]
-    public async Task Invoice_ThrowsWhenTheLedgerDoesNotTieOut()
+    public async Task Invoice_LedgerDoesNotTieOut_Throws()
     {
         Db.RequireAvailable();
         var accountId = await Db.CreateAccountAsync();

@@ -39,7 +39,7 @@ public sealed class BillingPageBrowserTests(BrowserSession browser, ConsoleApp a
     }
 
     [Fact]
-    public async Task SignIn_ShowsTheBalanceTheApiReports()
+    public async Task SignIn_DemoCustomer_ShowsTheBalanceTheApiReports()
     {
         var (_, email, secret) = await CustomerWithHistoryAsync(12);
         var page = await browser.NewPageAsync(app.BaseAddress);

@@ -16,7 +16,7 @@ public sealed class ConsoleFlowsBrowserTests(BrowserSession browser, ConsoleApp 
     private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task UsageTab_RendersTheTableAndTheThreeCharts()
+    public async Task UsageTab_DemoData_RendersTheTableAndTheThreeCharts()
     {
         var page = await browser.NewPageAsync(app.BaseAddress);
         await ConsolePages.SignInAsync(page, DemoData.CustomerEmail, "/billing?tab=usage");
@@ -31,7 +31,7 @@ public sealed class ConsoleFlowsBrowserTests(BrowserSession browser, ConsoleApp 
     }
 
     [Fact]
-    public async Task TransactionsExport_DownloadsWhatTheApiReturns()
+    public async Task TransactionsExport_Clicked_DownloadsWhatTheApiReturns()
     {
         var page = await browser.NewPageAsync(app.BaseAddress);
         await ConsolePages.SignInAsync(page, DemoData.CustomerEmail, "/billing?tab=transactions");
