@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using BillingConsole.Accounting.Demo;
+using BillingConsole.Demo;
 using Microsoft.Playwright;
 
 namespace BillingConsole.Benchmarks;

@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using BillingConsole.Accounting.Demo;
 using BillingConsole.Accounting.Ledger;
+using BillingConsole.Demo;
 using Microsoft.EntityFrameworkCore;
 
 namespace BillingConsole.Benchmarks;

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using BillingConsole.Accounting.Catalog;
-using BillingConsole.Accounting.Demo;
 using BillingConsole.Accounting.Identity;
 using BillingConsole.Accounting.Ledger;
+using BillingConsole.Demo;
 using Microsoft.EntityFrameworkCore;
 
 namespace BillingConsole.Benchmarks;

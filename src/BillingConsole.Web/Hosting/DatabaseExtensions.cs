@@ -1,10 +1,10 @@
 using BillingConsole.Accounting.Catalog;
 using BillingConsole.Accounting.Data;
-using BillingConsole.Accounting.Demo;
 using BillingConsole.Accounting.Ledger;
 using BillingConsole.Db.Postgres;
-using BillingConsole.Db.Sqlite;
 using BillingConsole.Db.SqlServer;
+using BillingConsole.Db.Sqlite;
+using BillingConsole.Demo;
 using BillingConsole.Web.Hosting;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;

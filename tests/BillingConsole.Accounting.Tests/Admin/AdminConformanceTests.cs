@@ -1,7 +1,6 @@
 using BillingConsole.Accounting.Admin;
 using BillingConsole.Accounting.Identity;
 using BillingConsole.Accounting.Ledger;
-using BillingConsole.Accounting.Tests.Infrastructure;
 using BillingConsole.Accounting.Tests.Ledger;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Time.Testing;
@@ -179,6 +178,8 @@ public abstract class AdminConformanceTests(LedgerDatabase database) : LedgerTes
 
 public sealed class SqliteAdminConformanceTests(SqliteLedgerDatabase db) : AdminConformanceTests(db), IClassFixture<SqliteLedgerDatabase>;
 
+[Trait("Speed", "Slow")] // the provider suite repeats the SQLite one on PostgreSQL: full runs and CI only
 public sealed class PostgresAdminConformanceTests(PostgresLedgerDatabase db) : AdminConformanceTests(db), IClassFixture<PostgresLedgerDatabase>;
 
+[Trait("Speed", "Slow")] // a SQL Server container per suite where Docker runs: full runs and CI only
 public sealed class SqlServerAdminConformanceTests(SqlServerLedgerDatabase db) : AdminConformanceTests(db), IClassFixture<SqlServerLedgerDatabase>;

@@ -1,6 +1,5 @@
 using BillingConsole.Accounting.Invariants;
 using BillingConsole.Accounting.Ledger;
-using BillingConsole.Accounting.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
 namespace BillingConsole.Accounting.Tests.Data;
@@ -67,4 +66,5 @@ public sealed class PostgresBeforeDayTotals : PostgresLedgerDatabase
 
 public sealed class SqliteDayTotalsMigrationTests(SqliteBeforeDayTotals db) : DayTotalsMigrationTests(db), IClassFixture<SqliteBeforeDayTotals>;
 
+[Trait("Speed", "Slow")] // the provider suite repeats the SQLite one on PostgreSQL: full runs and CI only
 public sealed class PostgresDayTotalsMigrationTests(PostgresBeforeDayTotals db) : DayTotalsMigrationTests(db), IClassFixture<PostgresBeforeDayTotals>;

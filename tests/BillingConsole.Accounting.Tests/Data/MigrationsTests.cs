@@ -20,7 +20,7 @@ public sealed class MigrationsTests
     /// <summary>The same check as <c>dotnet ef migrations has-pending-model-changes</c>, offline, for each provider.</summary>
     [Theory]
     [MemberData(nameof(Providers))]
-    public void Migrations_MatchTheModel(string provider)
+    public void Migrations_EachProvider_MatchTheModel(string provider)
     {
         var options = new DbContextOptionsBuilder<BillingDbContext>();
         Create(provider).Configure(options, provider == "Sqlite" ? "Data Source=:memory:" : "Host=localhost;Server=localhost");
@@ -31,7 +31,7 @@ public sealed class MigrationsTests
     }
 
     [Fact]
-    public void SqlServerScript_IsCheckedInAndCoversTheLatestMigration()
+    public void SqlServerScript_CheckedIn_CoversTheLatestMigration()
     {
         var root = AppContext.BaseDirectory;
         while (!File.Exists(Path.Combine(root, "BillingConsole.sln")))

@@ -1,9 +1,8 @@
 using BillingConsole.Accounting.Catalog;
-using BillingConsole.Accounting.Demo;
 using BillingConsole.Accounting.Identity;
 using BillingConsole.Accounting.Invariants;
 using BillingConsole.Accounting.Ledger;
-using BillingConsole.Accounting.Tests.Infrastructure;
+using BillingConsole.Demo;
 using Microsoft.EntityFrameworkCore;
 
 namespace BillingConsole.Accounting.Tests.Demo;
@@ -23,7 +22,7 @@ public abstract class BulkLoaderTests(LedgerDatabase first, LedgerDatabase secon
     }
 
     [Fact]
-    public async Task BulkLoader_WritesExactlyTheRowsOfTheWritePath()
+    public async Task BulkLoader_SamePlanAsTheLiveLoader_WritesExactlyTheWritePathsRows()
     {
         // Two customers: one busy day where calls overlap (one starts before another ends), and twelve quiet days. (In
         // that order: the busy plan's expiry pass comes after its in-flight call, and the live loader's pass releases
@@ -129,9 +128,11 @@ public sealed class SecondSqliteLedgerDatabase : SqliteLedgerDatabase;
 
 public sealed class SecondPostgresLedgerDatabase : PostgresLedgerDatabase;
 
+[Trait("Speed", "Slow")]
 public sealed class SqliteBulkLoaderTests(SqliteLedgerDatabase a, SecondSqliteLedgerDatabase b)
     : BulkLoaderTests(a, b), IClassFixture<SqliteLedgerDatabase>, IClassFixture<SecondSqliteLedgerDatabase>;
 
+[Trait("Speed", "Slow")]
 public sealed class PostgresBulkLoaderTests(PostgresLedgerDatabase a, SecondPostgresLedgerDatabase b)
     : BulkLoaderTests(a, b), IClassFixture<PostgresLedgerDatabase>, IClassFixture<SecondPostgresLedgerDatabase>;
 
@@ -169,4 +170,5 @@ public abstract class DemoSeedTests(LedgerDatabase first)
 
 public sealed class SqliteDemoSeedTests(SqliteLedgerDatabase db) : DemoSeedTests(db), IClassFixture<SqliteLedgerDatabase>;
 
+[Trait("Speed", "Slow")] // the provider suite repeats the SQLite one on PostgreSQL: full runs and CI only
 public sealed class PostgresDemoSeedTests(PostgresLedgerDatabase db) : DemoSeedTests(db), IClassFixture<PostgresLedgerDatabase>;

@@ -178,6 +178,7 @@ public abstract partial class LedgerConformanceTests
     }
 
     [Fact]
+    [Trait("Speed", "Slow")] // 1,000 concurrent writes to one account: up to a minute on SQLite on a busy machine
     public async Task Post_OpposingConcurrentCreditsAndDebits_EndAtExactBalance()
     {
         var id = await NewAccountAsync(Dollars(100));

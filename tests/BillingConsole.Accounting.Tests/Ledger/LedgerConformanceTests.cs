@@ -1,5 +1,4 @@
 using BillingConsole.Accounting.Ledger;
-using BillingConsole.Accounting.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
 namespace BillingConsole.Accounting.Tests.Ledger;
@@ -68,6 +67,8 @@ public abstract class LedgerTest(LedgerDatabase database)
 
 public sealed class SqliteLedgerConformanceTests(SqliteLedgerDatabase db) : LedgerConformanceTests(db), IClassFixture<SqliteLedgerDatabase>;
 
+[Trait("Speed", "Slow")] // the provider suite repeats the SQLite one on PostgreSQL: full runs and CI only
 public sealed class PostgresLedgerConformanceTests(PostgresLedgerDatabase db) : LedgerConformanceTests(db), IClassFixture<PostgresLedgerDatabase>;
 
+[Trait("Speed", "Slow")] // a SQL Server container per suite where Docker runs: full runs and CI only
 public sealed class SqlServerLedgerConformanceTests(SqlServerLedgerDatabase db) : LedgerConformanceTests(db), IClassFixture<SqlServerLedgerDatabase>;

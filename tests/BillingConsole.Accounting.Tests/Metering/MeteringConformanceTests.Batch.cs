@@ -52,7 +52,7 @@ public abstract partial class MeteringConformanceTests
     }
 
     [Fact]
-    public async Task SettleMany_EachItemSucceedsOrFailsOnItsOwn()
+    public async Task SettleMany_MixedItems_EachSucceedsOrFailsOnItsOwn()
     {
         var (account, key) = await NewCustomerAsync(Money.FromDollars(10));
         var first = Ok(await Meter.ReserveAsync(Reserve(key, "gpt-4o", 10_000, 2_000), Ct));

@@ -38,7 +38,7 @@ public abstract partial class MeteringConformanceTests
     }
 
     [Fact]
-    public async Task Settle_CachedTokensArePricedAtTheCachedRate()
+    public async Task Settle_CachedTokens_ArePricedAtTheCachedRate()
     {
         var (account, key) = await NewCustomerAsync(Money.FromDollars(10));
         var price = PriceOf("claude-sonnet-4-5", Clock.GetUtcNow().UtcDateTime);
@@ -76,7 +76,7 @@ public abstract partial class MeteringConformanceTests
     }
 
     [Fact]
-    public async Task Settle_UsesThePriceVersionInForceWhenReserved()
+    public async Task Settle_AfterAPriceChange_UsesTheVersionInForceWhenReserved()
     {
         var (account, key) = await NewCustomerAsync(Money.FromDollars(100));
         Clock.SetUtcNow(SecondVersionFrom.AddMinutes(-1));

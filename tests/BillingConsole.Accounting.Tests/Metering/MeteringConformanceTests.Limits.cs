@@ -31,7 +31,7 @@ public abstract partial class MeteringConformanceTests
     }
 
     [Fact]
-    public async Task KeyLimit_StartsAfreshEachMonth()
+    public async Task KeyLimit_NewMonth_StartsAfresh()
     {
         var (account, key) = await NewCustomerAsync(Money.FromDollars(100), keyLimit: Money.FromCents(5));
         var hold = Ok(await Meter.ReserveAsync(Reserve(key, OddModel, 1_000_000, 0), Ct));

@@ -3,7 +3,6 @@ using BillingConsole.Accounting.Identity;
 using BillingConsole.Accounting.Invariants;
 using BillingConsole.Accounting.Ledger;
 using BillingConsole.Accounting.Metering;
-using BillingConsole.Accounting.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Time.Testing;
 
@@ -108,6 +107,8 @@ public abstract partial class MeteringConformanceTests(LedgerDatabase database) 
 
 public sealed class SqliteMeteringConformanceTests(SqliteLedgerDatabase db) : MeteringConformanceTests(db), IClassFixture<SqliteLedgerDatabase>;
 
+[Trait("Speed", "Slow")] // the provider suite repeats the SQLite one on PostgreSQL: full runs and CI only
 public sealed class PostgresMeteringConformanceTests(PostgresLedgerDatabase db) : MeteringConformanceTests(db), IClassFixture<PostgresLedgerDatabase>;
 
+[Trait("Speed", "Slow")] // a SQL Server container per suite where Docker runs: full runs and CI only
 public sealed class SqlServerMeteringConformanceTests(SqlServerLedgerDatabase db) : MeteringConformanceTests(db), IClassFixture<SqlServerLedgerDatabase>;

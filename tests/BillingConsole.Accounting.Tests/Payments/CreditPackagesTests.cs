@@ -12,7 +12,7 @@ public sealed class CreditPackagesTests
     [InlineData("0.30", "5", null, 30, 2)]            // 1.5 cents: half away from zero
     [InlineData("100", null, "1.99", 10000, 199)]
     [InlineData("20", null, null, 2000, 0)]
-    public void Quote_PricesCreditsAndFeeInWholeCents(string credits, string? percent, string? fixedFee, long creditsCents, long feeCents)
+    public void Quote_AnyPackage_PricesCreditsAndFeeInWholeCents(string credits, string? percent, string? fixedFee, long creditsCents, long feeCents)
     {
         var quote = CreditPackages.Quote(new CreditPackage
         {
@@ -25,7 +25,7 @@ public sealed class CreditPackagesTests
     }
 
     [Fact]
-    public void Problems_NameEveryBrokenPackage()
+    public void Problems_BrokenPackages_NameEveryOne()
     {
         var problems = CreditPackages.Problems(new PaymentsOptions
         {
@@ -57,11 +57,11 @@ public sealed class CreditPackagesTests
     [InlineData(5000, 5000, 250, 0)]      // beyond the credits it returns the fee and takes nothing
     [InlineData(5000, 4000, 1250, 1000)]  // straddling: the rest of the credits only
     [InlineData(5000, 0, 5250, 5000)]     // a full refund of credits + fee takes exactly the credits
-    public void CreditsTakenBy_FaceValueUntilTheCreditsAreGone(long credits, long before, long amount, long taken) =>
+    public void CreditsTakenBy_Refund_IsFaceValueUntilTheCreditsAreGone(long credits, long before, long amount, long taken) =>
         Assert.Equal(Money.FromCents(taken), PaymentPostings.CreditsTakenBy(Money.FromCents(credits), Money.FromCents(before), Money.FromCents(amount)));
 
     [Fact]
-    public void StripeObjectOf_ReadsTheObjectBackFromAKey()
+    public void StripeObjectOf_PaymentKey_ReadsTheObjectBack()
     {
         Assert.Equal("cs_1", PaymentKeys.StripeObjectOf(PaymentKeys.StripeTopup("cs_1")));
         Assert.Equal("ch_1", PaymentKeys.StripeObjectOf(PaymentKeys.StripeRefund("ch_1", "re_1")));

@@ -1,7 +1,6 @@
 using BillingConsole.Accounting.Invariants;
 using BillingConsole.Accounting.Ledger;
 using BillingConsole.Accounting.Payments;
-using BillingConsole.Accounting.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -174,4 +173,5 @@ public abstract class PaymentsConformanceTests(LedgerDatabase database)
 
 public sealed class SqlitePaymentsConformanceTests(SqliteLedgerDatabase db) : PaymentsConformanceTests(db), IClassFixture<SqliteLedgerDatabase>;
 
+[Trait("Speed", "Slow")] // the provider suite repeats the SQLite one on PostgreSQL: full runs and CI only
 public sealed class PostgresPaymentsConformanceTests(PostgresLedgerDatabase db) : PaymentsConformanceTests(db), IClassFixture<PostgresLedgerDatabase>;

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using BillingConsole.Accounting.Invariants;
 using BillingConsole.Accounting.Ledger;
-using BillingConsole.Accounting.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
 namespace BillingConsole.Accounting.Tests.Reliability;
@@ -109,6 +108,8 @@ public abstract class BankTests(LedgerDatabase database)
     }
 }
 
+[Trait("Speed", "Slow")]
 public sealed class SqliteBankTests(SqliteLedgerDatabase db) : BankTests(db), IClassFixture<SqliteLedgerDatabase>;
 
+[Trait("Speed", "Slow")]
 public sealed class PostgresBankTests(PostgresLedgerDatabase db) : BankTests(db), IClassFixture<PostgresLedgerDatabase>;

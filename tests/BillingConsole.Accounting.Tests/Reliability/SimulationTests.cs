@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using BillingConsole.Accounting.Tests.Infrastructure;
 using BillingConsole.Accounting.Tests.Reliability.Simulation;
 
 namespace BillingConsole.Accounting.Tests.Reliability;
@@ -36,6 +35,8 @@ public abstract class SimulationTests(LedgerDatabase database, int shortModeSeed
     }
 }
 
+[Trait("Speed", "Slow")]
 public sealed class SqliteSimulationTests(SqliteLedgerDatabase db) : SimulationTests(db, 100), IClassFixture<SqliteLedgerDatabase>;
 
+[Trait("Speed", "Slow")]
 public sealed class PostgresSimulationTests(PostgresLedgerDatabase db) : SimulationTests(db, 10), IClassFixture<PostgresLedgerDatabase>;

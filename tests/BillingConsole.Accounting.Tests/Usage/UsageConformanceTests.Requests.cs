@@ -85,7 +85,7 @@ public abstract partial class UsageConformanceTests
     }
 
     [Fact]
-    public async Task Requests_RejectBadPagingAndRanges()
+    public async Task Requests_BadPagingOrRange_AreRejected()
     {
         Db.RequireAvailable();
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Usage.GetRequestsAsync(1, new RequestFilter(), 0, ct: Ct));

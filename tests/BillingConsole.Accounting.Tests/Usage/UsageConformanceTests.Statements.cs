@@ -182,7 +182,7 @@ public abstract partial class UsageConformanceTests
     }
 
     [Fact]
-    public async Task MonthBoundary_AnEntryAtMidnightBelongsToTheMonthItStarts()
+    public async Task MonthBoundary_EntryAtMidnight_BelongsToTheMonthItStarts()
     {
         Db.RequireAvailable();
         var accountId = await Db.CreateAccountAsync();
@@ -215,7 +215,7 @@ public abstract partial class UsageConformanceTests
     }
 
     [Fact]
-    public async Task Invoice_ThrowsWhenTheLedgerDoesNotTieOut()
+    public async Task Invoice_LedgerDoesNotTieOut_Throws()
     {
         Db.RequireAvailable();
         var accountId = await Db.CreateAccountAsync();

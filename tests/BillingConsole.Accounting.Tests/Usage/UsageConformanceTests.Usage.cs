@@ -137,7 +137,7 @@ public abstract partial class UsageConformanceTests
     }
 
     [Fact]
-    public async Task Usage_IsLimitedToTheRangeAndTheAccount()
+    public async Task Usage_OtherRangesAndAccounts_AreLeftOut()
     {
         var h = await WriteHistoryAsync(seed: 1);
         var other = await WriteHistoryAsync(seed: 2);
@@ -176,7 +176,7 @@ public abstract partial class UsageConformanceTests
     }
 
     [Fact]
-    public async Task Usage_RejectsABackwardOrTooLongRange()
+    public async Task Usage_BackwardOrTooLongRange_IsRejected()
     {
         Db.RequireAvailable();
         await Assert.ThrowsAsync<ArgumentException>(() => Usage.GetUsageAsync(1, new DateOnly(2026, 3, 2), new DateOnly(2026, 3, 1), UsageGrouping.Default, Ct));
@@ -190,7 +190,7 @@ public abstract partial class UsageConformanceTests
     [InlineData("model,day", UsageDimensions.Day | UsageDimensions.Model)]
     [InlineData(" Provider , key,type,tag,day,model", (UsageDimensions)63)]
     [InlineData("day,day", UsageDimensions.Day)]
-    public void GroupBy_ParsesKnownNames(string? text, UsageDimensions expected)
+    public void GroupBy_KnownNames_AreParsed(string? text, UsageDimensions expected)
     {
         Assert.Null(UsageGrouping.TryParse(text, out var dimensions));
         Assert.Equal(expected, dimensions);
@@ -202,5 +202,5 @@ public abstract partial class UsageConformanceTests
     [InlineData("days")]
     [InlineData("day;model")]
     [InlineData("account")]
-    public void GroupBy_RejectsUnknownNames(string text) => Assert.NotNull(UsageGrouping.TryParse(text, out _));
+    public void GroupBy_UnknownNames_AreRejected(string text) => Assert.NotNull(UsageGrouping.TryParse(text, out _));
 }

@@ -4,7 +4,6 @@ using BillingConsole.Accounting.Invariants;
 using BillingConsole.Accounting.Ledger;
 using BillingConsole.Accounting.Metering;
 using BillingConsole.Accounting.Statements;
-using BillingConsole.Accounting.Tests.Infrastructure;
 using BillingConsole.Accounting.Usage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Time.Testing;
@@ -233,6 +232,8 @@ public abstract partial class UsageConformanceTests(LedgerDatabase database) : I
 
 public sealed class SqliteUsageConformanceTests(SqliteLedgerDatabase db) : UsageConformanceTests(db), IClassFixture<SqliteLedgerDatabase>;
 
+[Trait("Speed", "Slow")] // the provider suite repeats the SQLite one on PostgreSQL: full runs and CI only
 public sealed class PostgresUsageConformanceTests(PostgresLedgerDatabase db) : UsageConformanceTests(db), IClassFixture<PostgresLedgerDatabase>;
 
+[Trait("Speed", "Slow")] // a SQL Server container per suite where Docker runs: full runs and CI only
 public sealed class SqlServerUsageConformanceTests(SqlServerLedgerDatabase db) : UsageConformanceTests(db), IClassFixture<SqlServerLedgerDatabase>;

@@ -127,7 +127,7 @@ public sealed class BillingApiTests(ConsoleApp app)
     }
 
     [Fact]
-    public async Task Api_KeysSeeOnlyTheirOwnAccount()
+    public async Task Api_KeyOfOneAccount_SeesOnlyThatAccount()
     {
         var otherAccount = await app.CreateApiKeyAsync("Globex Labs");
         using var client = app.Client(otherAccount.Secret);

@@ -15,7 +15,7 @@ public sealed class KeysApiTests(ConsoleApp app)
         JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement.Clone();
 
     [Fact]
-    public async Task CreateListRevoke_SecretIsShownOnceAndStopsWorkingWhenRevoked()
+    public async Task CreateListRevoke_NewKey_SecretShownOnceAndStopsWorkingWhenRevoked()
     {
         var (_, _, secret) = await app.CreateCustomerAsync(Money.FromDollars(1));
         using var client = app.Client(secret);

@@ -94,7 +94,7 @@ public sealed class MeteringApiTests(ConsoleApp app)
     }
 
     [Fact]
-    public async Task BatchSettle_ReportsEachItem()
+    public async Task BatchSettle_MixedItems_ReportsEachItem()
     {
         var (account, key, _) = await app.CreateCustomerAsync(Money.FromDollars(5));
         using var gateway = Gateway();

@@ -367,7 +367,7 @@ public sealed class UsageApiTests(ConsoleApp app)
     [Theory]
     [InlineData(null)]
     [InlineData("bc_not_a_real_key")]
-    public async Task WithoutAValidKey_Is401ProblemJson(string? key)
+    public async Task Usage_WithoutAValidKey_Is401ProblemJson(string? key)
     {
         using var client = app.Client(key);
         foreach (var path in new[] { "/billing/summary", "/billing/usage", "/billing/requests", "/billing/requests?format=csv", "/billing/invoice" })
@@ -381,7 +381,7 @@ public sealed class UsageApiTests(ConsoleApp app)
     }
 
     [Fact]
-    public async Task GlobexKey_SeesOnlyGlobex()
+    public async Task Usage_GlobexKey_SeesOnlyGlobex()
     {
         var acme = await MeterCallsAsync("Acme Robotics");
         var globex = await app.CreateApiKeyAsync("Globex Labs");

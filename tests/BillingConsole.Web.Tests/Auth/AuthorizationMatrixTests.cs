@@ -29,7 +29,7 @@ public sealed class AuthorizationMatrixTests(ConsoleApp app)
     private IReadOnlyList<EndpointAccess> Endpoints() => EndpointPolicies.Read(app.Services.GetRequiredService<EndpointDataSource>());
 
     [Fact]
-    public void Every_endpoint_and_page_declares_a_policy_or_is_an_allow_listed_anonymous_one()
+    public void Endpoints_EveryRouteAndPage_DeclareAPolicyOrAreAllowListedAnonymous()
     {
         var endpoints = Endpoints();
         var violations = endpoints.Select(EndpointPolicies.Violation).OfType<string>().ToList();
@@ -46,7 +46,7 @@ public sealed class AuthorizationMatrixTests(ConsoleApp app)
     }
 
     [Fact]
-    public void The_policy_check_fails_for_an_endpoint_without_authorization_metadata()
+    public void PolicyCheck_EndpointWithoutAuthorizationMetadata_Fails()
     {
         static RouteEndpoint Endpoint(string pattern, params object[] metadata) =>
             new(_ => Task.CompletedTask, RoutePatternFactory.Parse(pattern), 0,
@@ -64,7 +64,7 @@ public sealed class AuthorizationMatrixTests(ConsoleApp app)
     }
 
     [Fact]
-    public async Task Every_endpoint_answers_each_caller_as_its_policy_says()
+    public async Task Endpoints_EachCaller_AnsweredAsThePolicySays()
     {
         var world = await World.CreateAsync(app);
         var failures = new List<string>();

@@ -33,7 +33,7 @@ public sealed class RateLimitingTests(TinyRateLimitConsole console) : IClassFixt
     private TestConsoleHost Host => console.Host;
 
     [Fact]
-    public async Task A_key_over_its_limit_gets_429_problem_json_with_retry_after_and_other_keys_do_not()
+    public async Task RateLimit_KeyOverItsLimit_Gets429ProblemJsonWithRetryAfterAndOtherKeysDoNot()
     {
         var account = await Host.CreateAccountAsync();
         using var first = Host.Client(await Host.CreateApiKeyAsync(account));
@@ -57,7 +57,7 @@ public sealed class RateLimitingTests(TinyRateLimitConsole console) : IClassFixt
     }
 
     [Fact]
-    public async Task A_signed_in_user_is_limited_as_one_caller()
+    public async Task RateLimit_SignedInUser_IsLimitedAsOneCaller()
     {
         var account = await Host.CreateAccountAsync();
         var email = $"limited-{Guid.NewGuid():N}@example.test";
@@ -73,7 +73,7 @@ public sealed class RateLimitingTests(TinyRateLimitConsole console) : IClassFixt
     }
 
     [Fact]
-    public async Task The_metering_api_is_not_rate_limited()
+    public async Task RateLimit_MeteringApi_IsNotLimited()
     {
         var token = Host.Services.GetRequiredService<IConfiguration>()["Demo:MeteringToken"];
         using var gateway = Host.Client(token);

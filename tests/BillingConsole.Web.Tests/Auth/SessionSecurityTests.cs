@@ -21,7 +21,7 @@ public sealed class SessionSecurityTests(ConsoleApp app)
     private static string Email(string what) => $"{what}-{Guid.NewGuid():N}@example.test";
 
     [Fact]
-    public async Task Switch_account_moves_the_session_to_another_account_of_the_user()
+    public async Task SwitchAccount_AnotherAccountOfTheUser_MovesTheSession()
     {
         var (a, _, _) = await app.CreateCustomerAsync(Money.FromDollars(3));
         var (b, _, _) = await app.CreateCustomerAsync(Money.FromDollars(7));
@@ -44,7 +44,7 @@ public sealed class SessionSecurityTests(ConsoleApp app)
     }
 
     [Fact]
-    public async Task Switch_account_refuses_an_account_the_user_is_not_a_member_of_the_same_way_as_a_missing_one()
+    public async Task SwitchAccount_AccountTheUserIsNotAMemberOf_RefusedLikeAMissingOne()
     {
         var (a, _, _) = await app.CreateCustomerAsync(Money.FromDollars(1));
         var (other, _, _) = await app.CreateCustomerAsync(Money.FromDollars(1));
@@ -64,7 +64,7 @@ public sealed class SessionSecurityTests(ConsoleApp app)
     }
 
     [Fact]
-    public async Task Switch_account_and_sign_out_need_the_antiforgery_token()
+    public async Task SwitchAccountAndSignOut_WithoutAntiforgeryToken_AreRefused()
     {
         var (a, _, _) = await app.CreateCustomerAsync(Money.FromDollars(1));
         var (b, _, _) = await app.CreateCustomerAsync(Money.FromDollars(1));
@@ -92,7 +92,7 @@ public sealed class SessionSecurityTests(ConsoleApp app)
     [InlineData("http:/evil.example")]
     [InlineData("/\t/evil.example")]
     [InlineData("/signin?returnUrl=//evil.example")]
-    public async Task Return_urls_that_leave_the_site_land_on_billing(string returnUrl)
+    public async Task SignIn_ReturnUrlLeavingTheSite_LandsOnBilling(string returnUrl)
     {
         var (a, _, _) = await app.CreateCustomerAsync(Money.FromDollars(1));
         var (b, _, _) = await app.CreateCustomerAsync(Money.FromDollars(1));
@@ -114,7 +114,7 @@ public sealed class SessionSecurityTests(ConsoleApp app)
     }
 
     [Fact]
-    public async Task A_local_return_url_is_kept()
+    public async Task SignIn_LocalReturnUrl_IsKept()
     {
         var (a, _, _) = await app.CreateCustomerAsync(Money.FromDollars(1));
         var email = Email("local");
@@ -127,7 +127,7 @@ public sealed class SessionSecurityTests(ConsoleApp app)
     }
 
     [Fact]
-    public async Task Another_accounts_key_answers_exactly_like_a_missing_one()
+    public async Task ApiKey_OfAnotherAccount_AnswersExactlyLikeAMissingOne()
     {
         var (accountA, keyA, _) = await app.CreateCustomerAsync(Money.FromDollars(1));
         var (_, _, secretB) = await app.CreateCustomerAsync(Money.FromDollars(1));
@@ -160,7 +160,7 @@ public sealed class SessionSecurityTests(ConsoleApp app)
     }
 
     [Fact]
-    public async Task Every_kind_of_response_carries_the_security_headers()
+    public async Task Responses_EveryKind_CarryTheSecurityHeaders()
     {
         var (_, _, secret) = await app.CreateCustomerAsync(Money.FromDollars(1));
         using var anonymous = app.Client();

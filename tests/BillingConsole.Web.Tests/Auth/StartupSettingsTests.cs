@@ -27,7 +27,7 @@ public sealed class StartupSettingsTests
     }
 
     [Fact]
-    public void Production_without_OpenID_Connect_fails_to_start_naming_each_missing_setting()
+    public void Start_ProductionWithoutOpenIdConnect_FailsNamingEachMissingSetting()
     {
         var message = StartFailure("Production", new(Payments));
 
@@ -37,7 +37,7 @@ public sealed class StartupSettingsTests
     }
 
     [Fact]
-    public void Production_names_only_what_is_missing()
+    public void Start_ProductionPartlyConfigured_NamesOnlyWhatIsMissing()
     {
         var message = StartFailure("Production", new(Payments)
         {
@@ -51,7 +51,7 @@ public sealed class StartupSettingsTests
     }
 
     [Fact]
-    public void A_plain_http_authority_is_refused_unless_it_is_on_this_machine()
+    public void Start_PlainHttpAuthority_RefusedUnlessOnThisMachine()
     {
         var message = StartFailure("Production", new(Payments)
         {
@@ -64,7 +64,7 @@ public sealed class StartupSettingsTests
     }
 
     [Fact]
-    public async Task Production_with_OpenID_Connect_starts_sends_HSTS_over_https_and_has_no_development_sign_in()
+    public async Task Start_ProductionWithOpenIdConnect_SendsHstsOverHttpsAndHasNoDevelopmentSignIn()
     {
         await using var host = new ProductionHost(new(Payments)
         {

@@ -1,5 +1,4 @@
 using BillingConsole.Benchmarks;
-using BillingConsole.Accounting.Tests.Infrastructure;
 
 namespace BillingConsole.Web.Tests.Benchmarks;
 
@@ -10,6 +9,7 @@ namespace BillingConsole.Web.Tests.Benchmarks;
 /// without them, required under CI=true.
 /// </summary>
 [Collection(BillingConsole.Web.Tests.Reliability.HeavyTestsCollection.Name)]
+[Trait("Speed", "Slow")]
 public sealed class BenchmarkSmokeTests(ITestOutputHelper output)
 {
     [Theory]

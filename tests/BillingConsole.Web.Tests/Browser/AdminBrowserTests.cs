@@ -1,8 +1,8 @@
 using BillingConsole.Accounting.Admin;
-using BillingConsole.Accounting.Demo;
 using BillingConsole.Accounting.Identity;
 using BillingConsole.Accounting.Ledger;
 using BillingConsole.Accounting.Payments;
+using BillingConsole.Demo;
 using BillingConsole.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,6 +13,7 @@ namespace BillingConsole.Web.Tests.Browser;
 
 /// <summary>Billing staff's actions end to end: in the admin console, then as the customer sees them.</summary>
 [Collection(BrowserCollection.Name)]
+[Trait("Speed", "Slow")]
 public sealed class AdminBrowserTests(BrowserSession browser, ConsoleApp app)
 {
     private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;

@@ -8,6 +8,7 @@ using Microsoft.Playwright;
 namespace BillingConsole.Web.Tests.Browser;
 
 [Collection(BrowserCollection.Name)]
+[Trait("Speed", "Slow")]
 public sealed class BillingPageBrowserTests(BrowserSession browser, ConsoleApp app)
 {
     private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
@@ -38,7 +39,7 @@ public sealed class BillingPageBrowserTests(BrowserSession browser, ConsoleApp a
     }
 
     [Fact]
-    public async Task SignIn_ShowsTheBalanceTheApiReports()
+    public async Task SignIn_DemoCustomer_ShowsTheBalanceTheApiReports()
     {
         var (_, email, secret) = await CustomerWithHistoryAsync(12);
         var page = await browser.NewPageAsync(app.BaseAddress);

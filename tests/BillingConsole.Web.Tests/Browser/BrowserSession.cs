@@ -72,7 +72,7 @@ public sealed class BrowserSession : IAsyncLifetime
 }
 
 [CollectionDefinition(Name)]
-public sealed class BrowserCollection : ICollectionFixture<BrowserSession>, ICollectionFixture<Infrastructure.ConsoleApp>
+public sealed class BrowserCollection : ICollectionFixture<BrowserSession>, ICollectionFixture<ConsoleApp>
 {
     public const string Name = "browser";
 }

@@ -1,6 +1,6 @@
 using System.Net.Http.Json;
-using BillingConsole.Accounting.Demo;
 using BillingConsole.Accounting.Identity;
+using BillingConsole.Demo;
 using BillingConsole.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -10,12 +10,13 @@ namespace BillingConsole.Web.Tests.Browser;
 
 /// <summary>The customer's flows in the browser: CSV export against the API, creating and revoking a key.</summary>
 [Collection(BrowserCollection.Name)]
+[Trait("Speed", "Slow")]
 public sealed class ConsoleFlowsBrowserTests(BrowserSession browser, ConsoleApp app)
 {
     private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task UsageTab_RendersTheTableAndTheThreeCharts()
+    public async Task UsageTab_DemoData_RendersTheTableAndTheThreeCharts()
     {
         var page = await browser.NewPageAsync(app.BaseAddress);
         await ConsolePages.SignInAsync(page, DemoData.CustomerEmail, "/billing?tab=usage");
@@ -30,7 +31,7 @@ public sealed class ConsoleFlowsBrowserTests(BrowserSession browser, ConsoleApp 
     }
 
     [Fact]
-    public async Task TransactionsExport_DownloadsWhatTheApiReturns()
+    public async Task TransactionsExport_Clicked_DownloadsWhatTheApiReturns()
     {
         var page = await browser.NewPageAsync(app.BaseAddress);
         await ConsolePages.SignInAsync(page, DemoData.CustomerEmail, "/billing?tab=transactions");
@@ -86,6 +87,7 @@ public sealed class ConsoleFlowsBrowserTests(BrowserSession browser, ConsoleApp 
 
 /// <summary>Buying credit in development mode from the billing page.</summary>
 [Collection(BrowserCollection.Name)]
+[Trait("Speed", "Slow")]
 public sealed class AddCreditBrowserTests(BrowserSession browser, ConsoleApp app)
 {
     private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;

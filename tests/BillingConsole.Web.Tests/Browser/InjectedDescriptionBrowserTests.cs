@@ -9,12 +9,13 @@ namespace BillingConsole.Web.Tests.Browser;
 /// <summary>Hostile text stored in the ledger is shown as text: a description carrying a script and an image with an
 /// onerror handler renders literally on the transactions tab, adds no element, and no dialog ever opens.</summary>
 [Collection(BrowserCollection.Name)]
+[Trait("Speed", "Slow")]
 public sealed class InjectedDescriptionBrowserTests(BrowserSession browser, ConsoleApp app)
 {
     private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task A_script_in_a_description_renders_as_text_and_never_runs()
+    public async Task Description_WithScript_RendersAsTextAndNeverRuns()
     {
         var (accountId, _, _) = await app.CreateCustomerAsync(Money.FromDollars(10));
         var posted = await app.Ledger.PostAsync(new PostRequest(accountId, EntryTypes.Bonus, Money.FromCents(1), HostileInputs.Script,

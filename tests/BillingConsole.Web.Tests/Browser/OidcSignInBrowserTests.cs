@@ -11,6 +11,7 @@ namespace BillingConsole.Web.Tests.Browser;
 /// and no Content-Security-Policy violation on the way.
 /// </summary>
 [Collection(BrowserCollection.Name)]
+[Trait("Speed", "Slow")]
 public sealed class OidcSignInBrowserTests(BrowserSession browser, OidcConsole oidc) : IClassFixture<OidcConsole>
 {
     /// <summary>Records CSP violations in the page (reported by the browser, whatever the console says).</summary>
@@ -61,7 +62,7 @@ public sealed class OidcSignInBrowserTests(BrowserSession browser, OidcConsole o
     }
 
     [Fact]
-    public async Task Billing_sends_a_signed_out_visitor_to_the_provider_and_back_signed_in()
+    public async Task Billing_SignedOutVisitor_GoesToTheProviderAndComesBackSignedIn()
     {
         var (account, email) = await CustomerAsync("Initech");
         var (page, violations) = await NewPageAsync();
@@ -87,7 +88,7 @@ public sealed class OidcSignInBrowserTests(BrowserSession browser, OidcConsole o
     }
 
     [Fact]
-    public async Task A_provider_role_billing_admin_becomes_the_admin_role_and_is_not_a_customer()
+    public async Task SignIn_ProviderRoleBillingAdmin_BecomesAdminAndNotCustomer()
     {
         var email = $"oidc-admin-{Guid.NewGuid():N}@example.test";
         var (page, violations) = await NewPageAsync();
@@ -106,7 +107,7 @@ public sealed class OidcSignInBrowserTests(BrowserSession browser, OidcConsole o
     }
 
     [Fact]
-    public async Task A_customer_without_the_provider_role_may_not_use_admin_endpoints()
+    public async Task AdminEndpoints_CustomerWithoutTheProviderRole_AreForbidden()
     {
         var (_, email) = await CustomerAsync("Hooli");
         var (page, _) = await NewPageAsync();
@@ -120,7 +121,7 @@ public sealed class OidcSignInBrowserTests(BrowserSession browser, OidcConsole o
     [Theory]
     [InlineData("https://evil.example/")]
     [InlineData("//evil.example/")]
-    public async Task A_return_url_off_the_site_lands_on_billing(string returnUrl)
+    public async Task SignIn_ReturnUrlOffTheSite_LandsOnBilling(string returnUrl)
     {
         var (_, email) = await CustomerAsync("Umbrella");
         var (page, _) = await NewPageAsync();
@@ -132,7 +133,7 @@ public sealed class OidcSignInBrowserTests(BrowserSession browser, OidcConsole o
     }
 
     [Fact]
-    public async Task The_account_switcher_moves_the_session_to_another_account()
+    public async Task AccountSwitcher_AnotherAccount_MovesTheSession()
     {
         var first = await oidc.Console.CreateAccountAsync("Aperture");
         var second = await oidc.Console.CreateAccountAsync("Black Mesa");
@@ -158,7 +159,7 @@ public sealed class OidcSignInBrowserTests(BrowserSession browser, OidcConsole o
     }
 
     [Fact]
-    public async Task Sign_out_ends_the_session_here_and_at_the_provider()
+    public async Task SignOut_SignedIn_EndsTheSessionHereAndAtTheProvider()
     {
         var (_, email) = await CustomerAsync("Soylent");
         var (page, violations) = await NewPageAsync();

@@ -56,7 +56,7 @@ public sealed class AuditPageTests : MeteredComponentTest
     private IRenderedComponent<AuditPage> RenderPage(long account, string url = "/audit") => Open(account, url).Page;
 
     [Fact]
-    public async Task Shows_the_newest_50_calls_as_the_query_returns_them_and_load_more_appends_the_next_pages()
+    public async Task AuditPage_ManyCalls_ShowsNewest50AndLoadMoreAppendsTheNextPages()
     {
         var (account, prod, _) = await SeedAsync(112);
         var other = await CreateCustomerAsync(Money.FromDollars(100), "Someone Else");
@@ -87,7 +87,7 @@ public sealed class AuditPageTests : MeteredComponentTest
     }
 
     [Fact]
-    public async Task A_row_shows_every_field_of_the_record_formatted_and_an_error_shows_its_code()
+    public async Task AuditPage_Row_ShowsEveryFieldFormattedAndAnErrorItsCode()
     {
         var account = await CreateCustomerAsync(Money.FromDollars(1_000));
         var key = await CreateKeyAsync(account, "Search API");
@@ -135,7 +135,7 @@ public sealed class AuditPageTests : MeteredComponentTest
     }
 
     [Fact]
-    public async Task Each_filter_narrows_the_rows_to_what_the_query_returns_and_the_exports_carry_the_same_filters()
+    public async Task AuditPage_EachFilter_NarrowsRowsToTheQueryAndExportsCarryIt()
     {
         var (account, prod, batch) = await SeedAsync(60);
         var (cut, host) = Open(account, popovers: true);
@@ -181,7 +181,7 @@ public sealed class AuditPageTests : MeteredComponentTest
     }
 
     [Fact]
-    public async Task A_filter_that_matches_nothing_says_so_and_offers_to_clear_it()
+    public async Task AuditPage_FilterMatchingNothing_SaysSoAndOffersToClearIt()
     {
         var (account, _, _) = await SeedAsync(8);
         var (cut, host) = Open(account, popovers: true);
@@ -197,7 +197,7 @@ public sealed class AuditPageTests : MeteredComponentTest
     }
 
     [Fact]
-    public async Task Reservation_in_the_query_string_shows_that_one_call()
+    public async Task AuditPage_ReservationInQueryString_ShowsThatOneCall()
     {
         var (account, _, _) = await SeedAsync(20);
         var records = await Usage.GetRequestsAsync(account, new RequestFilter(), 100, ct: Ct);
@@ -215,7 +215,7 @@ public sealed class AuditPageTests : MeteredComponentTest
     }
 
     [Fact]
-    public async Task The_query_string_presets_the_filters()
+    public async Task AuditPage_QueryString_PresetsTheFilters()
     {
         var (account, prod, _) = await SeedAsync(20);
 
@@ -232,7 +232,7 @@ public sealed class AuditPageTests : MeteredComponentTest
     }
 
     [Fact]
-    public async Task A_reservation_of_another_account_is_not_shown()
+    public async Task AuditPage_ReservationOfAnotherAccount_IsNotShown()
     {
         var mine = await CreateCustomerAsync(Money.FromDollars(100));
         var theirs = await CreateCustomerAsync(Money.FromDollars(100), "Someone Else");
@@ -247,7 +247,7 @@ public sealed class AuditPageTests : MeteredComponentTest
     }
 
     [Fact]
-    public async Task An_account_without_calls_shows_the_empty_state()
+    public async Task AuditPage_AccountWithoutCalls_ShowsTheEmptyState()
     {
         var account = await CreateCustomerAsync(Money.FromDollars(10));
 
@@ -259,7 +259,7 @@ public sealed class AuditPageTests : MeteredComponentTest
     }
 
     [Fact]
-    public async Task A_failing_load_shows_a_friendly_error_instead_of_crashing()
+    public async Task AuditPage_FailingLoad_ShowsAFriendlyErrorInsteadOfCrashing()
     {
         var account = await CreateCustomerAsync(Money.FromDollars(10));
         Services.AddSingleton(new UsageQueries(UnmigratedFactory()));
@@ -272,7 +272,7 @@ public sealed class AuditPageTests : MeteredComponentTest
     }
 
     [Fact]
-    public void A_user_without_an_account_gets_an_explanation()
+    public void AuditPage_UserWithoutAccount_GetsAnExplanation()
     {
         SignInAs(accountId: null);
 

@@ -11,7 +11,7 @@ public sealed class BalanceCardTests : LedgerComponentTest
     private AccountSettings Settings => Services.GetRequiredService<AccountSettings>();
 
     [Fact]
-    public async Task Shows_the_balance_to_the_cent_with_the_exact_ledger_value_on_hover_focus_and_in_the_accessible_name()
+    public async Task BalanceCard_Balance_ShowsCentsWithTheExactValueOnHoverFocusAndAccessibleName()
     {
         var account = await CreateAccountAsync("Globex Labs");
         var last = (await SeedHistoryAsync(account, 12))[^1];
@@ -36,11 +36,11 @@ public sealed class BalanceCardTests : LedgerComponentTest
     [InlineData(-4_999_999L, "$0.00")]
     [InlineData(-5_000_000L, "-$0.01")]
     [InlineData(1_234_567_890_123_456_789L, "$1,234,567,890.12")]
-    public void Cents_rounds_half_away_from_zero_with_exact_decimals(long units, string expected) =>
+    public void Cents_HalfCent_RoundsAwayFromZeroExactly(long units, string expected) =>
         Assert.Equal(expected, BillingFormat.Cents(new Money(units)));
 
     [Fact]
-    public async Task Shows_the_amount_held_for_open_reservations()
+    public async Task BalanceCard_OpenReservations_ShowsTheAmountHeld()
     {
         var account = await CreateAccountAsync();
         await PostAsync(account, EntryTypes.Topup, Money.FromDollars(1_234), "Top-up");
@@ -56,7 +56,7 @@ public sealed class BalanceCardTests : LedgerComponentTest
     }
 
     [Fact]
-    public async Task An_empty_account_shows_a_zero_balance_no_banner_and_no_runway()
+    public async Task BalanceCard_EmptyAccount_ShowsZeroNoBannerAndNoRunway()
     {
         var account = await CreateAccountAsync();
 
@@ -70,7 +70,7 @@ public sealed class BalanceCardTests : LedgerComponentTest
     }
 
     [Fact]
-    public async Task The_low_balance_banner_shows_below_the_threshold_and_not_at_or_above_it()
+    public async Task LowBalanceBanner_BelowTheThreshold_ShowsAndNotAtOrAbove()
     {
         var low = await CreateAccountAsync("Low");
         await PostAsync(low, EntryTypes.Topup, Money.FromCents(4_999), "Top-up");
@@ -98,7 +98,7 @@ public sealed class BalanceCardTests : LedgerComponentTest
     }
 
     [Fact]
-    public async Task Setting_the_threshold_in_place_saves_it_shows_the_banner_and_writes_no_ledger_entry()
+    public async Task LowBalanceThreshold_SetInPlace_SavesShowsBannerAndWritesNoEntry()
     {
         var account = await CreateAccountAsync();
         await PostAsync(account, EntryTypes.Topup, Money.FromDollars(20), "Top-up");
@@ -140,7 +140,7 @@ public sealed class BalanceCardTests : LedgerComponentTest
     [InlineData("0", "above $0")]
     [InlineData("-5", "above $0")]
     [InlineData("1000000000.01", "at most $1,000,000,000.00")]
-    public async Task A_bad_threshold_gets_a_friendly_message_and_is_not_saved(string input, string message)
+    public async Task LowBalanceThreshold_BadInput_GetsAFriendlyMessageAndIsNotSaved(string input, string message)
     {
         var account = await CreateAccountAsync();
         Assert.True(await Settings.SetLowBalanceThresholdAsync(account, Money.FromDollars(10), Ct));
@@ -156,12 +156,12 @@ public sealed class BalanceCardTests : LedgerComponentTest
     }
 
     [Fact]
-    public async Task The_runway_is_the_balance_over_the_last_7_days_rate_of_settled_calls_and_debits()
+    public async Task Runway_RecentSpending_IsBalanceOverTheLast7DaysRate()
     {
         var now = new DateTime(2026, 3, 18, 6, 0, 0, DateTimeKind.Utc);
         var account = await CreateAccountAsync();
         var key = await CreateApiKeyAsync(account);
-        Clock.Set(now.AddDays(-20));
+        Clock.AdjustTime(now.AddDays(-20));
         await PostAsync(account, EntryTypes.Topup, Money.FromDollars(100), "Top-up");
         // Before the window: not counted.
         await MeterCallAsync(key, "gpt-4o", 100_000, 20_000);
@@ -169,12 +169,12 @@ public sealed class BalanceCardTests : LedgerComponentTest
         var spent = Money.Zero;
         foreach (var (at, input, output) in new[] { (now.AddDays(-7).Date.AddHours(1), 90_000L, 20_000L), (now.AddDays(-3), 60_000L, 9_000L), (now.AddHours(-1), 30_000L, 5_000L) })
         {
-            Clock.Set(at);
+            Clock.AdjustTime(at);
             spent += (await MeterCallAsync(key, "gpt-4o", input, output)).Cost;
         }
-        Clock.Set(now.AddHours(-2));
+        Clock.AdjustTime(now.AddHours(-2));
         spent -= (await PostAsync(account, EntryTypes.StorageBilling, new Money(-1_234_567_891), "Storage")).Amount;
-        Clock.Set(now);
+        Clock.AdjustTime(now);
         var balance = (await Services.GetRequiredService<LedgerQueries>().GetBalanceAsync(account, Ct))!.Balance;
         var expected = Runway.Estimate(balance, spent, now - new DateTime(2026, 3, 11, 0, 0, 0, DateTimeKind.Utc));
         Assert.NotNull(expected.Days);
@@ -188,7 +188,7 @@ public sealed class BalanceCardTests : LedgerComponentTest
     }
 
     [Fact]
-    public void Runway_estimates_whole_days_exactly()
+    public void Runway_Estimate_CountsWholeDaysExactly()
     {
         var week = TimeSpan.FromDays(7);
         Assert.Equal(70, Runway.Estimate(Money.FromDollars(100), Money.FromDollars(10), week).Days);
@@ -202,7 +202,7 @@ public sealed class BalanceCardTests : LedgerComponentTest
     }
 
     [Fact]
-    public void A_failing_load_shows_a_friendly_error()
+    public void BalanceCard_FailingLoad_ShowsAFriendlyError()
     {
         BreakTheDatabase();
 

@@ -13,7 +13,7 @@ public sealed class BillingPageTests : LedgerComponentTest
     private NavigationManager Navigation => Services.GetRequiredService<NavigationManager>();
 
     [Fact]
-    public async Task Opens_on_the_overview_with_the_balance_of_the_account_in_the_users_claims()
+    public async Task BillingPage_Opened_ShowsOverviewWithTheClaimedAccountsBalance()
     {
         var other = await CreateAccountAsync("Someone Else");
         await PostAsync(other, EntryTypes.Topup, Money.FromDollars(9_999), "Not yours");
@@ -36,7 +36,7 @@ public sealed class BillingPageTests : LedgerComponentTest
     }
 
     [Fact]
-    public async Task The_tab_in_the_query_string_opens_the_transactions()
+    public async Task BillingPage_TabInQueryString_OpensTransactions()
     {
         var account = await CreateAccountAsync("Acme Robotics");
         var history = await SeedHistoryAsync(account, 60);
@@ -53,7 +53,7 @@ public sealed class BillingPageTests : LedgerComponentTest
     }
 
     [Fact]
-    public async Task Switching_tabs_puts_the_tab_in_the_address_and_keeps_visited_tabs()
+    public async Task BillingPage_SwitchingTabs_PutsTabInAddressAndKeepsVisitedTabs()
     {
         var (account, _) = await SeedUsageAsync();
         SignInAs(account);
@@ -80,10 +80,10 @@ public sealed class BillingPageTests : LedgerComponentTest
     [InlineData("transactions", 1)]
     [InlineData("Usage", 2)]
     [InlineData("nonsense", 0)]
-    public void Tab_names_map_to_panels(string? tab, int index) => Assert.Equal(index, BillingPage.IndexOf(tab));
+    public void TabNames_EachName_MapsToItsPanel(string? tab, int index) => Assert.Equal(index, BillingPage.IndexOf(tab));
 
     [Fact]
-    public void A_user_without_an_account_gets_an_explanation_not_someone_elses_ledger()
+    public void BillingPage_UserWithoutAccount_GetsAnExplanationNotAnotherLedger()
     {
         SignInAs(accountId: null);
 

@@ -21,7 +21,7 @@ public sealed class InvoicesPageTests : MeteredComponentTest
     /// (a type no headline figure covers).</summary>
     private async Task<long> SeedAsync()
     {
-        Time.Set(new DateTimeOffset(2026, 2, 3, 9, 0, 0, TimeSpan.Zero));
+        Time.AdjustTime(new DateTimeOffset(2026, 2, 3, 9, 0, 0, TimeSpan.Zero));
         var account = await CreateCustomerAsync(Money.FromDollars(500));
         await PostAtAsync(account, EntryTypes.PlatformFee, new Money(-15_250_000_000), "Card processing fee");
         await PostAtAsync(account, EntryTypes.BonusGrant, Money.FromDollars(25), "Welcome bonus");
@@ -29,7 +29,7 @@ public sealed class InvoicesPageTests : MeteredComponentTest
         await CallAsync(key.Id, "gpt-4o", 100_000, 18_000);
         await CallAsync(key.Id, "claude-sonnet-4-5", 80_000, 9_000, cached: 20_000);
 
-        Time.Set(new DateTimeOffset(2026, 3, 2, 10, 0, 0, TimeSpan.Zero));
+        Time.AdjustTime(new DateTimeOffset(2026, 3, 2, 10, 0, 0, TimeSpan.Zero));
         await TopUpAsync(account, Money.FromDollars(100), EntryTypes.AutoRecharge, "Auto-recharge");
         await PostAtAsync(account, EntryTypes.PlatformFee, new Money(-3_200_000_000), "Card processing fee");
         await CallAsync(key.Id, "gpt-5", 33_333, 4_444, cached: 1_111);
@@ -37,7 +37,7 @@ public sealed class InvoicesPageTests : MeteredComponentTest
         await PostAtAsync(account, EntryTypes.Refund, Money.FromCents(412), "Refund of calls billed during the upstream outage");
         await PostAtAsync(account, EntryTypes.AdminCorrection, new Money(-1_000_000_001), "Correction");
         await PostAtAsync(account, EntryTypes.PaymentRefund, Money.FromDollars(-20), "Card refund");
-        Time.Set(new DateTimeOffset(2026, 3, 20, 8, 0, 0, TimeSpan.Zero));
+        Time.AdjustTime(new DateTimeOffset(2026, 3, 20, 8, 0, 0, TimeSpan.Zero));
         return account;
     }
 
@@ -58,7 +58,7 @@ public sealed class InvoicesPageTests : MeteredComponentTest
     }
 
     [Fact]
-    public async Task Opens_the_newest_month_with_every_figure_from_the_statement_query_and_shows_that_it_ties_out()
+    public async Task InvoicesPage_Opened_ShowsNewestMonthFromTheStatementQueryAndThatItTiesOut()
     {
         var account = await SeedAsync();
         var other = await CreateCustomerAsync(Money.FromDollars(9_999), "Someone Else");
@@ -125,7 +125,7 @@ public sealed class InvoicesPageTests : MeteredComponentTest
     }
 
     [Fact]
-    public async Task Choosing_another_month_shows_its_statement()
+    public async Task InvoicesPage_AnotherMonthChosen_ShowsItsStatement()
     {
         var account = await SeedAsync();
         var (cut, popovers) = Open(account);
@@ -145,7 +145,7 @@ public sealed class InvoicesPageTests : MeteredComponentTest
     }
 
     [Fact]
-    public async Task The_month_in_the_query_string_opens_and_print_and_csv_are_offered()
+    public async Task InvoicesPage_MonthInQueryString_OpensItAndOffersPrintAndCsv()
     {
         var account = await SeedAsync();
         var (cut, _) = Open(account, "/invoices?month=2026-02");
@@ -161,10 +161,10 @@ public sealed class InvoicesPageTests : MeteredComponentTest
     }
 
     [Fact]
-    public async Task A_month_without_entries_has_a_statement_with_no_movements()
+    public async Task InvoicesPage_MonthWithoutEntries_ShowsAStatementWithNoMovements()
     {
         var account = await SeedAsync();
-        Time.Set(new DateTimeOffset(2026, 5, 2, 8, 0, 0, TimeSpan.Zero));
+        Time.AdjustTime(new DateTimeOffset(2026, 5, 2, 8, 0, 0, TimeSpan.Zero));
 
         var (cut, _) = Open(account, "/invoices?month=2026-04");
 
@@ -176,7 +176,7 @@ public sealed class InvoicesPageTests : MeteredComponentTest
     }
 
     [Fact]
-    public async Task An_account_without_entries_shows_the_empty_state()
+    public async Task InvoicesPage_AccountWithoutEntries_ShowsTheEmptyState()
     {
         var account = await CreateAccountAsync();
 
@@ -188,7 +188,7 @@ public sealed class InvoicesPageTests : MeteredComponentTest
     }
 
     [Fact]
-    public async Task A_failing_load_shows_a_friendly_error()
+    public async Task InvoicesPage_FailingLoad_ShowsAFriendlyError()
     {
         var account = await CreateAccountAsync();
         Services.AddSingleton(new StatementQueries(UnmigratedFactory()));

@@ -19,7 +19,7 @@ public sealed class KeysPageTests : MeteredComponentTest
     }
 
     [Fact]
-    public async Task Lists_each_key_with_its_prefix_dates_status_and_this_months_spend_against_its_limit()
+    public async Task KeysPage_Keys_ListsPrefixDatesStatusAndMonthSpendAgainstLimit()
     {
         var account = await CreateCustomerAsync(Money.FromDollars(1_000));
         var capped = await CreateKeyAsync(account, "Production backend", Money.FromDollars(2));
@@ -61,7 +61,7 @@ public sealed class KeysPageTests : MeteredComponentTest
     }
 
     [Fact]
-    public async Task Create_shows_the_secret_once_with_a_copy_button_and_the_list_shows_only_its_prefix()
+    public async Task Create_ValidName_ShowsTheSecretOnceAndListsOnlyItsPrefix()
     {
         var account = await CreateCustomerAsync(Money.FromDollars(10));
         var (cut, dialogs) = Open(account);
@@ -110,7 +110,7 @@ public sealed class KeysPageTests : MeteredComponentTest
     [InlineData("ok", "0", null, "must be more than $0")]
     [InlineData("ok", "1.0000000001", null, "at most 9 decimal places")]
     [InlineData("ok", "2,000,000,000", null, "largest limit is $1,000,000,000")]
-    public async Task Create_explains_what_is_wrong_and_creates_nothing(string name, string limit, string? nameError, string? limitError)
+    public async Task Create_InvalidInput_ExplainsAndCreatesNothing(string name, string limit, string? nameError, string? limitError)
     {
         var account = await CreateCustomerAsync(Money.FromDollars(10));
         var (cut, dialogs) = Open(account);
@@ -133,7 +133,7 @@ public sealed class KeysPageTests : MeteredComponentTest
     }
 
     [Fact]
-    public async Task Revoke_asks_first_then_the_service_has_the_key_revoked_and_the_row_says_so()
+    public async Task Revoke_Confirmed_RevokesTheKeyAndTheRowSaysSo()
     {
         var account = await CreateCustomerAsync(Money.FromDollars(10));
         var key = await CreateKeyAsync(account, "Old laptop");
@@ -160,7 +160,7 @@ public sealed class KeysPageTests : MeteredComponentTest
     }
 
     [Fact]
-    public async Task The_monthly_limit_is_set_changed_and_removed_in_the_service()
+    public async Task MonthlyLimit_SetChangedRemoved_IsStoredByTheService()
     {
         var account = await CreateCustomerAsync(Money.FromDollars(10));
         var key = await CreateKeyAsync(account, "Batch jobs");
@@ -192,16 +192,16 @@ public sealed class KeysPageTests : MeteredComponentTest
     }
 
     [Fact]
-    public async Task Usage_per_key_and_period_is_what_the_service_reports()
+    public async Task KeyUsage_PerKeyAndPeriod_IsWhatTheServiceReports()
     {
-        Time.Set(new DateTimeOffset(2026, 2, 20, 9, 0, 0, TimeSpan.Zero));
+        Time.AdjustTime(new DateTimeOffset(2026, 2, 20, 9, 0, 0, TimeSpan.Zero));
         var account = await CreateCustomerAsync(Money.FromDollars(1_000));
         var key = await CreateKeyAsync(account, "Search API");
         await CallAsync(key.Id, "gpt-4o", 50_000, 1_000, cached: 10_000);
-        Time.Set(new DateTimeOffset(2026, 3, 9, 9, 0, 0, TimeSpan.Zero));
+        Time.AdjustTime(new DateTimeOffset(2026, 3, 9, 9, 0, 0, TimeSpan.Zero));
         await CallAsync(key.Id, "claude-sonnet-4-5", 80_000, 4_000, cached: 20_000);
         await CallAsync(key.Id, "gpt-4o-mini", 3_000, 0, status: BillingConsole.Accounting.Metering.RequestStatus.Error);
-        Time.Set(new DateTimeOffset(2026, 3, 10, 12, 0, 0, TimeSpan.Zero));
+        Time.AdjustTime(new DateTimeOffset(2026, 3, 10, 12, 0, 0, TimeSpan.Zero));
         var (cut, _) = Open(account);
         cut.WaitForAssertion(() => Assert.Single(KeyRows(cut)));
 
@@ -229,7 +229,7 @@ public sealed class KeysPageTests : MeteredComponentTest
     }
 
     [Fact]
-    public async Task A_failing_load_shows_a_friendly_error()
+    public async Task KeysPage_FailingLoad_ShowsAFriendlyError()
     {
         var account = await CreateCustomerAsync(Money.FromDollars(10));
         Services.AddSingleton(new ApiKeyService(UnmigratedFactory(), Time));

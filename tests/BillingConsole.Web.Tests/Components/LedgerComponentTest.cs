@@ -16,6 +16,7 @@ using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Hosting.Internal;
+using Microsoft.Extensions.Time.Testing;
 using Microsoft.AspNetCore.Components;
 using MudBlazor.Services;
 
@@ -88,7 +89,10 @@ public abstract class LedgerComponentTest : BunitContext, IAsyncLifetime
     protected LedgerWriter Ledger { get; }
 
     /// <summary>"Now" for the ledger, metering and the components; follows the system clock until a test sets it.</summary>
-    protected TestClock Clock { get; } = new();
+    /// <summary>"Now" for the ledger, metering and the components alike (so they agree on which UTC day a call settled):
+    /// the time the test started until the test moves it; <see cref="FakeTimeProvider.AdjustTime"/> may set it back to
+    /// write history at fixed dates.</summary>
+    protected FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
 
     /// <summary>The price catalog, filled by <see cref="PrepareMeteringAsync"/>.</summary>
     protected PriceCatalog Catalog { get; }
@@ -197,7 +201,7 @@ public abstract class LedgerComponentTest : BunitContext, IAsyncLifetime
         var account = await CreateAccountAsync(name);
         var production = await CreateApiKeyAsync(account, "Production");
         var staging = await CreateApiKeyAsync(account, "Staging");
-        Clock.Set(new DateTime(2026, 2, 1, 9, 0, 0, DateTimeKind.Utc));
+        Clock.AdjustTime(new DateTime(2026, 2, 1, 9, 0, 0, DateTimeKind.Utc));
         await PostAsync(account, EntryTypes.Topup, Money.FromDollars(500), "Opening top-up", EntrySources.StripeWebhook, "cs_test_open");
         (DateTime At, long Key, string Model, long Input, long Output, long Cached, string Status)[] plan =
         [
@@ -214,11 +218,11 @@ public abstract class LedgerComponentTest : BunitContext, IAsyncLifetime
         var calls = new List<SeededCall>();
         foreach (var c in plan)
         {
-            Clock.Set(DateTime.SpecifyKind(c.At, DateTimeKind.Utc));
+            Clock.AdjustTime(DateTime.SpecifyKind(c.At, DateTimeKind.Utc));
             calls.Add(new SeededCall(DateTime.SpecifyKind(c.At, DateTimeKind.Utc), c.Key, c.Model,
                 await MeterCallAsync(c.Key, c.Model, c.Input, c.Output, c.Cached, c.Status)));
         }
-        Clock.Set(UsageNow);
+        Clock.AdjustTime(UsageNow);
         return (account, calls);
     }
 

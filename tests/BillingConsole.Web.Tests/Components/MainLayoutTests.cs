@@ -7,7 +7,7 @@ namespace BillingConsole.Web.Tests.Components;
 public sealed class MainLayoutTests : LedgerComponentTest
 {
     [Fact]
-    public async Task Shows_the_product_account_user_and_a_sign_out_form_post()
+    public async Task MainLayout_SignedIn_ShowsProductAccountUserAndSignOutForm()
     {
         var account = await CreateAccountAsync("Acme Robotics");
         SignInAs(account, "Dana Whitfield");
@@ -26,7 +26,7 @@ public sealed class MainLayoutTests : LedgerComponentTest
     }
 
     [Fact]
-    public void Renders_without_a_signed_in_user()
+    public void MainLayout_SignedOut_Renders()
     {
         AddAuthorization().SetNotAuthorized();
 

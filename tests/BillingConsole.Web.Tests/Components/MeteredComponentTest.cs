@@ -10,6 +10,7 @@ using Bunit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using MudBlazor;
 
 namespace BillingConsole.Web.Tests.Components;
@@ -39,8 +40,9 @@ public abstract class MeteredComponentTest : LedgerComponentTest
         Services.AddSingleton(Statements);
     }
 
-    /// <summary>The time everything is written and read at; tests move it forward.</summary>
-    protected ManualClock Time { get; } = new(new DateTimeOffset(2026, 3, 10, 12, 0, 0, TimeSpan.Zero));
+    /// <summary>The time everything is written and read at; it moves only when a test moves it (Advance, or AdjustTime to
+    /// write history at fixed dates).</summary>
+    protected FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 3, 10, 12, 0, 0, TimeSpan.Zero));
 
     protected LedgerWriter Writer { get; }
 
@@ -121,16 +123,4 @@ public abstract class MeteredComponentTest : LedgerComponentTest
     protected IRenderedComponent<MudPopoverProvider> RenderPopovers() => Render<MudPopoverProvider>();
 
     protected IRenderedComponent<MudDialogProvider> RenderDialogs() => Render<MudDialogProvider>();
-
-    /// <summary>A clock that moves only when told to.</summary>
-    protected sealed class ManualClock(DateTimeOffset start) : TimeProvider
-    {
-        private DateTimeOffset _now = start;
-
-        public override DateTimeOffset GetUtcNow() => _now;
-
-        public void Advance(TimeSpan by) => _now += by;
-
-        public void Set(DateTimeOffset at) => _now = at;
-    }
 }

@@ -14,7 +14,7 @@ public sealed class OverviewCardsTests : LedgerComponentTest
     private UsageQueries Usage => Services.GetRequiredService<UsageQueries>();
 
     [Fact]
-    public async Task Summary_cards_show_this_UTC_months_figures_from_the_usage_queries()
+    public async Task SummaryCards_ThisUtcMonth_ShowTheUsageQueryFigures()
     {
         var (account, calls) = await SeedUsageAsync();
         var summary = await Usage.GetSummaryAsync(account, BillingMonth.Of(UsageNow), Ct);
@@ -35,7 +35,7 @@ public sealed class OverviewCardsTests : LedgerComponentTest
     }
 
     [Fact]
-    public async Task Savings_are_market_rate_minus_cost_summed_exactly_for_the_chosen_period()
+    public async Task Savings_ChosenPeriod_AreMarketRateMinusCostExactly()
     {
         var (account, calls) = await SeedUsageAsync();
         var popovers = Render<MudPopoverProvider>();
@@ -59,10 +59,10 @@ public sealed class OverviewCardsTests : LedgerComponentTest
     }
 
     [Fact]
-    public async Task Savings_of_a_period_without_calls_are_zero_without_a_percentage()
+    public async Task Savings_PeriodWithoutCalls_AreZeroWithoutAPercentage()
     {
         var account = await CreateAccountAsync();
-        Clock.Set(UsageNow);
+        Clock.AdjustTime(UsageNow);
 
         var cut = Render<SavingsCard>(p => p.Add(x => x.AccountId, account));
 

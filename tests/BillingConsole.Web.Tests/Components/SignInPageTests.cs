@@ -9,7 +9,7 @@ namespace BillingConsole.Web.Tests.Components;
 public sealed class SignInPageTests : LedgerComponentTest
 {
     [Fact]
-    public async Task Lists_every_user_as_a_plain_form_post_to_the_dev_signin_endpoint()
+    public async Task SignInPage_Users_ListedAsFormPostsToDevSignIn()
     {
         var acme = await CreateAccountAsync("Acme Robotics");
         await CreateUserAsync("dana@acme.example", "Dana Whitfield", Roles.Customer, acme);
@@ -39,7 +39,7 @@ public sealed class SignInPageTests : LedgerComponentTest
     [InlineData("/signin", "/billing")]
     [InlineData("/signin?returnUrl=https%3A%2F%2Fevil.example%2F", "/billing")]
     [InlineData("/signin?returnUrl=%2F%2Fevil.example", "/billing")]
-    public async Task Returns_to_billing_unless_given_a_local_path(string url, string expected)
+    public async Task SignInPage_ReturnUrl_IsBillingUnlessALocalPath(string url, string expected)
     {
         await CreateUserAsync("dana@acme.example", "Dana Whitfield", Roles.Customer, await CreateAccountAsync());
         NavigateTo(url);
@@ -51,7 +51,7 @@ public sealed class SignInPageTests : LedgerComponentTest
     }
 
     [Fact]
-    public async Task Shows_an_unknown_user_error()
+    public async Task SignInPage_UnknownUser_ShowsAnError()
     {
         await CreateUserAsync("dana@acme.example", "Dana Whitfield", Roles.Customer, await CreateAccountAsync());
         NavigateTo("/signin?error=unknown-user");

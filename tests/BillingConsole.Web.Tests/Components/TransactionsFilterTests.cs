@@ -11,7 +11,7 @@ namespace BillingConsole.Web.Tests.Components;
 public sealed class TransactionsFilterTests : LedgerComponentTest
 {
     [Fact]
-    public async Task Filtering_by_type_shows_only_the_chosen_types_and_pages_within_them()
+    public async Task Filter_ByType_ShowsOnlyThoseTypesAndPagesWithinThem()
     {
         var account = await CreateAccountAsync();
         await SeedHistoryAsync(account, 130);
@@ -45,14 +45,14 @@ public sealed class TransactionsFilterTests : LedgerComponentTest
     }
 
     [Fact]
-    public async Task Filtering_by_utc_dates_includes_both_days_and_clearing_brings_the_whole_history_back()
+    public async Task Filter_ByUtcDates_IncludesBothDaysAndClearingRestoresTheHistory()
     {
         var account = await CreateAccountAsync();
         var days = new[] { new DateTime(2026, 3, 1, 23, 59, 0), new(2026, 3, 2, 0, 0, 0), new(2026, 3, 3, 12, 0, 0), new(2026, 3, 3, 23, 59, 59), new(2026, 3, 4, 0, 0, 0) };
         var posted = new List<PostedEntry>();
         foreach (var at in days)
         {
-            Clock.Set(DateTime.SpecifyKind(at, DateTimeKind.Utc));
+            Clock.AdjustTime(DateTime.SpecifyKind(at, DateTimeKind.Utc));
             posted.Add(await PostAsync(account, EntryTypes.Topup, Money.FromDollars(1), $"Top-up {at:O}"));
         }
 
@@ -73,7 +73,7 @@ public sealed class TransactionsFilterTests : LedgerComponentTest
     }
 
     [Fact]
-    public async Task A_range_that_ends_before_it_starts_is_explained_and_not_queried()
+    public async Task Filter_RangeEndingBeforeItStarts_IsExplainedAndNotQueried()
     {
         var account = await CreateAccountAsync();
         await SeedHistoryAsync(account, 3);
@@ -89,7 +89,7 @@ public sealed class TransactionsFilterTests : LedgerComponentTest
     }
 
     [Fact]
-    public async Task A_filter_without_matches_shows_its_own_empty_state()
+    public async Task Filter_WithoutMatches_ShowsItsOwnEmptyState()
     {
         var account = await CreateAccountAsync();
         await SeedHistoryAsync(account, 3);
@@ -104,7 +104,7 @@ public sealed class TransactionsFilterTests : LedgerComponentTest
     }
 
     [Fact]
-    public async Task Hold_entries_link_their_reservation_to_the_audit_trail_and_other_references_stay_text()
+    public async Task TransactionsTable_HoldEntries_LinkTheirReservationAndOtherReferencesStayText()
     {
         var account = await CreateAccountAsync();
         var key = await CreateApiKeyAsync(account);

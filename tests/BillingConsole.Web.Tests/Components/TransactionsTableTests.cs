@@ -9,7 +9,7 @@ namespace BillingConsole.Web.Tests.Components;
 public sealed class TransactionsTableTests : LedgerComponentTest
 {
     [Fact]
-    public async Task Shows_the_newest_50_then_loads_more_50_at_a_time_until_the_whole_history()
+    public async Task TransactionsTable_LongHistory_ShowsNewest50ThenLoads50AtATime()
     {
         var account = await CreateAccountAsync();
         var posted = (await SeedHistoryAsync(account, 120)).ToDictionary(e => e.EntryId);
@@ -33,7 +33,7 @@ public sealed class TransactionsTableTests : LedgerComponentTest
     }
 
     [Fact]
-    public async Task Rows_are_newest_first_and_each_balance_after_is_the_older_rows_plus_this_amount()
+    public async Task TransactionsTable_Rows_NewestFirstWithRunningBalance()
     {
         var account = await CreateAccountAsync();
         await SeedHistoryAsync(account, 120);
@@ -53,7 +53,7 @@ public sealed class TransactionsTableTests : LedgerComponentTest
     }
 
     [Fact]
-    public async Task Formats_amounts_signed_and_coloured_dates_in_utc_and_shows_type_source_and_reference()
+    public async Task TransactionsTable_Row_FormatsAmountDateTypeSourceAndReference()
     {
         var account = await CreateAccountAsync();
         var topup = await PostAsync(account, EntryTypes.Topup, Money.FromCents(2_500_00), "Card top-up", EntrySources.StripeWebhook, "cs_live_42");
@@ -86,7 +86,7 @@ public sealed class TransactionsTableTests : LedgerComponentTest
     }
 
     [Fact]
-    public async Task A_history_of_exactly_one_page_ends_when_the_next_page_comes_back_empty()
+    public async Task TransactionsTable_ExactlyOnePage_EndsWhenTheNextPageIsEmpty()
     {
         var account = await CreateAccountAsync();
         await SeedHistoryAsync(account, TransactionsTable.PageSize);
@@ -102,7 +102,7 @@ public sealed class TransactionsTableTests : LedgerComponentTest
     }
 
     [Fact]
-    public async Task An_account_without_entries_shows_the_empty_state()
+    public async Task TransactionsTable_AccountWithoutEntries_ShowsTheEmptyState()
     {
         var account = await CreateAccountAsync();
 
@@ -115,7 +115,7 @@ public sealed class TransactionsTableTests : LedgerComponentTest
     }
 
     [Fact]
-    public void A_failing_load_shows_a_friendly_error_instead_of_crashing()
+    public void TransactionsTable_FailingLoad_ShowsAFriendlyErrorInsteadOfCrashing()
     {
         BreakTheDatabase();
 

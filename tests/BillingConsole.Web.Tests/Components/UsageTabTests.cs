@@ -15,7 +15,7 @@ public sealed class UsageTabTests : LedgerComponentTest
     private UsageQueries Usage => Services.GetRequiredService<UsageQueries>();
 
     [Fact]
-    public async Task The_table_rows_are_the_usage_query_rows_for_the_period_and_grouping()
+    public async Task UsageTab_Table_RowsAreTheUsageQueryRows()
     {
         var (account, _) = await SeedUsageAsync();
 
@@ -37,7 +37,7 @@ public sealed class UsageTabTests : LedgerComponentTest
     }
 
     [Fact]
-    public async Task Changing_the_grouping_and_the_period_reloads_the_table_from_the_usage_query()
+    public async Task UsageTab_GroupingAndPeriodChanged_ReloadsFromTheUsageQuery()
     {
         var (account, _) = await SeedUsageAsync();
         var popovers = Render<MudPopoverProvider>();
@@ -63,7 +63,7 @@ public sealed class UsageTabTests : LedgerComponentTest
     }
 
     [Fact]
-    public async Task Charts_show_spend_per_day_cost_by_model_and_cost_by_provider_with_exact_amounts_as_text()
+    public async Task UsageTab_Charts_ShowDailySpendModelAndProviderCostWithExactText()
     {
         var (account, calls) = await SeedUsageAsync();
 
@@ -101,10 +101,10 @@ public sealed class UsageTabTests : LedgerComponentTest
     }
 
     [Fact]
-    public async Task A_period_without_usage_shows_the_empty_state_instead_of_charts()
+    public async Task UsageTab_PeriodWithoutUsage_ShowsTheEmptyState()
     {
         var account = await CreateAccountAsync();
-        Clock.Set(UsageNow);
+        Clock.AdjustTime(UsageNow);
 
         var cut = Render<UsageTab>(p => p.Add(x => x.AccountId, account));
 
@@ -114,7 +114,7 @@ public sealed class UsageTabTests : LedgerComponentTest
     }
 
     [Fact]
-    public void A_failing_load_shows_a_friendly_error()
+    public void UsageTab_FailingLoad_ShowsAFriendlyError()
     {
         BreakTheDatabase();
 
@@ -126,7 +126,7 @@ public sealed class UsageTabTests : LedgerComponentTest
     }
 
     [Fact]
-    public void Grouping_by_model_implies_its_provider_and_type()
+    public void UsageTab_GroupingByModel_ImpliesProviderAndType()
     {
         Assert.Equal(UsageDimensions.Day | UsageDimensions.Model | UsageDimensions.Provider | UsageDimensions.Type,
             UsageFormat.Dimensions(UsageFormat.DefaultGroups));

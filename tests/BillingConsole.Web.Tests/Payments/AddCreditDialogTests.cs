@@ -1,7 +1,6 @@
 using BillingConsole.Accounting.Data;
 using BillingConsole.Accounting.Ledger;
 using BillingConsole.Accounting.Payments;
-using BillingConsole.Accounting.Tests.Infrastructure;
 using BillingConsole.Web.Components.Payments;
 using Bunit;
 using Microsoft.EntityFrameworkCore;

@@ -65,4 +65,5 @@ public abstract class AdminPaymentsTests(PaymentsHost host) : PaymentsTest(host)
 
 public sealed class SqliteAdminPaymentsTests(SqlitePaymentsHost host) : AdminPaymentsTests(host), IClassFixture<SqlitePaymentsHost>;
 
+[Trait("Speed", "Slow")] // the provider suite repeats the SQLite one on PostgreSQL: full runs and CI only
 public sealed class PostgresAdminPaymentsTests(PostgresPaymentsHost host) : AdminPaymentsTests(host), IClassFixture<PostgresPaymentsHost>;

@@ -4,7 +4,6 @@ using System.Text.Json;
 using BillingConsole.Accounting.Data;
 using BillingConsole.Accounting.Ledger;
 using BillingConsole.Accounting.Payments;
-using BillingConsole.Accounting.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.EntityFrameworkCore;

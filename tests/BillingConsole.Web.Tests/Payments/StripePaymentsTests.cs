@@ -262,4 +262,5 @@ public abstract class StripePaymentsTests(PaymentsHost host)
 
 public sealed class SqliteStripePaymentsTests(SqlitePaymentsHost host) : StripePaymentsTests(host), IClassFixture<SqlitePaymentsHost>;
 
+[Trait("Speed", "Slow")] // the provider suite repeats the SQLite one on PostgreSQL: full runs and CI only
 public sealed class PostgresStripePaymentsTests(PostgresPaymentsHost host) : StripePaymentsTests(host), IClassFixture<PostgresPaymentsHost>;

@@ -302,6 +302,7 @@ public abstract class StripeWebhookTests(PaymentsHost host) : PaymentsTest(host)
 
 public sealed class SqliteStripeWebhookTests(SqlitePaymentsHost host) : StripeWebhookTests(host), IClassFixture<SqlitePaymentsHost>;
 
+[Trait("Speed", "Slow")] // the provider suite repeats the SQLite one on PostgreSQL: full runs and CI only
 public sealed class PostgresStripeWebhookTests(PostgresPaymentsHost host) : StripeWebhookTests(host), IClassFixture<PostgresPaymentsHost>;
 
 /// <summary>Helpers for tests against <see cref="PaymentsHost"/>: a paid Checkout, webhook answers, the ledger and its invariants.</summary>

@@ -3,7 +3,7 @@ using BillingConsole.Accounting.Identity;
 using BillingConsole.Accounting.Invariants;
 using BillingConsole.Accounting.Ledger;
 using Microsoft.EntityFrameworkCore;
-using BillingConsole.Web.Tests.Components;
+using Microsoft.Extensions.Time.Testing;
 
 namespace BillingConsole.Web.Tests.Reliability;
 
@@ -66,8 +66,7 @@ public abstract class CrashTests(ProcessDatabase database)
     {
         Assert.Equal(0, acked.ServerErrors);
         // The holds left open expire: release them as the expiry worker will once their 15 minutes are up.
-        var later = new TestClock();
-        later.Advance(TimeSpan.FromDays(2));
+        var later = new FakeTimeProvider(DateTimeOffset.UtcNow.AddDays(2));
         var writer = new LedgerWriter(database.Factory, database.Dialect, later);
         while (await writer.ReleaseExpiredAsync(ct: ct) > 0)
         {
@@ -119,7 +118,9 @@ public abstract class CrashTests(ProcessDatabase database)
 }
 
 [Collection(HeavyTestsCollection.Name)]
+[Trait("Speed", "Slow")]
 public sealed class SqliteCrashTests(SqliteProcessDatabase db) : CrashTests(db), IClassFixture<SqliteProcessDatabase>;
 
 [Collection(HeavyTestsCollection.Name)]
+[Trait("Speed", "Slow")]
 public sealed class PostgresCrashTests(PostgresProcessDatabase db) : CrashTests(db), IClassFixture<PostgresProcessDatabase>;

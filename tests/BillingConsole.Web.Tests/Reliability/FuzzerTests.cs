@@ -21,6 +21,7 @@ namespace BillingConsole.Web.Tests.Reliability;
 /// unencoded. Short mode: 1,500 requests; BILLING_FUZZ_REQUESTS and BILLING_FUZZ_SEED set the long mode.
 /// </summary>
 [Collection(HeavyTestsCollection.Name)]
+[Trait("Speed", "Slow")]
 public sealed partial class FuzzerTests : IAsyncLifetime
 {
     private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;

@@ -17,6 +17,7 @@ namespace BillingConsole.Web.Tests.Reliability;
 /// server's memory are reported, and memory must stay flat. Short mode: 15 s; BILLING_LOAD_SECONDS sets the long mode.
 /// </summary>
 [Collection(HeavyTestsCollection.Name)]
+[Trait("Speed", "Slow")]
 public sealed class LoadTests(SqliteProcessDatabase database) : IClassFixture<SqliteProcessDatabase>
 {
     private const string MeteringToken = "bc_load_metering_token_0123456789";

@@ -23,7 +23,7 @@ public sealed class MalformedFormTests(ConsoleApp app)
     // Was a 500 (AntiforgeryValidationException out of IsRequestValidAsync) for an unreadable multipart body.
     [Theory]
     [MemberData(nameof(Bodies))]
-    public async Task Signout_with_an_unreadable_form_is_a_400_problem(string contentType, string body)
+    public async Task SignOut_UnreadableForm_Is400Problem(string contentType, string body)
     {
         using var client = app.Client();
         using var response = await client.PostAsync("/auth/signout", Content(contentType, body), Ct);
@@ -33,7 +33,7 @@ public sealed class MalformedFormTests(ConsoleApp app)
 
     [Theory]
     [MemberData(nameof(Bodies))]
-    public async Task Switch_account_with_an_unreadable_form_is_refused_without_a_server_error(string contentType, string body)
+    public async Task SwitchAccount_UnreadableForm_IsRefusedWithoutAServerError(string contentType, string body)
     {
         var email = $"malformed-{Guid.NewGuid():N}@example.test";
         await TestData.CreateUserAsync(app.DbFactory, email, Roles.Customer, await TestData.CreateAccountAsync(app.DbFactory));

@@ -2,7 +2,7 @@ using BillingConsole.Accounting.Catalog;
 using BillingConsole.Accounting.Ledger;
 using BillingConsole.Accounting.Metering;
 
-namespace BillingConsole.Accounting.Demo;
+namespace BillingConsole.Demo;
 
 /// <summary>
 /// Deterministic, realistic traffic for one account: a weekday-shaped mix of models and keys, streaming calls, cached

@@ -4,7 +4,7 @@ using BillingConsole.Accounting.Ledger;
 using BillingConsole.Accounting.Metering;
 using Microsoft.EntityFrameworkCore;
 
-namespace BillingConsole.Accounting.Demo;
+namespace BillingConsole.Demo;
 
 /// <summary>
 /// Loads generated traffic for one account fast, for seeds and benchmarks: it computes in memory exactly the rows the

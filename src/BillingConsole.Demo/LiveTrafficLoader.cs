@@ -4,7 +4,7 @@ using BillingConsole.Accounting.Ledger;
 using BillingConsole.Accounting.Metering;
 using Microsoft.EntityFrameworkCore;
 
-namespace BillingConsole.Accounting.Demo;
+namespace BillingConsole.Demo;
 
 /// <summary>Applies generated traffic through the real write path: <see cref="MeteringService"/> and <see cref="LedgerWriter"/>,
 /// each event at its own time. The reference the bulk loader is compared against.</summary>

@@ -1,4 +1,4 @@
-namespace BillingConsole.Accounting.Tests.Infrastructure;
+namespace BillingConsole.TestSupport;
 
 public static class TestEnvironment
 {

@@ -5,7 +5,7 @@ using BillingConsole.Accounting.Identity;
 using BillingConsole.Accounting.Ledger;
 using Microsoft.EntityFrameworkCore;
 
-namespace BillingConsole.Accounting.Demo;
+namespace BillingConsole.Demo;
 
 /// <summary>How much demo history to seed and how.</summary>
 /// <param name="Bulk">Write the rows the write path would write in bulk (SQLite, PostgreSQL) instead of call by call.</param>

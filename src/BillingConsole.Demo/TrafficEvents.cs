@@ -1,7 +1,8 @@
 using BillingConsole.Accounting.Catalog;
 using BillingConsole.Accounting.Ledger;
+using BillingConsole.Accounting.Metering;
 
-namespace BillingConsole.Accounting.Demo;
+namespace BillingConsole.Demo;
 
 /// <summary>How much traffic to generate for one account.</summary>
 /// <param name="Requests">Metered calls over the whole period.</param>
@@ -24,8 +25,8 @@ public sealed record CallEvent(DateTime At, long KeyId, PricedModel Model, long 
 {
     public string Status => End switch
     {
-        CallEnd.Success => Metering.RequestStatus.Success,
-        _ => Metering.RequestStatus.Error,
+        CallEnd.Success => RequestStatus.Success,
+        _ => RequestStatus.Error,
     };
 }
 

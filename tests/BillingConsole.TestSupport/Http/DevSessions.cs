@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.RegularExpressions;
 
-namespace BillingConsole.Web.Tests.Auth;
+namespace BillingConsole.TestSupport;
 
 /// <summary>Signs an HTTP client in through the development sign-in exactly as a browser does: read the antiforgery
 /// token from the rendered form, post the form, keep the cookies.</summary>

@@ -3,7 +3,7 @@ using BillingConsole.Db.SqlServer;
 using DotNet.Testcontainers.Configurations;
 using Testcontainers.MsSql;
 
-namespace BillingConsole.Accounting.Tests.Infrastructure;
+namespace BillingConsole.TestSupport;
 
 /// <summary>SQL Server in a Testcontainers container; skipped with its reason where no Docker engine runs.</summary>
 public sealed class SqlServerLedgerDatabase : LedgerDatabase

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace BillingConsole.Web.Tests.Infrastructure;
+namespace BillingConsole.TestSupport;
 
 /// <summary>Reads what the CSV endpoints send, strictly, so the tests check the format as well as the values.</summary>
 public static class CsvReading

@@ -2,7 +2,7 @@ using BillingConsole.Accounting.Data;
 using BillingConsole.Db.Sqlite;
 using Microsoft.Data.Sqlite;
 
-namespace BillingConsole.Accounting.Tests.Infrastructure;
+namespace BillingConsole.TestSupport;
 
 /// <summary>A SQLite file in WAL mode, as the app uses it (not an in-memory database: concurrency must be real).</summary>
 public class SqliteLedgerDatabase : LedgerDatabase

@@ -1,4 +1,4 @@
-namespace BillingConsole.Accounting.Demo;
+namespace BillingConsole.Demo;
 
 /// <summary>
 /// The order every loader applies generated traffic in: each event at its own time, and each call's end (its settle

@@ -6,7 +6,7 @@ using BillingConsole.Accounting.Metering;
 using BillingConsole.Accounting.Usage;
 using Microsoft.EntityFrameworkCore;
 
-namespace BillingConsole.Accounting.Demo;
+namespace BillingConsole.Demo;
 
 /// <summary>The rows the live write path would produce, computed in memory by its rules (see the dialects' batches).</summary>
 internal sealed class BulkState

@@ -1,4 +1,4 @@
-namespace BillingConsole.Accounting.Demo;
+namespace BillingConsole.Demo;
 
 /// <summary>A clock the demo loaders move through the past; the ledger takes its timestamps from it.</summary>
 public sealed class WalkingClock(DateTime start) : TimeProvider

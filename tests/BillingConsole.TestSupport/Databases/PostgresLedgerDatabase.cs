@@ -2,7 +2,7 @@ using BillingConsole.Accounting.Data;
 using BillingConsole.Db.Postgres;
 using Npgsql;
 
-namespace BillingConsole.Accounting.Tests.Infrastructure;
+namespace BillingConsole.TestSupport;
 
 /// <summary>
 /// A new database on the PostgreSQL server named by <c>BILLING_TEST_POSTGRES</c> (an admin connection string; ./test.sh

@@ -3,7 +3,7 @@ using BillingConsole.Accounting.Ledger;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 
-namespace BillingConsole.Accounting.Tests.Infrastructure;
+namespace BillingConsole.TestSupport;
 
 /// <summary>
 /// A real, freshly migrated database of one provider, shared by the tests of one class. Each test works on accounts it

@@ -7,7 +7,7 @@ using BillingConsole.Accounting.Usage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 
-namespace BillingConsole.Accounting.Demo;
+namespace BillingConsole.Demo;
 
 /// <summary>Multi-row INSERTs with explicit ids on the open EF connection and transaction.</summary>
 internal sealed class BulkInsert(BillingDbContext db, ILedgerDialect dialect)
