@@ -37,13 +37,13 @@ public static class KeysApi
         keys.MapGet("/", ListAsync).WithSummary("The account's API keys (never their secrets)");
         keys.MapPost("/", CreateAsync)
             .WithSummary("Create an API key: the secret is shown once")
-            .Accepts<CreateKeyBody>("application/json")
+            .DocumentsJsonBody<CreateKeyBody>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
         keys.MapPatch("/{id}", UpdateAsync)
             .WithSummary("Set or clear a key's monthly spend limit")
-            .Accepts<UpdateKeyBody>("application/json")
+            .DocumentsJsonBody<UpdateKeyBody>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)

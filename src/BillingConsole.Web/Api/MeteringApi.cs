@@ -39,7 +39,7 @@ public static class MeteringApi
             .WithTags("Metering");
         meter.MapPost("/reservations", ReserveAsync)
             .WithSummary("Hold a call's maximum cost before it runs")
-            .Accepts<ReserveBody>("application/json")
+            .DocumentsJsonBody<ReserveBody>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status402PaymentRequired)
             .ProducesProblem(StatusCodes.Status404NotFound)
@@ -48,7 +48,7 @@ public static class MeteringApi
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
         meter.MapPost("/reservations/{id}/settle", SettleAsync)
             .WithSummary("Settle a reservation at the call's real cost (settling twice returns the first result)")
-            .Accepts<SettleBody>("application/json")
+            .DocumentsJsonBody<SettleBody>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
@@ -56,7 +56,7 @@ public static class MeteringApi
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
         meter.MapPost("/reservations/{id}/release", ReleaseAsync)
             .WithSummary("Hand a reservation's hold back (the body is optional)")
-            .Accepts<ReleaseBody>("application/json")
+            .DocumentsJsonBody<ReleaseBody>(required: false)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
@@ -64,7 +64,7 @@ public static class MeteringApi
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
         meter.MapPost("/settlements:batch", SettleBatchAsync)
             .WithSummary($"Settle up to {MaxBatch} reservations in one call; each item succeeds or fails on its own")
-            .Accepts<BatchSettleBody>("application/json")
+            .DocumentsJsonBody<BatchSettleBody>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
