@@ -20,6 +20,16 @@ public sealed class ApiDocumentTransformer : IOpenApiDocumentTransformer
                 + "Errors are application/problem+json with a stable `code` (invalid_request, not_found, unauthorized, forbidden, "
                 + "rate_limited, insufficient_credits, idempotency_conflict, ...); bad input never writes anything.",
         };
+        // In the order a reader needs them (the reference lists tags in this order).
+        document.Tags = new HashSet<OpenApiTag>
+        {
+            new() { Name = "Billing", Description = "The balance and the ledger's transactions (customer key or console session)." },
+            new() { Name = "Usage", Description = "Usage, the audit trail of metered calls, the monthly summary and statement." },
+            new() { Name = "API keys", Description = "The account's API keys and their spend limits." },
+            new() { Name = "Metering", Description = "The gateway's API (metering token): reserve, settle, release." },
+            new() { Name = "Payments", Description = "Stripe's webhook." },
+            new() { Name = "Admin", Description = "Billing admins (console session)." },
+        };
         document.Components ??= new OpenApiComponents();
         document.Components.SecuritySchemes = new Dictionary<string, IOpenApiSecurityScheme>
         {

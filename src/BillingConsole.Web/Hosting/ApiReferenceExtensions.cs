@@ -35,6 +35,10 @@ public static class ApiReferenceExtensions
                 .AddDocument(DocumentName)
                 .DisableDefaultFonts()
                 .DisableTelemetry()
+                // Nothing that calls out of the site or shows vendor tooling: no AI agent, no MCP, no developer toolbar.
+                .DisableAgent()
+                .DisableMcp()
+                .HideDeveloperTools()
                 .WithNonce())
             .AllowAnonymous()
             .WithMetadata(new CspScriptNonce(ScalarOptions.NonceHttpContextItemKey));
