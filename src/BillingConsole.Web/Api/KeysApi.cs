@@ -16,9 +16,9 @@ public sealed record KeyResponse(long Id, string Name, string Prefix, DateTime C
 
 public sealed record CreatedKeyResponse(long Id, string Name, string Prefix, string Secret, DateTime CreatedAt, decimal? MonthlySpendLimit);
 
-public sealed record CreateKeyBody(string? Name, decimal? MonthlySpendLimit);
+public sealed record CreateKeyBody(string? Name, decimal? MonthlySpendLimit = null);
 
-public sealed record UpdateKeyBody(decimal? MonthlySpendLimit);
+public sealed record UpdateKeyBody(decimal? MonthlySpendLimit = null);
 
 public sealed record KeyUsageResponse(long KeyId, string From, string To, long Calls, long InputTokens, long OutputTokens, long CachedTokens,
     long Tokens, decimal Cost, decimal MarketCost, decimal CommittedThisMonth, decimal? MonthlySpendLimit);

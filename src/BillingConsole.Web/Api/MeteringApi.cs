@@ -6,21 +6,22 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace BillingConsole.Web.Api;
 
-public sealed record ReserveBody(string? IdempotencyKey, long? ApiKeyId, string? Model, long? MaxInputTokens, long? MaxOutputTokens, List<string>? Tags);
+public sealed record ReserveBody(string? IdempotencyKey, long? ApiKeyId, string? Model, long? MaxInputTokens, long? MaxOutputTokens, List<string>? Tags = null);
 
 public sealed record ReserveResponse(long ReservationId, decimal Held, decimal BalanceAfter, DateTime ExpiresAt);
 
-public sealed record SettleBody(long? InputTokens, long? OutputTokens, long? CachedTokens, string? Status, string? ErrorCode, int? LatencyMs,
-    int? TtfbMs, bool? Streaming, string? Provider, string? ClientIp, string? UserAgent);
+public sealed record SettleBody(long? InputTokens, long? OutputTokens, long? CachedTokens = null, string? Status = null, string? ErrorCode = null,
+    int? LatencyMs = null, int? TtfbMs = null, bool? Streaming = null, string? Provider = null, string? ClientIp = null, string? UserAgent = null);
 
 public sealed record SettleResponse(decimal Cost, decimal MarketCost, decimal Settlement, decimal BalanceAfter);
 
-public sealed record ReleaseBody(string? Reason);
+public sealed record ReleaseBody(string? Reason = null);
 
 public sealed record ReleaseResponse(decimal Released, decimal BalanceAfter);
 
-public sealed record BatchSettleItem(long? ReservationId, long? InputTokens, long? OutputTokens, long? CachedTokens, string? Status,
-    string? ErrorCode, int? LatencyMs, int? TtfbMs, bool? Streaming, string? Provider, string? ClientIp, string? UserAgent);
+public sealed record BatchSettleItem(long? ReservationId, long? InputTokens, long? OutputTokens, long? CachedTokens = null, string? Status = null,
+    string? ErrorCode = null, int? LatencyMs = null, int? TtfbMs = null, bool? Streaming = null, string? Provider = null, string? ClientIp = null,
+    string? UserAgent = null);
 
 public sealed record BatchSettleBody(List<BatchSettleItem>? Settlements);
 

@@ -121,6 +121,20 @@ public sealed partial class OpenApiDocumentTests(ConsoleApp app)
     }
 
     [Fact]
+    public async Task Document_RequestBodies_NameTheirRequiredFields()
+    {
+        var document = await DocumentAsync();
+        var schema = document.GetProperty("paths").GetProperty("/v1/meter/reservations").GetProperty("post")
+            .GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("schema");
+        if (schema.TryGetProperty("$ref", out var reference))
+            schema = document.GetProperty("components").GetProperty("schemas").GetProperty(reference.GetString()!.Split('/')[^1]);
+
+        var required = schema.GetProperty("required").EnumerateArray().Select(r => r.GetString()).ToList();
+        Assert.Equal(["api_key_id", "idempotency_key", "max_input_tokens", "max_output_tokens", "model"], required.Order());
+        Assert.True(schema.GetProperty("properties").TryGetProperty("tags", out _));
+    }
+
+    [Fact]
     public async Task Reference_Anonymous_ServesLocalScriptsUnderANonceCsp()
     {
         using var client = app.Client();
