@@ -5,9 +5,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace BillingConsole.Web.Api;
 
-/// <summary>Reads one page of rows older than <c>before</c> (all when null), newest first.</summary>
-public delegate Task<IReadOnlyList<T>> PageReader<T>(int size, long? before, CancellationToken ct);
-
 /// <summary>
 /// The one writer of every CSV/JSON download: every matching row as one attachment, read page by page with the keyset
 /// cursor (the id of the last row written), so memory stays flat however long the history is and rows appended meanwhile
