@@ -12,6 +12,7 @@ builder.AddConsoleAuth();
 builder.AddCustomerRateLimiting();
 builder.AddConsoleUi();
 builder.AddPayments();
+builder.AddApiReference();
 
 var app = builder.Build();
 
@@ -33,6 +34,7 @@ app.MapUsageApi();
 app.MapMeteringApi();
 app.MapKeysApi();
 app.MapPayments();
+app.MapApiReference();
 app.MapConsoleAuth();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.Run();

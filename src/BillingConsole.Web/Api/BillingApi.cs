@@ -1,8 +1,10 @@
-using System.Globalization;
+using System.ComponentModel;
 using System.Security.Claims;
 using BillingConsole.Accounting.Ledger;
 using BillingConsole.Web.Auth;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using HttpJsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
 
 namespace BillingConsole.Web.Api;
 
@@ -26,8 +28,14 @@ public static class BillingApi
             .RequireAuthorization(BillingClaims.CustomerPolicy)
             .WithMetadata(new ApiEndpointMetadata())
             .WithTags("Billing");
-        billing.MapGet("/balance", GetBalanceAsync);
-        billing.MapGet("/transactions", GetTransactionsAsync);
+        billing.MapGet("/balance", GetBalanceAsync)
+            .WithSummary("The account's balance and open holds")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        billing.MapGet("/transactions", GetTransactionsAsync)
+            .WithSummary("Ledger entries, newest first (JSON page, or a CSV/JSON download)")
+            .WithDescription("Pages backwards with `before` (the id of the last row received). `format=csv`, or `download=true` "
+                + "with JSON, downloads every matching row as one attachment (text/csv or application/json), at most `limit` when given.")
+            .ProducesProblem(StatusCodes.Status400BadRequest);
         return app;
     }
 
@@ -43,78 +51,51 @@ public static class BillingApi
     /// <summary>
     /// Newest first. <c>before</c> is the id of the last transaction already received. Optional filters: <c>type</c> (a
     /// comma list of entry types; any of them matches), <c>from</c> and <c>to</c> (YYYY-MM-DD, inclusive UTC dates of
-    /// <c>created_at</c>). <c>format=csv</c> downloads every matching transaction (all pages, newest first; at most
-    /// <c>limit</c> rows when it is given) with the JSON fields as columns.
+    /// <c>created_at</c>). <c>format=csv</c> (or <c>download=true</c> for JSON) downloads every matching transaction (all
+    /// pages, newest first; at most <c>limit</c> rows when it is given) through <see cref="KeysetExport"/>.
     /// </summary>
     public static async Task<Results<Ok<List<TransactionResponse>>, PushStreamHttpResult, ProblemHttpResult>> GetTransactionsAsync(
-        ClaimsPrincipal user, LedgerQueries queries, TimeProvider clock, string? limit, string? before, string? type, string? from,
-        string? to, string? format, CancellationToken ct)
+        ClaimsPrincipal user, LedgerQueries queries, TimeProvider clock, IOptions<HttpJsonOptions> json, [AsParameters] PageQuery page,
+        [AsParameters] DateRangeQuery range, [AsParameters] ExportQuery export,
+        [Description("A comma list of entry types; a transaction of any of them matches.")] string? type, CancellationToken ct)
     {
-        var size = DefaultPageSize;
-        if (limit is not null && (!int.TryParse(limit, out size) || size < 1 || size > LedgerQueries.MaxPageSize))
-            return Problems.Invalid($"limit must be a whole number from 1 to {LedgerQueries.MaxPageSize}.");
-        long? cursor = null;
-        if (before is not null)
-        {
-            if (!long.TryParse(before, out var id) || id < 1)
-                return Problems.Invalid("before must be the id of a transaction from a previous page.");
-            cursor = id;
-        }
-        var csv = QueryValues.IsCsv(format);
-        if (csv is null)
-            return Problems.Invalid(QueryValues.FormatError);
-        if (ParseFilter(type, from, to, out var filter) is { } filterError)
-            return Problems.Invalid(filterError);
+        if (page.Bind(DefaultPageSize, LedgerQueries.MaxPageSize, out var paging) is { } badPage)
+            return badPage;
+        if (export.Bind(out var csv, out var download) is { } badExport)
+            return badExport;
+        if (ParseTypes(type, out var types) is { } badType)
+            return Problems.Invalid(badType);
+        if (range.Bind(out var from, out var to) is { } badRange)
+            return badRange;
 
         var accountId = user.GetAccountId()!.Value;
-        if (csv == false)
+        var filter = new TransactionFilter(types, from, to);
+        async Task<IReadOnlyList<TransactionResponse>> ReadAsync(int size, long? before, CancellationToken token) =>
+            (await queries.GetTransactionsAsync(accountId, filter, size, before, token)).Select(TransactionResponse.From).ToList();
+        if (download)
         {
-            var rows = await queries.GetTransactionsAsync(accountId, filter, size, cursor, ct);
-            return TypedResults.Ok(rows.Select(TransactionResponse.From).ToList());
+            var name = $"transactions-{accountId}-{clock.GetUtcNow().UtcDateTime:yyyyMMdd-HHmmss}.{(csv ? "csv" : "json")}";
+            return await KeysetExport.StreamAsync(ReadAsync, t => t.Id, LedgerQueries.MaxPageSize, paging.ExportCap, paging.Before,
+                TransactionsCsv.Table, csv, json.Value.SerializerOptions, name, ct);
         }
-        var name = $"transactions-{accountId}-{clock.GetUtcNow().UtcDateTime:yyyyMMdd-HHmmss}.csv";
-        int? cap = limit is null ? null : size;
-        return TypedResults.Stream(body => TransactionsCsv.WriteAsync(body, queries, accountId, filter, cursor, cap, ct),
-            "text/csv; charset=utf-8", name);
+        return TypedResults.Ok((await ReadAsync(paging.Size, paging.Before, ct)).ToList());
     }
 
-    /// <summary>The transaction filters of the query string; null when they are valid, else the message for the 400.</summary>
-    public static string? ParseFilter(string? type, string? from, string? to, out TransactionFilter filter)
+    /// <summary>The <c>type</c> filter: null when valid (or absent), else the message for the 400.</summary>
+    public static string? ParseTypes(string? type, out List<string>? types)
     {
-        filter = TransactionFilter.None;
-        List<string>? types = null;
-        if (type is not null)
+        types = null;
+        if (type is null)
+            return null;
+        types = [];
+        foreach (var item in type.Split(','))
         {
-            types = [];
-            foreach (var item in type.Split(','))
-            {
-                var name = item.Trim();
-                if (!EntryTypes.TryGet(name, out _))
-                    return $"type is a comma list of {string.Join(", ", EntryTypes.All.Select(t => t.Name))}; '{name}' is not one of them.";
-                if (!types.Contains(name))
-                    types.Add(name);
-            }
+            var name = item.Trim();
+            if (!EntryTypes.TryGet(name, out _))
+                return $"type is a comma list of {string.Join(", ", EntryTypes.All.Select(t => t.Name))}; '{name}' is not one of them.";
+            if (!types.Contains(name))
+                types.Add(name);
         }
-        DateOnly? start = null, end = null;
-        if (from is not null)
-        {
-            if (!TryParseDate(from, out var d))
-                return "from must be a date YYYY-MM-DD.";
-            start = d;
-        }
-        if (to is not null)
-        {
-            if (!TryParseDate(to, out var d))
-                return "to must be a date YYYY-MM-DD.";
-            end = d;
-        }
-        if (start is { } s && end is { } e && e < s)
-            return $"to ({e:yyyy-MM-dd}) is before from ({s:yyyy-MM-dd}).";
-        filter = new TransactionFilter(types, start, end);
         return null;
     }
-
-    /// <summary>Exactly YYYY-MM-DD, years 0001 to 9998 (so the day after an end date exists).</summary>
-    private static bool TryParseDate(string text, out DateOnly date) =>
-        DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date) && date.Year <= 9998;
 }

@@ -1,7 +1,7 @@
-using System.Globalization;
 using System.Security.Claims;
 using BillingConsole.Accounting.Identity;
 using BillingConsole.Accounting.Ledger;
+using BillingConsole.Accounting.Usage;
 using BillingConsole.Web.Auth;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -16,9 +16,9 @@ public sealed record KeyResponse(long Id, string Name, string Prefix, DateTime C
 
 public sealed record CreatedKeyResponse(long Id, string Name, string Prefix, string Secret, DateTime CreatedAt, decimal? MonthlySpendLimit);
 
-public sealed record CreateKeyBody(string? Name, decimal? MonthlySpendLimit);
+public sealed record CreateKeyBody(string? Name, decimal? MonthlySpendLimit = null);
 
-public sealed record UpdateKeyBody(decimal? MonthlySpendLimit);
+public sealed record UpdateKeyBody(decimal? MonthlySpendLimit = null);
 
 public sealed record KeyUsageResponse(long KeyId, string From, string To, long Calls, long InputTokens, long OutputTokens, long CachedTokens,
     long Tokens, decimal Cost, decimal MarketCost, decimal CommittedThisMonth, decimal? MonthlySpendLimit);
@@ -26,17 +26,35 @@ public sealed record KeyUsageResponse(long KeyId, string From, string To, long C
 /// <summary>The customer's API keys. A key of another account answers 404, never 403: existence does not leak.</summary>
 public static class KeysApi
 {
+    private const string NoSuchKey = "No such API key.";
+
     public static IEndpointRouteBuilder MapKeysApi(this IEndpointRouteBuilder app)
     {
         var keys = app.MapGroup("/v1/keys")
             .RequireAuthorization(BillingClaims.CustomerPolicy)
             .WithMetadata(new ApiEndpointMetadata())
             .WithTags("API keys");
-        keys.MapGet("/", ListAsync);
-        keys.MapPost("/", CreateAsync);
-        keys.MapPatch("/{id}", UpdateAsync);
-        keys.MapDelete("/{id}", RevokeAsync);
-        keys.MapGet("/{id}/usage", UsageAsync);
+        keys.MapGet("/", ListAsync).WithSummary("The account's API keys (never their secrets)");
+        keys.MapPost("/", CreateAsync)
+            .WithSummary("Create an API key: the secret is shown once")
+            .DocumentsJsonBody<CreateKeyBody>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+        keys.MapPatch("/{id}", UpdateAsync)
+            .WithSummary("Set or clear a key's monthly spend limit")
+            .DocumentsJsonBody<UpdateKeyBody>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+        keys.MapDelete("/{id}", RevokeAsync)
+            .WithSummary("Revoke a key (again: still 204)")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        keys.MapGet("/{id}/usage", UsageAsync)
+            .WithSummary("A key's usage over a date range")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 
@@ -62,8 +80,8 @@ public static class KeysApi
     public static async Task<Results<Ok<KeyResponse>, ProblemHttpResult>> UpdateAsync(
         string id, HttpRequest request, ClaimsPrincipal user, ApiKeyService keys, CancellationToken ct)
     {
-        if (!long.TryParse(id, out var keyId))
-            return Problems.NotFound("No such API key.");
+        if (!ApiBinder.TryId(id, out var keyId))
+            return Problems.NotFound(NoSuchKey);
         var (body, problem) = await JsonBody.ReadAsync<UpdateKeyBody>(request, ct);
         if (problem is not null)
             return problem;
@@ -74,21 +92,23 @@ public static class KeysApi
     }
 
     public static async Task<Results<NoContent, ProblemHttpResult>> RevokeAsync(string id, ClaimsPrincipal user, ApiKeyService keys, CancellationToken ct) =>
-        long.TryParse(id, out var keyId) && await keys.RevokeAsync(user.GetAccountId()!.Value, keyId, ct)
+        ApiBinder.TryId(id, out var keyId) && await keys.RevokeAsync(user.GetAccountId()!.Value, keyId, ct)
             ? TypedResults.NoContent()
-            : Problems.NotFound("No such API key.");
+            : Problems.NotFound(NoSuchKey);
 
+    /// <summary>The key's usage from <c>from</c> to <c>to</c> (inclusive UTC dates, default the last 30 days, at most
+    /// <see cref="UsageQueries.MaxRangeDays"/> days). A malformed or unknown id is 404 like another account's key.</summary>
     public static async Task<Results<Ok<KeyUsageResponse>, ProblemHttpResult>> UsageAsync(
-        string id, string? from, string? to, ClaimsPrincipal user, ApiKeyService keys, TimeProvider clock, CancellationToken ct)
+        string id, [AsParameters] DateRangeQuery range, ClaimsPrincipal user, ApiKeyService keys, TimeProvider clock, CancellationToken ct)
     {
-        if (!long.TryParse(id, out var keyId))
-            return Problems.NotFound("No such API key.");
-        var today = clock.GetUtcNow().UtcDateTime.Date;
-        if (!TryDate(from, today.AddDays(-29), out var start) || !TryDate(to, today, out var end) || start > end || (end - start).TotalDays > 366)
-            return Problems.Invalid("from and to are dates (YYYY-MM-DD), from not after to, at most 366 days apart.");
+        if (!ApiBinder.TryId(id, out var keyId))
+            return Problems.NotFound(NoSuchKey);
+        if (range.Bind(clock, UsageApi.DefaultRangeDays, UsageQueries.MaxRangeDays, out var from, out var to) is { } badRange)
+            return badRange;
+        var (start, end) = (from.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc), to.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc));
         var usage = await keys.UsageAsync(user.GetAccountId()!.Value, keyId, start, end, ct);
         if (usage is null)
-            return Problems.NotFound("No such API key.");
+            return Problems.NotFound(NoSuchKey);
         return TypedResults.Ok(new KeyUsageResponse(keyId, usage.From.ToString("yyyy-MM-dd"), usage.To.ToString("yyyy-MM-dd"), usage.Calls,
             usage.InputTokens, usage.OutputTokens, usage.CachedTokens, usage.InputTokens + usage.OutputTokens, usage.Cost.ToDecimal(),
             usage.MarketCost.ToDecimal(), usage.CommittedThisMonth.ToDecimal(), usage.MonthlySpendLimit?.ToDecimal()));
@@ -102,17 +122,6 @@ public static class KeysApi
         if (!Money.TryFromDecimal(value.Value, out var money) || money.Units <= 0)
             return false;
         limit = money;
-        return true;
-    }
-
-    private static bool TryDate(string? text, DateTime fallback, out DateTime date)
-    {
-        date = fallback;
-        if (text is null)
-            return true;
-        if (!DateTime.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var parsed))
-            return false;
-        date = DateTime.SpecifyKind(parsed, DateTimeKind.Utc);
         return true;
     }
 }

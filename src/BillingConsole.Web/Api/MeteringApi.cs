@@ -6,21 +6,22 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace BillingConsole.Web.Api;
 
-public sealed record ReserveBody(string? IdempotencyKey, long? ApiKeyId, string? Model, long? MaxInputTokens, long? MaxOutputTokens, List<string>? Tags);
+public sealed record ReserveBody(string? IdempotencyKey, long? ApiKeyId, string? Model, long? MaxInputTokens, long? MaxOutputTokens, List<string>? Tags = null);
 
 public sealed record ReserveResponse(long ReservationId, decimal Held, decimal BalanceAfter, DateTime ExpiresAt);
 
-public sealed record SettleBody(long? InputTokens, long? OutputTokens, long? CachedTokens, string? Status, string? ErrorCode, int? LatencyMs,
-    int? TtfbMs, bool? Streaming, string? Provider, string? ClientIp, string? UserAgent);
+public sealed record SettleBody(long? InputTokens, long? OutputTokens, long? CachedTokens = null, string? Status = null, string? ErrorCode = null,
+    int? LatencyMs = null, int? TtfbMs = null, bool? Streaming = null, string? Provider = null, string? ClientIp = null, string? UserAgent = null);
 
 public sealed record SettleResponse(decimal Cost, decimal MarketCost, decimal Settlement, decimal BalanceAfter);
 
-public sealed record ReleaseBody(string? Reason);
+public sealed record ReleaseBody(string? Reason = null);
 
 public sealed record ReleaseResponse(decimal Released, decimal BalanceAfter);
 
-public sealed record BatchSettleItem(long? ReservationId, long? InputTokens, long? OutputTokens, long? CachedTokens, string? Status,
-    string? ErrorCode, int? LatencyMs, int? TtfbMs, bool? Streaming, string? Provider, string? ClientIp, string? UserAgent);
+public sealed record BatchSettleItem(long? ReservationId, long? InputTokens, long? OutputTokens, long? CachedTokens = null, string? Status = null,
+    string? ErrorCode = null, int? LatencyMs = null, int? TtfbMs = null, bool? Streaming = null, string? Provider = null, string? ClientIp = null,
+    string? UserAgent = null);
 
 public sealed record BatchSettleBody(List<BatchSettleItem>? Settlements);
 
@@ -37,10 +38,37 @@ public static class MeteringApi
             .RequireAuthorization(BillingClaims.MeteringPolicy)
             .WithMetadata(new ApiEndpointMetadata())
             .WithTags("Metering");
-        meter.MapPost("/reservations", ReserveAsync);
-        meter.MapPost("/reservations/{id}/settle", SettleAsync);
-        meter.MapPost("/reservations/{id}/release", ReleaseAsync);
-        meter.MapPost("/settlements:batch", SettleBatchAsync);
+        meter.MapPost("/reservations", ReserveAsync)
+            .WithSummary("Hold a call's maximum cost before it runs")
+            .DocumentsJsonBody<ReserveBody>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status402PaymentRequired)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+        meter.MapPost("/reservations/{id}/settle", SettleAsync)
+            .WithSummary("Settle a reservation at the call's real cost (settling twice returns the first result)")
+            .DocumentsJsonBody<SettleBody>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+        meter.MapPost("/reservations/{id}/release", ReleaseAsync)
+            .WithSummary("Hand a reservation's hold back (the body is optional)")
+            .DocumentsJsonBody<ReleaseBody>(required: false)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+        meter.MapPost("/settlements:batch", SettleBatchAsync)
+            .WithSummary($"Settle up to {MaxBatch} reservations in one call; each item succeeds or fails on its own")
+            .DocumentsJsonBody<BatchSettleBody>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
         return app;
     }
 
@@ -60,7 +88,7 @@ public static class MeteringApi
 
     public static async Task<Results<Ok<SettleResponse>, ProblemHttpResult>> SettleAsync(string id, HttpRequest request, MeteringService metering, CancellationToken ct)
     {
-        if (!TryParseId(id, out var reservationId))
+        if (!ApiBinder.TryId(id, out var reservationId))
             return Problems.NotFound("No such reservation.");
         var (body, problem) = await JsonBody.ReadAsync<SettleBody>(request, ct);
         if (problem is not null)
@@ -73,7 +101,7 @@ public static class MeteringApi
 
     public static async Task<Results<Ok<ReleaseResponse>, ProblemHttpResult>> ReleaseAsync(string id, HttpRequest request, MeteringService metering, CancellationToken ct)
     {
-        if (!TryParseId(id, out var reservationId))
+        if (!ApiBinder.TryId(id, out var reservationId))
             return Problems.NotFound("No such reservation.");
         string? reason = null;
         if (request.ContentLength is > 0 || request.HasJsonContentType())
@@ -131,6 +159,4 @@ public static class MeteringApi
         result.Value is { } s
             ? (new SettleResponse(s.Cost.ToDecimal(), s.MarketCost.ToDecimal(), s.Settlement.ToDecimal(), s.BalanceAfter.ToDecimal()), null)
             : (null, Problems.From(result.Failure!));
-
-    private static bool TryParseId(string text, out long id) => long.TryParse(text, out id) && id > 0;
 }

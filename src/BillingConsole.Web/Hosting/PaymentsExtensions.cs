@@ -65,7 +65,9 @@ public static class PaymentsExtensions
             .AllowAnonymous()
             .DisableAntiforgery()
             .WithMetadata(new ApiEndpointMetadata())
-            .WithTags("Payments");
+            .WithTags("Payments")
+            .WithSummary("Stripe events (Stripe-Signature verified)")
+            .ProducesProblem(StatusCodes.Status400BadRequest);
         return app;
     }
 }

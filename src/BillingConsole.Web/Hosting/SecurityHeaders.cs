@@ -14,7 +14,8 @@ namespace BillingConsole.Web.Hosting;
 /// attributes), no plugins, no framing, forms posting only here (and to the identity provider, which the sign-out
 /// redirects to). The one inline script of a page, Blazor's import map, is allowed by its SHA-256 hash (computed from the
 /// page endpoint's <see cref="ImportMapDefinition"/>, the very text the ImportMap component renders), so no
-/// 'unsafe-inline' for scripts. HSTS is added outside Development by the pipeline (<c>UseHsts</c>).
+/// 'unsafe-inline' for scripts. A page that marks its endpoint with <see cref="CspScriptNonce"/> (the API reference) gets its
+/// per-request nonce allowed instead. HSTS is added outside Development by the pipeline (<c>UseHsts</c>).
 /// </summary>
 public static class SecurityHeaders
 {
@@ -57,9 +58,12 @@ public static class SecurityHeaders
                 // Assigned, not added: they replace the framework's weaker defaults (Blazor's frame-ancestors 'self'
                 // policy on pages, antiforgery's X-Frame-Options SAMEORIGIN).
                 var headers = response.Headers;
-                headers.ContentSecurityPolicy = context.GetEndpoint()?.Metadata.GetMetadata<ImportMapDefinition>() is { } importMap
+                var metadata = context.GetEndpoint()?.Metadata;
+                headers.ContentSecurityPolicy = metadata?.GetMetadata<ImportMapDefinition>() is { } importMap
                     ? pageCsp.GetValue(importMap, map => ContentSecurityPolicy(oidc, ImportMapSource(map)))
-                    : csp;
+                    : metadata?.GetMetadata<CspScriptNonce>() is { } nonce && context.Items[nonce.ItemKey] is string value
+                        ? ContentSecurityPolicy(oidc, $"'nonce-{value}'")
+                        : csp;
                 headers.XContentTypeOptions = "nosniff";
                 headers.XFrameOptions = "DENY";
                 headers["Referrer-Policy"] = "same-origin";

@@ -43,6 +43,8 @@ public sealed class AuthorizationMatrixTests(ConsoleApp app)
         Assert.Contains(endpoints, e => e.Key == "POST /auth/switch-account" && e.Access == Access.Session);
         Assert.Contains(endpoints, e => e.Key == "GET /billing" && e.Access == Access.Customer && e.IsPage);
         Assert.Contains(endpoints, e => e.Key == "GET /signin" && e.Access == Access.Anonymous && e.IsPage);
+        Assert.Contains(endpoints, e => e.Key == "GET /openapi/{documentName}.json" && e.Access == Access.Anonymous);
+        Assert.Contains(endpoints, e => e.Key == "GET /api/{documentName?}" && e.Access == Access.Anonymous);
     }
 
     [Fact]
@@ -174,6 +176,8 @@ public sealed class AuthorizationMatrixTests(ConsoleApp app)
             "POST /v1/meter/reservations/{id}/release" => new RouteCase($"/v1/meter/reservations/{await w.NewReservationOfAAsync()}/release",
                 """{"reason":"matrix"}""", 200),
             "GET /admin/whoami" => new RouteCase(e.Route, Status: 200),
+            "GET /openapi/{documentName}.json" => new RouteCase("/openapi/v1.json", Status: 200),
+            "GET /api/{documentName?}" => new RouteCase("/api/v1", Status: 200),
             "GET /admin/accounts/{AccountId:long}" => new RouteCase($"/admin/accounts/{w.AccountA}", Status: 200),
             // Allowed callers still need the form's antiforgery token, which the matrix does not send.
             "POST /auth/switch-account" or "POST /auth/signout" or "POST /auth/dev-signin" => new RouteCase(e.Route, Status: 400),

@@ -52,6 +52,11 @@ public static class EndpointPolicies
         ["GET /not-found"] = "the not-found page",
         ["GET /Error"] = "the error page",
         ["GET /"] = "Home: renders nothing and navigates to /billing, which is protected",
+        ["GET /openapi/{documentName}.json"] = "the OpenAPI document: describes the API, holds no data",
+        ["GET /api/{documentName?}"] = "the API reference page (Scalar): renders the OpenAPI document, holds no data",
+        ["GET /api/scalar.js"] = "the API reference's script, served from the Scalar.AspNetCore package",
+        ["GET /api/scalar.aspnetcore.js"] = "the API reference's start-up module, served from the Scalar.AspNetCore package",
+        ["GET /api/favicon.svg"] = "the API reference's icon",
     };
 
     public static IReadOnlyList<EndpointAccess> Read(EndpointDataSource source) =>
