@@ -33,6 +33,7 @@ public static class AccountingExtensions
         builder.Services.AddSingleton<AdminPayments>();
         builder.Services.AddOptions<DemoOptions>().BindConfiguration("Demo");
         builder.Services.AddOptions<WorkerOptions>().BindConfiguration("Workers");
+        builder.Services.AddSingleton<WorkerMetrics>();
         builder.Services.AddHostedService<HoldExpiryWorker>();
         builder.Services.AddHostedService<InvariantCheckWorker>();
         return builder;

@@ -2,6 +2,7 @@ using BillingConsole.Accounting.Payments;
 using BillingConsole.Web.Api;
 using BillingConsole.Web.Payments;
 using BillingConsole.Web.Payments.Webhooks;
+using BillingConsole.Web.Workers;
 using Microsoft.Extensions.Options;
 using Stripe;
 
