@@ -20,12 +20,22 @@ public static class ApiErrorResponses
         return app;
     }
 
-    private static Task LimitApiBodies(HttpContext context, RequestDelegate next)
+    private static async Task LimitApiBodies(HttpContext context, RequestDelegate next)
     {
-        // Kestrel enforces it while reading (Content-Length up front, chunked bodies as they pass the limit); only ever lowered.
-        if (ApiRoutes.IsApi(context) && context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit
-            && (limit.MaxRequestBodySize is null || limit.MaxRequestBodySize > JsonBody.MaxBytes))
-            limit.MaxRequestBodySize = JsonBody.MaxBytes;
-        return next(context);
+        var limit = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
+        if (!ApiRoutes.IsApi(context) || limit is not { IsReadOnly: false } || limit.MaxRequestBodySize <= JsonBody.MaxBytes)
+        {
+            await next(context);
+            return;
+        }
+        // Kestrel enforces it while the app reads: a Content-Length over it fails the first read, a chunked body fails as
+        // soon as it passes the limit.
+        var serverLimit = limit.MaxRequestBodySize;
+        limit.MaxRequestBodySize = JsonBody.MaxBytes;
+        await next(context);
+        // The app read nothing (it refused from Content-Length alone, or had no use for a body): Kestrel discards the unread
+        // body under its own limit, so the connection survives and the client gets to read the answer instead of a reset.
+        if (!limit.IsReadOnly)
+            limit.MaxRequestBodySize = serverLimit;
     }
 }
