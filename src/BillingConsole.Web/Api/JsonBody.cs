@@ -9,6 +9,8 @@ namespace BillingConsole.Web.Api;
 /// instead of the framework's bare 400 or 415.</summary>
 public static class JsonBody
 {
+    /// <summary>The largest API body. The server enforces it too while a body is read (ApiErrorResponses), so a
+    /// chunked body is refused as soon as it passes the limit.</summary>
     public const long MaxBytes = 1024 * 1024;
 
     public static async Task<(T? Value, ProblemHttpResult? Problem)> ReadAsync<T>(HttpRequest request, CancellationToken ct) where T : class

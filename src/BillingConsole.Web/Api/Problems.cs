@@ -1,4 +1,5 @@
 using BillingConsole.Accounting.Ledger;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
@@ -54,5 +55,47 @@ public static class Problems
         [415] = "Unsupported media type",
         [422] = "Unprocessable",
         [429] = "Too many requests",
+        [405] = "Method not allowed",
+        [500] = "Server error",
     };
+
+    /// <summary>The stable code for a problem the framework writes itself (status pages, exception handlers).</summary>
+    public static string CodeFor(HttpContext context, int status) => AntiforgeryFailed(context, status) ? "antiforgery_failed" : CodeFor(status);
+
+    /// <summary>A form endpoint refused because the antiforgery middleware found no valid token (a 400 in Production,
+    /// a BadHttpRequestException that the developer exception page explains in Development).</summary>
+    private static bool AntiforgeryFailed(HttpContext context, int status) =>
+        status == StatusCodes.Status400BadRequest && context.Features.Get<IAntiforgeryValidationFeature>() is { IsValid: false };
+
+    /// <summary>The stable code for a bare status: what the framework answers without a body.</summary>
+    public static string CodeFor(int status) => status switch
+    {
+        StatusCodes.Status401Unauthorized => "unauthorized",
+        StatusCodes.Status403Forbidden => "forbidden",
+        StatusCodes.Status404NotFound => "not_found",
+        StatusCodes.Status405MethodNotAllowed => "method_not_allowed",
+        StatusCodes.Status413PayloadTooLarge => "payload_too_large",
+        StatusCodes.Status415UnsupportedMediaType => "unsupported_media_type",
+        StatusCodes.Status429TooManyRequests => "rate_limited",
+        >= 500 => "internal_error",
+        _ => "invalid_request",
+    };
+
+    /// <summary>Explains a status the framework set without a body (no route, the router's 405, Kestrel's body limit, a
+    /// failed antiforgery check): the status-code-pages handler for API requests.</summary>
+    public static Task ForStatusAsync(HttpContext context)
+    {
+        var status = context.Response.StatusCode;
+        if (AntiforgeryFailed(context, status))
+            return WriteAsync(context, status, "antiforgery_failed", "The form's antiforgery token is missing or invalid: reload the page and send it again.");
+        var detail = status switch
+        {
+            StatusCodes.Status404NotFound => "There is no route at this path.",
+            StatusCodes.Status405MethodNotAllowed => $"{context.Request.Method} is not allowed here; allowed: {context.Response.Headers.Allow}.",
+            StatusCodes.Status413PayloadTooLarge => $"The body is larger than {JsonBody.MaxBytes:N0} bytes.",
+            StatusCodes.Status415UnsupportedMediaType => "Send the body as application/json.",
+            _ => Titles.GetValueOrDefault(status, "The request was refused."),
+        };
+        return WriteAsync(context, status, CodeFor(status), detail);
+    }
 }

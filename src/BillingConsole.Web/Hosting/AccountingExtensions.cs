@@ -6,6 +6,7 @@ using BillingConsole.Accounting.Invariants;
 using BillingConsole.Accounting.Ledger;
 using BillingConsole.Web.Hosting;
 using BillingConsole.Web.Workers;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -33,6 +34,7 @@ public static class AccountingExtensions
         builder.Services.AddSingleton<AdminPayments>();
         builder.Services.AddOptions<DemoOptions>().BindConfiguration("Demo");
         builder.Services.AddOptions<WorkerOptions>().BindConfiguration("Workers");
+        builder.Services.TryAddSingleton<WorkerMetrics>();
         builder.Services.AddHostedService<HoldExpiryWorker>();
         builder.Services.AddHostedService<InvariantCheckWorker>();
         return builder;

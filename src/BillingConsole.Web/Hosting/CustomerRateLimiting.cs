@@ -18,7 +18,7 @@ public sealed class RateLimitingOptions
 /// Rate limiting for the customer APIs: every JSON endpoint under the <c>customer</c> policy (<c>/billing/*</c>,
 /// <c>/v1/keys*</c>, and any added later), a fixed window of <see cref="RateLimitingOptions.CustomerPermitsPerMinute"/>
 /// per API key, or per user for the browser session. Over the limit: 429 problem+json <c>rate_limited</c> with
-/// Retry-After. The metering API (a trusted gateway at high rates), pages and static files are not limited.
+/// Retry-After: the seconds until that caller's window reopens. The metering API (a trusted gateway at high rates), pages and static files are not limited.
 /// </summary>
 public static class CustomerRateLimiting
 {
@@ -35,16 +35,17 @@ public static class CustomerRateLimiting
             var permits = settings.Value.CustomerPermitsPerMinute;
             o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
                 PartitionKey(context) is { } key
-                    ? RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions
+                    ? RateLimitPartition.Get(key, _ => new ReopeningFixedWindowLimiter(new FixedWindowRateLimiterOptions
                     {
                         PermitLimit = permits,
                         Window = Window,
                         QueueLimit = 0,
                         AutoReplenishment = true,
-                    })
+                    }))
                     : RateLimitPartition.GetNoLimiter(""));
             o.OnRejected = (rejected, ct) =>
             {
+                // The limiter says when this caller's window reopens (ReopeningFixedWindowLimiter), not a whole window.
                 var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : Window;
                 var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
                 rejected.HttpContext.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);

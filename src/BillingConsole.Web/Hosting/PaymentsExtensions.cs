@@ -2,6 +2,8 @@ using BillingConsole.Accounting.Payments;
 using BillingConsole.Web.Api;
 using BillingConsole.Web.Payments;
 using BillingConsole.Web.Payments.Webhooks;
+using BillingConsole.Web.Workers;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Stripe;
 
@@ -55,6 +57,8 @@ public static class PaymentsExtensions
         services.AddSingleton<IStripeEventHandler, PaymentIntentSucceededHandler>();
         services.AddSingleton<IStripeEventHandler, PaymentIntentPaymentFailedHandler>();
         services.AddSingleton<StripeWebhookProcessor>();
+        // Payments can be hosted without the accounting workers (its own tests do): the meter is registered by either.
+        services.TryAddSingleton<WorkerMetrics>();
         services.AddHostedService<AutoRechargeWorker>();
         return builder;
     }

@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
+using BillingConsole.Web.Api;
+using BillingConsole.Web.Hosting;
 using MudBlazor.Services;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -16,7 +18,12 @@ public static class UiExtensions
         builder.Services.AddRazorComponents().AddInteractiveServerComponents()
             .AddHubOptions(o => o.MaximumReceiveMessageSize = 512 * 1024);
         builder.Services.AddMudServices();
-        builder.Services.AddProblemDetails();
+        // Development's static-asset fallback ({**path:file}, for files added while running) is a catch-all GET route:
+        // the router then answers every unknown POST or DELETE path with 405 "Allow: GET, HEAD" instead of 404.
+        builder.Configuration["DisableStaticAssetNotFoundRuntimeFallback"] = "true";
+        // Problems the framework writes itself (exception handler, status pages) carry a stable code too.
+        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
+            c.ProblemDetails.Extensions.TryAdd("code", Problems.CodeFor(c.HttpContext, c.ProblemDetails.Status ?? c.HttpContext.Response.StatusCode)));
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
         return builder;
     }
@@ -28,7 +35,7 @@ public static class UiExtensions
             app.UseExceptionHandler(new ExceptionHandlerOptions { CreateScopeForErrors = true });
             app.UseHsts();
         }
-        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        app.UseApiErrorResponses();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();

@@ -4,28 +4,22 @@ using Microsoft.Extensions.Options;
 
 namespace BillingConsole.Web.Workers;
 
-/// <summary>Releases holds whose expiry passed (a gateway that crashed never settles), as source <c>system</c>.</summary>
-public sealed class HoldExpiryWorker(LedgerWriter ledger, IOptions<WorkerOptions> options, TimeProvider clock, ILogger<HoldExpiryWorker> log)
-    : BackgroundService
+/// <summary>Releases holds whose expiry passed (a gateway that crashed never settles), as source <c>system</c>, every
+/// <see cref="WorkerOptions.HoldExpiryInterval"/>.</summary>
+public sealed class HoldExpiryWorker(LedgerWriter ledger, IOptions<WorkerOptions> options, TimeProvider clock, WorkerMetrics metrics,
+    ILogger<HoldExpiryWorker> log) : PeriodicWorker(clock, metrics, log)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    public override string Name => "HoldExpiry";
+
+    protected override TimeSpan Interval => options.Value.HoldExpiryInterval;
+
+    protected override async Task<WorkerRunResult> RunOnceAsync(CancellationToken ct)
     {
-        using var timer = new PeriodicTimer(options.Value.HoldExpiryInterval, clock);
-        do
-        {
-            try
-            {
-                int released;
-                var total = 0;
-                while ((released = await ledger.ReleaseExpiredAsync(500, stoppingToken)) > 0)
-                    total += released;
-                if (total > 0)
-                    log.LogInformation("Released {Count} expired holds", total);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                log.LogError(e, "Releasing expired holds failed; retrying next tick");
-            }
-        } while (await timer.WaitForNextTickAsync(stoppingToken));
+        int released;
+        var total = 0;
+        // In batches, so one run never holds a long transaction however many holds expired at once.
+        while ((released = await ledger.ReleaseExpiredAsync(500, ct)) > 0)
+            total += released;
+        return total > 0 ? WorkerRunResult.Worked($"released {total} expired holds") : WorkerRunResult.Idle("no expired holds");
     }
 }
