@@ -86,7 +86,7 @@ public sealed class InvoicesPageTests : MeteredComponentTest
     [Fact]
     public async Task Headline_MonthWithEveryEntryType_ShowsOneLinePerInvoiceFieldThatAddsUpToTheClosingBalance()
     {
-        Time.Set(new DateTimeOffset(2026, 4, 2, 9, 0, 0, TimeSpan.Zero));
+        Time.AdjustTime(new DateTimeOffset(2026, 4, 2, 9, 0, 0, TimeSpan.Zero));
         var account = await CreateCustomerAsync(Money.FromDollars(200));
         var key = await CreateKeyAsync(account, "Production backend");
         await CallAsync(key.Id, "gpt-4o", 50_000, 6_000);
@@ -99,7 +99,7 @@ public sealed class InvoicesPageTests : MeteredComponentTest
         ];
         foreach (var (type, cents) in posts)
             await PostAtAsync(account, type, Money.FromCents(cents), $"{type} for tests");
-        Time.Set(new DateTimeOffset(2026, 4, 20, 8, 0, 0, TimeSpan.Zero));
+        Time.AdjustTime(new DateTimeOffset(2026, 4, 20, 8, 0, 0, TimeSpan.Zero));
 
         var (cut, _) = Open(account, "/invoices?month=2026-04");
 
