@@ -18,9 +18,10 @@ public sealed class AdminPayments(IDbContextFactory<BillingDbContext> dbFactory,
 {
     public async Task<IReadOnlyList<PurchaseRow>> ListPurchasesAsync(long accountId, CancellationToken ct = default)
     {
+        var purchases = EntryCategories.Get(EntryCategory.Purchase).Types;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         return await db.LedgerEntries.AsNoTracking()
-            .Where(e => e.AccountId == accountId && (e.Type == EntryTypes.Topup || e.Type == EntryTypes.AutoRecharge) && e.RefId != null)
+            .Where(e => e.AccountId == accountId && purchases.Contains(e.Type) && e.RefId != null)
             .OrderByDescending(e => e.Id).Take(200)
             .Select(e => new PurchaseRow(e.Id, e.CreatedAt, e.Type, e.RefId!, new Money(e.Amount), e.Description))
             .ToListAsync(ct);

@@ -135,7 +135,7 @@ public sealed class ReconciliationReports(IDbContextFactory<BillingDbContext> db
             .ToList();
 
         var totals = new ReconciliationTotals(
-            stripePaid, new Money(Sum(EntryTypes.Topup, EntryTypes.AutoRecharge)),
+            stripePaid, new Money(Sum([.. EntryCategories.Get(EntryCategory.Purchase).Types])),
             stripeFees, new Money(-Sum(EntryTypes.PlatformFee)),
             stripeRefunded, new Money(-Sum(EntryTypes.PaymentRefund)),
             stripeDisputed, new Money(-Sum(EntryTypes.Dispute)),

@@ -151,14 +151,9 @@ public sealed partial class UsageQueries(IDbContextFactory<BillingDbContext> dbF
     private static DateOnly? ToDate(DateTime? day) => day is { } d ? DateOnly.FromDateTime(d) : null;
 
 
-    private sealed class UsageFact
+    /// <summary>One row to group: its dimensions (<see cref="UsageKey"/>) and its figures.</summary>
+    private sealed class UsageFact : UsageKey
     {
-        public DateTime? Day { get; init; }
-        public string? Model { get; init; }
-        public string? Provider { get; init; }
-        public string? Type { get; init; }
-        public long? KeyId { get; init; }
-        public string? Tags { get; init; }
         public long Calls { get; init; }
         public long InputTokens { get; init; }
         public long OutputTokens { get; init; }
@@ -167,7 +162,7 @@ public sealed partial class UsageQueries(IDbContextFactory<BillingDbContext> dbF
         public long MarketCost { get; init; }
     }
 
-    private sealed class UsageKey
+    private class UsageKey
     {
         public DateTime? Day { get; init; }
         public string? Model { get; init; }

@@ -10,14 +10,20 @@ namespace BillingConsole.Web.Api;
 /// </summary>
 public static class JsonBodyOpenApi
 {
+    /// <summary>Also documents the problems every body read through <see cref="JsonBody"/> can answer: 400 (malformed
+    /// JSON), 413 (over <see cref="JsonBody.MaxBytes"/>) and 415 (not JSON).</summary>
     public static RouteHandlerBuilder DocumentsJsonBody<T>(this RouteHandlerBuilder builder, bool required = true) =>
-        builder.AddOpenApiOperationTransformer(async (operation, context, ct) =>
-        {
-            var schema = await context.GetOrCreateSchemaAsync(typeof(T), null, ct);
-            operation.RequestBody = new OpenApiRequestBody
+        builder
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .AddOpenApiOperationTransformer(async (operation, context, ct) =>
             {
-                Required = required,
-                Content = new Dictionary<string, OpenApiMediaType> { ["application/json"] = new() { Schema = schema } },
-            };
-        });
+                var schema = await context.GetOrCreateSchemaAsync(typeof(T), null, ct);
+                operation.RequestBody = new OpenApiRequestBody
+                {
+                    Required = required,
+                    Content = new Dictionary<string, OpenApiMediaType> { ["application/json"] = new() { Schema = schema } },
+                };
+            });
 }

@@ -41,34 +41,22 @@ public static class MeteringApi
         meter.MapPost("/reservations", ReserveAsync)
             .WithSummary("Hold a call's maximum cost before it runs")
             .DocumentsJsonBody<ReserveBody>()
-            .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status402PaymentRequired)
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+            .ProducesProblem(StatusCodes.Status409Conflict);
         meter.MapPost("/reservations/{id}/settle", SettleAsync)
             .WithSummary("Settle a reservation at the call's real cost (settling twice returns the first result)")
             .DocumentsJsonBody<SettleBody>()
-            .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+            .ProducesProblem(StatusCodes.Status409Conflict);
         meter.MapPost("/reservations/{id}/release", ReleaseAsync)
             .WithSummary("Hand a reservation's hold back (the body is optional)")
             .DocumentsJsonBody<ReleaseBody>(required: false)
-            .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+            .ProducesProblem(StatusCodes.Status409Conflict);
         meter.MapPost("/settlements:batch", SettleBatchAsync)
             .WithSummary($"Settle up to {MaxBatch} reservations in one call; each item succeeds or fails on its own")
-            .DocumentsJsonBody<BatchSettleBody>()
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+            .DocumentsJsonBody<BatchSettleBody>();
         return app;
     }
 

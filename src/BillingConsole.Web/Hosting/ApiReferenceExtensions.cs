@@ -29,7 +29,7 @@ public static class ApiReferenceExtensions
     public static WebApplication MapApiReference(this WebApplication app)
     {
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
-        app.MapScalarApiReference(ReferencePath, options => options
+        var reference = app.MapScalarApiReference(ReferencePath, options => options
                 .WithTitle("BillingConsole API reference")
                 .WithOpenApiRoutePattern("/openapi/{documentName}.json")
                 .AddDocument(DocumentName)
@@ -42,6 +42,21 @@ public static class ApiReferenceExtensions
                 .WithNonce())
             .AllowAnonymous()
             .WithMetadata(new CspScriptNonce(ScalarOptions.NonceHttpContextItemKey));
+        // Scalar writes the {documentName} of its route into the page unencoded (the fuzzer reflected a script through
+        // /api/<script>): only the document we serve has a page; anything else is the ordinary not-found page.
+        // Finally runs after the handler's RequestDelegate exists; an empty 404 gets the not-found page downstream.
+        reference.Finally(endpoint =>
+        {
+            var page = endpoint.RequestDelegate
+                ?? throw new InvalidOperationException("The API reference route has no handler to guard; check Scalar.AspNetCore's mapping.");
+            endpoint.RequestDelegate = context =>
+            {
+                if (context.GetRouteValue("documentName") is null or DocumentName)
+                    return page(context);
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
+                return Task.CompletedTask;
+            };
+        });
         return app;
     }
 }

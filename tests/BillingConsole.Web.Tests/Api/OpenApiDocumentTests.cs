@@ -168,4 +168,16 @@ public sealed partial class OpenApiDocumentTests(ConsoleApp app)
         Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/billing/balance", Ct)).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/v1/keys", Ct)).StatusCode);
     }
+
+    [Fact]
+    public async Task Reference_UnknownDocumentName_IsNotFoundAndReflectsNothing()
+    {
+        using var client = app.Client();
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/v1", Ct)).StatusCode);
+
+        var hostile = await client.GetAsync("/api/%3Cscript%3Ealert(1)%3C%2Fscript%3E", Ct);
+        Assert.Equal(HttpStatusCode.NotFound, hostile.StatusCode);
+        Assert.DoesNotContain("<script>alert(1)", await hostile.Content.ReadAsStringAsync(Ct));
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/api/v2", Ct)).StatusCode);
+    }
 }

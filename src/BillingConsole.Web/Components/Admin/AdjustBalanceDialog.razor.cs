@@ -29,7 +29,7 @@ public partial class AdjustBalanceDialog
     /// <summary>admin_correction, refund, or any grant type (the dialog then offers the three grant types).</summary>
     [Parameter, EditorRequired] public string Type { get; set; } = EntryTypes.AdminCorrection;
 
-    private bool IsGrant => Type is EntryTypes.Bonus or EntryTypes.ContractGrant or EntryTypes.BonusGrant;
+    private bool IsGrant => EntryCategories.Of(Type)?.Category == EntryCategory.Grant;
 
     private string Title => Type switch
     {
