@@ -214,50 +214,45 @@ public abstract partial class UsageConformanceTests
         Assert.Empty(await Statements.GetStatementMonthsAsync(empty, Ct));
     }
 
-    [Fact]
-    public async Task Invoice_LedgerDoesNotTieOut_Throws()
+    /// <summary>An account topped up with $5, then a second entry of <paramref name="type"/> for $1 written behind the
+    /// writer's back with <paramref name="balanceAfter"/> (and its day total when <paramref name="withDayTotal"/>).</summary>
+    private async Task<long> ForgeSecondEntryAsync(string type, Money balanceAfter, bool withDayTotal)
     {
         Db.RequireAvailable();
         var accountId = await Db.CreateAccountAsync();
         Ok(await Ledger.PostAsync(new PostRequest(accountId, EntryTypes.Topup, Money.FromDollars(5), "Top-up", Tester), Ct));
         Clock.Advance(TimeSpan.FromMinutes(1));
-        // A forged entry whose balance_after skips its amount: exactly what rule 1 forbids, written behind the writer's back.
-        await using (var db = await Db.Factory.CreateDbContextAsync(Ct))
+        await using var db = await Db.Factory.CreateDbContextAsync(Ct);
+        db.LedgerEntries.Add(new LedgerEntry
         {
-            db.LedgerEntries.Add(new LedgerEntry
+            AccountId = accountId, Sequence = 2, Type = type, Amount = Money.FromDollars(1).Units, BalanceAfter = balanceAfter.Units,
+            CreatedAt = Now, Description = "forged", Source = EntrySources.Admin, Actor = "tests",
+        });
+        if (withDayTotal)
+            db.LedgerDayTotals.Add(new LedgerDayTotal
             {
-                AccountId = accountId, Sequence = 2, Type = EntryTypes.Bonus, Amount = Money.FromDollars(1).Units, BalanceAfter = Money.FromDollars(7).Units,
-                CreatedAt = Now, Description = "forged", Source = EntrySources.Admin, Actor = "tests",
+                AccountId = accountId, Day = DateOnly.FromDateTime(Now), Type = type, Entries = 1, Amount = Money.FromDollars(1).Units,
             });
-            await db.SaveChangesAsync(Ct);
-        }
+        await db.SaveChangesAsync(Ct);
+        return accountId;
+    }
+
+    [Fact]
+    public async Task Invoice_LedgerDoesNotTieOut_Throws()
+    {
+        // A forged entry whose balance_after skips its amount: exactly what rule 1 forbids.
+        var accountId = await ForgeSecondEntryAsync(EntryTypes.Bonus, Money.FromDollars(7), withDayTotal: false);
 
         var error = await Assert.ThrowsAsync<StatementMismatchException>(() => Statements.GetStatementAsync(accountId, February, Ct));
         Assert.Contains("does not tie out", error.Message);
     }
 
     [Fact]
-    public async Task Invoice_ThrowsWhenAnEntryHasNoCategory()
+    public async Task Invoice_EntryWithoutACategory_Throws()
     {
-        Db.RequireAvailable();
-        var accountId = await Db.CreateAccountAsync();
-        Ok(await Ledger.PostAsync(new PostRequest(accountId, EntryTypes.Topup, Money.FromDollars(5), "Top-up", Tester), Ct));
-        Clock.Advance(TimeSpan.FromMinutes(1));
-        // An entry of a type the ledger does not know, with a consistent balance and day total, written behind the
-        // writer's back: the lines would tie out, but no headline figure would hold it.
-        await using (var db = await Db.Factory.CreateDbContextAsync(Ct))
-        {
-            db.LedgerEntries.Add(new LedgerEntry
-            {
-                AccountId = accountId, Sequence = 2, Type = "mystery", Amount = Money.FromDollars(1).Units, BalanceAfter = Money.FromDollars(6).Units,
-                CreatedAt = Now, Description = "forged", Source = EntrySources.Admin, Actor = "tests",
-            });
-            db.LedgerDayTotals.Add(new LedgerDayTotal
-            {
-                AccountId = accountId, Day = DateOnly.FromDateTime(Now), Type = "mystery", Entries = 1, Amount = Money.FromDollars(1).Units,
-            });
-            await db.SaveChangesAsync(Ct);
-        }
+        // An entry of a type the ledger does not know, with a consistent balance and day total: the lines would tie
+        // out, but no headline figure would hold it.
+        var accountId = await ForgeSecondEntryAsync("mystery", Money.FromDollars(6), withDayTotal: true);
 
         var error = await Assert.ThrowsAsync<StatementMismatchException>(() => Statements.GetStatementAsync(accountId, BillingMonth.Of(Now), Ct));
         Assert.Contains("unknown type 'mystery'", error.Message);
