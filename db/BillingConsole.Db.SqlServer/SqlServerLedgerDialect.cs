@@ -13,8 +13,10 @@ namespace BillingConsole.Db.SqlServer;
 /// </summary>
 public sealed class SqlServerLedgerDialect : ILedgerDialect
 {
+    // READ COMMITTED is stated, not assumed: a pooled connection may come back from a reader that used SNAPSHOT, under
+    // which the UPDLOCK guard reads below would meet update conflicts (3960) instead of waiting for the row.
     private const string Prologue = """
-        SET NOCOUNT ON; SET XACT_ABORT ON;
+        SET NOCOUNT ON; SET XACT_ABORT ON; SET TRANSACTION ISOLATION LEVEL READ COMMITTED;
         DECLARE @a TABLE (id bigint, balance bigint, last_sequence bigint, last_entry_at datetime2);
         DECLARE @e TABLE (id bigint, sequence bigint, amount bigint, balance_after bigint, reservation_id bigint);
         """;
@@ -133,9 +135,12 @@ public sealed class SqlServerLedgerDialect : ILedgerDialect
 
     public bool IsTransient(DbException exception) => exception is SqlException { Number: 1205 };
 
-    // 547 is any constraint conflict (foreign keys too); only a CHECK constraint is the range backstop.
+    // 547 is any constraint conflict (foreign keys too); only the balance-range CHECK is the backstop. The message is in
+    // the session's language, so the constraint's name (never translated) decides, not the words around it.
     public bool IsCheckViolation(DbException exception) =>
-        exception is SqlException { Number: 547 } e && e.Message.Contains("CHECK constraint", StringComparison.Ordinal);
+        exception is SqlException { Number: 547 } e && e.Message.Contains(BalanceRangeConstraint, StringComparison.OrdinalIgnoreCase);
+
+    private const string BalanceRangeConstraint = "ck_accounts_balance_range";
 
     public void AddParameter(DbParameterCollection parameters, string name, object? value, Type type)
     {
@@ -147,8 +152,10 @@ public sealed class SqlServerLedgerDialect : ILedgerDialect
                 : type == typeof(DateTime) ? SqlDbType.DateTime2
                 : SqlDbType.NVarChar,
         };
+        // One size keeps one cached plan per text; a longer value gets nvarchar(max) rather than being cut short
+        // silently by the driver (the column's own length then refuses it with an error).
         if (p.SqlDbType == SqlDbType.NVarChar)
-            p.Size = 1000;
+            p.Size = value is string { Length: > 1000 } ? -1 : 1000;
         parameters.Add(p);
     }
 }
