@@ -50,8 +50,7 @@ fi
 # A hung test is dumped and killed after 10 minutes rather than holding CI until its time limit.
 command=(dotnet test BillingConsole.sln --logger "trx" --results-directory "$results" --blame-hang-timeout 10m ${args[@]+"${args[@]}"})
 if $dry_run; then
-  printf '%q ' "${command[@]}"
-  echo
+  printf '%s\n' "${command[@]}" # one argument a line: nothing to unquote
 fi
 
 # Where the SQL Server tests would find their engine (Testcontainers reads DOCKER_HOST too): the docker CLI where it is
