@@ -181,5 +181,6 @@ public sealed class SqliteAdminConformanceTests(SqliteLedgerDatabase db) : Admin
 [Trait("Speed", "Slow")] // the provider suite repeats the SQLite one on PostgreSQL: full runs and CI only
 public sealed class PostgresAdminConformanceTests(PostgresLedgerDatabase db) : AdminConformanceTests(db), IClassFixture<PostgresLedgerDatabase>;
 
-[Trait("Speed", "Slow")] // a SQL Server container per suite where Docker runs: full runs and CI only
+[Trait("Speed", "Slow")] // SQL Server in a Docker container: full runs and ./test.sh --sqlserver only
+[Trait("Provider", "SqlServer")]
 public sealed class SqlServerAdminConformanceTests(SqlServerLedgerDatabase db) : AdminConformanceTests(db), IClassFixture<SqlServerLedgerDatabase>;

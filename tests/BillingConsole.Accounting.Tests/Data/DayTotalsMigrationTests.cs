@@ -64,7 +64,16 @@ public sealed class PostgresBeforeDayTotals : PostgresLedgerDatabase
     protected override string? StartMigration => DayTotalsMigrationTests.PreviousMigration;
 }
 
+public sealed class SqlServerBeforeDayTotals : SqlServerLedgerDatabase
+{
+    protected override string? StartMigration => DayTotalsMigrationTests.PreviousMigration;
+}
+
 public sealed class SqliteDayTotalsMigrationTests(SqliteBeforeDayTotals db) : DayTotalsMigrationTests(db), IClassFixture<SqliteBeforeDayTotals>;
 
 [Trait("Speed", "Slow")] // the provider suite repeats the SQLite one on PostgreSQL: full runs and CI only
 public sealed class PostgresDayTotalsMigrationTests(PostgresBeforeDayTotals db) : DayTotalsMigrationTests(db), IClassFixture<PostgresBeforeDayTotals>;
+
+[Trait("Speed", "Slow")] // SQL Server in a Docker container: full runs and ./test.sh --sqlserver only
+[Trait("Provider", "SqlServer")]
+public sealed class SqlServerDayTotalsMigrationTests(SqlServerBeforeDayTotals db) : DayTotalsMigrationTests(db), IClassFixture<SqlServerBeforeDayTotals>;

@@ -70,5 +70,6 @@ public sealed class SqliteLedgerConformanceTests(SqliteLedgerDatabase db) : Ledg
 [Trait("Speed", "Slow")] // the provider suite repeats the SQLite one on PostgreSQL: full runs and CI only
 public sealed class PostgresLedgerConformanceTests(PostgresLedgerDatabase db) : LedgerConformanceTests(db), IClassFixture<PostgresLedgerDatabase>;
 
-[Trait("Speed", "Slow")] // a SQL Server container per suite where Docker runs: full runs and CI only
+[Trait("Speed", "Slow")] // SQL Server in a Docker container: full runs and ./test.sh --sqlserver only
+[Trait("Provider", "SqlServer")]
 public sealed class SqlServerLedgerConformanceTests(SqlServerLedgerDatabase db) : LedgerConformanceTests(db), IClassFixture<SqlServerLedgerDatabase>;

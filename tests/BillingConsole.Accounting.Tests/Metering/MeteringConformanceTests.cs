@@ -110,5 +110,6 @@ public sealed class SqliteMeteringConformanceTests(SqliteLedgerDatabase db) : Me
 [Trait("Speed", "Slow")] // the provider suite repeats the SQLite one on PostgreSQL: full runs and CI only
 public sealed class PostgresMeteringConformanceTests(PostgresLedgerDatabase db) : MeteringConformanceTests(db), IClassFixture<PostgresLedgerDatabase>;
 
-[Trait("Speed", "Slow")] // a SQL Server container per suite where Docker runs: full runs and CI only
+[Trait("Speed", "Slow")] // SQL Server in a Docker container: full runs and ./test.sh --sqlserver only
+[Trait("Provider", "SqlServer")]
 public sealed class SqlServerMeteringConformanceTests(SqlServerLedgerDatabase db) : MeteringConformanceTests(db), IClassFixture<SqlServerLedgerDatabase>;

@@ -175,3 +175,7 @@ public sealed class SqlitePaymentsConformanceTests(SqliteLedgerDatabase db) : Pa
 
 [Trait("Speed", "Slow")] // the provider suite repeats the SQLite one on PostgreSQL: full runs and CI only
 public sealed class PostgresPaymentsConformanceTests(PostgresLedgerDatabase db) : PaymentsConformanceTests(db), IClassFixture<PostgresLedgerDatabase>;
+
+[Trait("Speed", "Slow")] // SQL Server in a Docker container: full runs and ./test.sh --sqlserver only
+[Trait("Provider", "SqlServer")]
+public sealed class SqlServerPaymentsConformanceTests(SqlServerLedgerDatabase db) : PaymentsConformanceTests(db), IClassFixture<SqlServerLedgerDatabase>;

@@ -119,3 +119,7 @@ public sealed class SqliteBankTests(SqliteLedgerDatabase db) : BankTests(db), IC
 
 [Trait("Speed", "Slow")]
 public sealed class PostgresBankTests(PostgresLedgerDatabase db) : BankTests(db), IClassFixture<PostgresLedgerDatabase>;
+
+[Trait("Speed", "Slow")] // SQL Server in a Docker container: full runs and ./test.sh --sqlserver only
+[Trait("Provider", "SqlServer")]
+public sealed class SqlServerBankTests(SqlServerLedgerDatabase db) : BankTests(db), IClassFixture<SqlServerLedgerDatabase>;

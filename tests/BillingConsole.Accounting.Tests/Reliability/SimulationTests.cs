@@ -6,7 +6,7 @@ namespace BillingConsole.Accounting.Tests.Reliability;
 /// <summary>
 /// Seeded simulation (after TigerBeetle's): each seed plays a reproducible sequence of ledger commands with faults and a
 /// fake clock against the real write path and an in-memory model, compared after every step. A failure names its seed.
-/// Short mode: 100 seeds on SQLite, 10 on PostgreSQL. BILLING_SIM_SEEDS sets the count (both providers),
+/// Short mode: 100 seeds on SQLite, 10 on PostgreSQL and SQL Server. BILLING_SIM_SEEDS sets the count (every provider),
 /// BILLING_SIM_FIRST the first seed, BILLING_SIM_SEED runs one seed (docs/reliability.md).
 /// </summary>
 public abstract class SimulationTests(LedgerDatabase database, int shortModeSeeds)
@@ -40,3 +40,7 @@ public sealed class SqliteSimulationTests(SqliteLedgerDatabase db) : SimulationT
 
 [Trait("Speed", "Slow")]
 public sealed class PostgresSimulationTests(PostgresLedgerDatabase db) : SimulationTests(db, 10), IClassFixture<PostgresLedgerDatabase>;
+
+[Trait("Speed", "Slow")] // SQL Server in a Docker container: full runs and ./test.sh --sqlserver only
+[Trait("Provider", "SqlServer")]
+public sealed class SqlServerSimulationTests(SqlServerLedgerDatabase db) : SimulationTests(db, 10), IClassFixture<SqlServerLedgerDatabase>;

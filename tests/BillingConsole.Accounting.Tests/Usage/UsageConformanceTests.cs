@@ -235,5 +235,6 @@ public sealed class SqliteUsageConformanceTests(SqliteLedgerDatabase db) : Usage
 [Trait("Speed", "Slow")] // the provider suite repeats the SQLite one on PostgreSQL: full runs and CI only
 public sealed class PostgresUsageConformanceTests(PostgresLedgerDatabase db) : UsageConformanceTests(db), IClassFixture<PostgresLedgerDatabase>;
 
-[Trait("Speed", "Slow")] // a SQL Server container per suite where Docker runs: full runs and CI only
+[Trait("Speed", "Slow")] // SQL Server in a Docker container: full runs and ./test.sh --sqlserver only
+[Trait("Provider", "SqlServer")]
 public sealed class SqlServerUsageConformanceTests(SqlServerLedgerDatabase db) : UsageConformanceTests(db), IClassFixture<SqlServerLedgerDatabase>;

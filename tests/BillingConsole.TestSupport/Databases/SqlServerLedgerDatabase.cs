@@ -1,32 +1,33 @@
 using BillingConsole.Accounting.Data;
 using BillingConsole.Db.SqlServer;
-using DotNet.Testcontainers.Configurations;
-using Testcontainers.MsSql;
 
 namespace BillingConsole.TestSupport;
 
-/// <summary>SQL Server in a Testcontainers container; skipped with its reason where no Docker engine runs.</summary>
-public sealed class SqlServerLedgerDatabase : LedgerDatabase
+/// <summary>
+/// A new database on the shared SQL Server 2022 container (<see cref="SqlServerTestServer"/>); skipped with its reason
+/// where no Docker engine runs, failed instead when the run requires SQL Server.
+/// </summary>
+public class SqlServerLedgerDatabase : LedgerDatabase
 {
-    private MsSqlContainer? _container;
+    private readonly string _database = $"billing_test_{Guid.NewGuid():N}";
+    private string? _connectionString;
 
     protected override IBillingDatabaseProvider Provider { get; } = new SqlServerDatabaseProvider();
 
+    /// <summary>Whether a missing server fails the fixture rather than skipping its tests.</summary>
+    protected virtual bool Required => SqlServerTestServer.Required;
+
     protected override async Task<string?> CreateDatabaseAsync()
     {
-        if (TestcontainersSettings.OS.DockerEndpointAuthConfig is null)
-        {
-            SkipReason = "SQL Server tests need a Docker engine for Testcontainers.MsSql, and none is running here.";
+        SkipReason = SqlServerTestServer.UnavailableReason(Required);
+        if (SkipReason is not null)
             return null;
-        }
-        _container = new MsSqlBuilder("mcr.microsoft.com/mssql/server:2022-latest").Build();
-        await _container.StartAsync();
-        return _container.GetConnectionString();
+        return _connectionString = await SqlServerTestServer.CreateDatabaseAsync(_database);
     }
 
     protected override async Task DropDatabaseAsync()
     {
-        if (_container is not null)
-            await _container.DisposeAsync();
+        if (_connectionString is not null)
+            await SqlServerTestServer.DropDatabaseAsync(_connectionString);
     }
 }

@@ -67,3 +67,7 @@ public sealed class SqliteAdminPaymentsTests(SqlitePaymentsHost host) : AdminPay
 
 [Trait("Speed", "Slow")] // the provider suite repeats the SQLite one on PostgreSQL: full runs and CI only
 public sealed class PostgresAdminPaymentsTests(PostgresPaymentsHost host) : AdminPaymentsTests(host), IClassFixture<PostgresPaymentsHost>;
+
+[Trait("Speed", "Slow")] // SQL Server in a Docker container: full runs and ./test.sh --sqlserver only
+[Trait("Provider", "SqlServer")]
+public sealed class SqlServerAdminPaymentsTests(SqlServerPaymentsHost host) : AdminPaymentsTests(host), IClassFixture<SqlServerPaymentsHost>;

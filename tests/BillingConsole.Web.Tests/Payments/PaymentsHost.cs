@@ -135,3 +135,5 @@ public abstract class PaymentsHost(LedgerDatabase database) : IAsyncLifetime
 public sealed class SqlitePaymentsHost() : PaymentsHost(new SqliteLedgerDatabase());
 
 public sealed class PostgresPaymentsHost() : PaymentsHost(new PostgresLedgerDatabase());
+
+public sealed class SqlServerPaymentsHost() : PaymentsHost(new SqlServerLedgerDatabase());

@@ -264,3 +264,7 @@ public sealed class SqliteStripePaymentsTests(SqlitePaymentsHost host) : StripeP
 
 [Trait("Speed", "Slow")] // the provider suite repeats the SQLite one on PostgreSQL: full runs and CI only
 public sealed class PostgresStripePaymentsTests(PostgresPaymentsHost host) : StripePaymentsTests(host), IClassFixture<PostgresPaymentsHost>;
+
+[Trait("Speed", "Slow")] // SQL Server in a Docker container: full runs and ./test.sh --sqlserver only
+[Trait("Provider", "SqlServer")]
+public sealed class SqlServerStripePaymentsTests(SqlServerPaymentsHost host) : StripePaymentsTests(host), IClassFixture<SqlServerPaymentsHost>;

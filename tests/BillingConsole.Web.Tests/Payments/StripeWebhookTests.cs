@@ -305,6 +305,10 @@ public sealed class SqliteStripeWebhookTests(SqlitePaymentsHost host) : StripeWe
 [Trait("Speed", "Slow")] // the provider suite repeats the SQLite one on PostgreSQL: full runs and CI only
 public sealed class PostgresStripeWebhookTests(PostgresPaymentsHost host) : StripeWebhookTests(host), IClassFixture<PostgresPaymentsHost>;
 
+[Trait("Speed", "Slow")] // SQL Server in a Docker container: full runs and ./test.sh --sqlserver only
+[Trait("Provider", "SqlServer")]
+public sealed class SqlServerStripeWebhookTests(SqlServerPaymentsHost host) : StripeWebhookTests(host), IClassFixture<SqlServerPaymentsHost>;
+
 /// <summary>Helpers for tests against <see cref="PaymentsHost"/>: a paid Checkout, webhook answers, the ledger and its invariants.</summary>
 public abstract class PaymentsTest(PaymentsHost host)
 {

@@ -124,3 +124,8 @@ public sealed class SqliteCrashTests(SqliteProcessDatabase db) : CrashTests(db),
 [Collection(HeavyTestsCollection.Name)]
 [Trait("Speed", "Slow")]
 public sealed class PostgresCrashTests(PostgresProcessDatabase db) : CrashTests(db), IClassFixture<PostgresProcessDatabase>;
+
+[Collection(HeavyTestsCollection.Name)]
+[Trait("Speed", "Slow")] // SQL Server in a Docker container: full runs and ./test.sh --sqlserver only
+[Trait("Provider", "SqlServer")]
+public sealed class SqlServerCrashTests(SqlServerProcessDatabase db) : CrashTests(db), IClassFixture<SqlServerProcessDatabase>;
