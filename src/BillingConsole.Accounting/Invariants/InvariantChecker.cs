@@ -74,16 +74,38 @@ public sealed partial class InvariantChecker(IDbContextFactory<BillingDbContext>
         if (run.Violations.Count > MaxRecordedViolations)
             run.Violations.RemoveRange(MaxRecordedViolations, run.Violations.Count - MaxRecordedViolations);
         db.InvariantRuns.Add(run);
-        foreach (var cp in verified)
-        {
-            cp.CheckedAt = run.FinishedAt;
-            if (checkpoints.ContainsKey(cp.AccountId))
-                db.InvariantCheckpoints.Update(cp);
-            else
-                db.InvariantCheckpoints.Add(cp);
-        }
         await db.SaveChangesAsync(ct);
+        await AdvanceCheckpointsAsync(verified, run.FinishedAt, ct);
         return run;
+    }
+
+    /// <summary>Moves each verified account's checkpoint forward. Runs may overlap (the worker's and one started from the
+    /// console), so a checkpoint never moves back, and one that another run inserted meanwhile is taken as the current
+    /// one on the next attempt.</summary>
+    private async Task AdvanceCheckpointsAsync(List<InvariantCheckpoint> verified, DateTime checkedAt, CancellationToken ct)
+    {
+        var ids = verified.Select(c => c.AccountId).ToList();
+        for (var attempt = 1; ; attempt++)
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            var stored = await db.InvariantCheckpoints.Where(c => ids.Contains(c.AccountId)).ToDictionaryAsync(c => c.AccountId, ct);
+            foreach (var cp in verified)
+            {
+                if (!stored.TryGetValue(cp.AccountId, out var current))
+                    db.InvariantCheckpoints.Add(new InvariantCheckpoint { AccountId = cp.AccountId, Sequence = cp.Sequence, BalanceAfter = cp.BalanceAfter, CheckedAt = checkedAt });
+                else if (current.Sequence < cp.Sequence)
+                    (current.Sequence, current.BalanceAfter, current.CheckedAt) = (cp.Sequence, cp.BalanceAfter, checkedAt);
+            }
+            try
+            {
+                await db.SaveChangesAsync(ct);
+                return;
+            }
+            catch (DbUpdateException) when (attempt < 3)
+            {
+                // Another run inserted one of these checkpoints first: read it and try again.
+            }
+        }
     }
 
     /// <summary>Walks the chain from <paramref name="start"/>; returns the entries walked and the UTC day of the first.</summary>
