@@ -97,6 +97,8 @@ public sealed partial class InvariantChecker(IDbContextFactory<BillingDbContext>
     /// one on the next attempt.</summary>
     private async Task AdvanceCheckpointsAsync(List<InvariantCheckpoint> verified, DateTime checkedAt, CancellationToken ct)
     {
+        if (verified.Count == 0)
+            return;
         var ids = verified.Select(c => c.AccountId).ToList();
         for (var attempt = 1; ; attempt++)
         {

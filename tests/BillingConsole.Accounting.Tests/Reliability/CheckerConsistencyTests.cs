@@ -132,7 +132,7 @@ public abstract class CheckerConsistencyTests(LedgerDatabase database)
         Assert.True(await database.ExecuteSqlAsync($"UPDATE usage_rollups SET cost = cost + 1 WHERE account_id = {ids[0]}") > 0);
         var damaged = await checker.RunAsync(InvariantCheckMode.Full, ids, Ct);
         Assert.Contains(damaged.Violations, v => v.AccountId == ids[0] && v.Kind == "rollup_mismatch");
-        TestContext.Current.SendDiagnosticMessage($"checker consistency on {database.ProviderName}: {summary}, 0 violations");
+        TestContext.Current.TestOutputHelper?.WriteLine($"checker consistency on {database.ProviderName}: {summary}, 0 violations");
     }
 
     /// <summary>Closes a random open hold: a metered one by settle (below or above its hold, or a failed call), a batch
