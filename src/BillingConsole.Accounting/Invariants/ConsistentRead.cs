@@ -1,20 +1,40 @@
 using System.Data;
 using BillingConsole.Accounting.Data;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
 
 namespace BillingConsole.Accounting.Invariants;
 
 /// <summary>
-/// A read-only transaction in which every statement sees the same committed state (one snapshot), without blocking
-/// writers. The invariant checker runs all of a run's reads in one, so a derived table is never compared with a ledger
-/// read before or after the transaction that wrote both (a torn read would report damage that is not there).
-/// Nothing may be written in it; end it (commit or dispose) before writing.
+/// Runs reads in one read-only transaction in which every statement sees the same committed state (one snapshot),
+/// without blocking writers. The invariant checker runs all of a run's reads in one, so a derived table is never
+/// compared with a ledger read before or after the transaction that wrote both (a torn read would report damage that
+/// is not there). The reads must not write.
 /// </summary>
 public static class ConsistentRead
 {
-    public static Task<IDbContextTransaction> BeginAsync(BillingDbContext db, CancellationToken ct) =>
-        db.Database.BeginTransactionAsync(IsolationFor(db.Database.ProviderName), ct);
+    private const string SqlServer = "Microsoft.EntityFrameworkCore.SqlServer";
+
+    public static async Task<T> ReadAsync<T>(BillingDbContext db, Func<Task<T>> reads, CancellationToken ct)
+    {
+        // Held open across the transaction so the isolation level can be reset on the very connection that used it.
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            await using var tx = await db.Database.BeginTransactionAsync(IsolationFor(db.Database.ProviderName), ct);
+            var result = await reads();
+            await tx.CommitAsync(ct);
+            return result;
+        }
+        finally
+        {
+            // SQL Server keeps a session's isolation level when the connection goes back to the pool (sp_reset_connection
+            // does not reset it: dotnet/SqlClient#96): a ledger write borrowing it next would run in SNAPSHOT and fail
+            // on update conflicts instead of waiting for the row lock.
+            if (db.Database.ProviderName == SqlServer)
+                await db.Database.ExecuteSqlRawAsync("SET TRANSACTION ISOLATION LEVEL READ COMMITTED;", CancellationToken.None);
+            await db.Database.CloseConnectionAsync();
+        }
+    }
 
     /// <summary>The isolation level that gives one snapshot on each provider.</summary>
     public static IsolationLevel IsolationFor(string? provider) => provider switch
@@ -28,7 +48,7 @@ public static class ConsistentRead
         "Microsoft.EntityFrameworkCore.Sqlite" => IsolationLevel.ReadUncommitted,
         // Row versions instead of shared locks: writers are never blocked. Needs ALLOW_SNAPSHOT_ISOLATION ON, which a
         // SQL Server migration sets (REPEATABLE READ there would hold shared locks and stall the writers).
-        "Microsoft.EntityFrameworkCore.SqlServer" => IsolationLevel.Snapshot,
+        SqlServer => IsolationLevel.Snapshot,
         _ => throw new NotSupportedException($"No consistent read is defined for the database provider '{provider}'."),
     };
 }

@@ -23,14 +23,9 @@ public sealed partial class InvariantChecker(IDbContextFactory<BillingDbContext>
     {
         var run = new InvariantRun { Mode = mode, StartedAt = clock.GetUtcNow().UtcDateTime };
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        List<InvariantCheckpoint> verified;
         // Every read of the run sees one committed state, so the ledger and the tables derived from it (written in
         // the same transaction) always agree unless something is really damaged.
-        await using (var snapshot = await ConsistentRead.BeginAsync(db, ct))
-        {
-            verified = await CheckAsync(db, run, mode, accountIds, ct);
-            await snapshot.CommitAsync(ct);
-        }
+        var verified = await ConsistentRead.ReadAsync(db, () => CheckAsync(db, run, mode, accountIds, ct), ct);
 
         run.FinishedAt = clock.GetUtcNow().UtcDateTime;
         run.ViolationCount = run.Violations.Count;

@@ -13,26 +13,27 @@ public abstract class ConsistentReadTests(LedgerDatabase database)
     private static readonly Origin Tester = new(EntrySources.Admin, "consistent-read-test");
 
     [Fact]
-    public async Task BeginAsync_WriteCommittedDuringTheRead_IsNotSeen_AndIsNotBlocked()
+    public async Task ReadAsync_WriteCommittedDuringTheRead_IsNotSeen_AndIsNotBlocked()
     {
         var ledger = database.Writer();
         var id = await database.CreateAccountAsync();
         Assert.True((await ledger.PostAsync(new PostRequest(id, EntryTypes.Topup, Money.FromDollars(10), "Top-up", Tester), Ct)).Succeeded);
 
         await using var reader = await database.Factory.CreateDbContextAsync(Ct);
-        await using var snapshot = await ConsistentRead.BeginAsync(reader, Ct);
-        var before = await reader.Accounts.Where(a => a.Id == id).Select(a => a.Balance).SingleAsync(Ct);
-        // A writer that had to wait for the reader (SQLite's BEGIN IMMEDIATE, SQL Server's shared locks) would time out here.
-        var write = await ledger.PostAsync(new PostRequest(id, EntryTypes.Topup, Money.FromDollars(1), "During the read", Tester), Ct)
-            .WaitAsync(TimeSpan.FromSeconds(20), Ct);
-        Assert.True(write.Succeeded);
+        var (before, during) = await ConsistentRead.ReadAsync(reader, async () =>
+        {
+            var first = await reader.Accounts.Where(a => a.Id == id).Select(a => a.Balance).SingleAsync(Ct);
+            // A writer that had to wait for the reader (SQLite's BEGIN IMMEDIATE, SQL Server's shared locks) would time out here.
+            var write = await ledger.PostAsync(new PostRequest(id, EntryTypes.Topup, Money.FromDollars(1), "During the read", Tester), Ct)
+                .WaitAsync(TimeSpan.FromSeconds(20), Ct);
+            Assert.True(write.Succeeded);
+            var balance = await reader.Accounts.Where(a => a.Id == id).Select(a => a.Balance).SingleAsync(Ct);
+            var entries = await reader.LedgerEntries.Where(e => e.AccountId == id).SumAsync(e => e.Amount, Ct);
+            var dayTotals = await reader.LedgerDayTotals.Where(t => t.AccountId == id).SumAsync(t => t.Amount, Ct);
+            return (first, (balance, entries, dayTotals));
+        }, Ct);
 
-        var balance = await reader.Accounts.Where(a => a.Id == id).Select(a => a.Balance).SingleAsync(Ct);
-        var entries = await reader.LedgerEntries.Where(e => e.AccountId == id).SumAsync(e => e.Amount, Ct);
-        var dayTotals = await reader.LedgerDayTotals.Where(t => t.AccountId == id).SumAsync(t => t.Amount, Ct);
-        Assert.Equal((before, before, before), (balance, entries, dayTotals));
-        await snapshot.CommitAsync(Ct);
-
+        Assert.Equal((before, before, before), during);
         await using var after = await database.Factory.CreateDbContextAsync(Ct);
         Assert.Equal(before + Money.FromDollars(1).Units, await after.Accounts.Where(a => a.Id == id).Select(a => a.Balance).SingleAsync(Ct));
     }
