@@ -24,32 +24,23 @@ public sealed partial class InvariantChecker
     {
         var tally = new DayTally(from);
         var since = from.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
-        await AddEntriesAsync(db, tally, e => e.AccountId == accountId && e.CreatedAt >= since && e.Sequence <= lastSequence, ct);
+        var entries = db.LedgerEntries.AsNoTracking()
+            .Where(e => e.AccountId == accountId && e.CreatedAt >= since && e.Sequence <= lastSequence)
+            .Select(e => new { e.CreatedAt, e.Type, e.Amount })
+            .AsAsyncEnumerable();
+        await foreach (var e in entries.WithCancellation(ct))
+            tally.Add(e.CreatedAt, e.Type, e.Amount);
         return tally;
     }
 
-    private static async Task AddEntriesAsync(BillingDbContext db, DayTally tally, System.Linq.Expressions.Expression<Func<Ledger.LedgerEntry, bool>> which,
-        CancellationToken ct)
-    {
-        var entries = db.LedgerEntries.AsNoTracking().Where(which).Select(e => new { e.CreatedAt, e.Type, e.Amount }).AsAsyncEnumerable();
-        await foreach (var e in entries.WithCancellation(ct))
-            tally.Add(e.CreatedAt, e.Type, e.Amount);
-    }
-
-    private static async Task CheckDayTotalsAsync(BillingDbContext db, InvariantRun run, long accountId, long lastSequence, DayTally tally, CancellationToken ct)
+    private static async Task CheckDayTotalsAsync(BillingDbContext db, InvariantRun run, long accountId, DayTally tally, CancellationToken ct)
     {
         var firstDay = tally.From;
-        // One statement reads the rows and the account's last sequence together (they are written in one transaction),
-        // so entries appended since the chain was read can be added to the tally instead of showing up as differences.
-        var rows = await (from t in db.LedgerDayTotals
-                          join a in db.Accounts on t.AccountId equals a.Id
-                          where t.AccountId == accountId && (firstDay == null || t.Day >= firstDay)
-                          select new { t.Day, t.Type, t.Entries, t.Amount, a.LastSequence })
+        // Read in the run's snapshot, so the rows hold exactly the entries up to the account's last sequence.
+        var rows = await db.LedgerDayTotals.AsNoTracking()
+            .Where(t => t.AccountId == accountId && (firstDay == null || t.Day >= firstDay))
+            .Select(t => new { t.Day, t.Type, t.Entries, t.Amount })
             .ToListAsync(ct);
-        var seenUpTo = rows.Count > 0 ? rows[0].LastSequence : lastSequence;
-        if (seenUpTo > lastSequence)
-            await AddEntriesAsync(db, tally, e => e.AccountId == accountId && e.Sequence > lastSequence && e.Sequence <= seenUpTo, ct);
-
         var stored = rows.ToDictionary(r => (r.Day, r.Type), r => (r.Entries, r.Amount));
         foreach (var (key, counted) in tally.Totals)
         {

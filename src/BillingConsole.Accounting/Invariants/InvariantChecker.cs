@@ -23,15 +23,30 @@ public sealed partial class InvariantChecker(IDbContextFactory<BillingDbContext>
     {
         var run = new InvariantRun { Mode = mode, StartedAt = clock.GetUtcNow().UtcDateTime };
         await using var db = await dbFactory.CreateDbContextAsync(ct);
+        // Every read of the run sees one committed state, so the ledger and the tables derived from it (written in
+        // the same transaction) always agree unless something is really damaged.
+        var verified = await ConsistentRead.ReadAsync(db, () => CheckAsync(db, run, mode, accountIds, ct), ct);
 
-        // Read the accounts first: an entry up to an account's LastSequence committed with it, so the chain below is
-        // complete even while writers carry on.
+        run.FinishedAt = clock.GetUtcNow().UtcDateTime;
+        run.ViolationCount = run.Violations.Count;
+        if (run.Violations.Count > MaxRecordedViolations)
+            run.Violations.RemoveRange(MaxRecordedViolations, run.Violations.Count - MaxRecordedViolations);
+        db.InvariantRuns.Add(run);
+        await db.SaveChangesAsync(ct);
+        await AdvanceCheckpointsAsync(verified, run.FinishedAt, ct);
+        return run;
+    }
+
+    /// <summary>Checks the accounts (all, or <paramref name="accountIds"/>) and returns the checkpoints of those found
+    /// clean. Runs inside the run's snapshot.</summary>
+    private async Task<List<InvariantCheckpoint>> CheckAsync(BillingDbContext db, InvariantRun run, InvariantCheckMode mode,
+        IReadOnlyCollection<long>? accountIds, CancellationToken ct)
+    {
         var accountQuery = db.Accounts.AsNoTracking();
         if (accountIds is not null)
             accountQuery = accountQuery.Where(a => accountIds.Contains(a.Id));
         var accounts = await accountQuery.Select(a => new { a.Id, a.Balance, a.LastSequence }).ToListAsync(ct);
         var checkpoints = await db.InvariantCheckpoints.AsNoTracking().ToDictionaryAsync(c => c.AccountId, ct);
-        var lastRunStart = await db.InvariantRuns.AsNoTracking().OrderByDescending(r => r.Id).Select(r => (DateTime?)r.StartedAt).FirstOrDefaultAsync(ct);
 
         var verified = new List<InvariantCheckpoint>();
         var changed = new List<long>();
@@ -39,6 +54,8 @@ public sealed partial class InvariantChecker(IDbContextFactory<BillingDbContext>
         DateOnly? derivedSince = null;
         foreach (var account in accounts)
         {
+            // The cursor is the account's own gap-free sequence, assigned under its row lock, so its entries commit in
+            // sequence order: nothing committed late can fall behind it (ids from a PostgreSQL sequence could).
             var start = mode == InvariantCheckMode.Incremental && checkpoints.TryGetValue(account.Id, out var cp)
                 ? (cp.Sequence, cp.BalanceAfter)
                 : (0L, 0L);
@@ -60,30 +77,45 @@ public sealed partial class InvariantChecker(IDbContextFactory<BillingDbContext>
                 derivedSince = derivedSince is { } earliest && earliest < day ? earliest : day;
             }
             if (tally is not null)
-                await CheckDayTotalsAsync(db, run, account.Id, account.LastSequence, tally, ct);
+                await CheckDayTotalsAsync(db, run, account.Id, tally, ct);
             if (run.Violations.Count == before)
                 verified.Add(new InvariantCheckpoint { AccountId = account.Id, Sequence = account.LastSequence, BalanceAfter = account.Balance });
         }
 
-        var resolvedSince = mode == InvariantCheckMode.Incremental ? lastRunStart : null;
-        await CheckHoldsAsync(db, run, changed, resolvedSince, ct);
+        await CheckHoldsAsync(db, run, changed, mode == InvariantCheckMode.Incremental, ct);
         await CheckDerivedAsync(db, run, changed, mode == InvariantCheckMode.Full ? null : derivedSince, ct);
+        return verified;
+    }
 
-        run.FinishedAt = clock.GetUtcNow().UtcDateTime;
-        run.ViolationCount = run.Violations.Count;
-        if (run.Violations.Count > MaxRecordedViolations)
-            run.Violations.RemoveRange(MaxRecordedViolations, run.Violations.Count - MaxRecordedViolations);
-        db.InvariantRuns.Add(run);
-        foreach (var cp in verified)
+    /// <summary>Moves each verified account's checkpoint forward. Runs may overlap (the worker's and one started from the
+    /// console), so a checkpoint never moves back, and one that another run inserted meanwhile is taken as the current
+    /// one on the next attempt.</summary>
+    private async Task AdvanceCheckpointsAsync(List<InvariantCheckpoint> verified, DateTime checkedAt, CancellationToken ct)
+    {
+        if (verified.Count == 0)
+            return;
+        var ids = verified.Select(c => c.AccountId).ToList();
+        for (var attempt = 1; ; attempt++)
         {
-            cp.CheckedAt = run.FinishedAt;
-            if (checkpoints.ContainsKey(cp.AccountId))
-                db.InvariantCheckpoints.Update(cp);
-            else
-                db.InvariantCheckpoints.Add(cp);
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            var stored = await db.InvariantCheckpoints.Where(c => ids.Contains(c.AccountId)).ToDictionaryAsync(c => c.AccountId, ct);
+            foreach (var cp in verified)
+            {
+                if (!stored.TryGetValue(cp.AccountId, out var current))
+                    db.InvariantCheckpoints.Add(new InvariantCheckpoint { AccountId = cp.AccountId, Sequence = cp.Sequence, BalanceAfter = cp.BalanceAfter, CheckedAt = checkedAt });
+                else if (current.Sequence < cp.Sequence)
+                    (current.Sequence, current.BalanceAfter, current.CheckedAt) = (cp.Sequence, cp.BalanceAfter, checkedAt);
+            }
+            try
+            {
+                await db.SaveChangesAsync(ct);
+                return;
+            }
+            catch (DbUpdateException) when (attempt < 3)
+            {
+                // Another run inserted one of these checkpoints first: read it and try again.
+            }
         }
-        await db.SaveChangesAsync(ct);
-        return run;
     }
 
     /// <summary>Walks the chain from <paramref name="start"/>; returns the entries walked and the UTC day of the first.</summary>
@@ -130,44 +162,6 @@ public sealed partial class InvariantChecker(IDbContextFactory<BillingDbContext>
         var sum = await db.LedgerEntries.Where(e => e.AccountId == accountId && e.Sequence <= lastSequence).SumAsync(e => e.Amount, ct);
         if (sum != balance)
             Add(run, accountId, "balance_mismatch", $"The account's balance is {balance} but its entries sum to {sum}.");
-    }
-
-    private async Task CheckHoldsAsync(BillingDbContext db, InvariantRun run, List<long> accountIds, DateTime? resolvedSince, CancellationToken ct)
-    {
-        if (accountIds.Count == 0)
-            return;
-        var leakedBefore = clock.GetUtcNow().UtcDateTime - LeakGrace;
-        var holds = db.Reservations.AsNoTracking().Where(r => accountIds.Contains(r.AccountId));
-        if (resolvedSince is { } since)
-            holds = holds.Where(r => r.Status == ReservationStatus.Open || r.ResolvedAt >= since || r.CreatedAt >= since);
-        var suspicious = await holds
-            .Select(r => new
-            {
-                r.Id,
-                r.AccountId,
-                r.Status,
-                r.Amount,
-                r.ExpiresAt,
-                HoldEntries = db.LedgerEntries.Count(e => e.ReservationId == r.Id && e.Type == EntryTypes.Reservation && e.Amount == -r.Amount),
-                Resolutions = db.LedgerEntries.Count(e => e.ReservationId == r.Id && (e.Type == EntryTypes.Settlement || e.Type == EntryTypes.Release)),
-            })
-            .Where(x => x.HoldEntries != 1
-                        || (x.Status == ReservationStatus.Open ? x.Resolutions != 0 || x.ExpiresAt < leakedBefore : x.Resolutions != 1))
-            .OrderBy(x => x.Id)
-            .Take(MaxRecordedViolations)
-            .ToListAsync(ct);
-        foreach (var h in suspicious)
-        {
-            if (h.HoldEntries != 1)
-                Add(run, h.AccountId, "hold_entry_mismatch", $"Reservation {h.Id} has {h.HoldEntries} matching reservation entries.");
-            if (h.Status == ReservationStatus.Open && h.Resolutions != 0)
-                Add(run, h.AccountId, "hold_status_mismatch", $"Reservation {h.Id} is open but has {h.Resolutions} resolution entries.");
-            else if (h.Status == ReservationStatus.Open && h.ExpiresAt < leakedBefore)
-                Add(run, h.AccountId, "hold_leaked", $"Reservation {h.Id} expired at {h.ExpiresAt:u} and is still open.");
-            else if (h.Status != ReservationStatus.Open && h.Resolutions != 1)
-                Add(run, h.AccountId, h.Resolutions == 0 ? "hold_unresolved" : "hold_resolved_twice",
-                    $"Reservation {h.Id} is {h.Status} with {h.Resolutions} settlement/release entries.");
-        }
     }
 
     private static bool SignHolds(string type, long amount) =>
