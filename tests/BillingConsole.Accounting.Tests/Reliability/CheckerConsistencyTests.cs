@@ -193,5 +193,6 @@ public sealed class SqliteCheckerConsistencyTests(SqliteLedgerDatabase db) : Che
 [Trait("Speed", "Slow")]
 public sealed class PostgresCheckerConsistencyTests(PostgresLedgerDatabase db) : CheckerConsistencyTests(db), IClassFixture<PostgresLedgerDatabase>;
 
-[Trait("Speed", "Slow")] // a SQL Server container per suite where Docker runs: full runs and CI only
+[Trait("Speed", "Slow")] // SQL Server in a Docker container: full runs and ./test.sh --sqlserver only
+[Trait("Provider", "SqlServer")]
 public sealed class SqlServerCheckerConsistencyTests(SqlServerLedgerDatabase db) : CheckerConsistencyTests(db), IClassFixture<SqlServerLedgerDatabase>;

@@ -67,5 +67,6 @@ public sealed class SqliteConsistentReadTests(SqliteLedgerDatabase db) : Consist
 [Trait("Speed", "Slow")] // the provider suite repeats the SQLite one on PostgreSQL: full runs and CI only
 public sealed class PostgresConsistentReadTests(PostgresLedgerDatabase db) : ConsistentReadTests(db), IClassFixture<PostgresLedgerDatabase>;
 
-[Trait("Speed", "Slow")] // a SQL Server container per suite where Docker runs: full runs and CI only
+[Trait("Speed", "Slow")] // SQL Server in a Docker container: full runs and ./test.sh --sqlserver only
+[Trait("Provider", "SqlServer")]
 public sealed class SqlServerConsistentReadTests(SqlServerLedgerDatabase db) : ConsistentReadTests(db), IClassFixture<SqlServerLedgerDatabase>;

@@ -5,7 +5,8 @@ namespace BillingConsole.Accounting.Tests.Reliability;
 
 /// <summary>SQL Server keeps a session's isolation level in the connection pool; the snapshot must not leak into the
 /// next borrower (a ledger write in SNAPSHOT fails on update conflicts instead of waiting).</summary>
-[Trait("Speed", "Slow")] // a SQL Server container per suite where Docker runs: full runs and CI only
+[Trait("Speed", "Slow")] // SQL Server in a Docker container: full runs and ./test.sh --sqlserver only
+[Trait("Provider", "SqlServer")]
 public sealed class SqlServerConsistentReadPoolTests(SqlServerLedgerDatabase database) : IClassFixture<SqlServerLedgerDatabase>
 {
     [Fact]
