@@ -27,4 +27,19 @@ public sealed class SqlServerStatementsTests
         Assert.Contains(probes, p => p.Name.StartsWith("LedgerWriter.ExplainRefusalAsync", StringComparison.Ordinal));
         Assert.Contains(probes, p => p.Name.StartsWith("Migration ", StringComparison.Ordinal));
     }
+
+    /// <summary>The script a DBA applies (kept equal to the migrations by MigrationsTests) is valid T-SQL, every batch.</summary>
+    [Fact]
+    public void Parse_CommittedMigrationScript_HasNoSyntaxError()
+    {
+        var root = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(root, "BillingConsole.sln")))
+            root = Path.GetDirectoryName(root) ?? throw new InvalidOperationException("Repository root not found.");
+
+        var (script, errors) = TSqlSyntax.Parse(File.ReadAllText(Path.Combine(root, "db", "sqlserver-migrations.sql")));
+
+        Assert.True(errors.Count == 0, "db/sqlserver-migrations.sql: " + string.Join("\n", errors));
+        Assert.NotNull(script);
+        Assert.Contains(script.Batches.SelectMany(b => b.Statements), s => s is Microsoft.SqlServer.TransactSql.ScriptDom.IfStatement);
+    }
 }
