@@ -59,7 +59,10 @@ public sealed class SqlServerSchemaModel : IDisposable
             sources[source] = probe;
             try
             {
-                _model.AddOrUpdateObjects(AsProcedure(source, probe), source, new TSqlObjectOptions());
+                var (body, tables) = TableVariables.AsTables(script, probe.Sql, source);
+                foreach (var (table, i) in tables.Select((t, i) => (t, i)))
+                    _model.AddOrUpdateObjects(table, $"{source}.table{i}", new TSqlObjectOptions());
+                _model.AddOrUpdateObjects(AsProcedure(source, probe.Parameters, body), source, new TSqlObjectOptions());
             }
             catch (DacModelException e)
             {
@@ -76,11 +79,11 @@ public sealed class SqlServerSchemaModel : IDisposable
         return problems;
     }
 
-    // The batch is the procedure's body unchanged; its parameters become the procedure's, so the model resolves them.
-    private static string AsProcedure(string name, SqlServerProbe probe)
+    // The batch is the procedure's body; its parameters become the procedure's, so the model resolves them.
+    private static string AsProcedure(string name, IReadOnlyList<(string Name, string Type)> parameters, string body)
     {
-        var parameters = string.Join(",\n    ", probe.Parameters.Select(p => $"@{p.Name} {p.Type}"));
-        return $"CREATE PROCEDURE [dbo].[{name}]\n    {parameters}\nAS\nBEGIN\n{probe.Sql}\nEND";
+        var declared = string.Join(",\n    ", parameters.Select(p => $"@{p.Name} {p.Type}"));
+        return $"CREATE PROCEDURE [dbo].[{name}]\n    {declared}\nAS\nBEGIN\n{body}\nEND";
     }
 
     public void Dispose() => _model.Dispose();

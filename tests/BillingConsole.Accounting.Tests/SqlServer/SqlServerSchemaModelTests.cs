@@ -35,6 +35,23 @@ public sealed class SqlServerSchemaModelTests
     }
 
     [Fact]
+    public void Verify_TableVariableMissingColumn_ReportsProbeAndColumn()
+    {
+        using var model = new SqlServerSchemaModel(Schema);
+        const string Sql = """
+            DECLARE @e TABLE (id bigint, balance_after bigint);
+            UPDATE ledger_entries SET amount = amount + 1 OUTPUT inserted.id, inserted.balance_after INTO @e WHERE id = @id;
+            SELECT e.id, e.balance_aftr FROM @e e;
+            """;
+
+        var problems = model.Verify([new("Sample", Sql, Parameters)]);
+
+        var problem = Assert.Single(problems);
+        Assert.StartsWith("Sample: ", problem);
+        Assert.Contains("@e].[balance_aftr]", problem);
+    }
+
+    [Fact]
     public void Verify_SyntaxError_ReportsLineAndColumn()
     {
         using var model = new SqlServerSchemaModel(Schema);
