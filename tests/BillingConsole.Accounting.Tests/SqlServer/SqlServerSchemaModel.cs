@@ -11,7 +11,11 @@ namespace BillingConsole.Accounting.Tests.SqlServer;
 /// </summary>
 public sealed class SqlServerSchemaModel : IDisposable
 {
+    private readonly List<string> _warnings = [];
     private int _probes;
+
+    /// <summary>What the last <see cref="Verify"/> found worth a look but not wrong.</summary>
+    public IReadOnlyList<string> Warnings => _warnings;
 
     private readonly TSqlModel _model = new(SqlServerVersion.Sql160, new TSqlModelOptions());
 
@@ -71,10 +75,10 @@ public sealed class SqlServerSchemaModel : IDisposable
             }
         }
         // A message names its object ("[dbo].[probe3] has an unresolved reference ..."), which maps back to the probe.
-        foreach (var message in _model.Validate().Where(m => m.MessageType == DacMessageType.Error))
+        foreach (var message in _model.Validate())
         {
             var name = sources.FirstOrDefault(s => message.Message.Contains($"[{s.Key}]", StringComparison.Ordinal)).Value?.Name ?? "schema";
-            problems.Add($"{name}: {message}");
+            (message.MessageType == DacMessageType.Error ? problems : _warnings).Add($"{name}: {message}");
         }
         return problems;
     }

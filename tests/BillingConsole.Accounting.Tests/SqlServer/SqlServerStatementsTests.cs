@@ -21,6 +21,8 @@ public sealed class SqlServerStatementsTests
         var problems = model.Verify(probes);
 
         TestContext.Current.TestOutputHelper?.WriteLine($"Verified {probes.Count} statements: {string.Join(", ", probes.Select(p => p.Name))}");
+        foreach (var warning in model.Warnings)
+            TestContext.Current.TestOutputHelper?.WriteLine(warning);
 
         Assert.True(problems.Count == 0, $"{problems.Count} problem(s) in the T-SQL sent to SQL Server:\n{string.Join("\n", problems)}");
         Assert.Contains(probes, p => p.Name == "SqlServerLedgerDialect.ReserveSql");
