@@ -30,6 +30,22 @@ public sealed class SqlServerStatementsTests
         Assert.Contains(probes, p => p.Name.StartsWith("Migration ", StringComparison.Ordinal));
     }
 
+    /// <summary>The probes' parameters are the ones the writer binds, typed by the dialect's AddParameter mapping, so
+    /// the model compiles each batch with the types SQL Server will see.</summary>
+    [Fact]
+    public async Task FromLedgerAsync_DialectBatches_DeclareParametersAsTheDialectBindsThem()
+    {
+        var probes = await SqlServerProbes.FromLedgerAsync(new SqlServerLedgerDialect(), TestContext.Current.CancellationToken);
+
+        var reserve = probes.Single(p => p.Name == "SqlServerLedgerDialect.ReserveSql").Parameters;
+        Assert.Contains(("amount", "bigint"), reserve);
+        Assert.Contains(("created_at", "datetime2(7)"), reserve);
+        Assert.Contains(("description", "nvarchar(1000)"), reserve);
+        var resolve = probes.Single(p => p.Name == "SqlServerLedgerDialect.ResolveSql").Parameters;
+        Assert.Contains(("streaming", "bit"), resolve);
+        Assert.Contains(("latency_ms", "int"), resolve);
+    }
+
     /// <summary>The script a DBA applies (kept equal to the migrations by MigrationsTests) is valid T-SQL, every batch.</summary>
     [Fact]
     public void Parse_CommittedMigrationScript_HasNoSyntaxError()
