@@ -75,14 +75,17 @@ public static class LedgerTraffic
 
     private static async Task CheckAsync(InvariantChecker checker, CancellationToken ct)
     {
-        try
+        foreach (var mode in new[] { InvariantCheckMode.Full, InvariantCheckMode.Incremental })
         {
-            await checker.RunAsync(InvariantCheckMode.Full, ct: ct);
-        }
-        catch (DbUpdateException)
-        {
-            // Saving the run's result expects the rows SQL Server would return for each insert; its commands were
-            // recorded before that.
+            try
+            {
+                await checker.RunAsync(mode, ct: ct);
+            }
+            catch (DbUpdateException)
+            {
+                // Saving the run's result expects the rows SQL Server would return for each insert; its commands were
+                // recorded before that.
+            }
         }
     }
 }

@@ -5,9 +5,10 @@ using System.Diagnostics;
 namespace BillingConsole.Accounting.Tests.SqlServer;
 
 /// <summary>
-/// The results <see cref="RecordingConnection"/> answers with: per result, one row or none. Every column of a row holds
-/// the same made-up value of whatever type the caller reads (1, true, "settled", 2026-01-01), which walks the callers
-/// through their "found" branches: a hold that is settled, a key that is revoked, an account with a balance.
+/// The results <see cref="RecordingConnection"/> answers with: per result, one row or none. A row's columns hold made-up
+/// values of whatever type the caller reads (a number is its column's ordinal + 1, so an account's balance and last
+/// sequence differ from its checkpoint's; true, "settled", 2026-01-01), which walks the callers through their "found"
+/// branches: a hold that is settled, a key that is revoked, an account changed since its last check.
 /// </summary>
 public sealed class RecordingReader(IReadOnlyList<bool> results) : DbDataReader
 {
@@ -53,15 +54,16 @@ public sealed class RecordingReader(IReadOnlyList<bool> results) : DbDataReader
 
     public override Task<bool> IsDBNullAsync(int ordinal, CancellationToken cancellationToken) => Task.FromResult(false);
 
-    public override T GetFieldValue<T>(int ordinal) => (T)Value(typeof(T));
+    public override T GetFieldValue<T>(int ordinal) => (T)Value(typeof(T), ordinal);
 
     public override Task<T> GetFieldValueAsync<T>(int ordinal, CancellationToken cancellationToken) => Task.FromResult(GetFieldValue<T>(ordinal));
 
-    public override object GetValue(int ordinal) => 1L;
+    public override object GetValue(int ordinal) => ordinal + 1L;
 
     public override int GetValues(object[] values)
     {
-        Array.Fill(values, 1L);
+        for (var i = 0; i < values.Length; i++)
+            values[i] = i + 1L;
         return values.Length;
     }
 
@@ -89,11 +91,11 @@ public sealed class RecordingReader(IReadOnlyList<bool> results) : DbDataReader
 
     public override Guid GetGuid(int ordinal) => Guid.Empty;
 
-    public override short GetInt16(int ordinal) => 1;
+    public override short GetInt16(int ordinal) => (short)(ordinal + 1);
 
-    public override int GetInt32(int ordinal) => 1;
+    public override int GetInt32(int ordinal) => ordinal + 1;
 
-    public override long GetInt64(int ordinal) => 1;
+    public override long GetInt64(int ordinal) => ordinal + 1;
 
     public override string GetName(int ordinal) => $"c{ordinal}";
 
@@ -103,12 +105,12 @@ public sealed class RecordingReader(IReadOnlyList<bool> results) : DbDataReader
 
     public override IEnumerator GetEnumerator() => Array.Empty<object>().GetEnumerator();
 
-    private static object Value(Type type)
+    private static object Value(Type type, int ordinal)
     {
         type = Nullable.GetUnderlyingType(type) ?? type;
-        return type == typeof(long) ? 1L
-            : type == typeof(int) ? 1
-            : type == typeof(short) ? (short)1
+        return type == typeof(long) ? ordinal + 1L
+            : type == typeof(int) ? ordinal + 1
+            : type == typeof(short) ? (short)(ordinal + 1)
             : type == typeof(byte) ? (byte)1
             : type == typeof(bool) ? true
             : type == typeof(decimal) ? 1m
