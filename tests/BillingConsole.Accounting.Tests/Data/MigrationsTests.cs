@@ -1,10 +1,9 @@
 using BillingConsole.Accounting.Data;
+using BillingConsole.Accounting.Tests.SqlServer;
 using BillingConsole.Db.Postgres;
 using BillingConsole.Db.Sqlite;
 using BillingConsole.Db.SqlServer;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.EntityFrameworkCore.Migrations;
 
 namespace BillingConsole.Accounting.Tests.Data;
 
@@ -38,24 +37,16 @@ public sealed class MigrationsTests
     [Fact]
     public void SqlServerScript_CheckedIn_MatchesTheMigrations()
     {
-        var root = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(root, "BillingConsole.sln")))
-            root = Path.GetDirectoryName(root) ?? throw new InvalidOperationException("Repository root not found.");
-        var committed = File.ReadAllText(Path.Combine(root, "db", "sqlserver-migrations.sql"));
-        var options = new DbContextOptionsBuilder<BillingDbContext>();
-        new SqlServerDatabaseProvider().Configure(options, "Server=localhost");
-        using var db = new BillingDbContext(options.Options);
+        var committed = MigrationScript.ReadCommitted();
 
-        var generated = db.GetService<IMigrator>().GenerateScript(options: MigrationsSqlGenerationOptions.Idempotent);
+        var generated = MigrationScript.Generate();
 
         Assert.True(Normalized(generated) == Normalized(committed),
             $"db/sqlserver-migrations.sql differs from what the SQL Server migrations generate ({FirstDifference(committed, generated)}). " +
-            "Regenerate it with: " + RegenerateCommand);
+            "Regenerate it with: " + MigrationScript.RegenerateCommand);
+        using var db = SqlServerContexts.Offline();
         Assert.Contains(db.Database.GetMigrations().Last(), committed);
     }
-
-    private const string RegenerateCommand = "dotnet tool restore && dotnet ef migrations script --idempotent " +
-        "--project db/BillingConsole.Db.SqlServer --startup-project db/BillingConsole.Db.SqlServer -o db/sqlserver-migrations.sql";
 
     private static string FirstDifference(string committed, string generated)
     {

@@ -50,11 +50,7 @@ public sealed class SqlServerStatementsTests
     [Fact]
     public void Parse_CommittedMigrationScript_HasNoSyntaxError()
     {
-        var root = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(root, "BillingConsole.sln")))
-            root = Path.GetDirectoryName(root) ?? throw new InvalidOperationException("Repository root not found.");
-
-        var (script, errors) = TSqlSyntax.Parse(File.ReadAllText(Path.Combine(root, "db", "sqlserver-migrations.sql")));
+        var (script, errors) = TSqlSyntax.Parse(MigrationScript.ReadCommitted());
 
         Assert.True(errors.Count == 0, "db/sqlserver-migrations.sql: " + string.Join("\n", errors));
         Assert.NotNull(script);

@@ -1,6 +1,6 @@
 using System.Data;
-using System.Diagnostics;
 using System.Data.Common;
+using System.Diagnostics;
 using Microsoft.Data.SqlClient;
 
 namespace BillingConsole.Accounting.Tests.SqlServer;
