@@ -1,6 +1,7 @@
 using BillingConsole.Accounting.Catalog;
 using BillingConsole.Accounting.Invariants;
 using BillingConsole.Accounting.Ledger;
+using BillingConsole.Accounting.Metering;
 using BillingConsole.Db.SqlServer;
 using Microsoft.EntityFrameworkCore;
 
@@ -9,14 +10,14 @@ namespace BillingConsole.Accounting.Tests.SqlServer;
 /// <summary>
 /// Runs the ledger's SQL Server code paths over a <see cref="RecordingConnection"/>: every write (post with and without
 /// the floor, reserve, settle, release, the batched settles and the expiry sweep), then every refusal and replay read
-/// (the dialect's batches answer with no row, as when a guard refused), then a full invariant check. What they send
-/// is what production sends to SQL Server, typed as SqlClient binds it.
+/// (the dialect's batches answer with no row, as when a guard refused), then a full and an incremental invariant
+/// check. What they send is what production sends to SQL Server, typed as SqlClient binds it.
 /// </summary>
 public static class LedgerTraffic
 {
     private static readonly Origin Origin = new(EntrySources.Admin, "sqlstatic");
     private static readonly MeteredCall Call = new(ApiKeyId: 1, ModelId: 1, PriceId: 1, MaxInputTokens: 100, MaxOutputTokens: 100, Tags: "a,b");
-    private static readonly CallOutcome Outcome = new(new TokenCounts(10, 10, 1), "success", Charge: true, "none", 5, 2, true, "openai", "127.0.0.1", "probe");
+    private static readonly CallOutcome Outcome = new(new TokenCounts(10, 10, 1), RequestStatus.Success, Charge: true, "none", 5, 2, true, "openai", "127.0.0.1", "probe");
 
     public static async Task<IReadOnlyList<RecordedCommand>> RecordAsync(SqlServerLedgerDialect dialect, CancellationToken ct)
     {

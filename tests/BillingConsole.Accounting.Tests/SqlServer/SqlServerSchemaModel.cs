@@ -11,13 +11,12 @@ namespace BillingConsole.Accounting.Tests.SqlServer;
 /// </summary>
 public sealed class SqlServerSchemaModel : IDisposable
 {
+    private readonly TSqlModel _model = new(SqlServerVersion.Sql160, new TSqlModelOptions());
     private readonly List<string> _warnings = [];
     private int _probes;
 
-    /// <summary>What the last <see cref="Verify"/> found worth a look but not wrong.</summary>
+    /// <summary>What <see cref="Verify"/> found worth a look but not wrong.</summary>
     public IReadOnlyList<string> Warnings => _warnings;
-
-    private readonly TSqlModel _model = new(SqlServerVersion.Sql160, new TSqlModelOptions());
 
     /// <summary>Builds the model from a script of CREATE TABLE / CREATE INDEX / ALTER TABLE statements (batches separated
     /// by GO, as EF's create script is). DacFx takes one statement per call, so each is added on its own, under its own
