@@ -55,7 +55,9 @@ public sealed class ApiKeyService(IDbContextFactory<BillingDbContext> dbFactory,
         if (ScopesError(scopes) is { } badScopes)
             return badScopes;
         var now = clock.GetUtcNow().UtcDateTime;
-        if (expiresAt is { } expiry && expiry.ToUniversalTime() <= now)
+        // A time without a kind is read as UTC, as the API documents; a local time is converted.
+        expiresAt = expiresAt is { Kind: DateTimeKind.Unspecified } unspecified ? DateTime.SpecifyKind(unspecified, DateTimeKind.Utc) : expiresAt?.ToUniversalTime();
+        if (expiresAt is { } expiry && expiry <= now)
             return LedgerResult<CreatedApiKey>.Fail(LedgerError.InvalidRequest, "An expiry date must be in the future.");
         var secret = "bc_live_" + RandomNumberGenerator.GetString(Alphabet, 40);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -65,7 +67,7 @@ public sealed class ApiKeyService(IDbContextFactory<BillingDbContext> dbFactory,
         {
             AccountId = accountId, Name = trimmed, Prefix = ApiKey.PrefixOf(secret), SecretHash = ApiKey.Hash(secret),
             CreatedAt = now, MonthlySpendLimit = monthlySpendLimit?.Units,
-            Scopes = ApiKeyScopes.Format(scopes ?? ApiKeyScopes.Default), ExpiresAt = expiresAt?.ToUniversalTime(),
+            Scopes = ApiKeyScopes.Format(scopes ?? ApiKeyScopes.Default), ExpiresAt = expiresAt,
         };
         db.ApiKeys.Add(key);
         await db.SaveChangesAsync(ct);

@@ -84,8 +84,7 @@ public static class KeysApi
         if (user.GetKeyScopes() is { } held && scopes.FirstOrDefault(s => ApiKeyScopes.IsKnown(s) && !held.Contains(s)) is { } lacking)
             return Problems.Create(StatusCodes.Status403Forbidden, Problems.InsufficientScope,
                 $"This key lacks the {lacking} scope, so it cannot grant it (it holds: {string.Join(", ", held)}).");
-        var expiresAt = body.ExpiresAt is { Kind: DateTimeKind.Unspecified } unspecified ? DateTime.SpecifyKind(unspecified, DateTimeKind.Utc) : body.ExpiresAt;
-        var result = await keys.CreateAsync(user.GetAccountId()!.Value, body.Name, limit, scopes, expiresAt, ct);
+        var result = await keys.CreateAsync(user.GetAccountId()!.Value, body.Name, limit, scopes, body.ExpiresAt, ct);
         if (result.Value is not { } created)
             return Problems.From(result.Failure!);
         var k = created.Key;
