@@ -4,6 +4,8 @@ using System.Text.Json;
 using BillingConsole.Accounting.Identity;
 using BillingConsole.Accounting.Ledger;
 using BillingConsole.Accounting.Metering;
+using BillingConsole.Web.Api;
+using BillingConsole.Web.Auth;
 using BillingConsole.Web.Tests.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
@@ -60,11 +62,17 @@ public sealed class AuthorizationMatrixTests(ConsoleApp app)
         var anonymous = EndpointPolicies.Classify(Endpoint("/billing/open", new AllowAnonymousAttribute())).Single();
         var unnamed = EndpointPolicies.Classify(Endpoint("/billing/any-user", new AuthorizeAttribute())).Single();
         var declared = EndpointPolicies.Classify(Endpoint("/billing/declared", new AuthorizeAttribute("customer"))).Single();
+        var unscopedApi = EndpointPolicies.Classify(Endpoint("/billing/unscoped", new AuthorizeAttribute("customer"), new ApiEndpointMetadata())).Single();
+        var scopedApi = EndpointPolicies.Classify(Endpoint("/billing/scoped", new AuthorizeAttribute("customer"), new ApiEndpointMetadata(),
+            new KeyScopeMetadata(ApiKeyScopes.BillingRead))).Single();
 
         Assert.Contains("no authorization metadata", EndpointPolicies.Violation(bare));
         Assert.Contains("not in the anonymous allow-list", EndpointPolicies.Violation(anonymous));
         Assert.Contains("named policies", EndpointPolicies.Violation(unnamed));
         Assert.Null(EndpointPolicies.Violation(declared));
+        Assert.Contains("without a key scope", EndpointPolicies.Violation(unscopedApi));
+        Assert.Null(EndpointPolicies.Violation(scopedApi));
+        Assert.Equal(ApiKeyScopes.BillingRead, scopedApi.KeyScope);
     }
 
     [Fact]
