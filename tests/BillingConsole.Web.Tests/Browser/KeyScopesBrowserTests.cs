@@ -22,24 +22,27 @@ public sealed class KeyScopesBrowserTests(BrowserSession browser, ConsoleApp app
         var email = $"scopes-{accountId}@example.test";
         await app.CreateUserAsync(email, Roles.Customer, accountId);
         var page = await browser.NewPageAsync(app.BaseAddress);
+        await page.BringToFrontAsync();
         await ConsolePages.SignInAsync(page, email, "/keys");
         var expires = DateTime.UtcNow.Date.AddDays(30).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
         await page.GetByTestId("keys-create").ClickAsync();
-        // The name field takes focus when the dialog opens; the choices after it are made from the keyboard. (The name is
-        // filled in one go: keystrokes typed faster than the circuit echoes them can be lost by the bound field.)
-        var name = page.Locator("input[data-testid='keys-name-input'], [data-testid='keys-name-input'] input").First;
-        await Assertions.Expect(name).ToBeFocusedAsync();
-        await name.FillAsync("Rotation bot");
-        await page.GetByRole(AriaRole.Checkbox, new() { Name = "Call models (inference)" }).FocusAsync();
+        // The name is filled in one go (keystrokes typed faster than the circuit echoes them can be lost by the bound
+        // field); the choices after it are made from the keyboard.
+        await page.Locator("input[data-testid='keys-name-input'], [data-testid='keys-name-input'] input").First.FillAsync("Rotation bot");
+        var inference = page.GetByRole(AriaRole.Checkbox, new() { Name = "Call models (inference)" });
+        var keysWrite = page.GetByRole(AriaRole.Checkbox, new() { Name = "Manage keys (keys:write)" });
+        await inference.FocusAsync();
         await page.Keyboard.PressAsync("Space");
-        await page.GetByRole(AriaRole.Checkbox, new() { Name = "Manage keys (keys:write)" }).FocusAsync();
+        await Assertions.Expect(inference).Not.ToBeCheckedAsync();
+        await keysWrite.FocusAsync();
         await page.Keyboard.PressAsync("Space");
+        await Assertions.Expect(keysWrite).ToBeCheckedAsync();
         await page.GetByTestId("keys-expiry").Locator("input").FocusAsync();
         await page.Keyboard.TypeAsync(expires);
         await page.Keyboard.PressAsync("Tab");
-        await Assertions.Expect(page.GetByRole(AriaRole.Checkbox, new() { Name = "Manage keys (keys:write)" })).ToBeCheckedAsync();
-        await Assertions.Expect(page.GetByRole(AriaRole.Checkbox, new() { Name = "Call models (inference)" })).Not.ToBeCheckedAsync();
+        await Assertions.Expect(keysWrite).ToBeCheckedAsync();
+        await Assertions.Expect(inference).Not.ToBeCheckedAsync();
         await ConsolePages.ScreenshotAsync(page, "keys-create-scopes");
         await page.GetByTestId("keys-create-submit").FocusAsync();
         await page.Keyboard.PressAsync("Enter");
