@@ -788,6 +788,75 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261203023159_IdentityBindingAndKeyScopes'
+)
+BEGIN
+    DROP INDEX [ix_users_email] ON [users];
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261203023159_IdentityBindingAndKeyScopes'
+)
+BEGIN
+    ALTER TABLE [users] ADD [identity_issuer] nvarchar(500) NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261203023159_IdentityBindingAndKeyScopes'
+)
+BEGIN
+    ALTER TABLE [users] ADD [identity_subject] nvarchar(255) NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261203023159_IdentityBindingAndKeyScopes'
+)
+BEGIN
+    ALTER TABLE [api_keys] ADD [expires_at] datetime2 NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261203023159_IdentityBindingAndKeyScopes'
+)
+BEGIN
+    ALTER TABLE [api_keys] ADD [scopes] nvarchar(200) NOT NULL DEFAULT N'inference billing:read keys:write';
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261203023159_IdentityBindingAndKeyScopes'
+)
+BEGIN
+    CREATE INDEX [ix_users_email] ON [users] ([email]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261203023159_IdentityBindingAndKeyScopes'
+)
+BEGIN
+    EXEC(N'CREATE UNIQUE INDEX [ix_users_identity_issuer_identity_subject] ON [users] ([identity_issuer], [identity_subject]) WHERE [identity_issuer] IS NOT NULL AND [identity_subject] IS NOT NULL');
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261203023159_IdentityBindingAndKeyScopes'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([migration_id], [product_version])
+    VALUES (N'20261203023159_IdentityBindingAndKeyScopes', N'10.0.14');
+END;
+
+COMMIT;
+GO
+
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
     WHERE [migration_id] = N'20261203025117_AllowSnapshotIsolation'

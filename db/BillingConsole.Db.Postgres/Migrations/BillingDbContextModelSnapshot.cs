@@ -245,6 +245,10 @@ namespace BillingConsole.Db.Postgres.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
+                    b.Property<DateTime?>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
                     b.Property<DateTime?>("LastUsedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("last_used_at");
@@ -268,6 +272,14 @@ namespace BillingConsole.Db.Postgres.Migrations
                     b.Property<DateTime?>("RevokedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("revoked_at");
+
+                    b.Property<string>("Scopes")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasDefaultValue("inference billing:read keys:write")
+                        .HasColumnName("scopes");
 
                     b.Property<string>("SecretHash")
                         .IsRequired()
@@ -321,6 +333,16 @@ namespace BillingConsole.Db.Postgres.Migrations
                         .HasColumnType("character varying(320)")
                         .HasColumnName("email");
 
+                    b.Property<string>("IdentityIssuer")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("identity_issuer");
+
+                    b.Property<string>("IdentitySubject")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("identity_subject");
+
                     b.Property<string>("Role")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -334,8 +356,11 @@ namespace BillingConsole.Db.Postgres.Migrations
                         .HasDatabaseName("ix_users_account_id");
 
                     b.HasIndex("Email")
-                        .IsUnique()
                         .HasDatabaseName("ix_users_email");
+
+                    b.HasIndex("IdentityIssuer", "IdentitySubject")
+                        .IsUnique()
+                        .HasDatabaseName("ix_users_identity_issuer_identity_subject");
 
                     b.ToTable("users", (string)null);
                 });

@@ -245,6 +245,10 @@ namespace BillingConsole.Db.SqlServer.Migrations
                         .HasColumnType("datetime2")
                         .HasColumnName("created_at");
 
+                    b.Property<DateTime?>("ExpiresAt")
+                        .HasColumnType("datetime2")
+                        .HasColumnName("expires_at");
+
                     b.Property<DateTime?>("LastUsedAt")
                         .HasColumnType("datetime2")
                         .HasColumnName("last_used_at");
@@ -268,6 +272,14 @@ namespace BillingConsole.Db.SqlServer.Migrations
                     b.Property<DateTime?>("RevokedAt")
                         .HasColumnType("datetime2")
                         .HasColumnName("revoked_at");
+
+                    b.Property<string>("Scopes")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)")
+                        .HasDefaultValue("inference billing:read keys:write")
+                        .HasColumnName("scopes");
 
                     b.Property<string>("SecretHash")
                         .IsRequired()
@@ -321,6 +333,16 @@ namespace BillingConsole.Db.SqlServer.Migrations
                         .HasColumnType("nvarchar(320)")
                         .HasColumnName("email");
 
+                    b.Property<string>("IdentityIssuer")
+                        .HasMaxLength(500)
+                        .HasColumnType("nvarchar(500)")
+                        .HasColumnName("identity_issuer");
+
+                    b.Property<string>("IdentitySubject")
+                        .HasMaxLength(255)
+                        .HasColumnType("nvarchar(255)")
+                        .HasColumnName("identity_subject");
+
                     b.Property<string>("Role")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -334,8 +356,12 @@ namespace BillingConsole.Db.SqlServer.Migrations
                         .HasDatabaseName("ix_users_account_id");
 
                     b.HasIndex("Email")
-                        .IsUnique()
                         .HasDatabaseName("ix_users_email");
+
+                    b.HasIndex("IdentityIssuer", "IdentitySubject")
+                        .IsUnique()
+                        .HasDatabaseName("ix_users_identity_issuer_identity_subject")
+                        .HasFilter("[identity_issuer] IS NOT NULL AND [identity_subject] IS NOT NULL");
 
                     b.ToTable("users", (string)null);
                 });

@@ -232,6 +232,10 @@ namespace BillingConsole.Db.Sqlite.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("created_at");
 
+                    b.Property<DateTime?>("ExpiresAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("expires_at");
+
                     b.Property<DateTime?>("LastUsedAt")
                         .HasColumnType("TEXT")
                         .HasColumnName("last_used_at");
@@ -255,6 +259,14 @@ namespace BillingConsole.Db.Sqlite.Migrations
                     b.Property<DateTime?>("RevokedAt")
                         .HasColumnType("TEXT")
                         .HasColumnName("revoked_at");
+
+                    b.Property<string>("Scopes")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("inference billing:read keys:write")
+                        .HasColumnName("scopes");
 
                     b.Property<string>("SecretHash")
                         .IsRequired()
@@ -306,6 +318,16 @@ namespace BillingConsole.Db.Sqlite.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("email");
 
+                    b.Property<string>("IdentityIssuer")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("identity_issuer");
+
+                    b.Property<string>("IdentitySubject")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("identity_subject");
+
                     b.Property<string>("Role")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -319,8 +341,11 @@ namespace BillingConsole.Db.Sqlite.Migrations
                         .HasDatabaseName("ix_users_account_id");
 
                     b.HasIndex("Email")
-                        .IsUnique()
                         .HasDatabaseName("ix_users_email");
+
+                    b.HasIndex("IdentityIssuer", "IdentitySubject")
+                        .IsUnique()
+                        .HasDatabaseName("ix_users_identity_issuer_identity_subject");
 
                     b.ToTable("users", (string)null);
                 });

@@ -16,6 +16,11 @@ public sealed class ApiKey
     public DateTime CreatedAt { get; set; }
     public DateTime? RevokedAt { get; set; }
     public DateTime? LastUsedAt { get; set; }
+    /// <summary>Space-separated <see cref="ApiKeyScopes"/>. Defaults to every scope, which is what keys had before
+    /// scopes existed; <see cref="ApiKeyService"/> always writes the creator's choice.</summary>
+    public string Scopes { get; set; } = ApiKeyScopes.AllText;
+    /// <summary>When the key stops authenticating (UTC); null for never.</summary>
+    public DateTime? ExpiresAt { get; set; }
     /// <summary>Optional cap on what calls made with this key may commit in a calendar month (UTC), nano-dollars.</summary>
     public long? MonthlySpendLimit { get; set; }
     /// <summary>The month <see cref="SpendCommitted"/> counts: open holds plus settled costs of calls reserved in it.
@@ -37,6 +42,8 @@ internal sealed class ApiKeyConfiguration : IEntityTypeConfiguration<ApiKey>
         b.Property(k => k.Name).HasMaxLength(100);
         b.Property(k => k.Prefix).HasMaxLength(16);
         b.Property(k => k.SecretHash).HasMaxLength(64);
+        // The default backfills the keys that existed before scopes, so their callers keep working.
+        b.Property(k => k.Scopes).HasMaxLength(200).HasDefaultValue(ApiKeyScopes.AllText);
         b.HasIndex(k => k.SecretHash).IsUnique();
         b.HasIndex(k => k.AccountId);
         b.HasOne<Ledger.Account>().WithMany().HasForeignKey(k => k.AccountId).OnDelete(DeleteBehavior.Restrict);

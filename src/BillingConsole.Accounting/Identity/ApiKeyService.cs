@@ -6,7 +6,11 @@ using Microsoft.EntityFrameworkCore;
 namespace BillingConsole.Accounting.Identity;
 
 public sealed record ApiKeyView(long Id, string Name, string Prefix, DateTime CreatedAt, DateTime? RevokedAt, DateTime? LastUsedAt,
-    Money? MonthlySpendLimit, Money CommittedThisMonth);
+    Money? MonthlySpendLimit, Money CommittedThisMonth, IReadOnlyList<string> Scopes, DateTime? ExpiresAt)
+{
+    /// <summary>Past its expiry: the key no longer authenticates, like a revoked one.</summary>
+    public bool IsExpiredAt(DateTime now) => ExpiresAt is { } at && at <= now;
+}
 
 public sealed record CreatedApiKey(ApiKeyView Key, string Secret);
 
@@ -33,13 +37,28 @@ public sealed class ApiKeyService(IDbContextFactory<BillingDbContext> dbFactory,
         return key is null ? null : View(key);
     }
 
-    public async Task<LedgerResult<CreatedApiKey>> CreateAsync(long accountId, string? name, Money? monthlySpendLimit, CancellationToken ct = default)
+    /// <summary>A key with the <see cref="ApiKeyScopes.Default"/> scopes and no expiry.</summary>
+    public Task<LedgerResult<CreatedApiKey>> CreateAsync(long accountId, string? name, Money? monthlySpendLimit, CancellationToken ct = default) =>
+        CreateAsync(accountId, name, monthlySpendLimit, null, null, ct);
+
+    /// <summary>A key with <paramref name="scopes"/> (null: <see cref="ApiKeyScopes.Default"/>; at least one, all known)
+    /// that stops authenticating at <paramref name="expiresAt"/> (UTC, in the future; null: never). Whether the creator
+    /// may grant those scopes is the caller's decision: it knows who the creator is.</summary>
+    public async Task<LedgerResult<CreatedApiKey>> CreateAsync(long accountId, string? name, Money? monthlySpendLimit,
+        IReadOnlyCollection<string>? scopes, DateTime? expiresAt, CancellationToken ct = default)
     {
         var trimmed = name?.Trim() ?? "";
         if (trimmed.Length is 0 or > MaxNameLength || trimmed.Any(char.IsControl))
             return LedgerResult<CreatedApiKey>.Fail(LedgerError.InvalidRequest, $"A key needs a name of 1 to {MaxNameLength} printable characters.");
         if (LimitError(monthlySpendLimit) is { } bad)
             return bad;
+        if (ScopesError(scopes) is { } badScopes)
+            return badScopes;
+        var now = clock.GetUtcNow().UtcDateTime;
+        // A time without a kind is read as UTC, as the API documents; a local time is converted.
+        expiresAt = expiresAt is { Kind: DateTimeKind.Unspecified } unspecified ? DateTime.SpecifyKind(unspecified, DateTimeKind.Utc) : expiresAt?.ToUniversalTime();
+        if (expiresAt is { } expiry && expiry <= now)
+            return LedgerResult<CreatedApiKey>.Fail(LedgerError.InvalidRequest, "An expiry date must be in the future.");
         var secret = "bc_live_" + RandomNumberGenerator.GetString(Alphabet, 40);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         if (!await db.Accounts.AnyAsync(a => a.Id == accountId, ct))
@@ -47,7 +66,8 @@ public sealed class ApiKeyService(IDbContextFactory<BillingDbContext> dbFactory,
         var key = new ApiKey
         {
             AccountId = accountId, Name = trimmed, Prefix = ApiKey.PrefixOf(secret), SecretHash = ApiKey.Hash(secret),
-            CreatedAt = clock.GetUtcNow().UtcDateTime, MonthlySpendLimit = monthlySpendLimit?.Units,
+            CreatedAt = now, MonthlySpendLimit = monthlySpendLimit?.Units,
+            Scopes = ApiKeyScopes.Format(scopes ?? ApiKeyScopes.Default), ExpiresAt = expiresAt,
         };
         db.ApiKeys.Add(key);
         await db.SaveChangesAsync(ct);
@@ -99,8 +119,18 @@ public sealed class ApiKeyService(IDbContextFactory<BillingDbContext> dbFactory,
         var now = clock.GetUtcNow().UtcDateTime;
         var committed = k.SpendMonth is { } m && m.Year == now.Year && m.Month == now.Month ? k.SpendCommitted : 0;
         return new ApiKeyView(k.Id, k.Name, k.Prefix, k.CreatedAt, k.RevokedAt, k.LastUsedAt,
-            k.MonthlySpendLimit is { } limit ? new Money(limit) : null, new Money(committed));
+            k.MonthlySpendLimit is { } limit ? new Money(limit) : null, new Money(committed), ApiKeyScopes.Parse(k.Scopes),
+            k.ExpiresAt is { } expires ? DateTime.SpecifyKind(expires, DateTimeKind.Utc) : null);
     }
+
+    private static LedgerFailure? ScopesError(IReadOnlyCollection<string>? scopes) => scopes switch
+    {
+        null => null,
+        { Count: 0 } => new LedgerFailure(LedgerError.InvalidRequest, $"A key needs at least one scope: {string.Join(", ", ApiKeyScopes.All)}."),
+        _ when scopes.FirstOrDefault(s => !ApiKeyScopes.IsKnown(s)) is { } unknown =>
+            new LedgerFailure(LedgerError.InvalidRequest, $"Unknown scope '{unknown}'; scopes are {string.Join(", ", ApiKeyScopes.All)}."),
+        _ => null,
+    };
 
     private static LedgerFailure? LimitError(Money? limit) =>
         limit is { } l && (l.Units <= 0 || l > Money.Max)

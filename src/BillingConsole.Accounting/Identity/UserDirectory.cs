@@ -19,10 +19,12 @@ public sealed class UserDirectory(IDbContextFactory<BillingDbContext> dbFactory,
         return await Query(db, db.Users.AsNoTracking().OrderBy(u => u.Role).ThenBy(u => u.Email)).ToListAsync(ct);
     }
 
+    /// <summary>The oldest user with this email: for the development sign-in only, which picks seeded users by address.
+    /// Identity-provider sign-ins go through <see cref="SignInAsync"/>.</summary>
     public async Task<UserSummary?> FindByEmailAsync(string email, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await Query(db, db.Users.AsNoTracking().Where(u => u.Email == email)).FirstOrDefaultAsync(ct);
+        return await Query(db, db.Users.AsNoTracking().Where(u => u.Email == email).OrderBy(u => u.Id)).FirstOrDefaultAsync(ct);
     }
 
     public async Task<UserSummary?> FindByIdAsync(long userId, CancellationToken ct = default)
@@ -31,36 +33,86 @@ public sealed class UserDirectory(IDbContextFactory<BillingDbContext> dbFactory,
         return await Query(db, db.Users.AsNoTracking().Where(u => u.Id == userId)).FirstOrDefaultAsync(ct);
     }
 
-    /// <summary>The user with this email (compared case-insensitively), created as a customer with no account when
-    /// there is none yet: how a person who signs in through the identity provider for the first time gets a user.
-    /// Their accounts come only from <see cref="AccountMember"/> rows that the app (an admin) writes.</summary>
-    public async Task<UserSummary> FindOrCreateAsync(string email, string displayName, CancellationToken ct = default)
+    /// <summary>
+    /// The user an identity provider's sign-in acts as. A returning person is found by the provider's
+    /// <c>(issuer, sub)</c> only, never by email, so another identity that merely carries the same address reaches nothing
+    /// of theirs. Otherwise, with a verified email, a pre-created user of that address that no identity has claimed yet
+    /// (the demo seed's, admin-created ones) is bound to this identity; else a new customer with no account is created
+    /// (the console then says the user is not linked to a billing account).
+    /// </summary>
+    public async Task<UserSummary> SignInAsync(ProviderIdentity identity, CancellationToken ct = default)
     {
-        var normalized = email.Trim().ToLowerInvariant();
-        if (await FindNormalizedAsync(normalized, ct) is { } existing)
-            return existing;
+        var email = Normalize(identity.Email);
+        if (await FindBoundAsync(identity, ct) is { } bound)
+            return identity.EmailVerified && !string.Equals(bound.Email, email, StringComparison.Ordinal)
+                ? await UpdateEmailAsync(bound, email, ct)
+                : bound;
+        if (identity.EmailVerified && await BindPreCreatedAsync(identity, email, ct) is { } linked)
+            return linked;
+        // Seam for invitations (not built yet): a verified email that matches an open invitation would add the
+        // membership to the user created below, never to another user of that address.
+        return await CreateBoundAsync(identity, email, ct);
+    }
+
+    private async Task<UserSummary?> FindBoundAsync(ProviderIdentity identity, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await Query(db, db.Users.AsNoTracking()
+            .Where(u => u.IdentityIssuer == identity.Issuer && u.IdentitySubject == identity.Subject)).FirstOrDefaultAsync(ct);
+    }
+
+    /// <summary>The provider reports a new verified address: take it unless another user already has it (a pre-created
+    /// user of that address must stay linkable by its own owner).</summary>
+    private async Task<UserSummary> UpdateEmailAsync(UserSummary user, string email, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var changed = await db.Users
+            .Where(u => u.Id == user.Id && !db.Users.Any(o => o.Id != user.Id && o.Email.ToLower() == email))
+            .ExecuteUpdateAsync(s => s.SetProperty(u => u.Email, email), ct);
+        return changed == 1 ? user with { Email = email } : user;
+    }
+
+    /// <summary>Claims the oldest unbound user of the address. The conditional update decides a race between two
+    /// identities: exactly one binds, the other gets a user of its own.</summary>
+    private async Task<UserSummary?> BindPreCreatedAsync(ProviderIdentity identity, string email, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var candidates = await db.Users.AsNoTracking()
+            .Where(u => u.IdentitySubject == null && u.Email.ToLower() == email).OrderBy(u => u.Id).Select(u => u.Id).ToListAsync(ct);
+        foreach (var id in candidates)
+        {
+            var claimed = await db.Users.Where(u => u.Id == id && u.IdentitySubject == null)
+                .ExecuteUpdateAsync(s => s.SetProperty(u => u.IdentityIssuer, identity.Issuer).SetProperty(u => u.IdentitySubject, identity.Subject), ct);
+            if (claimed == 1)
+                return await FindByIdAsync(id, ct);
+        }
+        return null;
+    }
+
+    private async Task<UserSummary> CreateBoundAsync(ProviderIdentity identity, string email, CancellationToken ct)
+    {
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
         {
-            var name = string.IsNullOrWhiteSpace(displayName) ? normalized : displayName.Trim();
-            db.Users.Add(new User { Email = normalized, DisplayName = name.Length > 200 ? name[..200] : name, Role = Roles.Customer });
+            var name = string.IsNullOrWhiteSpace(identity.DisplayName) ? email : identity.DisplayName.Trim();
+            db.Users.Add(new User
+            {
+                Email = email, DisplayName = name.Length > 200 ? name[..200] : name, Role = Roles.Customer,
+                IdentityIssuer = identity.Issuer, IdentitySubject = identity.Subject,
+            });
             try
             {
                 await db.SaveChangesAsync(ct);
             }
             catch (DbUpdateException)
             {
-                // A concurrent first sign-in created the same user (unique email): use theirs.
+                // A concurrent first sign-in of the same identity created it (unique issuer + subject): use theirs.
             }
         }
-        return await FindNormalizedAsync(normalized, ct)
-            ?? throw new InvalidOperationException($"The user {normalized} could not be created.");
+        return await FindBoundAsync(identity, ct)
+            ?? throw new InvalidOperationException($"The user for subject {identity.Subject} could not be created.");
     }
 
-    private async Task<UserSummary?> FindNormalizedAsync(string normalized, CancellationToken ct)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await Query(db, db.Users.AsNoTracking().Where(u => u.Email.ToLower() == normalized).OrderBy(u => u.Id)).FirstOrDefaultAsync(ct);
-    }
+    private static string Normalize(string email) => email.Trim().ToLowerInvariant();
 
     /// <summary>The accounts the user belongs to, by name: their <see cref="AccountMember"/> rows plus their default
     /// account (<see cref="User.AccountId"/>), which counts as a membership even without a row.</summary>

@@ -9,8 +9,8 @@ namespace BillingConsole.Web.Api;
 /// <summary>
 /// Derives each operation's security from the policy its endpoint declares (the same metadata authorization enforces,
 /// so the document cannot drift from it) and documents the problem responses that authorization and rate limiting add
-/// to every protected operation: 401 <c>unauthorized</c>, 403 <c>forbidden</c> and, on the customer APIs, 429
-/// <c>rate_limited</c>.
+/// to every protected operation: 401 <c>unauthorized</c>, 403 <c>forbidden</c> (and <c>insufficient_scope</c> where a key
+/// needs a scope) and, on the customer APIs, 429 <c>rate_limited</c>.
 /// </summary>
 public sealed class ApiOperationTransformer : IOpenApiOperationTransformer
 {
@@ -30,7 +30,9 @@ public sealed class ApiOperationTransformer : IOpenApiOperationTransformer
         var problem = await context.GetOrCreateSchemaAsync(typeof(ProblemDetails), null, cancellationToken);
         operation.Responses ??= new OpenApiResponses();
         AddProblem(operation, problem, StatusCodes.Status401Unauthorized, "No or an invalid credential (code unauthorized).");
-        AddProblem(operation, problem, StatusCodes.Status403Forbidden, "The credential may not call this operation (code forbidden).");
+        AddProblem(operation, problem, StatusCodes.Status403Forbidden, metadata.OfType<KeyScopeMetadata>().LastOrDefault() is { } scope
+            ? $"The credential may not call this operation (code forbidden), or the API key lacks the `{scope.Scope}` scope (code insufficient_scope)."
+            : "The credential may not call this operation (code forbidden).");
         if (policies.Contains(BillingClaims.CustomerPolicy))
             AddProblem(operation, problem, StatusCodes.Status429TooManyRequests, "Too many requests for this customer (code rate_limited).");
     }

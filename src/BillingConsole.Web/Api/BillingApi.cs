@@ -26,6 +26,7 @@ public static class BillingApi
     {
         var billing = app.MapGroup("/billing")
             .RequireAuthorization(BillingClaims.CustomerPolicy)
+            .RequireKeyScope(Accounting.Identity.ApiKeyScopes.BillingRead)
             .WithMetadata(new ApiEndpointMetadata())
             .WithTags("Billing");
         billing.MapGet("/balance", GetBalanceAsync)

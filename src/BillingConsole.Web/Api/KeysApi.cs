@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Security.Claims;
 using BillingConsole.Accounting.Identity;
 using BillingConsole.Accounting.Ledger;
@@ -8,15 +9,24 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace BillingConsole.Web.Api;
 
 public sealed record KeyResponse(long Id, string Name, string Prefix, DateTime CreatedAt, DateTime? RevokedAt, DateTime? LastUsedAt,
-    decimal? MonthlySpendLimit, decimal CommittedThisMonth)
+    decimal? MonthlySpendLimit, decimal CommittedThisMonth,
+    [property: Description("What the key may do: inference, billing:read, keys:write.")] IReadOnlyList<string> Scopes,
+    [property: Description("When the key stops authenticating (UTC); null for never.")] DateTime? ExpiresAt)
 {
     public static KeyResponse From(ApiKeyView k) => new(k.Id, k.Name, k.Prefix, k.CreatedAt, k.RevokedAt, k.LastUsedAt,
-        k.MonthlySpendLimit?.ToDecimal(), k.CommittedThisMonth.ToDecimal());
+        k.MonthlySpendLimit?.ToDecimal(), k.CommittedThisMonth.ToDecimal(), k.Scopes, k.ExpiresAt);
 }
 
-public sealed record CreatedKeyResponse(long Id, string Name, string Prefix, string Secret, DateTime CreatedAt, decimal? MonthlySpendLimit);
+public sealed record CreatedKeyResponse(long Id, string Name, string Prefix, string Secret, DateTime CreatedAt, decimal? MonthlySpendLimit,
+    IReadOnlyList<string> Scopes, DateTime? ExpiresAt);
 
-public sealed record CreateKeyBody(string? Name, decimal? MonthlySpendLimit = null);
+public sealed record CreateKeyBody(
+    string? Name,
+    decimal? MonthlySpendLimit = null,
+    [property: Description("Any of inference, billing:read, keys:write (default inference and billing:read). A key may grant only scopes it holds.")]
+    List<string>? Scopes = null,
+    [property: Description("Optional expiry, ISO 8601, in the future (UTC when no offset is given). An expired key is refused like a revoked one.")]
+    DateTime? ExpiresAt = null);
 
 public sealed record UpdateKeyBody(decimal? MonthlySpendLimit = null);
 
@@ -34,18 +44,23 @@ public static class KeysApi
             .RequireAuthorization(BillingClaims.CustomerPolicy)
             .WithMetadata(new ApiEndpointMetadata())
             .WithTags("API keys");
-        keys.MapGet("/", ListAsync).WithSummary("The account's API keys (never their secrets)");
+        // Reading keys is billing data; creating, changing and revoking them is key management.
+        keys.MapGet("/", ListAsync).WithSummary("The account's API keys (never their secrets)").RequireKeyScope(ApiKeyScopes.BillingRead);
         keys.MapPost("/", CreateAsync)
             .WithSummary("Create an API key: the secret is shown once")
-            .DocumentsJsonBody<CreateKeyBody>();
+            .DocumentsJsonBody<CreateKeyBody>()
+            .RequireKeyScope(ApiKeyScopes.KeysWrite);
         keys.MapPatch("/{id}", UpdateAsync)
             .WithSummary("Set or clear a key's monthly spend limit")
             .DocumentsJsonBody<UpdateKeyBody>()
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .RequireKeyScope(ApiKeyScopes.KeysWrite);
         keys.MapDelete("/{id}", RevokeAsync)
             .WithSummary("Revoke a key (again: still 204)")
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .RequireKeyScope(ApiKeyScopes.KeysWrite);
         keys.MapGet("/{id}/usage", UsageAsync)
+            .RequireKeyScope(ApiKeyScopes.BillingRead)
             .WithSummary("A key's usage over a date range")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound);
@@ -63,12 +78,18 @@ public static class KeysApi
             return problem;
         if (!TryLimit(body!.MonthlySpendLimit, out var limit))
             return Problems.Invalid("monthly_spend_limit is a positive USD amount with at most 9 decimals.");
-        var result = await keys.CreateAsync(user.GetAccountId()!.Value, body.Name, limit, ct);
+        var scopes = body.Scopes ?? [.. ApiKeyScopes.Default];
+        // A key may hand out only what it holds (403 like any missing scope: the request is fine, the credential is
+        // not enough); a session user may grant every scope until account roles exist.
+        if (user.GetKeyScopes() is { } held && scopes.FirstOrDefault(s => ApiKeyScopes.IsKnown(s) && !held.Contains(s)) is { } lacking)
+            return Problems.Create(StatusCodes.Status403Forbidden, Problems.InsufficientScope,
+                $"This key lacks the {lacking} scope, so it cannot grant it (it holds: {string.Join(", ", held)}).");
+        var result = await keys.CreateAsync(user.GetAccountId()!.Value, body.Name, limit, scopes, body.ExpiresAt, ct);
         if (result.Value is not { } created)
             return Problems.From(result.Failure!);
         var k = created.Key;
         return TypedResults.Created($"/v1/keys/{k.Id}",
-            new CreatedKeyResponse(k.Id, k.Name, k.Prefix, created.Secret, k.CreatedAt, k.MonthlySpendLimit?.ToDecimal()));
+            new CreatedKeyResponse(k.Id, k.Name, k.Prefix, created.Secret, k.CreatedAt, k.MonthlySpendLimit?.ToDecimal(), k.Scopes, k.ExpiresAt));
     }
 
     public static async Task<Results<Ok<KeyResponse>, ProblemHttpResult>> UpdateAsync(

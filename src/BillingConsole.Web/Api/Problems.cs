@@ -11,6 +11,9 @@ public sealed class ApiEndpointMetadata;
 /// <summary>Errors as application/problem+json with a stable <c>code</c> that clients can switch on.</summary>
 public static class Problems
 {
+    /// <summary>403: the API key lacks the scope the endpoint needs (<c>ApiKeyScopes</c>), or may not grant a scope it lacks.</summary>
+    public const string InsufficientScope = "insufficient_scope";
+
     public static ProblemHttpResult Create(int status, string code, string detail) =>
         TypedResults.Problem(new ProblemDetails
         {

@@ -28,6 +28,7 @@ public static class UsageApi
     {
         var billing = app.MapGroup("/billing")
             .RequireAuthorization(BillingClaims.CustomerPolicy)
+            .RequireKeyScope(Accounting.Identity.ApiKeyScopes.BillingRead)
             .WithMetadata(new ApiEndpointMetadata())
             .WithTags("Usage");
         billing.MapGet("/summary", GetSummaryAsync)

@@ -11,13 +11,15 @@ namespace BillingConsole.Web.Auth;
 
 /// <summary>Authenticates <c>Authorization: Bearer &lt;token&gt;</c>: a gateway's metering token (role
 /// metering_service, no account) or a customer API key, looked up by its SHA-256 hash so no secret is ever compared
-/// character by character or stored.</summary>
+/// character by character or stored. A revoked or expired key authenticates as nothing (401); a key's scopes become
+/// <see cref="BillingClaims.Scope"/> claims, which <see cref="KeyScopeAuthorizationHandler"/> checks.</summary>
 public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
     IDbContextFactory<BillingDbContext> dbFactory,
-    ServiceTokens serviceTokens)
+    ServiceTokens serviceTokens,
+    TimeProvider clock)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
@@ -33,17 +35,19 @@ public sealed class ApiKeyAuthenticationHandler(
                 SchemeName, BillingClaims.Name, BillingClaims.Role)), SchemeName));
         var hash = ApiKey.Hash(secret);
         await using var db = await dbFactory.CreateDbContextAsync(Context.RequestAborted);
+        var now = clock.GetUtcNow().UtcDateTime;
         var key = await db.ApiKeys.AsNoTracking()
-            .Where(k => k.SecretHash == hash && k.RevokedAt == null)
-            .Select(k => new { k.Id, k.AccountId, k.Name })
+            .Where(k => k.SecretHash == hash && k.RevokedAt == null && (k.ExpiresAt == null || k.ExpiresAt > now))
+            .Select(k => new { k.Id, k.AccountId, k.Name, k.Scopes })
             .FirstOrDefaultAsync(Context.RequestAborted);
         if (key is null)
-            return AuthenticateResult.Fail("Unknown or revoked API key.");
+            return AuthenticateResult.Fail("Unknown, revoked or expired API key.");
         var identity = new ClaimsIdentity(
         [
             new Claim(BillingClaims.AccountId, key.AccountId.ToString()),
             new Claim(BillingClaims.ApiKeyId, key.Id.ToString()),
             new Claim(BillingClaims.Name, key.Name),
+            .. ApiKeyScopes.Parse(key.Scopes).Select(scope => new Claim(BillingClaims.Scope, scope)),
         ], SchemeName, BillingClaims.Name, BillingClaims.Role);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }

@@ -4,6 +4,7 @@ using BillingConsole.Web.Auth;
 using BillingConsole.Web.Hosting;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authorization;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -52,9 +53,12 @@ public static class AuthExtensions
 
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(BillingClaims.SessionPolicy, p => p.RequireAuthenticatedUser().RequireClaim(BillingClaims.UserId))
-            .AddPolicy(BillingClaims.CustomerPolicy, p => p.RequireAuthenticatedUser().RequireClaim(BillingClaims.AccountId))
+            .AddPolicy(BillingClaims.CustomerPolicy, p => p.RequireAuthenticatedUser().RequireClaim(BillingClaims.AccountId)
+                .AddRequirements(new KeyScopeRequirement()))
             .AddPolicy(BillingClaims.BillingAdminPolicy, p => p.RequireAuthenticatedUser().RequireClaim(BillingClaims.UserId).RequireRole(Roles.BillingAdmin))
             .AddPolicy(BillingClaims.MeteringPolicy, p => p.RequireAuthenticatedUser().RequireRole(BillingClaims.MeteringServiceRole));
+        builder.Services.AddSingleton<IAuthorizationHandler, KeyScopeAuthorizationHandler>();
+        builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, ScopeProblemResultHandler>();
         builder.Services.AddSingleton<ServiceTokens>();
         builder.Services.AddSingleton<ConsoleSessions>();
         builder.Services.AddOptions<MeteringOptions>().BindConfiguration("Metering");
@@ -64,6 +68,10 @@ public static class AuthExtensions
 
     /// <summary>The session endpoints (/auth/*, /admin/whoami) and, in Development without OpenID Connect, the
     /// development sign-in.</summary>
+    /// <summary>The scope an API key needs to call these endpoints (<c>ApiKeyScopes</c>); see <see cref="KeyScopeAuthorizationHandler"/>.</summary>
+    public static TBuilder RequireKeyScope<TBuilder>(this TBuilder builder, string scope) where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new KeyScopeMetadata(scope));
+
     public static WebApplication MapConsoleAuth(this WebApplication app)
     {
         app.MapSessionEndpoints();

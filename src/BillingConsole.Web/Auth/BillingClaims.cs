@@ -9,6 +9,8 @@ public static class BillingClaims
     public const string AccountRole = "account_role";
     public const string UserId = "user_id";
     public const string ApiKeyId = "api_key_id";
+    /// <summary>One claim per scope of the API key the caller authenticated with (<c>ApiKeyScopes</c>).</summary>
+    public const string Scope = "scope";
     public const string Role = "role";
     public const string Name = "name";
     public const string Email = "email";
@@ -31,6 +33,10 @@ public static class BillingClaims
     /// <summary>The account the caller acts for, or null when none is attached.</summary>
     public static long? GetAccountId(this ClaimsPrincipal user) =>
         long.TryParse(user.FindFirstValue(AccountId), out var id) ? id : null;
+
+    /// <summary>The scopes of the caller's API key, or null when the caller is not an API key (sessions are not scoped).</summary>
+    public static IReadOnlyList<string>? GetKeyScopes(this ClaimsPrincipal user) =>
+        user.HasClaim(c => c.Type == ApiKeyId) ? user.FindAll(Scope).Select(c => c.Value).ToList() : null;
 
     /// <summary>The signed-in user's id, or null for API keys, gateways and anonymous callers.</summary>
     public static long? GetUserId(this ClaimsPrincipal user) =>

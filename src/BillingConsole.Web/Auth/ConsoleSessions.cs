@@ -6,8 +6,8 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 namespace BillingConsole.Web.Auth;
 
 /// <summary>
-/// Builds and refreshes the browser session's principal from the app's own records: the user (found or created by
-/// email), the accounts they are a member of (<see cref="AccountMember"/> rows plus their default account) and the
+/// Builds and refreshes the browser session's principal from the app's own records: the user (found by the identity
+/// provider's subject), the accounts they are a member of (<see cref="AccountMember"/> rows plus their default account) and the
 /// current account, which is the one the customer policy and every customer API act on. The identity provider only says
 /// who someone is (and may say they are billing staff); it never decides account membership.
 /// </summary>

@@ -11,8 +11,9 @@ namespace BillingConsole.Web.Auth;
 /// OpenID Connect sign-in: authorization code with PKCE against <see cref="OidcSettings.Authority"/>, a confidential
 /// client, tokens validated by the handler. On the way back the provider's claims (<c>sub</c>, <c>email</c>,
 /// <c>name</c>, <c>role</c>; inbound claim mapping off) are turned into the console's own session by
-/// <see cref="ConsoleSessions"/>: the user is found or created by email, the accounts come from the app's membership
-/// table, and a provider role <c>billing_admin</c> becomes the admin role.
+/// <see cref="ConsoleSessions"/>: the user is found by the provider's <c>(iss, sub)</c> (a verified email only links a
+/// pre-created user on the first sign-in: <see cref="UserDirectory.SignInAsync"/>), the accounts come from the app's
+/// membership table, and a provider role <c>billing_admin</c> becomes the admin role.
 /// </summary>
 public static class OidcSignIn
 {
@@ -44,28 +45,29 @@ public static class OidcSignIn
     private static async Task OnTokenValidatedAsync(TokenValidatedContext context)
     {
         var provider = context.Principal!;
-        var subject = provider.FindFirstValue("sub");
+        var subject = provider.FindFirst("sub");
         var email = provider.FindFirstValue("email");
-        if (string.IsNullOrWhiteSpace(subject) || string.IsNullOrWhiteSpace(email))
+        if (subject is null || string.IsNullOrWhiteSpace(subject.Value) || string.IsNullOrWhiteSpace(email))
         {
             context.Fail("The identity provider did not send the sub and email claims (ask for the email scope).");
             return;
         }
-        if (string.Equals(provider.FindFirstValue("email_verified"), "false", StringComparison.OrdinalIgnoreCase))
-        {
-            context.Fail("The identity provider says the email address is not verified.");
-            return;
-        }
+        // The claim's issuer is the validated iss of the ID token: the subject is unique only together with it.
+        var identity = new ProviderIdentity(subject.Issuer, subject.Value, email, IsEmailVerified(provider), provider.FindFirstValue("name"));
         var services = context.HttpContext.RequestServices;
-        var user = await services.GetRequiredService<UserDirectory>()
-            .FindOrCreateAsync(email, provider.FindFirstValue("name") ?? email, context.HttpContext.RequestAborted);
+        var user = await services.GetRequiredService<UserDirectory>().SignInAsync(identity, context.HttpContext.RequestAborted);
         // Only the one provider role the console knows is carried over; any other provider role means nothing here.
         var roles = provider.FindAll("role").Any(c => c.Value == Roles.BillingAdmin) ? [Roles.BillingAdmin] : Array.Empty<string>();
         context.Principal = await services.GetRequiredService<ConsoleSessions>()
-            .CreateAsync(user, subject, roles, context.HttpContext.RequestAborted);
+            .CreateAsync(user, subject.Value, roles, context.HttpContext.RequestAborted);
         services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(OidcSignIn))
             .LogInformation("User {UserId} signed in through OpenID Connect.", user.Id);
     }
+
+    /// <summary><c>email_verified</c> is true as a JSON boolean (the token handler turns it into the text "true") or as
+    /// the string "true" that some providers send. Missing or anything else is unverified.</summary>
+    public static bool IsEmailVerified(ClaimsPrincipal provider) =>
+        string.Equals(provider.FindFirstValue("email_verified"), "true", StringComparison.OrdinalIgnoreCase);
 
     private static Task FailAsync(HandleRequestContext<RemoteAuthenticationOptions> context, Exception? failure, string error)
     {

@@ -65,7 +65,8 @@ public class TestConsoleHost(string environment, IReadOnlyDictionary<string, str
 
     public Task<string> CreateApiKeyAsync(long accountId) => TestData.CreateApiKeyAsync(Services, accountId);
 
-    /// <summary>A new account with its own key (and optional balance and key limit), for tests that must not share state.</summary>
+    /// <summary>A new account with its own key holding every scope (and optional balance and key limit), for tests that
+    /// must not share state.</summary>
     public async Task<(long AccountId, long KeyId, string Secret)> CreateCustomerAsync(Money balance, Money? keyLimit = null)
     {
         var accountId = await CreateAccountAsync($"Test {Guid.NewGuid():N}");
@@ -75,7 +76,8 @@ public class TestConsoleHost(string environment, IReadOnlyDictionary<string, str
             if (!credit.Succeeded)
                 throw new InvalidOperationException(credit.Failure!.Message);
         }
-        var created = await Services.GetRequiredService<ApiKeyService>().CreateAsync(accountId, "test key", keyLimit);
+        // Every scope: the account's one key also manages keys in the tests that use it.
+        var created = await Services.GetRequiredService<ApiKeyService>().CreateAsync(accountId, "test key", keyLimit, ApiKeyScopes.All, null);
         return (accountId, created.Value!.Key.Id, created.Value.Secret);
     }
 

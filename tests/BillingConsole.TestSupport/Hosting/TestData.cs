@@ -33,7 +33,7 @@ public static class TestData
 
     public static async Task<string> CreateApiKeyAsync(IServiceProvider services, long accountId)
     {
-        var created = await services.GetRequiredService<ApiKeyService>().CreateAsync(accountId, "auth test key", null);
+        var created = await services.GetRequiredService<ApiKeyService>().CreateAsync(accountId, "auth test key", null, ApiKeyScopes.All, null);
         return created.Value!.Secret;
     }
 }

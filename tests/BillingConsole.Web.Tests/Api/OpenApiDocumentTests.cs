@@ -106,6 +106,28 @@ public sealed partial class OpenApiDocumentTests(ConsoleApp app)
     }
 
     [Fact]
+    public async Task Document_Keys_DescribeScopesExpiryAndInsufficientScope()
+    {
+        var document = await DocumentAsync();
+        var paths = document.GetProperty("paths");
+        var schemas = document.GetProperty("components").GetProperty("schemas");
+        JsonElement Resolve(JsonElement schema) =>
+            schema.TryGetProperty("$ref", out var reference) ? schemas.GetProperty(reference.GetString()!.Split('/')[^1]) : schema;
+
+        var create = paths.GetProperty("/v1/keys").GetProperty("post");
+        var body = Resolve(create.GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("schema"));
+        var created = Resolve(create.GetProperty("responses").GetProperty("201").GetProperty("content").GetProperty("application/json").GetProperty("schema"));
+        foreach (var schema in new[] { body, created })
+            Assert.All(new[] { "scopes", "expires_at" }, field => Assert.True(schema.GetProperty("properties").TryGetProperty(field, out _), field));
+        Assert.Contains("keys:write", body.GetProperty("properties").GetProperty("scopes").GetProperty("description").GetString());
+        Assert.Contains("insufficient_scope", create.GetProperty("responses").GetProperty("403").GetProperty("description").GetString());
+        Assert.Contains("`billing:read`", paths.GetProperty("/billing/balance").GetProperty("get").GetProperty("responses").GetProperty("403")
+            .GetProperty("description").GetString());
+        Assert.DoesNotContain("insufficient_scope", paths.GetProperty("/v1/meter/reservations").GetProperty("post").GetProperty("responses")
+            .GetProperty("403").GetProperty("description").GetString());
+    }
+
+    [Fact]
     public async Task Document_Parameters_AreTheBindersNames()
     {
         var paths = (await DocumentAsync()).GetProperty("paths");

@@ -4,6 +4,8 @@ using System.Text.Json;
 using BillingConsole.Accounting.Identity;
 using BillingConsole.Accounting.Ledger;
 using BillingConsole.Accounting.Metering;
+using BillingConsole.Web.Api;
+using BillingConsole.Web.Auth;
 using BillingConsole.Web.Tests.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
@@ -37,7 +39,9 @@ public sealed class AuthorizationMatrixTests(ConsoleApp app)
         Assert.True(violations.Count == 0, string.Join("\n", violations));
         // The known surface is all there (a wrong classification would make the matrix vacuous).
         Assert.Contains(endpoints, e => e.Key == "GET /billing/balance" && e.Access == Access.Customer && e.IsApi);
-        Assert.Contains(endpoints, e => e.Key == "DELETE /v1/keys/{id}" && e.Access == Access.Customer);
+        Assert.Contains(endpoints, e => e.Key == "DELETE /v1/keys/{id}" && e.Access == Access.Customer && e.KeyScope == ApiKeyScopes.KeysWrite);
+        Assert.Contains(endpoints, e => e.Key == "GET /billing/invoice" && e.KeyScope == ApiKeyScopes.BillingRead);
+        Assert.Contains(endpoints, e => e.Key == "GET /v1/keys" && e.KeyScope == ApiKeyScopes.BillingRead);
         Assert.Contains(endpoints, e => e.Key == "POST /v1/meter/reservations" && e.Access == Access.Metering);
         Assert.Contains(endpoints, e => e.Key == "GET /admin/whoami" && e.Access == Access.BillingAdmin);
         Assert.Contains(endpoints, e => e.Key == "POST /auth/switch-account" && e.Access == Access.Session);
@@ -58,11 +62,17 @@ public sealed class AuthorizationMatrixTests(ConsoleApp app)
         var anonymous = EndpointPolicies.Classify(Endpoint("/billing/open", new AllowAnonymousAttribute())).Single();
         var unnamed = EndpointPolicies.Classify(Endpoint("/billing/any-user", new AuthorizeAttribute())).Single();
         var declared = EndpointPolicies.Classify(Endpoint("/billing/declared", new AuthorizeAttribute("customer"))).Single();
+        var unscopedApi = EndpointPolicies.Classify(Endpoint("/billing/unscoped", new AuthorizeAttribute("customer"), new ApiEndpointMetadata())).Single();
+        var scopedApi = EndpointPolicies.Classify(Endpoint("/billing/scoped", new AuthorizeAttribute("customer"), new ApiEndpointMetadata(),
+            new KeyScopeMetadata(ApiKeyScopes.BillingRead))).Single();
 
         Assert.Contains("no authorization metadata", EndpointPolicies.Violation(bare));
         Assert.Contains("not in the anonymous allow-list", EndpointPolicies.Violation(anonymous));
         Assert.Contains("named policies", EndpointPolicies.Violation(unnamed));
         Assert.Null(EndpointPolicies.Violation(declared));
+        Assert.Contains("without a key scope", EndpointPolicies.Violation(unscopedApi));
+        Assert.Null(EndpointPolicies.Violation(scopedApi));
+        Assert.Equal(ApiKeyScopes.BillingRead, scopedApi.KeyScope);
     }
 
     [Fact]
@@ -93,6 +103,49 @@ public sealed class AuthorizationMatrixTests(ConsoleApp app)
 
         Assert.True(failures.Count == 0, $"{failures.Count} of {checkedCount} checks failed:\n" + string.Join("\n", failures));
         Assert.True(checkedCount > 100, $"Only {checkedCount} checks ran.");
+    }
+
+    [Fact]
+    public async Task CustomerEndpoints_KeyWithoutTheirScope_Get403InsufficientScopeAndAKeyWithOnlyThatScopeDoesNot()
+    {
+        var world = await World.CreateAsync(app);
+        var failures = new List<string>();
+        var checkedCount = 0;
+        foreach (var endpoint in Endpoints().Where(e => e.Access == Access.Customer))
+        {
+            if (endpoint.KeyScope is not { } scope)
+            {
+                failures.Add($"{endpoint.Key}: no key scope declared");
+                continue;
+            }
+            foreach (var (client, holds) in new[] { (world.KeysWithout[scope], false), (world.KeysWithOnly[scope], true) })
+            {
+                var route = await RouteValues.ForAsync(endpoint, world);
+                if (route is null)
+                {
+                    failures.Add($"{endpoint.Key}: no route values; add them to {nameof(RouteValues)}.");
+                    break;
+                }
+                using var request = Request(endpoint, route);
+                using var response = await client.SendAsync(request, Ct);
+                checkedCount++;
+                var problem = holds ? await LetInAsync(route, response) : await ProblemAsync(response, 403, "insufficient_scope");
+                if (problem is not null)
+                    failures.Add($"{endpoint.Key} with a key {(holds ? "holding only" : "lacking")} {scope}: {problem}");
+            }
+        }
+
+        Assert.True(failures.Count == 0, $"{failures.Count} of {checkedCount} checks failed:\n" + string.Join("\n", failures));
+        Assert.True(checkedCount >= 24, $"Only {checkedCount} checks ran.");
+    }
+
+    /// <summary>Null when a caller holding the endpoint's scope was served as the route says, else what was wrong.</summary>
+    private static async Task<string?> LetInAsync(RouteCase route, HttpResponseMessage response)
+    {
+        var status = (int)response.StatusCode;
+        if (status is 401 or 403 || status >= 500)
+            return $"refused or failed: {status} {await response.Content.ReadAsStringAsync()}";
+        return route.Status is { } expected && status != expected ? $"expected {expected}, got {status}" : null;
     }
 
     private static HttpRequestMessage Request(EndpointAccess endpoint, RouteCase route)
@@ -165,7 +218,8 @@ public sealed class AuthorizationMatrixTests(ConsoleApp app)
         {
             "GET /billing/balance" or "GET /billing/transactions" or "GET /billing/summary" or "GET /billing/usage"
                 or "GET /billing/requests" or "GET /billing/invoice" or "GET /v1/keys" => new RouteCase(e.Route, Status: 200),
-            "POST /v1/keys" => new RouteCase(e.Route, """{"name":"matrix"}""", 201),
+            // keys:write only: a key may grant only scopes it holds, and the matrix also calls with a keys:write-only key.
+            "POST /v1/keys" => new RouteCase(e.Route, """{"name":"matrix","scopes":["keys:write"]}""", 201),
             "GET /v1/keys/{id}/usage" => new RouteCase($"/v1/keys/{await w.NewKeyOfAAsync()}/usage", Status: 200, OwnedByA: true),
             "PATCH /v1/keys/{id}" => new RouteCase($"/v1/keys/{await w.NewKeyOfAAsync()}", """{"monthly_spend_limit":5}""", 200, OwnedByA: true),
             "DELETE /v1/keys/{id}" => new RouteCase($"/v1/keys/{await w.NewKeyOfAAsync()}", Status: 204, OwnedByA: true),
@@ -194,6 +248,10 @@ public sealed class AuthorizationMatrixTests(ConsoleApp app)
         private World(ConsoleApp app) => _app = app;
 
         public Dictionary<Caller, HttpClient> Clients { get; } = [];
+        /// <summary>Per scope, a client with a key of customer A holding every other scope.</summary>
+        public Dictionary<string, HttpClient> KeysWithout { get; } = [];
+        /// <summary>Per scope, a client with a key of customer A holding that scope alone.</summary>
+        public Dictionary<string, HttpClient> KeysWithOnly { get; } = [];
         public long AccountA { get; private set; }
         public long KeyA { get; private set; }
 
@@ -213,6 +271,14 @@ public sealed class AuthorizationMatrixTests(ConsoleApp app)
             world.Clients[Caller.Admin] = await DevSessions.SignInAsync(app.BaseAddress, $"matrix-admin-{id}@example.test");
             world.Clients[Caller.CustomerAKey] = app.Client(secretA);
             world.Clients[Caller.Metering] = app.Client(app.MeteringToken);
+            var keys = app.Services.GetRequiredService<ApiKeyService>();
+            foreach (var scope in ApiKeyScopes.All)
+            {
+                var without = await keys.CreateAsync(accountA, $"without {scope}", null, ApiKeyScopes.All.Where(s => s != scope).ToList(), null);
+                var only = await keys.CreateAsync(accountA, $"only {scope}", null, [scope], null);
+                world.KeysWithout[scope] = app.Client(without.Value!.Secret);
+                world.KeysWithOnly[scope] = app.Client(only.Value!.Secret);
+            }
             return world;
         }
 

@@ -1,3 +1,4 @@
+using BillingConsole.Accounting.Identity;
 using BillingConsole.Web.Api;
 using BillingConsole.Web.Auth;
 using Microsoft.AspNetCore.Authorization;
@@ -29,6 +30,10 @@ public sealed record EndpointAccess(string Method, string Route, Access Access, 
     public string Key => $"{Method} {Route}";
 
     public IReadOnlyList<string> Parameters { get; init; } = [];
+
+    /// <summary>The scope a customer API key needs here (<see cref="KeyScopeMetadata"/>, or billing:read for a page);
+    /// null when no key may call it.</summary>
+    public string? KeyScope { get; init; }
 
     public override string ToString() => $"{Key} [{Access}{(IsPage ? ", page" : "")}{(IsApi ? ", api" : "")}]";
 }
@@ -71,7 +76,8 @@ public static class EndpointPolicies
         var methods = isPage ? ["GET"] : metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? ["GET"];
         var access = AccessOf(endpoint, route);
         var parameters = endpoint.RoutePattern.Parameters.Select(p => p.Name).ToList();
-        return methods.Select(m => new EndpointAccess(m, route, access, isPage, isApi) { Parameters = parameters });
+        var scope = metadata.GetMetadata<KeyScopeMetadata>()?.Scope ?? (isPage ? ApiKeyScopes.BillingRead : null);
+        return methods.Select(m => new EndpointAccess(m, route, access, isPage, isApi) { Parameters = parameters, KeyScope = scope });
     }
 
     private static Access AccessOf(RouteEndpoint endpoint, string route)
@@ -103,6 +109,7 @@ public static class EndpointPolicies
     /// <summary>Why the endpoint breaks the rule, or null when it declares a policy or is an allow-listed anonymous one.</summary>
     public static string? Violation(EndpointAccess e) => e.Access switch
     {
+        Access.Customer when e.IsApi && e.KeyScope is null => $"{e.Key} is a customer API without a key scope: declare .RequireKeyScope(ApiKeyScopes.X).",
         Access.Framework or Access.Session or Access.Customer or Access.BillingAdmin or Access.Metering => null,
         Access.Anonymous or Access.Undeclared when AnonymousAllowList.ContainsKey(e.Key) => null,
         Access.Anonymous => $"{e.Key} allows anonymous callers but is not in the anonymous allow-list.",

@@ -41,10 +41,14 @@ public sealed class OidcProvider : IAsyncDisposable
     /// <summary>How many times a client sent the browser to the end-session endpoint.</summary>
     public int EndSessions => Volatile.Read(ref _endSessions);
 
-    /// <summary>Visit this in the browser to choose who the provider signs in next.</summary>
+    /// <summary>Visit this in the browser to choose who the provider signs in next, with a verified email.</summary>
     public string LoginUrl(string subject, string email, string name, params string[] roles) =>
+        LoginUrl(subject, email, name, EmailVerifiedClaim.True, roles);
+
+    /// <summary>Visit this to choose who the provider signs in next and what its ID token says about the email.</summary>
+    public string LoginUrl(string subject, string email, string name, EmailVerifiedClaim verified, params string[] roles) =>
         new Uri(Authority, $"test/login?sub={Uri.EscapeDataString(subject)}&email={Uri.EscapeDataString(email)}" +
-            $"&name={Uri.EscapeDataString(name)}&roles={Uri.EscapeDataString(string.Join(",", roles))}").ToString();
+            $"&name={Uri.EscapeDataString(name)}&roles={Uri.EscapeDataString(string.Join(",", roles))}&verified={verified}").ToString();
 
     public static async Task<OidcProvider> StartAsync()
     {
@@ -81,9 +85,9 @@ public sealed class OidcProvider : IAsyncDisposable
         var app = builder.Build();
         app.UseAuthentication();
 
-        app.MapGet("/test/login", (HttpContext context, string sub, string email, string name, string? roles) =>
+        app.MapGet("/test/login", (HttpContext context, string sub, string email, string name, string? roles, EmailVerifiedClaim? verified) =>
         {
-            context.Response.Cookies.Append(UserCookie, string.Join('\n', sub, email, name, roles ?? ""),
+            context.Response.Cookies.Append(UserCookie, string.Join('\n', sub, email, name, roles ?? "", verified ?? EmailVerifiedClaim.True),
                 new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Lax, Path = "/" });
             return Results.Text($"The provider will sign in {email}.");
         });
@@ -96,6 +100,8 @@ public sealed class OidcProvider : IAsyncDisposable
             var identity = new ClaimsIdentity(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme, Claims.Name, Claims.Role);
             identity.SetClaim(Claims.Subject, parts[0]).SetClaim(Claims.Email, parts[1]).SetClaim(Claims.Name, parts[2]);
             identity.SetClaims(Claims.Role, [.. parts[3].Split(',', StringSplitOptions.RemoveEmptyEntries)]);
+            if (EmailVerifiedValue(Enum.Parse<EmailVerifiedClaim>(parts[4])) is { } verified)
+                identity.AddClaim(verified);
             identity.SetScopes(request.GetScopes());
             identity.SetDestinations(_ => [Destinations.IdentityToken, Destinations.AccessToken]);
             return Results.SignIn(new ClaimsPrincipal(identity), null, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
@@ -139,6 +145,16 @@ public sealed class OidcProvider : IAsyncDisposable
             Requirements = { Requirements.Features.ProofKeyForCodeExchange },
         });
     }
+
+    /// <summary>The ID token's <c>email_verified</c>: a JSON boolean (OpenIddict writes a boolean-typed claim as one),
+    /// the string "true", or absent.</summary>
+    private static Claim? EmailVerifiedValue(EmailVerifiedClaim verified) => verified switch
+    {
+        EmailVerifiedClaim.True => new Claim(Claims.EmailVerified, "true", ClaimValueTypes.Boolean),
+        EmailVerifiedClaim.False => new Claim(Claims.EmailVerified, "false", ClaimValueTypes.Boolean),
+        EmailVerifiedClaim.TrueAsString => new Claim(Claims.EmailVerified, "true", ClaimValueTypes.String),
+        _ => null,
+    };
 
     public async ValueTask DisposeAsync()
     {

@@ -4,7 +4,8 @@ using MudBlazor;
 
 namespace BillingConsole.Web.Components.Keys;
 
-/// <summary>The account's API keys with this month's spend against each limit, and the actions on them: create (the
+/// <summary>The account's API keys with their scopes, expiry and this month's spend against each limit, and the actions
+/// on them: create (the
 /// secret is shown once, in the dialog), set or clear the monthly limit, revoke (after a confirmation) and usage per period.
 /// Every change is made by <see cref="ApiKeyService"/> and the list is then read again, so it shows what is stored.</summary>
 public partial class ApiKeysPanel : IDisposable
@@ -26,6 +27,17 @@ public partial class ApiKeysPanel : IDisposable
     [Inject] private IDialogService Dialogs { get; set; } = default!;
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
     [Inject] private ILogger<ApiKeysPanel> Logger { get; set; } = default!;
+    [Inject] private TimeProvider Clock { get; set; } = default!;
+
+    private DateTime Now => Clock.GetUtcNow().UtcDateTime;
+
+    /// <summary>"3 active · 1 revoked", plus " · 2 expired" when some are.</summary>
+    private string CountsText(List<ApiKeyView> keys)
+    {
+        var expired = keys.Count(k => k.RevokedAt is null && k.IsExpiredAt(Now));
+        var text = $"{keys.Count(k => k.RevokedAt is null) - expired} active · {keys.Count(k => k.RevokedAt is not null)} revoked";
+        return expired > 0 ? $"{text} · {expired} expired" : text;
+    }
 
     [Parameter, EditorRequired] public long AccountId { get; set; }
 

@@ -6,8 +6,9 @@ using MudBlazor;
 namespace BillingConsole.Web.Components.Keys;
 
 /// <summary>
-/// Creates a key: a name and an optional monthly limit, then the secret, shown once with a copy button. The secret lives
-/// only in this dialog's memory: closing it forgets it, and the key list shows the prefix alone.
+/// Creates a key: a name, an optional monthly limit, its scopes (inference and billing:read unless the user picks
+/// otherwise) and an optional expiry date, then the secret, shown once with a copy button. The secret lives only in this
+/// dialog's memory: closing it forgets it, and the key list shows the prefix alone.
 /// </summary>
 public partial class CreateKeyDialog
 {
@@ -15,6 +16,10 @@ public partial class CreateKeyDialog
     private string? _limit;
     private string? _nameError;
     private string? _limitError;
+    private string? _scopesError;
+    private string? _expiryError;
+    private DateTime? _expires;
+    private readonly HashSet<string> _scopes = [.. ApiKeyScopes.Default];
     private string? _error;
     private bool _busy;
     private bool _copied;
@@ -28,6 +33,26 @@ public partial class CreateKeyDialog
     [Inject] private ApiKeyService ApiKeys { get; set; } = default!;
     [Inject] private IJSRuntime JS { get; set; } = default!;
     [Inject] private ILogger<CreateKeyDialog> Logger { get; set; } = default!;
+    [Inject] private TimeProvider Clock { get; set; } = default!;
+
+    /// <summary>The scopes a signed-in user may pick (all of them until account roles exist), with what each allows.</summary>
+    private static readonly (string Scope, string TestId, string Label, string Help)[] ScopeChoices =
+    [
+        (ApiKeyScopes.Inference, "inference", "Call models (inference)", "Your gateway accepts the key for model calls."),
+        (ApiKeyScopes.BillingRead, "billing-read", "Read billing (billing:read)", "Balance, transactions, usage, requests and invoices."),
+        (ApiKeyScopes.KeysWrite, "keys-write", "Manage keys (keys:write)", "Create, limit and revoke this account's keys. Give it only to automation that needs it."),
+    ];
+
+    private DateTime Tomorrow => Clock.GetUtcNow().UtcDateTime.Date.AddDays(1);
+
+    private void ToggleScope(string scope, bool on)
+    {
+        if (on)
+            _scopes.Add(scope);
+        else
+            _scopes.Remove(scope);
+        _scopesError = null;
+    }
 
     [Parameter, EditorRequired] public long AccountId { get; set; }
 
@@ -45,13 +70,17 @@ public partial class CreateKeyDialog
             : name.Any(char.IsControl) ? "Use letters, digits, spaces and punctuation only."
             : null;
         _limitError = SpendLimitInput.TryParse(_limit, out var limit, out var limitError) ? null : limitError;
-        if (_nameError is not null || _limitError is not null)
+        _scopesError = _scopes.Count == 0 ? "Pick at least one thing the key may do." : null;
+        _expiryError = _expires is { } day && day.Date < Tomorrow ? "Pick a date after today, or leave it empty." : null;
+        if (_nameError is not null || _limitError is not null || _scopesError is not null || _expiryError is not null)
             return;
+        // The key stops at the start of the chosen day, UTC (the list shows times in UTC).
+        DateTime? expiresAt = _expires is { } date ? DateTime.SpecifyKind(date.Date, DateTimeKind.Utc) : null;
 
         _busy = true;
         try
         {
-            var result = await ApiKeys.CreateAsync(AccountId, name, limit);
+            var result = await ApiKeys.CreateAsync(AccountId, name, limit, [.. _scopes], expiresAt);
             if (result.Value is not { } created)
             {
                 _error = result.Failure!.Message;
