@@ -17,7 +17,8 @@ public sealed class ApiKeyAuthenticationHandler(
     ILoggerFactory logger,
     UrlEncoder encoder,
     IDbContextFactory<BillingDbContext> dbFactory,
-    ServiceTokens serviceTokens)
+    ServiceTokens serviceTokens,
+    AdminTokens adminTokens)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
@@ -30,6 +31,10 @@ public sealed class ApiKeyAuthenticationHandler(
         if (serviceTokens.IsMeteringToken(secret))
             return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new ClaimsIdentity(
                 [new Claim(BillingClaims.Role, BillingClaims.MeteringServiceRole), new Claim(BillingClaims.Name, "metering gateway")],
+                SchemeName, BillingClaims.Name, BillingClaims.Role)), SchemeName));
+        if (adminTokens.Match(secret) is { } tokenName)
+            return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new ClaimsIdentity(
+                [new Claim(BillingClaims.Role, BillingClaims.AdminServiceRole), new Claim(BillingClaims.Name, tokenName)],
                 SchemeName, BillingClaims.Name, BillingClaims.Role)), SchemeName));
         var hash = ApiKey.Hash(secret);
         await using var db = await dbFactory.CreateDbContextAsync(Context.RequestAborted);
