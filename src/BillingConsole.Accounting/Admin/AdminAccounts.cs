@@ -83,38 +83,38 @@ public sealed class AdminAccounts(IDbContextFactory<BillingDbContext> dbFactory,
 
     /// <summary>Suspends an active account: new reservations are refused; what is in flight or owed still lands.</summary>
     public Task<LedgerResult<AccountStatusView>> SuspendAsync(long accountId, string reason, AdminActor actor, CancellationToken ct = default) =>
-        ChangeAsync(accountId, AccountStatus.Suspended, AdminActions.AccountSuspend, a => a.Status == AccountStatus.Active, reason, actor, ct);
+        ChangeAsync(accountId, [AccountStatus.Active], AccountStatus.Suspended, AdminActions.AccountSuspend, reason, actor, ct);
 
     public Task<LedgerResult<AccountStatusView>> ReinstateAsync(long accountId, string reason, AdminActor actor, CancellationToken ct = default) =>
-        ChangeAsync(accountId, AccountStatus.Active, AdminActions.AccountReinstate, a => a.Status == AccountStatus.Suspended, reason, actor, ct);
+        ChangeAsync(accountId, [AccountStatus.Suspended], AccountStatus.Active, AdminActions.AccountReinstate, reason, actor, ct);
 
     /// <summary>Closes an account at a zero balance with no open hold, in one guarded UPDATE: a reservation debits the
     /// account row first, so one that races the closing either lands before it (the balance is no longer zero) or
     /// finds the account closed.</summary>
     public Task<LedgerResult<AccountStatusView>> CloseAsync(long accountId, string reason, AdminActor actor, CancellationToken ct = default) =>
-        ChangeAsync(accountId, AccountStatus.Closed, AdminActions.AccountClose, a => a.Status != AccountStatus.Closed && a.Balance == 0, reason, actor, ct);
+        ChangeAsync(accountId, [AccountStatus.Active, AccountStatus.Suspended], AccountStatus.Closed, AdminActions.AccountClose, reason, actor, ct);
 
-    private async Task<LedgerResult<AccountStatusView>> ChangeAsync(long accountId, string to, string action,
-        Expression<Func<Account, bool>> guard, string reason, AdminActor actor, CancellationToken ct)
+    /// <summary>One guarded UPDATE per status the change may start from (its row count decides, and the audit row
+    /// states exactly what it changed), saved with the audit row in one transaction.</summary>
+    private async Task<LedgerResult<AccountStatusView>> ChangeAsync(long accountId, IReadOnlyList<string> from, string to, string action,
+        string reason, AdminActor actor, CancellationToken ct)
     {
         if (AdminAdjustments.CheckReason(reason) is { } bad)
             return LedgerResult<AccountStatusView>.Fail(LedgerError.InvalidRequest, bad);
         var now = clock.GetUtcNow().UtcDateTime;
-        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+        foreach (var before in from)
         {
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
             await using var tx = await db.Database.BeginTransactionAsync(ct);
-            var target = db.Accounts.Where(a => a.Id == accountId).Where(guard);
+            var target = db.Accounts.Where(a => a.Id == accountId && a.Status == before);
             if (to == AccountStatus.Closed)
-                target = target.Where(a => !db.Reservations.Any(x => x.AccountId == a.Id && x.Status == ReservationStatus.Open));
-            var changed = await target.ExecuteUpdateAsync(s => s.SetProperty(a => a.Status, to).SetProperty(a => a.StatusChangedAt, now), ct);
-            if (changed == 1)
-            {
-                var from = to switch { AccountStatus.Suspended => AccountStatus.Active, AccountStatus.Active => AccountStatus.Suspended, _ => null };
-                db.Add(audit.Entry(actor, new AdminAuditRecord(action, accountId, null, reason.Trim(), from, to)));
-                await db.SaveChangesAsync(ct);
-                await tx.CommitAsync(ct);
-                return LedgerResult<AccountStatusView>.Ok((await GetAsync(accountId, ct))!);
-            }
+                target = target.Where(a => a.Balance == 0 && !db.Reservations.Any(x => x.AccountId == a.Id && x.Status == ReservationStatus.Open));
+            if (await target.ExecuteUpdateAsync(s => s.SetProperty(a => a.Status, to).SetProperty(a => a.StatusChangedAt, now), ct) != 1)
+                continue;
+            db.Add(audit.Entry(actor, new AdminAuditRecord(action, accountId, null, reason.Trim(), before, to)));
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+            return LedgerResult<AccountStatusView>.Ok((await GetAsync(accountId, ct))!);
         }
         return await ExplainAsync(accountId, to, ct);
     }

@@ -185,8 +185,22 @@ public abstract class AccountLifecycleConformanceTests(LedgerDatabase database) 
 
         Assert.Equal((0L, 2L, 2L), await StateAsync(id));
         Assert.Equal(AccountStatus.Closed, (await Accounts.GetAsync(id, Ct))!.Status);
-        Assert.Equal([AdminActions.AccountClose], (await AuditRowsAsync(id)).Select(r => r.Action));
+        var row = Assert.Single(await AuditRowsAsync(id));
+        Assert.Equal((AdminActions.AccountClose, AccountStatus.Active, AccountStatus.Closed), (row.Action, row.Before, row.After));
         await AssertInvariantsHoldAsync(id);
+    }
+
+    [Fact]
+    public async Task CloseAsync_SuspendedAccountAtZero_Closes_AndTheAuditRowSaysFromSuspended()
+    {
+        var id = await NewAccountAsync();
+        Ok(await Accounts.SuspendAsync(id, "Unpaid invoice", Staff, Ct));
+
+        Ok(await Accounts.CloseAsync(id, "Written off and closed", Staff, Ct));
+
+        var rows = await AuditRowsAsync(id);
+        Assert.Equal((AdminActions.AccountClose, AccountStatus.Suspended, AccountStatus.Closed), (rows[^1].Action, rows[^1].Before, rows[^1].After));
+        Fails(await Ledger.PostAsync(Credit(id, Dollars(1)), Ct), LedgerError.AccountClosed);
     }
 
     [Fact]
