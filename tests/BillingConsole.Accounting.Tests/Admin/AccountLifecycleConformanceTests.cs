@@ -204,6 +204,16 @@ public abstract class AccountLifecycleConformanceTests(LedgerDatabase database) 
     }
 
     [Fact]
+    public async Task StatusColumn_UnknownValue_IsRefusedByTheCheckConstraint()
+    {
+        var id = await NewAccountAsync();
+
+        await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() => Db.ExecuteSqlAsync($"UPDATE accounts SET status = 'frozen' WHERE id = {id}"));
+
+        Assert.Equal(AccountStatus.Active, (await Accounts.GetAsync(id, Ct))!.Status);
+    }
+
+    [Fact]
     public async Task SuspendAsync_RacingReservations_EveryReservationLandsOrIsRefusedAsSuspended()
     {
         var id = await NewAccountAsync(Dollars(100));
