@@ -857,6 +857,67 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261203023755_AccountLifecycle'
+)
+BEGIN
+    ALTER TABLE [accounts] ADD [provisioning_fingerprint] nvarchar(64) NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261203023755_AccountLifecycle'
+)
+BEGIN
+    ALTER TABLE [accounts] ADD [provisioning_key] nvarchar(200) NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261203023755_AccountLifecycle'
+)
+BEGIN
+    ALTER TABLE [accounts] ADD [status] nvarchar(10) NOT NULL DEFAULT N'active';
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261203023755_AccountLifecycle'
+)
+BEGIN
+    ALTER TABLE [accounts] ADD [status_changed_at] datetime2 NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261203023755_AccountLifecycle'
+)
+BEGIN
+    EXEC(N'CREATE UNIQUE INDEX [ix_accounts_provisioning_key] ON [accounts] ([provisioning_key]) WHERE [provisioning_key] IS NOT NULL');
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261203023755_AccountLifecycle'
+)
+BEGIN
+    EXEC(N'ALTER TABLE [accounts] ADD CONSTRAINT [ck_accounts_status] CHECK (status IN (''active'', ''suspended'', ''closed''))');
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261203023755_AccountLifecycle'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([migration_id], [product_version])
+    VALUES (N'20261203023755_AccountLifecycle', N'10.0.14');
+END;
+
+COMMIT;
+GO
+
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
     WHERE [migration_id] = N'20261203025117_AllowSnapshotIsolation'

@@ -25,7 +25,7 @@ public sealed class PostgresLedgerDialect : ILedgerDialect
     private static string Post(bool enforceFloor) => $"""
         WITH a AS (
             UPDATE accounts SET balance = balance + @amount, last_sequence = last_sequence + 1, last_entry_at = GREATEST(@created_at, last_entry_at)
-            WHERE id = @account_id AND balance + @amount BETWEEN @min_balance AND @max_balance{LedgerSql.FloorGuard(enforceFloor)}
+            WHERE id = @account_id AND balance + @amount BETWEEN @min_balance AND @max_balance{LedgerSql.PostStatusGuard}{LedgerSql.FloorGuard(enforceFloor)}
             RETURNING balance, last_sequence, last_entry_at),
         {DayTotal("@account_id", "@amount", "a")}
         INSERT INTO ledger_entries ({LedgerSql.EntryColumns})
@@ -38,7 +38,7 @@ public sealed class PostgresLedgerDialect : ILedgerDialect
     // updates depend on the one guard computed from those locked values: with two guards there is no partial write.
     public string ReserveSql { get; } = $"""
         WITH acct AS (
-            SELECT balance, overdraft_floor FROM accounts WHERE id = @account_id FOR UPDATE),
+            SELECT balance, overdraft_floor, status FROM accounts WHERE id = @account_id FOR UPDATE),
         k AS (
             SELECT CASE WHEN spend_month = @month THEN spend_committed ELSE 0 END AS committed, monthly_spend_limit
             FROM api_keys
@@ -46,7 +46,7 @@ public sealed class PostgresLedgerDialect : ILedgerDialect
             FOR UPDATE),
         ok AS (
             SELECT 1 FROM acct
-            WHERE acct.balance - @amount >= acct.overdraft_floor AND acct.balance - @amount >= @min_balance
+            WHERE acct.status = {LedgerSql.ReserveStatus} AND acct.balance - @amount >= acct.overdraft_floor AND acct.balance - @amount >= @min_balance
               AND (@api_key_id IS NULL OR EXISTS (SELECT 1 FROM k WHERE k.monthly_spend_limit IS NULL OR k.committed + @amount <= k.monthly_spend_limit))),
         a AS (
             UPDATE accounts SET balance = balance - @amount, last_sequence = last_sequence + 1, last_entry_at = GREATEST(@created_at, last_entry_at)

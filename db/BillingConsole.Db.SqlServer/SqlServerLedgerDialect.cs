@@ -43,7 +43,7 @@ public sealed class SqlServerLedgerDialect : ILedgerDialect
         BEGIN TRANSACTION;
         UPDATE accounts SET balance = balance + @amount, last_sequence = last_sequence + 1, last_entry_at = CASE WHEN last_entry_at > @created_at THEN last_entry_at ELSE @created_at END
         OUTPUT inserted.id, inserted.balance, inserted.last_sequence, inserted.last_entry_at INTO @a
-        WHERE id = @account_id AND balance + @amount BETWEEN @min_balance AND @max_balance{LedgerSql.FloorGuard(enforceFloor)};
+        WHERE id = @account_id AND balance + @amount BETWEEN @min_balance AND @max_balance{LedgerSql.PostStatusGuard}{LedgerSql.FloorGuard(enforceFloor)};
         INSERT INTO ledger_entries ({LedgerSql.EntryColumns})
         {EntryOutput}
         SELECT @account_id, last_sequence, @type, @amount, balance, last_entry_at, @description, @source, @ref_id, @actor, @idempotency_key, NULL
@@ -57,9 +57,9 @@ public sealed class SqlServerLedgerDialect : ILedgerDialect
     public string ReserveSql { get; } = $"""
         {Prologue}
         DECLARE @r TABLE (id bigint);
-        DECLARE @balance bigint, @floor bigint, @committed bigint, @key_ok bit = 1;
+        DECLARE @balance bigint, @floor bigint, @status nvarchar(10), @committed bigint, @key_ok bit = 1;
         BEGIN TRANSACTION;
-        SELECT @balance = balance, @floor = overdraft_floor FROM accounts WITH (UPDLOCK, ROWLOCK) WHERE id = @account_id;
+        SELECT @balance = balance, @floor = overdraft_floor, @status = status FROM accounts WITH (UPDLOCK, ROWLOCK) WHERE id = @account_id;
         IF @api_key_id IS NOT NULL
         BEGIN
             SET @key_ok = 0;
@@ -70,7 +70,7 @@ public sealed class SqlServerLedgerDialect : ILedgerDialect
             FROM api_keys WITH (UPDLOCK, ROWLOCK)
             WHERE id = @api_key_id AND account_id = @account_id AND revoked_at IS NULL;
         END
-        IF @balance IS NOT NULL AND @key_ok = 1 AND @balance - @amount >= @floor AND @balance - @amount >= @min_balance
+        IF @balance IS NOT NULL AND @status = {LedgerSql.ReserveStatus} AND @key_ok = 1 AND @balance - @amount >= @floor AND @balance - @amount >= @min_balance
         BEGIN
             UPDATE accounts SET balance = balance - @amount, last_sequence = last_sequence + 1, last_entry_at = CASE WHEN last_entry_at > @created_at THEN last_entry_at ELSE @created_at END
             OUTPUT inserted.id, inserted.balance, inserted.last_sequence, inserted.last_entry_at INTO @a

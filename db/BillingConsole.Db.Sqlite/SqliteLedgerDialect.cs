@@ -28,7 +28,7 @@ public sealed class SqliteLedgerDialect : ILedgerDialect
 
     private static string Post(bool enforceFloor) => $"""
         UPDATE accounts SET balance = balance + @amount, last_sequence = last_sequence + 1, last_entry_at = MAX(@created_at, COALESCE(last_entry_at, @created_at))
-        WHERE id = @account_id AND balance + @amount BETWEEN @min_balance AND @max_balance{LedgerSql.FloorGuard(enforceFloor)};
+        WHERE id = @account_id AND balance + @amount BETWEEN @min_balance AND @max_balance{LedgerSql.PostStatusGuard}{LedgerSql.FloorGuard(enforceFloor)};
         INSERT INTO ledger_entries ({LedgerSql.EntryColumns})
         SELECT @account_id, last_sequence, @type, @amount, balance, last_entry_at, @description, @source, @ref_id, @actor, @idempotency_key, NULL
         FROM accounts WHERE id = @account_id AND changes() = 1
@@ -44,7 +44,7 @@ public sealed class SqliteLedgerDialect : ILedgerDialect
         WHERE @api_key_id IS NOT NULL AND id = @api_key_id AND account_id = @account_id AND revoked_at IS NULL
           AND (monthly_spend_limit IS NULL OR CASE WHEN spend_month = @month THEN spend_committed ELSE 0 END + @amount <= monthly_spend_limit);
         UPDATE accounts SET balance = balance - @amount, last_sequence = last_sequence + 1, last_entry_at = MAX(@created_at, COALESCE(last_entry_at, @created_at))
-        WHERE id = @account_id AND balance - @amount >= overdraft_floor AND balance - @amount >= @min_balance
+        WHERE id = @account_id AND status = {LedgerSql.ReserveStatus} AND balance - @amount >= overdraft_floor AND balance - @amount >= @min_balance
           AND (@api_key_id IS NULL OR changes() = 1);
         INSERT INTO reservations ({LedgerSql.ReservationColumns})
         SELECT {LedgerSql.ReservationValues} WHERE changes() = 1;

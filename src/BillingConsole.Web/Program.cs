@@ -33,6 +33,7 @@ app.MapBillingApi();
 app.MapUsageApi();
 app.MapMeteringApi();
 app.MapKeysApi();
+app.MapAdminAccountsApi();
 app.MapPayments();
 app.MapApiReference();
 app.MapConsoleAuth();

@@ -550,6 +550,28 @@ namespace BillingConsole.Db.Postgres.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("overdraft_floor");
 
+                    b.Property<string>("ProvisioningFingerprint")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("provisioning_fingerprint");
+
+                    b.Property<string>("ProvisioningKey")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("provisioning_key");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasDefaultValue("active")
+                        .HasColumnName("status");
+
+                    b.Property<DateTime?>("StatusChangedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("status_changed_at");
+
                     b.Property<string>("StripeCustomerId")
                         .HasMaxLength(255)
                         .HasColumnType("character varying(255)")
@@ -566,9 +588,15 @@ namespace BillingConsole.Db.Postgres.Migrations
                     b.HasIndex("Email")
                         .HasDatabaseName("ix_accounts_email");
 
+                    b.HasIndex("ProvisioningKey")
+                        .IsUnique()
+                        .HasDatabaseName("ix_accounts_provisioning_key");
+
                     b.ToTable("accounts", null, t =>
                         {
                             t.HasCheckConstraint("ck_accounts_balance_range", "balance BETWEEN -4000000000000000000 AND 4000000000000000000");
+
+                            t.HasCheckConstraint("ck_accounts_status", "status IN ('active', 'suspended', 'closed')");
                         });
                 });
 

@@ -248,6 +248,10 @@ namespace BillingConsole.Db.SqlServer.Migrations
                         .HasColumnType("datetime2")
                         .HasColumnName("created_at");
 
+                    b.Property<DateTime?>("ExpiresAt")
+                        .HasColumnType("datetime2")
+                        .HasColumnName("expires_at");
+
                     b.Property<DateTime?>("LastUsedAt")
                         .HasColumnType("datetime2")
                         .HasColumnName("last_used_at");
@@ -271,6 +275,14 @@ namespace BillingConsole.Db.SqlServer.Migrations
                     b.Property<DateTime?>("RevokedAt")
                         .HasColumnType("datetime2")
                         .HasColumnName("revoked_at");
+
+                    b.Property<string>("Scopes")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)")
+                        .HasDefaultValue("inference billing:read keys:write")
+                        .HasColumnName("scopes");
 
                     b.Property<string>("SecretHash")
                         .IsRequired()
@@ -324,6 +336,16 @@ namespace BillingConsole.Db.SqlServer.Migrations
                         .HasColumnType("nvarchar(320)")
                         .HasColumnName("email");
 
+                    b.Property<string>("IdentityIssuer")
+                        .HasMaxLength(500)
+                        .HasColumnType("nvarchar(500)")
+                        .HasColumnName("identity_issuer");
+
+                    b.Property<string>("IdentitySubject")
+                        .HasMaxLength(255)
+                        .HasColumnType("nvarchar(255)")
+                        .HasColumnName("identity_subject");
+
                     b.Property<string>("Role")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -337,8 +359,12 @@ namespace BillingConsole.Db.SqlServer.Migrations
                         .HasDatabaseName("ix_users_account_id");
 
                     b.HasIndex("Email")
-                        .IsUnique()
                         .HasDatabaseName("ix_users_email");
+
+                    b.HasIndex("IdentityIssuer", "IdentitySubject")
+                        .IsUnique()
+                        .HasDatabaseName("ix_users_identity_issuer_identity_subject")
+                        .HasFilter("[identity_issuer] IS NOT NULL AND [identity_subject] IS NOT NULL");
 
                     b.ToTable("users", (string)null);
                 });
@@ -528,6 +554,28 @@ namespace BillingConsole.Db.SqlServer.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("overdraft_floor");
 
+                    b.Property<string>("ProvisioningFingerprint")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)")
+                        .HasColumnName("provisioning_fingerprint");
+
+                    b.Property<string>("ProvisioningKey")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)")
+                        .HasColumnName("provisioning_key");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(10)
+                        .HasColumnType("nvarchar(10)")
+                        .HasDefaultValue("active")
+                        .HasColumnName("status");
+
+                    b.Property<DateTime?>("StatusChangedAt")
+                        .HasColumnType("datetime2")
+                        .HasColumnName("status_changed_at");
+
                     b.Property<string>("StripeCustomerId")
                         .HasMaxLength(255)
                         .HasColumnType("nvarchar(255)")
@@ -544,9 +592,16 @@ namespace BillingConsole.Db.SqlServer.Migrations
                     b.HasIndex("Email")
                         .HasDatabaseName("ix_accounts_email");
 
+                    b.HasIndex("ProvisioningKey")
+                        .IsUnique()
+                        .HasDatabaseName("ix_accounts_provisioning_key")
+                        .HasFilter("[provisioning_key] IS NOT NULL");
+
                     b.ToTable("accounts", null, t =>
                         {
                             t.HasCheckConstraint("ck_accounts_balance_range", "balance BETWEEN -4000000000000000000 AND 4000000000000000000");
+
+                            t.HasCheckConstraint("ck_accounts_status", "status IN ('active', 'suspended', 'closed')");
                         });
                 });
 

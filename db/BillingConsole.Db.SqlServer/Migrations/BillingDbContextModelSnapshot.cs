@@ -551,6 +551,28 @@ namespace BillingConsole.Db.SqlServer.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("overdraft_floor");
 
+                    b.Property<string>("ProvisioningFingerprint")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)")
+                        .HasColumnName("provisioning_fingerprint");
+
+                    b.Property<string>("ProvisioningKey")
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)")
+                        .HasColumnName("provisioning_key");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(10)
+                        .HasColumnType("nvarchar(10)")
+                        .HasDefaultValue("active")
+                        .HasColumnName("status");
+
+                    b.Property<DateTime?>("StatusChangedAt")
+                        .HasColumnType("datetime2")
+                        .HasColumnName("status_changed_at");
+
                     b.Property<string>("StripeCustomerId")
                         .HasMaxLength(255)
                         .HasColumnType("nvarchar(255)")
@@ -567,9 +589,16 @@ namespace BillingConsole.Db.SqlServer.Migrations
                     b.HasIndex("Email")
                         .HasDatabaseName("ix_accounts_email");
 
+                    b.HasIndex("ProvisioningKey")
+                        .IsUnique()
+                        .HasDatabaseName("ix_accounts_provisioning_key")
+                        .HasFilter("[provisioning_key] IS NOT NULL");
+
                     b.ToTable("accounts", null, t =>
                         {
                             t.HasCheckConstraint("ck_accounts_balance_range", "balance BETWEEN -4000000000000000000 AND 4000000000000000000");
+
+                            t.HasCheckConstraint("ck_accounts_status", "status IN ('active', 'suspended', 'closed')");
                         });
                 });
 

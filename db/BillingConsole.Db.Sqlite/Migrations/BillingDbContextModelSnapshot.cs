@@ -529,6 +529,28 @@ namespace BillingConsole.Db.Sqlite.Migrations
                         .HasColumnType("INTEGER")
                         .HasColumnName("overdraft_floor");
 
+                    b.Property<string>("ProvisioningFingerprint")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("provisioning_fingerprint");
+
+                    b.Property<string>("ProvisioningKey")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("provisioning_key");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("active")
+                        .HasColumnName("status");
+
+                    b.Property<DateTime?>("StatusChangedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status_changed_at");
+
                     b.Property<string>("StripeCustomerId")
                         .HasMaxLength(255)
                         .HasColumnType("TEXT")
@@ -545,9 +567,15 @@ namespace BillingConsole.Db.Sqlite.Migrations
                     b.HasIndex("Email")
                         .HasDatabaseName("ix_accounts_email");
 
+                    b.HasIndex("ProvisioningKey")
+                        .IsUnique()
+                        .HasDatabaseName("ix_accounts_provisioning_key");
+
                     b.ToTable("accounts", null, t =>
                         {
                             t.HasCheckConstraint("ck_accounts_balance_range", "balance BETWEEN -4000000000000000000 AND 4000000000000000000");
+
+                            t.HasCheckConstraint("ck_accounts_status", "status IN ('active', 'suspended', 'closed')");
                         });
                 });
 

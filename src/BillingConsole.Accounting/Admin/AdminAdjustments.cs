@@ -14,7 +14,11 @@ public static class AdjustmentKinds
 }
 
 /// <param name="RequestId">One per confirmation dialog: a double submit or a retry posts once.</param>
-public sealed record AdjustmentRequest(Guid RequestId, long AccountId, string Type, Money Amount, string Reason);
+/// <param name="IdempotencyKey">The ledger key when the caller brings its own (the provisioning API); else one from <paramref name="RequestId"/>.</param>
+public sealed record AdjustmentRequest(Guid RequestId, long AccountId, string Type, Money Amount, string Reason, string? IdempotencyKey = null)
+{
+    public string LedgerKey => IdempotencyKey ?? $"admin:{RequestId:N}";
+}
 
 /// <summary>What an adjustment would do, shown before the admin confirms it.</summary>
 public sealed record AdjustmentPreview(Money Balance, Money Resulting, Money OverdraftFloor, string? Refusal);
@@ -66,7 +70,7 @@ public sealed class AdminAdjustments(IDbContextFactory<BillingDbContext> dbFacto
         };
         // The audit row is written in the entry's own transaction: there is no admin entry without its row.
         var posted = await writer.PostAsync(new PostRequest(r.AccountId, r.Type, r.Amount, r.Reason.Trim(), actor.Origin,
-                IdempotencyKey: $"admin:{r.RequestId:N}"),
+                IdempotencyKey: r.LedgerKey),
             entry => audit.Entry(actor, new AdminAuditRecord(action, r.AccountId, $"entry:{entry.EntryId}", r.Reason.Trim(),
                 (entry.BalanceAfter - entry.Amount).Format(), entry.BalanceAfter.Format(), entry.EntryId)), ct);
         return posted;

@@ -35,6 +35,10 @@ public static class AdminActions
     public const string StripeRefund = "stripe_refund";
     public const string WebhookReplay = "webhook_replay";
     public const string InvariantCheck = "invariant_check";
+    public const string AccountCreate = "account_create";
+    public const string AccountSuspend = "account_suspend";
+    public const string AccountReinstate = "account_reinstate";
+    public const string AccountClose = "account_close";
 }
 
 internal sealed class AdminAuditEntryConfiguration : IEntityTypeConfiguration<AdminAuditEntry>

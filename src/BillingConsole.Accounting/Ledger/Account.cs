@@ -23,6 +23,15 @@ public sealed class Account
     /// <summary>The customer's own warning level: the console shows a low-balance banner below it (null: no banner).</summary>
     public long? LowBalanceThreshold { get; set; }
 
+    // Lifecycle (Admin/AdminAccounts). The write path's guards read Status in the same statement that moves the balance.
+    /// <summary><see cref="AccountStatus"/>: active, suspended (no new reservations) or closed (no new writes at all).</summary>
+    public string Status { get; set; } = AccountStatus.Active;
+    public DateTime? StatusChangedAt { get; set; }
+    /// <summary>The provisioning request that created the account (its idempotency key), unique: a retry finds it.</summary>
+    public string? ProvisioningKey { get; set; }
+    /// <summary>SHA-256 of that request's fields, so the same key with another body is told apart from a retry.</summary>
+    public string? ProvisioningFingerprint { get; set; }
+
     // Payments (Payments/ feature). None of these moves money; the ledger alone says what was paid and credited.
     /// <summary>The Stripe customer the account's purchases are made as (created on the first Checkout, then reused).</summary>
     public string? StripeCustomerId { get; set; }
@@ -54,9 +63,14 @@ internal sealed class AccountConfiguration : IEntityTypeConfiguration<Account>
         b.Property(a => a.StripeCustomerId).HasMaxLength(255);
         b.Property(a => a.StripePaymentMethodId).HasMaxLength(255);
         b.Property(a => a.AutoRechargeFailure).HasMaxLength(500);
+        b.Property(a => a.Status).HasMaxLength(10).HasDefaultValue(AccountStatus.Active);
+        b.Property(a => a.ProvisioningKey).HasMaxLength(200);
+        b.Property(a => a.ProvisioningFingerprint).HasMaxLength(64);
+        b.HasIndex(a => a.ProvisioningKey).IsUnique();
         // Last line of defence for rule 3: SQLite silently turns an overflowing integer sum into a float; this check
         // makes such a write fail (and roll back) on every provider. The write path keeps balances within ±$1 billion.
         b.ToTable(t => t.HasCheckConstraint("ck_accounts_balance_range",
             "balance BETWEEN -4000000000000000000 AND 4000000000000000000"));
+        b.ToTable(t => t.HasCheckConstraint("ck_accounts_status", "status IN ('active', 'suspended', 'closed')"));
     }
 }

@@ -83,6 +83,13 @@ public static class LedgerSql
     /// <summary>The upsert of an entry's <see cref="LedgerDayTotal"/> row; {0} is the new entry's amount.</summary>
     public const string DayTotalIncrement = "entries = ledger_day_totals.entries + 1, amount = ledger_day_totals.amount + {0}";
 
+    /// <summary>A post (credit, debit, correction) lands on any account that is not closed: a suspended account still
+    /// takes top-ups, refunds and charges for what already happened.</summary>
+    public const string PostStatusGuard = " AND status <> 'closed'";
+
+    /// <summary>Only an active account takes a new reservation: suspended and closed ones refuse new calls.</summary>
+    public const string ReserveStatus = "'active'";
+
     public static string FloorGuard(bool enforceFloor) => enforceFloor ? " AND balance + @amount >= overdraft_floor" : "";
 
     /// <summary><see cref="Catalog.Pricing.Cost(long,long,long,long,long,long)"/> in SQL over the price row <paramref name="p"/>:

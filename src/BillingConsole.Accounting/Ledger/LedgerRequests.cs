@@ -71,6 +71,12 @@ public enum LedgerError
     /// <summary>Concurrent writes kept the guarded write from landing on every attempt; nothing was written and a retry
     /// may succeed. Never reported as a lack of funds.</summary>
     Contention,
+    /// <summary>The account is suspended: it takes no new reservation (settlements, releases and posts still land).</summary>
+    AccountSuspended,
+    /// <summary>The account is closed: it takes no new reservation or entry of any type.</summary>
+    AccountClosed,
+    /// <summary>The account cannot be closed: its balance is not zero or a hold is still open.</summary>
+    AccountNotEmpty,
 }
 
 public sealed record LedgerFailure(LedgerError Error, string Message);

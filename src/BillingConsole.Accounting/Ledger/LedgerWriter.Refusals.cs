@@ -109,6 +109,20 @@ public sealed partial class LedgerWriter
         return null;
     }
 
+    /// <summary>The account's status refused the write: a closed account takes nothing, a suspended one no new
+    /// reservation. Read after the guard failed, so a status changed since then is reported as it is now.</summary>
+    private static async Task<LedgerFailure?> ExplainStatusRefusalAsync(BillingDbContext db, long accountId, bool reserving, CancellationToken ct)
+    {
+        var status = await db.Accounts.AsNoTracking().Where(a => a.Id == accountId).Select(a => a.Status).FirstOrDefaultAsync(ct);
+        return status switch
+        {
+            AccountStatus.Closed => new LedgerFailure(LedgerError.AccountClosed, $"Account {accountId} is closed: it takes no new reservations or entries."),
+            AccountStatus.Suspended when reserving => new LedgerFailure(LedgerError.AccountSuspended,
+                $"Account {accountId} is suspended: new calls are refused until it is reinstated."),
+            _ => null,
+        };
+    }
+
     /// <summary>Why a guarded batch wrote nothing, or null when the guard would pass now (a concurrent write moved on).</summary>
     private static async Task<LedgerFailure?> ExplainRefusalAsync(BillingDbContext db, long accountId, long amount, bool enforceFloor, CancellationToken ct)
     {

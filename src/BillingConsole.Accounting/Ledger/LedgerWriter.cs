@@ -40,6 +40,8 @@ public sealed partial class LedgerWriter(IDbContextFactory<BillingDbContext> dbF
                 return LedgerResult<PostedEntry>.Ok(Posted(ok));
             if (r.IdempotencyKey is not null && await ReplayPostAsync(db, r, ct) is { } replay)
                 return replay;
+            if (await ExplainStatusRefusalAsync(db, r.AccountId, reserving: false, ct) is { } statusFailure)
+                return statusFailure;
             if (await ExplainRefusalAsync(db, r.AccountId, r.Amount.Units, enforceFloor, ct) is { } failure)
                 return failure;
             if (attempt == MaxAttempts)
@@ -75,6 +77,8 @@ public sealed partial class LedgerWriter(IDbContextFactory<BillingDbContext> dbF
                 return LedgerResult<ReservationHold>.Ok(new ReservationHold(ok.ReservationId!.Value, ok.Id, r.Hold, new Money(ok.BalanceAfter), expiresAt, false));
             if (r.IdempotencyKey is not null && await ReplayReserveAsync(db, r, ct) is { } replay)
                 return replay;
+            if (await ExplainStatusRefusalAsync(db, r.AccountId, reserving: true, ct) is { } statusFailure)
+                return statusFailure;
             if (r.Call is not null && await ExplainKeyRefusalAsync(db, r, ct) is { } keyFailure)
                 return keyFailure;
             if (await ExplainRefusalAsync(db, r.AccountId, -r.Hold.Units, enforceFloor: true, ct) is { } failure)

@@ -9,6 +9,7 @@ public sealed class ApiDocumentTransformer : IOpenApiDocumentTransformer
     public const string CustomerKey = "customer_key";
     public const string MeteringToken = "metering_token";
     public const string ConsoleSession = "console_session";
+    public const string AdminToken = "admin_token";
 
     public Task TransformAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
     {
@@ -27,6 +28,7 @@ public sealed class ApiDocumentTransformer : IOpenApiDocumentTransformer
             new() { Name = "Usage", Description = "Usage, the audit trail of metered calls, the monthly summary and statement." },
             new() { Name = "API keys", Description = "The account's API keys and their spend limits." },
             new() { Name = "Metering", Description = "The gateway's API (metering token): reserve, settle, release." },
+            new() { Name = "Provisioning", Description = "The operator's own systems (admin token): create, suspend, reinstate and close accounts, post grants and corrections." },
             new() { Name = "Payments", Description = "Stripe's webhook." },
             new() { Name = "Admin", Description = "Billing admins (console session)." },
         };
@@ -44,6 +46,12 @@ public sealed class ApiDocumentTransformer : IOpenApiDocumentTransformer
                 Type = SecuritySchemeType.Http,
                 Scheme = "bearer",
                 Description = "The gateway's metering token, a service credential (never a customer key): `Authorization: Bearer <token>`.",
+            },
+            [AdminToken] = new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.Http,
+                Scheme = "bearer",
+                Description = "An admin token for the provisioning API (Admin:Tokens, stored as SHA-256), a service credential: `Authorization: Bearer <token>`.",
             },
             [ConsoleSession] = new OpenApiSecurityScheme
             {

@@ -41,6 +41,7 @@ public sealed class ApiOperationTransformer : IOpenApiOperationTransformer
     {
         BillingClaims.CustomerPolicy => [ApiDocumentTransformer.CustomerKey, ApiDocumentTransformer.ConsoleSession],
         BillingClaims.MeteringPolicy => [ApiDocumentTransformer.MeteringToken],
+        BillingClaims.AdminTokenPolicy => [ApiDocumentTransformer.AdminToken],
         _ => [ApiDocumentTransformer.ConsoleSession],
     };
 

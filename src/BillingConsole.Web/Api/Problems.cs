@@ -40,6 +40,13 @@ public static class Problems
         LedgerError.SpendLimitReached => Create(StatusCodes.Status403Forbidden, "spend_limit_reached", failure.Message),
         LedgerError.KeyRevoked => Create(StatusCodes.Status403Forbidden, "key_revoked", failure.Message),
         LedgerError.Contention => Create(StatusCodes.Status409Conflict, "write_contention", failure.Message),
+        // 403 like spend_limit_reached and key_revoked: the caller is authenticated but this account may not spend now;
+        // retrying will not help until an admin reinstates it.
+        LedgerError.AccountSuspended => Create(StatusCodes.Status403Forbidden, "account_suspended", failure.Message),
+        // 409: the request conflicts with the account's state (it is closed, for good), which no credential changes;
+        // a 403 would read as "wrong credential" to a client that retries with another key.
+        LedgerError.AccountClosed => Create(StatusCodes.Status409Conflict, "account_closed", failure.Message),
+        LedgerError.AccountNotEmpty => Create(StatusCodes.Status409Conflict, "account_not_empty", failure.Message),
         _ => Create(StatusCodes.Status500InternalServerError, "internal_error", "Unexpected ledger outcome."),
     };
 

@@ -19,6 +19,7 @@ public sealed class ApiKeyAuthenticationHandler(
     UrlEncoder encoder,
     IDbContextFactory<BillingDbContext> dbFactory,
     ServiceTokens serviceTokens,
+    AdminTokens adminTokens,
     TimeProvider clock)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
@@ -32,6 +33,10 @@ public sealed class ApiKeyAuthenticationHandler(
         if (serviceTokens.IsMeteringToken(secret))
             return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new ClaimsIdentity(
                 [new Claim(BillingClaims.Role, BillingClaims.MeteringServiceRole), new Claim(BillingClaims.Name, "metering gateway")],
+                SchemeName, BillingClaims.Name, BillingClaims.Role)), SchemeName));
+        if (adminTokens.Match(secret) is { } tokenName)
+            return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new ClaimsIdentity(
+                [new Claim(BillingClaims.Role, BillingClaims.AdminServiceRole), new Claim(BillingClaims.Name, tokenName)],
                 SchemeName, BillingClaims.Name, BillingClaims.Role)), SchemeName));
         var hash = ApiKey.Hash(secret);
         await using var db = await dbFactory.CreateDbContextAsync(Context.RequestAborted);

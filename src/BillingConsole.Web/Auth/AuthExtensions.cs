@@ -56,10 +56,14 @@ public static class AuthExtensions
             .AddPolicy(BillingClaims.CustomerPolicy, p => p.RequireAuthenticatedUser().RequireClaim(BillingClaims.AccountId)
                 .AddRequirements(new KeyScopeRequirement()))
             .AddPolicy(BillingClaims.BillingAdminPolicy, p => p.RequireAuthenticatedUser().RequireClaim(BillingClaims.UserId).RequireRole(Roles.BillingAdmin))
-            .AddPolicy(BillingClaims.MeteringPolicy, p => p.RequireAuthenticatedUser().RequireRole(BillingClaims.MeteringServiceRole));
+            .AddPolicy(BillingClaims.MeteringPolicy, p => p.RequireAuthenticatedUser().RequireRole(BillingClaims.MeteringServiceRole))
+            .AddPolicy(BillingClaims.AdminTokenPolicy, p => p.RequireAuthenticatedUser().RequireRole(BillingClaims.AdminServiceRole));
         builder.Services.AddSingleton<IAuthorizationHandler, KeyScopeAuthorizationHandler>();
         builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, ScopeProblemResultHandler>();
         builder.Services.AddSingleton<ServiceTokens>();
+        builder.Services.AddSingleton<AdminTokens>();
+        builder.Services.AddOptions<AdminTokenOptions>().BindConfiguration(AdminTokenOptions.Section)
+            .Validate(o => o.Tokens.All(t => t.IsValid), AdminTokenOptions.InvalidMessage).ValidateOnStart();
         builder.Services.AddSingleton<ConsoleSessions>();
         builder.Services.AddOptions<MeteringOptions>().BindConfiguration("Metering");
         builder.Services.AddCascadingAuthenticationState();

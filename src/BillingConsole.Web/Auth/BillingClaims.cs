@@ -29,6 +29,9 @@ public static class BillingClaims
     /// <summary>A trusted gateway with a metering token.</summary>
     public const string MeteringPolicy = "metering";
     public const string MeteringServiceRole = "metering_service";
+    /// <summary>The operator's own systems (sign-up flow, CRM) with an admin token: the provisioning API.</summary>
+    public const string AdminTokenPolicy = "admin_token";
+    public const string AdminServiceRole = "admin_service";
 
     /// <summary>The account the caller acts for, or null when none is attached.</summary>
     public static long? GetAccountId(this ClaimsPrincipal user) =>
@@ -41,6 +44,10 @@ public static class BillingClaims
     /// <summary>The signed-in user's id, or null for API keys, gateways and anonymous callers.</summary>
     public static long? GetUserId(this ClaimsPrincipal user) =>
         long.TryParse(user.FindFirstValue(UserId), out var id) ? id : null;
+
+    /// <summary>An admin token's caller as the actor of what it does (<c>admin-token:{name}</c>), or null for any other caller.</summary>
+    public static Accounting.Admin.AdminActor? GetTokenActor(this ClaimsPrincipal user) =>
+        user.IsInRole(AdminServiceRole) && user.FindFirstValue(Name) is { Length: > 0 } name ? new(0, $"admin-token:{name}") : null;
 
     /// <summary>The signed-in billing admin as the actor of what they do, or null for anyone without a user id.</summary>
     public static Accounting.Admin.AdminActor? GetAdminActor(this ClaimsPrincipal user) =>

@@ -29,6 +29,7 @@ public static class AccountingExtensions
         builder.Services.AddSingleton<AccountSearch>();
         builder.Services.AddSingleton<AdminAdjustments>();
         builder.Services.AddSingleton<AdminAccountLimits>();
+        builder.Services.AddSingleton<AdminAccounts>();
         builder.Services.AddSingleton<AdminHolds>();
         builder.Services.AddSingleton<LedgerHealth>();
         builder.Services.AddSingleton<AdminPayments>();

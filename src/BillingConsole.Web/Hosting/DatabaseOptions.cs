@@ -15,6 +15,8 @@ public sealed class DemoOptions
     public bool Seed { get; set; }
     public string? CustomerApiKey { get; set; }
     public string? MeteringToken { get; set; }
+    /// <summary>A provisioning API token for trying /v1/admin/* in development (actor <c>admin-token:demo</c>).</summary>
+    public string? AdminToken { get; set; }
 
     /// <summary>Metered calls in the generated history, and the days it spans.</summary>
     public int Requests { get; set; } = 50_000;

@@ -27,6 +27,10 @@ public sealed class ConsoleApp() : TestConsoleHost("Development", DemoSettings),
     public string MeteringToken => Services.GetRequiredService<IConfiguration>()["Demo:MeteringToken"]
         ?? throw new InvalidOperationException("Demo:MeteringToken is missing from appsettings.Development.json.");
 
+    /// <summary>The demo provisioning API token from the development configuration.</summary>
+    public string AdminToken => Services.GetRequiredService<IConfiguration>()["Demo:AdminToken"]
+        ?? throw new InvalidOperationException("Demo:AdminToken is missing from appsettings.Development.json.");
+
     public ValueTask InitializeAsync()
     {
         Start();

@@ -54,6 +54,7 @@ public sealed partial class OpenApiDocumentTests(ConsoleApp app)
         Assert.Contains(("POST", "/v1/meter/settlements:batch"), endpoints);
         Assert.Contains(("GET", "/billing/requests"), endpoints);
         Assert.Contains(("DELETE", "/v1/keys/{id}"), endpoints);
+        Assert.Contains(("POST", "/v1/admin/accounts/{id}/suspend"), endpoints);
         Assert.True(endpoints.Count >= 17, $"Only {endpoints.Count} API endpoints found.");
     }
 
@@ -90,7 +91,7 @@ public sealed partial class OpenApiDocumentTests(ConsoleApp app)
     {
         var document = await DocumentAsync();
         var schemes = document.GetProperty("components").GetProperty("securitySchemes");
-        foreach (var name in new[] { "customer_key", "metering_token" })
+        foreach (var name in new[] { "customer_key", "metering_token", "admin_token" })
         {
             Assert.Equal("http", schemes.GetProperty(name).GetProperty("type").GetString());
             Assert.Equal("bearer", schemes.GetProperty(name).GetProperty("scheme").GetString());
@@ -102,6 +103,8 @@ public sealed partial class OpenApiDocumentTests(ConsoleApp app)
         Assert.Equal(["metering_token"], Security(paths.GetProperty("/v1/meter/reservations/{id}/settle").GetProperty("post")));
         Assert.Contains("customer_key", Security(paths.GetProperty("/billing/balance").GetProperty("get")));
         Assert.DoesNotContain("metering_token", Security(paths.GetProperty("/v1/keys").GetProperty("get")));
+        Assert.Equal(["admin_token"], Security(paths.GetProperty("/v1/admin/accounts").GetProperty("post")));
+        Assert.Equal(["admin_token"], Security(paths.GetProperty("/v1/admin/accounts/{id}/entries").GetProperty("post")));
         Assert.False(paths.GetProperty("/stripe/webhook").GetProperty("post").TryGetProperty("security", out _));
     }
 

@@ -26,7 +26,7 @@ public sealed class AuthorizationMatrixTests(ConsoleApp app)
 {
     private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
 
-    public enum Caller { Anonymous, CustomerB, Admin, Metering, CustomerAKey, CustomerA }
+    public enum Caller { Anonymous, CustomerB, Admin, Metering, AdminToken, CustomerAKey, CustomerA }
 
     private IReadOnlyList<EndpointAccess> Endpoints() => EndpointPolicies.Read(app.Services.GetRequiredService<EndpointDataSource>());
 
@@ -43,6 +43,8 @@ public sealed class AuthorizationMatrixTests(ConsoleApp app)
         Assert.Contains(endpoints, e => e.Key == "GET /billing/invoice" && e.KeyScope == ApiKeyScopes.BillingRead);
         Assert.Contains(endpoints, e => e.Key == "GET /v1/keys" && e.KeyScope == ApiKeyScopes.BillingRead);
         Assert.Contains(endpoints, e => e.Key == "POST /v1/meter/reservations" && e.Access == Access.Metering);
+        Assert.Contains(endpoints, e => e.Key == "POST /v1/admin/accounts" && e.Access == Access.AdminToken && e.IsApi);
+        Assert.Contains(endpoints, e => e.Key == "POST /v1/admin/accounts/{id}/close" && e.Access == Access.AdminToken);
         Assert.Contains(endpoints, e => e.Key == "GET /admin/whoami" && e.Access == Access.BillingAdmin);
         Assert.Contains(endpoints, e => e.Key == "POST /auth/switch-account" && e.Access == Access.Session);
         Assert.Contains(endpoints, e => e.Key == "GET /billing" && e.Access == Access.Customer && e.IsPage);
@@ -164,7 +166,7 @@ public sealed class AuthorizationMatrixTests(ConsoleApp app)
         var status = (int)response.StatusCode;
         // The cookie handler redirects with absolute URLs on this host; compare the local part.
         var location = response.Headers.Location is { } l ? (l.IsAbsoluteUri ? l.PathAndQuery : l.OriginalString) : "";
-        var bearer = caller is Caller.Metering or Caller.CustomerAKey;
+        var bearer = caller is Caller.Metering or Caller.CustomerAKey or Caller.AdminToken;
         var allowed = endpoint.Access switch
         {
             Access.Anonymous or Access.Undeclared => true,
@@ -172,6 +174,7 @@ public sealed class AuthorizationMatrixTests(ConsoleApp app)
             Access.Customer => caller is Caller.CustomerA or Caller.CustomerAKey or Caller.CustomerB,
             Access.BillingAdmin => caller is Caller.Admin,
             Access.Metering => caller is Caller.Metering,
+            Access.AdminToken => caller is Caller.AdminToken,
             _ => false,
         };
 
@@ -230,6 +233,14 @@ public sealed class AuthorizationMatrixTests(ConsoleApp app)
             "POST /v1/meter/reservations/{id}/release" => new RouteCase($"/v1/meter/reservations/{await w.NewReservationOfAAsync()}/release",
                 """{"reason":"matrix"}""", 200),
             "GET /admin/whoami" => new RouteCase(e.Route, Status: 200),
+            "POST /v1/admin/accounts" => new RouteCase(e.Route,
+                $$"""{"name":"Matrix","email":"matrix@example.test","idempotency_key":"{{Guid.NewGuid():N}}"}""", 201),
+            "GET /v1/admin/accounts" => new RouteCase(e.Route, Status: 200),
+            "GET /v1/admin/accounts/{id}" => new RouteCase($"/v1/admin/accounts/{w.AccountA}", Status: 200),
+            "POST /v1/admin/accounts/{id}/suspend" or "POST /v1/admin/accounts/{id}/reinstate" or "POST /v1/admin/accounts/{id}/close" =>
+                new RouteCase(e.Route.Replace("{id}", (await w.NewEmptyAccountAsync()).ToString()), """{"reason":"Authorization matrix"}""", 200),
+            "POST /v1/admin/accounts/{id}/entries" => new RouteCase($"/v1/admin/accounts/{await w.NewEmptyAccountAsync()}/entries",
+                $$"""{"type":"bonus","amount":1,"reason":"Authorization matrix","idempotency_key":"{{Guid.NewGuid():N}}"}""", 201),
             "GET /openapi/{documentName}.json" => new RouteCase("/openapi/v1.json", Status: 200),
             "GET /api/{documentName?}" => new RouteCase("/api/v1", Status: 200),
             "GET /admin/accounts/{AccountId:long}" => new RouteCase($"/admin/accounts/{w.AccountA}", Status: 200),
@@ -271,6 +282,7 @@ public sealed class AuthorizationMatrixTests(ConsoleApp app)
             world.Clients[Caller.Admin] = await DevSessions.SignInAsync(app.BaseAddress, $"matrix-admin-{id}@example.test");
             world.Clients[Caller.CustomerAKey] = app.Client(secretA);
             world.Clients[Caller.Metering] = app.Client(app.MeteringToken);
+            world.Clients[Caller.AdminToken] = app.Client(app.AdminToken);
             var keys = app.Services.GetRequiredService<ApiKeyService>();
             foreach (var scope in ApiKeyScopes.All)
             {
@@ -287,6 +299,8 @@ public sealed class AuthorizationMatrixTests(ConsoleApp app)
             var created = await _app.Services.GetRequiredService<ApiKeyService>().CreateAsync(AccountA, "matrix target", null);
             return created.Value!.Key.Id;
         }
+
+        public Task<long> NewEmptyAccountAsync() => _app.CreateAccountAsync($"Matrix {Guid.NewGuid():N}");
 
         public async Task<long> NewReservationOfAAsync()
         {

@@ -18,6 +18,8 @@ public enum Access
     Customer,
     BillingAdmin,
     Metering,
+    /// <summary>The provisioning API: an admin token (a service credential of the operator's own systems).</summary>
+    AdminToken,
     /// <summary>No authorization metadata at all.</summary>
     Undeclared,
     /// <summary>Authorization metadata without one of the console's named policies (e.g. a bare RequireAuthorization()).</summary>
@@ -103,6 +105,7 @@ public static class EndpointPolicies
         BillingClaims.CustomerPolicy => Access.Customer,
         BillingClaims.BillingAdminPolicy => Access.BillingAdmin,
         BillingClaims.MeteringPolicy => Access.Metering,
+        BillingClaims.AdminTokenPolicy => Access.AdminToken,
         _ => Access.Unnamed,
     };
 
@@ -110,10 +113,10 @@ public static class EndpointPolicies
     public static string? Violation(EndpointAccess e) => e.Access switch
     {
         Access.Customer when e.IsApi && e.KeyScope is null => $"{e.Key} is a customer API without a key scope: declare .RequireKeyScope(ApiKeyScopes.X).",
-        Access.Framework or Access.Session or Access.Customer or Access.BillingAdmin or Access.Metering => null,
+        Access.Framework or Access.Session or Access.Customer or Access.BillingAdmin or Access.Metering or Access.AdminToken => null,
         Access.Anonymous or Access.Undeclared when AnonymousAllowList.ContainsKey(e.Key) => null,
         Access.Anonymous => $"{e.Key} allows anonymous callers but is not in the anonymous allow-list.",
         Access.Undeclared => $"{e.Key} has no authorization metadata: declare .RequireAuthorization(policy) or [Authorize(Policy = ...)].",
-        _ => $"{e.Key} requires authorization without one of the named policies (session, customer, billing_admin, metering).",
+        _ => $"{e.Key} requires authorization without one of the named policies (session, customer, billing_admin, metering, admin_token).",
     };
 }

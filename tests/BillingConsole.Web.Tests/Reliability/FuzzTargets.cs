@@ -15,6 +15,9 @@ public static class FuzzTargets
         "/v1/meter/reservations/{id}/release" => ["reason"],
         "/v1/meter/settlements:batch" => ["settlements", "reservation_id", .. SettleFields],
         "/v1/keys" or "/v1/keys/{id}" => ["name", "monthly_spend_limit"],
+        "/v1/admin/accounts" => ["name", "email", "overdraft_floor", "opening_grant", "opening_grant_reason", "idempotency_key"],
+        "/v1/admin/accounts/{id}/entries" => ["type", "amount", "reason", "idempotency_key"],
+        "/v1/admin/accounts/{id}/suspend" or "/v1/admin/accounts/{id}/reinstate" or "/v1/admin/accounts/{id}/close" => ["reason"],
         "/stripe/webhook" => ["id", "type", "object", "data", "amount_total", "metadata", "account_id", "created", "livemode"],
         _ => ["email", "returnUrl", "account_id", "__RequestVerificationToken", "description", "amount"],
     };
@@ -24,6 +27,7 @@ public static class FuzzTargets
     {
         Access.Customer => e.IsPage ? FuzzCaller.Session : FuzzCaller.CustomerKey,
         Access.Metering => FuzzCaller.Metering,
+        Access.AdminToken => FuzzCaller.AdminToken,
         Access.Session => FuzzCaller.Session,
         Access.BillingAdmin => FuzzCaller.Admin,
         Access.Anonymous or Access.Undeclared => FuzzCaller.Anonymous,
@@ -31,4 +35,4 @@ public static class FuzzTargets
     };
 }
 
-public enum FuzzCaller { Anonymous, CustomerKey, Metering, Session, Admin }
+public enum FuzzCaller { Anonymous, CustomerKey, Metering, Session, Admin, AdminToken }

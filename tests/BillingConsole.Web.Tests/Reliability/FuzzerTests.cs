@@ -70,6 +70,7 @@ public sealed partial class FuzzerTests : IAsyncLifetime
         _clients[FuzzCaller.Metering] = _host.Client(_host.Services.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>()["Demo:MeteringToken"]);
         _clients[FuzzCaller.Session] = await DevSessions.SignInAsync(baseAddress, $"fuzz-{id}@example.test");
         _clients[FuzzCaller.Admin] = await DevSessions.SignInAsync(baseAddress, $"fuzz-admin-{id}@example.test");
+        _clients[FuzzCaller.AdminToken] = _host.Client(_host.Services.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>()["Demo:AdminToken"]);
     }
 
     public async ValueTask DisposeAsync()

@@ -21,6 +21,7 @@ public partial class AdminAccountPage
 
     [Inject] private AccountSearch Accounts { get; set; } = default!;
     [Inject] private AdminAccountLimits Limits { get; set; } = default!;
+    [Inject] private AdminAccounts Lifecycle { get; set; } = default!;
 
     [Parameter] public long AccountId { get; set; }
 
@@ -72,6 +73,37 @@ public partial class AdminAccountPage
         var result = await Limits.SetOverdraftFloorAsync(AccountId, floor, answer.Reason, actor);
         if (result.Succeeded)
             Snackbar.Add($"Overdraft floor set to {result.Value}.", Severity.Success);
+        else
+            Snackbar.Add(result.Failure!.Message, Severity.Error);
+        await ReloadAsync();
+    }
+
+    private Task SuspendAsync() => ChangeStatusAsync("Suspend account",
+        "New calls are refused (account_suspended) until the account is reinstated. Settlements, releases, top-ups and refunds still land.",
+        "Suspend", Color.Warning, (reason, actor) => Lifecycle.SuspendAsync(AccountId, reason, actor), "suspended");
+
+    private Task ReinstateAsync() => ChangeStatusAsync("Reinstate account", "The account takes new calls again.",
+        "Reinstate", Color.Success, (reason, actor) => Lifecycle.ReinstateAsync(AccountId, reason, actor), "reinstated");
+
+    private Task CloseAsync() => ChangeStatusAsync("Close account",
+        "Only an account at a zero balance with no open hold can be closed. A closed account takes no new calls or entries and cannot be reopened; its history stays readable.",
+        "Close account", Color.Error, (reason, actor) => Lifecycle.CloseAsync(AccountId, reason, actor), "closed");
+
+    private async Task ChangeStatusAsync(string title, string message, string confirm, Color color,
+        Func<string, AdminActor, Task<LedgerResult<AccountStatusView>>> change, string done)
+    {
+        var parameters = new DialogParameters<ReasonDialog>
+        {
+            { d => d.Title, title },
+            { d => d.Message, message },
+            { d => d.ConfirmText, confirm },
+            { d => d.ConfirmColor, color },
+        };
+        if (await AskAsync(parameters) is not { } answer || await AdminActorAsync() is not { } actor)
+            return;
+        var result = await change(answer.Reason, actor);
+        if (result.Succeeded)
+            Snackbar.Add($"Account {done}.", Severity.Success);
         else
             Snackbar.Add(result.Failure!.Message, Severity.Error);
         await ReloadAsync();
