@@ -3,14 +3,6 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace BillingConsole.Accounting.Identity;
 
-public static class AccountRoles
-{
-    public const string Owner = "owner";
-    public const string Member = "member";
-
-    public static bool IsValid(string role) => role is Owner or Member;
-}
-
 /// <summary>A user's membership of a billing account: the app's own record of who may act for which account (the
 /// identity provider says who someone is, never which accounts they belong to). A user may belong to several
 /// accounts; <see cref="User.AccountId"/> stays their default account.</summary>

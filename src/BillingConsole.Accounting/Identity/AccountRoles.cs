@@ -1,0 +1,16 @@
+namespace BillingConsole.Accounting.Identity;
+
+/// <summary>A member's role in an account. Each role can do everything the next one can.</summary>
+public static class AccountRoles
+{
+    /// <summary>Everything a developer can, plus the team (members, invitations), payment settings and purchases.</summary>
+    public const string Owner = "owner";
+    /// <summary>Everything a viewer can, plus API keys.</summary>
+    public const string Developer = "developer";
+    /// <summary>Reads the account: balance, transactions, usage, requests, invoices, audit trail.</summary>
+    public const string Viewer = "viewer";
+    /// <summary>The role rows had before teams; it has a developer's rights until a migration renames it.</summary>
+    public const string Member = "member";
+
+    public static bool IsValid(string role) => role is Owner or Developer or Viewer or Member;
+}
