@@ -268,5 +268,6 @@ public sealed class SqliteAccountLifecycleConformanceTests(SqliteLedgerDatabase 
 [Trait("Speed", "Slow")] // the provider suite repeats the SQLite one on PostgreSQL: full runs and CI only
 public sealed class PostgresAccountLifecycleConformanceTests(PostgresLedgerDatabase db) : AccountLifecycleConformanceTests(db), IClassFixture<PostgresLedgerDatabase>;
 
-[Trait("Speed", "Slow")] // a SQL Server container per suite where Docker runs: full runs and CI only
+[Trait("Speed", "Slow")] // SQL Server in a Docker container: full runs and ./test.sh --sqlserver only
+[Trait("Provider", "SqlServer")]
 public sealed class SqlServerAccountLifecycleConformanceTests(SqlServerLedgerDatabase db) : AccountLifecycleConformanceTests(db), IClassFixture<SqlServerLedgerDatabase>;

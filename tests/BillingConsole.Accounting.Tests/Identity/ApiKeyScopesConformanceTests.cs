@@ -56,5 +56,6 @@ public sealed class SqliteApiKeyScopesConformanceTests(SqliteLedgerDatabase db) 
 [Trait("Speed", "Slow")] // the provider suite repeats the SQLite one on PostgreSQL: full runs and CI only
 public sealed class PostgresApiKeyScopesConformanceTests(PostgresLedgerDatabase db) : ApiKeyScopesConformanceTests(db), IClassFixture<PostgresLedgerDatabase>;
 
-[Trait("Speed", "Slow")] // a SQL Server container per suite where Docker runs: full runs and CI only
+[Trait("Speed", "Slow")] // SQL Server in a Docker container: full runs and ./test.sh --sqlserver only
+[Trait("Provider", "SqlServer")]
 public sealed class SqlServerApiKeyScopesConformanceTests(SqlServerLedgerDatabase db) : ApiKeyScopesConformanceTests(db), IClassFixture<SqlServerLedgerDatabase>;

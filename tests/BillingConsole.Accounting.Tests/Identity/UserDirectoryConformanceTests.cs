@@ -128,5 +128,6 @@ public sealed class SqliteUserDirectoryConformanceTests(SqliteLedgerDatabase db)
 [Trait("Speed", "Slow")] // the provider suite repeats the SQLite one on PostgreSQL: full runs and CI only
 public sealed class PostgresUserDirectoryConformanceTests(PostgresLedgerDatabase db) : UserDirectoryConformanceTests(db), IClassFixture<PostgresLedgerDatabase>;
 
-[Trait("Speed", "Slow")] // a SQL Server container per suite where Docker runs: full runs and CI only
+[Trait("Speed", "Slow")] // SQL Server in a Docker container: full runs and ./test.sh --sqlserver only
+[Trait("Provider", "SqlServer")]
 public sealed class SqlServerUserDirectoryConformanceTests(SqlServerLedgerDatabase db) : UserDirectoryConformanceTests(db), IClassFixture<SqlServerLedgerDatabase>;
