@@ -88,9 +88,9 @@ public sealed class AdminAccounts(IDbContextFactory<BillingDbContext> dbFactory,
     public Task<LedgerResult<AccountStatusView>> ReinstateAsync(long accountId, string reason, AdminActor actor, CancellationToken ct = default) =>
         ChangeAsync(accountId, [AccountStatus.Suspended], AccountStatus.Active, AdminActions.AccountReinstate, reason, actor, ct);
 
-    /// <summary>Closes an account at a zero balance with no open hold, in one guarded UPDATE: a reservation debits the
-    /// account row first, so one that races the closing either lands before it (the balance is no longer zero) or
-    /// finds the account closed.</summary>
+    /// <summary>Closes an account at a zero balance with no open hold and no auto-recharge payment in flight, in one
+    /// guarded UPDATE that also turns auto-recharge off: a reservation debits the account row first, so one that races
+    /// the closing either lands before it (the balance is no longer zero) or finds the account closed.</summary>
     public Task<LedgerResult<AccountStatusView>> CloseAsync(long accountId, string reason, AdminActor actor, CancellationToken ct = default) =>
         ChangeAsync(accountId, [AccountStatus.Active, AccountStatus.Suspended], AccountStatus.Closed, AdminActions.AccountClose, reason, actor, ct);
 
@@ -107,9 +107,14 @@ public sealed class AdminAccounts(IDbContextFactory<BillingDbContext> dbFactory,
             await using var db = await dbFactory.CreateDbContextAsync(ct);
             await using var tx = await db.Database.BeginTransactionAsync(ct);
             var target = db.Accounts.Where(a => a.Id == accountId && a.Status == before);
-            if (to == AccountStatus.Closed)
-                target = target.Where(a => a.Balance == 0 && !db.Reservations.Any(x => x.AccountId == a.Id && x.Status == ReservationStatus.Open));
-            if (await target.ExecuteUpdateAsync(s => s.SetProperty(a => a.Status, to).SetProperty(a => a.StatusChangedAt, now), ct) != 1)
+            var closing = to == AccountStatus.Closed;
+            if (closing)
+                target = target.Where(a => a.Balance == 0 && a.AutoRechargePendingAt == null
+                    && !db.Reservations.Any(x => x.AccountId == a.Id && x.Status == ReservationStatus.Open));
+            // Closing also turns auto-recharge off in the same guarded UPDATE: the worker claims an attempt only while it
+            // is on, so a closed account's card is never charged for credit the ledger would refuse.
+            if (await target.ExecuteUpdateAsync(s => s.SetProperty(a => a.Status, to).SetProperty(a => a.StatusChangedAt, now)
+                    .SetProperty(a => a.AutoRechargeEnabled, a => !closing && a.AutoRechargeEnabled), ct) != 1)
                 continue;
             db.Add(audit.Entry(actor, new AdminAuditRecord(action, accountId, null, reason.Trim(), before, to)));
             await db.SaveChangesAsync(ct);
@@ -134,9 +139,12 @@ public sealed class AdminAccounts(IDbContextFactory<BillingDbContext> dbFactory,
         {
             await using var db = await dbFactory.CreateDbContextAsync(ct);
             var holds = await db.Reservations.CountAsync(x => x.AccountId == accountId && x.Status == ReservationStatus.Open, ct);
-            return LedgerResult<AccountStatusView>.Fail(LedgerError.AccountNotEmpty, view.Balance.Units != 0
-                ? $"Only an account at a zero balance can be closed; the balance is {view.Balance.Format()}."
-                : $"The account still has {holds} open hold(s); settle or release them first.");
+            var recharging = await db.Accounts.AnyAsync(a => a.Id == accountId && a.AutoRechargePendingAt != null, ct);
+            return LedgerResult<AccountStatusView>.Fail(LedgerError.AccountNotEmpty,
+                view.Balance.Units != 0 ? $"Only an account at a zero balance can be closed; the balance is {view.Balance.Format()}."
+                : holds > 0 ? $"The account still has {holds} open hold(s); settle or release them first."
+                : recharging ? "An auto-recharge payment is in flight; close the account once it has been credited."
+                : "The account changed meanwhile; nothing was written. Try again.");
         }
         return LedgerResult<AccountStatusView>.Fail(LedgerError.Contention, "The account changed meanwhile; nothing was written. Try again.");
     }

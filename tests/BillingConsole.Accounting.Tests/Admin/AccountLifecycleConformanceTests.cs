@@ -1,5 +1,6 @@
 using BillingConsole.Accounting.Admin;
 using BillingConsole.Accounting.Ledger;
+using BillingConsole.Accounting.Payments;
 using BillingConsole.Accounting.Tests.Ledger;
 using Microsoft.EntityFrameworkCore;
 
@@ -188,6 +189,25 @@ public abstract class AccountLifecycleConformanceTests(LedgerDatabase database) 
         var row = Assert.Single(await AuditRowsAsync(id));
         Assert.Equal((AdminActions.AccountClose, AccountStatus.Active, AccountStatus.Closed), (row.Action, row.Before, row.After));
         await AssertInvariantsHoldAsync(id);
+    }
+
+    [Fact]
+    public async Task CloseAsync_WithAutoRecharge_TurnsItOff_AndAnAttemptInFlightRefusesTheClosing()
+    {
+        var payments = new PaymentAccounts(Db.Factory, TimeProvider.System);
+        var id = await NewAccountAsync();
+        Assert.Null(await payments.SetAutoRechargeAsync(id, new AutoRechargeChange(true, Dollars(5), Dollars(20), null), Ct));
+        var due = Assert.Single(await payments.DueAsync(TimeSpan.FromHours(1), needsCard: false, ct: Ct), d => d.AccountId == id);
+        Assert.NotNull(await payments.ClaimAsync(id, due.Sequence, Ct));
+
+        var refused = await Accounts.CloseAsync(id, "Customer asked to close", Staff, Ct);
+
+        Fails(refused, LedgerError.AccountNotEmpty);
+        Assert.Contains("auto-recharge", refused.Failure!.Message);
+        await payments.CompleteAsync(id, due.Sequence + 1, Ct);
+        Ok(await Accounts.CloseAsync(id, "Customer asked to close", Staff, Ct));
+        Assert.False((await payments.GetAutoRechargeAsync(id, Ct))!.Enabled);
+        Assert.DoesNotContain(await payments.DueAsync(TimeSpan.FromHours(1), needsCard: false, ct: Ct), d => d.AccountId == id);
     }
 
     [Fact]
