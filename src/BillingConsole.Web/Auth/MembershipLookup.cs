@@ -16,20 +16,24 @@ public sealed class MembershipLookup(IDbContextFactory<BillingDbContext> dbFacto
     public async Task<CurrentMembership?> FindAsync(long userId, long? accountId, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var row = await db.Users.AsNoTracking()
-            .Where(u => u.Id == userId)
-            .Select(u => new
-            {
-                u.AccountId,
-                Role = db.AccountMembers.Where(m => m.UserId == userId && m.AccountId == accountId).Select(m => m.Role).FirstOrDefault(),
-            })
-            .FirstOrDefaultAsync(ct);
+        var row = await Query(db, userId, accountId).FirstOrDefaultAsync(ct);
         if (row is null)
             return null;
-        var role = row.Role ?? (accountId is not null && row.AccountId == accountId ? AccountRoles.Member : null);
+        var role = row.Role ?? (accountId is not null && row.DefaultAccountId == accountId ? AccountRoles.Member : null);
         return new CurrentMembership(role);
     }
+
+    /// <summary>The statement: the user's row by id with their membership row by (account, user) as a subquery.</summary>
+    public static IQueryable<MembershipRow> Query(BillingDbContext db, long userId, long? accountId) =>
+        db.Users.AsNoTracking()
+            .Where(u => u.Id == userId)
+            .Select(u => new MembershipRow(
+                u.AccountId,
+                db.AccountMembers.Where(m => m.AccountId == accountId && m.UserId == userId).Select(m => m.Role).FirstOrDefault()));
 }
+
+/// <summary>A user's default account and their membership role in the account asked about (null when no row).</summary>
+public sealed record MembershipRow(long? DefaultAccountId, string? Role);
 
 /// <summary>The user exists; <paramref name="Role"/> is their role in the account asked about, null when none.</summary>
 public sealed record CurrentMembership(string? Role);
