@@ -95,4 +95,27 @@ public sealed class AccountRolesBrowserTests(BrowserSession browser, ConsoleApp 
         await Assertions.Expect(page.GetByTestId("keys-secret")).ToHaveCountAsync(0);
         Assert.Equal(1, await CountKeysAsync(accountId));
     }
+
+    [Fact]
+    public async Task CheckoutPage_Viewer_GetsAccessDeniedNamingTheirRole()
+    {
+        var (_, _, page) = await SignInMemberAsync(AccountRoles.Viewer, "/billing");
+
+        await page.GotoAsync("/billing/checkout/cancel");
+
+        await page.WaitForURLAsync(url => url.Contains("/access-denied"));
+        await Assertions.Expect(page.GetByTestId("access-denied-role")).ToContainTextAsync("your role in this account is viewer");
+    }
+
+    [Fact]
+    public async Task KeysPage_MembershipRemovedWhileOpen_ShowsAccessDeniedAfterRevalidation()
+    {
+        var (accountId, userId, page) = await SignInMemberAsync(AccountRoles.Owner, "/keys");
+        await Assertions.Expect(page.GetByTestId("keys-create")).ToBeEnabledAsync();
+
+        await TestMembers.RemoveAsync(app.DbFactory, accountId, userId);
+
+        await Assertions.Expect(page.GetByTestId("access-denied")).ToBeVisibleAsync(new() { Timeout = 15_000 });
+        await Assertions.Expect(page.GetByTestId("keys")).ToHaveCountAsync(0);
+    }
 }
