@@ -6,7 +6,7 @@ namespace BillingConsole.Web.Auth;
 /// The server-side check a page makes at the moment of a write: it re-reads the signed-in user's role in the account
 /// from the database (the circuit's state may be up to one revalidation interval old) and asks
 /// <see cref="AccountPermissions"/>. A change it finds is published to the page at once, so buttons follow. Billing
-/// admins acting on a customer's account from the admin console pass: the admin pages' own policy governs them.
+/// admins pass (<see cref="AccountPermissions.Allows(System.Security.Claims.ClaimsPrincipal, long, CustomerAction)"/>).
 /// </summary>
 public sealed class AccountGate(AuthenticationStateProvider authentication, ConsoleSessions sessions)
 {
@@ -15,10 +15,10 @@ public sealed class AccountGate(AuthenticationStateProvider authentication, Cons
     public async Task<string?> RefusalAsync(long accountId, CustomerAction action, CancellationToken ct = default)
     {
         var user = (await authentication.GetAuthenticationStateAsync()).User;
-        if (user.GetUserId() is null)
+        if (user.IsInRole(Accounting.Identity.Roles.BillingAdmin))
+            return null;
+        if (user.GetUserId() is null || user.GetAccountId() != accountId)
             return Refused(action);
-        if (user.GetAccountId() != accountId)
-            return AccountPermissions.Allows(user, accountId, action) ? null : Refused(action);
         var fresh = authentication is SessionRevalidation revalidation
             ? await revalidation.RefreshAsync(user, ct)
             : await sessions.RefreshAsync(user, ct);

@@ -64,10 +64,11 @@ public static class AccountPermissions
     public static bool Allows(ClaimsPrincipal user, CustomerAction action) =>
         user.GetAccountId() is not null && (user.GetKeyScopes() is not null || Allows(user.GetAccountRole(), action));
 
-    /// <summary>Whether a page may offer <paramref name="action"/> on <paramref name="accountId"/>: by the session's role when it
-    /// is the session's current account; a billing admin acting on another account from the admin console may.</summary>
+    /// <summary>Whether a page may offer <paramref name="action"/> on <paramref name="accountId"/>: a billing admin may (the
+    /// admin console shows customer components for any account, and admins already move money with their own tools);
+    /// anyone else by their role, on their current account only.</summary>
     public static bool Allows(ClaimsPrincipal user, long accountId, CustomerAction action) =>
-        user.GetAccountId() == accountId ? Allows(user, action) : user.IsInRole(Roles.BillingAdmin);
+        user.IsInRole(Roles.BillingAdmin) || (user.GetAccountId() == accountId && Allows(user, action));
 
     /// <summary>Who may do <paramref name="action"/>, for tooltips and refusals: "Only owners can …".</summary>
     public static string WhoMay(CustomerAction action) => MinimumRole(action) switch

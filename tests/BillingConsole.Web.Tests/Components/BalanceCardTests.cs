@@ -236,4 +236,22 @@ public sealed class BalanceCardTests : LedgerComponentTest
 
         Assert.True(cut.WaitForElement("[data-testid=low-balance-edit]").HasAttribute("disabled"));
     }
+
+    [Fact]
+    public async Task LowBalanceSetting_BillingAdminOnACustomersAccount_CanChangeIt()
+    {
+        var account = await CreateAccountAsync();
+        var auth = AddAuthorization();
+        auth.SetAuthorized("Billing Admin");
+        auth.SetClaims(new System.Security.Claims.Claim(BillingConsole.Web.Auth.BillingClaims.UserId, "1"));
+        auth.SetRoles(Roles.BillingAdmin);
+
+        var cut = Render<BalanceCard>(p => p.Add(x => x.AccountId, account));
+        await cut.WaitForElement("[data-testid=low-balance-edit]").ClickAsync(new());
+        cut.Find("input[data-testid=low-balance-input]").Input("25");
+        await cut.Find("form[data-testid=low-balance-form]").SubmitAsync();
+
+        cut.WaitForAssertion(() => Assert.Contains("Below $25.00", cut.Find("[data-testid=low-balance-threshold]").TextContent));
+        Assert.Equal(Money.FromDollars(25), await Settings.GetLowBalanceThresholdAsync(account, Ct));
+    }
 }
