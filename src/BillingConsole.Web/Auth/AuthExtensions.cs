@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.StaticAssets;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -116,9 +117,10 @@ public static class AuthExtensions
     /// cookie is rewritten only when something changed.</summary>
     private static async Task RefreshSessionAsync(CookieValidatePrincipalContext context)
     {
-        var sessions = context.HttpContext.RequestServices.GetRequiredService<ConsoleSessions>();
-        if (context.Principal is not { } session)
+        // Static files (scripts, styles, images) read no account data: a page load does not pay a lookup per file.
+        if (context.Principal is not { } session || context.HttpContext.GetEndpoint()?.Metadata.GetMetadata<StaticAssetDescriptor>() is not null)
             return;
+        var sessions = context.HttpContext.RequestServices.GetRequiredService<ConsoleSessions>();
         var refreshed = await sessions.RefreshAsync(session, context.HttpContext.RequestAborted);
         if (refreshed is null)
         {

@@ -5,7 +5,10 @@ using BillingConsole.Accounting.Identity;
 using BillingConsole.Accounting.Ledger;
 using BillingConsole.Web.Auth;
 using BillingConsole.Web.Tests.Infrastructure;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.StaticAssets;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace BillingConsole.Web.Tests.Auth;
 
@@ -94,6 +97,25 @@ public sealed class MembershipChangeTests(ConsoleApp app)
 
         Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
         Assert.Equal("unauthorized", await CodeAsync(refused));
+    }
+
+    [Fact]
+    public async Task StaticAsset_UserDeleted_ServedWithoutALookupWhileTheNextApiCallSignsOut()
+    {
+        var (_, userId, session) = await SignInMemberAsync(AccountRoles.Owner);
+        using var _ = session;
+        var asset = app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .First(e => e.Metadata.GetMetadata<StaticAssetDescriptor>() is not null && e.RoutePattern.Parameters.Count == 0);
+        await TestMembers.DeleteUserAsync(app.DbFactory, userId);
+
+        var file = await session.GetAsync("/" + asset.RoutePattern.RawText!.TrimStart('/'), Ct);
+        var api = await session.GetAsync("/billing/balance", Ct);
+
+        // Only a lookup would have found the user gone and ended the session (clearing the cookie).
+        Assert.Equal(HttpStatusCode.OK, file.StatusCode);
+        Assert.False(file.Headers.Contains("Set-Cookie"));
+        Assert.Equal(HttpStatusCode.Unauthorized, api.StatusCode);
+        Assert.Contains(api.Headers.GetValues("Set-Cookie"), c => c.StartsWith("billingconsole.session=;", StringComparison.Ordinal));
     }
 
     [Fact]
