@@ -254,4 +254,20 @@ public sealed class BalanceCardTests : LedgerComponentTest
         cut.WaitForAssertion(() => Assert.Contains("Below $25.00", cut.Find("[data-testid=low-balance-threshold]").TextContent));
         Assert.Equal(Money.FromDollars(25), await Settings.GetLowBalanceThresholdAsync(account, Ct));
     }
+
+    [Fact]
+    public async Task LowBalanceSetting_OwnerLoweredToDeveloperWhileEditing_RefusedAndNothingSaved()
+    {
+        var account = await CreateAccountAsync();
+        var userId = SignInAs(account)!.Value;
+        var cut = Render<BalanceCard>(p => p.Add(x => x.AccountId, account));
+        await cut.WaitForElement("[data-testid=low-balance-edit]").ClickAsync(new());
+        cut.Find("input[data-testid=low-balance-input]").Input("40");
+
+        await TestMembers.SetRoleAsync(Factory, account, userId, AccountRoles.Member);
+        await cut.Find("form[data-testid=low-balance-form]").SubmitAsync();
+
+        cut.WaitForAssertion(() => Assert.Contains("Only owners can change the account's billing settings.", cut.Find("[data-testid=low-balance-form]").TextContent));
+        Assert.Null(await Settings.GetLowBalanceThresholdAsync(account, Ct));
+    }
 }
