@@ -30,16 +30,19 @@ public sealed class ApiOperationTransformer : IOpenApiOperationTransformer
         var problem = await context.GetOrCreateSchemaAsync(typeof(ProblemDetails), null, cancellationToken);
         operation.Responses ??= new OpenApiResponses();
         AddProblem(operation, problem, StatusCodes.Status401Unauthorized, "No or an invalid credential (code unauthorized).");
-        AddProblem(operation, problem, StatusCodes.Status403Forbidden, metadata.OfType<KeyScopeMetadata>().LastOrDefault() is { } scope
+        var role = metadata.OfType<AccountAccessAttribute>().LastOrDefault() is { MinimumRole: var r and not Accounting.Identity.AccountRoles.Viewer }
+            ? $" A session needs the {r} role or above in the account (code insufficient_role)."
+            : "";
+        AddProblem(operation, problem, StatusCodes.Status403Forbidden, (metadata.OfType<KeyScopeMetadata>().LastOrDefault() is { } scope
             ? $"The credential may not call this operation (code forbidden), or the API key lacks the `{scope.Scope}` scope (code insufficient_scope)."
-            : "The credential may not call this operation (code forbidden).");
-        if (policies.Contains(BillingClaims.CustomerPolicy))
+            : "The credential may not call this operation (code forbidden).") + role);
+        if (policies.Any(AccountPermissions.IsCustomerPolicy))
             AddProblem(operation, problem, StatusCodes.Status429TooManyRequests, "Too many requests for this customer (code rate_limited).");
     }
 
     private static IEnumerable<string> SchemesOf(string policy) => policy switch
     {
-        BillingClaims.CustomerPolicy => [ApiDocumentTransformer.CustomerKey, ApiDocumentTransformer.ConsoleSession],
+        _ when AccountPermissions.IsCustomerPolicy(policy) => [ApiDocumentTransformer.CustomerKey, ApiDocumentTransformer.ConsoleSession],
         BillingClaims.MeteringPolicy => [ApiDocumentTransformer.MeteringToken],
         BillingClaims.AdminTokenPolicy => [ApiDocumentTransformer.AdminToken],
         _ => [ApiDocumentTransformer.ConsoleSession],

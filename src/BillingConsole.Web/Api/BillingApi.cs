@@ -25,7 +25,7 @@ public static class BillingApi
     public static IEndpointRouteBuilder MapBillingApi(this IEndpointRouteBuilder app)
     {
         var billing = app.MapGroup("/billing")
-            .RequireAuthorization(BillingClaims.CustomerPolicy)
+            .RequireAccountAccess(CustomerAction.ReadAccount)
             .RequireKeyScope(Accounting.Identity.ApiKeyScopes.BillingRead)
             .WithMetadata(new ApiEndpointMetadata())
             .WithTags("Billing");

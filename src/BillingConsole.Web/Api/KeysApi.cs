@@ -41,25 +41,31 @@ public static class KeysApi
     public static IEndpointRouteBuilder MapKeysApi(this IEndpointRouteBuilder app)
     {
         var keys = app.MapGroup("/v1/keys")
-            .RequireAuthorization(BillingClaims.CustomerPolicy)
             .WithMetadata(new ApiEndpointMetadata())
             .WithTags("API keys");
-        // Reading keys is billing data; creating, changing and revoking them is key management.
-        keys.MapGet("/", ListAsync).WithSummary("The account's API keys (never their secrets)").RequireKeyScope(ApiKeyScopes.BillingRead);
+        // Reading keys is billing data (every member); creating, changing and revoking them is key management (a
+        // developer or owner, or a key with keys:write).
+        keys.MapGet("/", ListAsync).WithSummary("The account's API keys (never their secrets)")
+            .RequireAccountAccess(CustomerAction.ReadAccount)
+            .RequireKeyScope(ApiKeyScopes.BillingRead);
         keys.MapPost("/", CreateAsync)
+            .RequireAccountAccess(CustomerAction.ManageKeys)
             .WithSummary("Create an API key: the secret is shown once")
             .DocumentsJsonBody<CreateKeyBody>()
             .RequireKeyScope(ApiKeyScopes.KeysWrite);
         keys.MapPatch("/{id}", UpdateAsync)
+            .RequireAccountAccess(CustomerAction.ManageKeys)
             .WithSummary("Set or clear a key's monthly spend limit")
             .DocumentsJsonBody<UpdateKeyBody>()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .RequireKeyScope(ApiKeyScopes.KeysWrite);
         keys.MapDelete("/{id}", RevokeAsync)
+            .RequireAccountAccess(CustomerAction.ManageKeys)
             .WithSummary("Revoke a key (again: still 204)")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .RequireKeyScope(ApiKeyScopes.KeysWrite);
         keys.MapGet("/{id}/usage", UsageAsync)
+            .RequireAccountAccess(CustomerAction.ReadAccount)
             .RequireKeyScope(ApiKeyScopes.BillingRead)
             .WithSummary("A key's usage over a date range")
             .ProducesProblem(StatusCodes.Status400BadRequest)
@@ -80,7 +86,7 @@ public static class KeysApi
             return Problems.Invalid("monthly_spend_limit is a positive USD amount with at most 9 decimals.");
         var scopes = body.Scopes ?? [.. ApiKeyScopes.Default];
         // A key may hand out only what it holds (403 like any missing scope: the request is fine, the credential is
-        // not enough); a session user may grant every scope until account roles exist.
+        // not enough); a session whose role may manage keys (the endpoint's policy) may grant every scope.
         if (user.GetKeyScopes() is { } held && scopes.FirstOrDefault(s => ApiKeyScopes.IsKnown(s) && !held.Contains(s)) is { } lacking)
             return Problems.Create(StatusCodes.Status403Forbidden, Problems.InsufficientScope,
                 $"This key lacks the {lacking} scope, so it cannot grant it (it holds: {string.Join(", ", held)}).");

@@ -14,6 +14,9 @@ public static class Problems
     /// <summary>403: the API key lacks the scope the endpoint needs (<c>ApiKeyScopes</c>), or may not grant a scope it lacks.</summary>
     public const string InsufficientScope = "insufficient_scope";
 
+    /// <summary>403: the session's role in the account is below what the endpoint needs (<c>AccountPermissions</c>).</summary>
+    public const string InsufficientRole = "insufficient_role";
+
     public static ProblemHttpResult Create(int status, string code, string detail) =>
         TypedResults.Problem(new ProblemDetails
         {

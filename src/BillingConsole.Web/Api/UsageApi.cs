@@ -27,7 +27,7 @@ public static class UsageApi
     public static IEndpointRouteBuilder MapUsageApi(this IEndpointRouteBuilder app)
     {
         var billing = app.MapGroup("/billing")
-            .RequireAuthorization(BillingClaims.CustomerPolicy)
+            .RequireAccountAccess(CustomerAction.ReadAccount)
             .RequireKeyScope(Accounting.Identity.ApiKeyScopes.BillingRead)
             .WithMetadata(new ApiEndpointMetadata())
             .WithTags("Usage");

@@ -5,6 +5,8 @@ using BillingConsole.Web.Hosting;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.StaticAssets;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -53,18 +55,26 @@ public static class AuthExtensions
 
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(BillingClaims.SessionPolicy, p => p.RequireAuthenticatedUser().RequireClaim(BillingClaims.UserId))
-            .AddPolicy(BillingClaims.CustomerPolicy, p => p.RequireAuthenticatedUser().RequireClaim(BillingClaims.AccountId)
-                .AddRequirements(new KeyScopeRequirement()))
+            .AddPolicy(BillingClaims.CustomerPolicy, p => CustomerPolicy(p, AccountRoles.Viewer))
+            .AddPolicy(BillingClaims.AccountDeveloperPolicy, p => CustomerPolicy(p, AccountRoles.Developer))
+            .AddPolicy(BillingClaims.AccountOwnerPolicy, p => CustomerPolicy(p, AccountRoles.Owner))
             .AddPolicy(BillingClaims.BillingAdminPolicy, p => p.RequireAuthenticatedUser().RequireClaim(BillingClaims.UserId).RequireRole(Roles.BillingAdmin))
             .AddPolicy(BillingClaims.MeteringPolicy, p => p.RequireAuthenticatedUser().RequireRole(BillingClaims.MeteringServiceRole))
             .AddPolicy(BillingClaims.AdminTokenPolicy, p => p.RequireAuthenticatedUser().RequireRole(BillingClaims.AdminServiceRole));
         builder.Services.AddSingleton<IAuthorizationHandler, KeyScopeAuthorizationHandler>();
-        builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, ScopeProblemResultHandler>();
+        builder.Services.AddSingleton<IAuthorizationHandler, AccountRoleAuthorizationHandler>();
+        builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, ForbiddenProblemResultHandler>();
         builder.Services.AddSingleton<ServiceTokens>();
         builder.Services.AddSingleton<AdminTokens>();
         builder.Services.AddOptions<AdminTokenOptions>().BindConfiguration(AdminTokenOptions.Section)
             .Validate(o => o.Tokens.All(t => t.IsValid), AdminTokenOptions.InvalidMessage).ValidateOnStart();
+        builder.Services.AddSingleton<MembershipLookup>();
         builder.Services.AddSingleton<ConsoleSessions>();
+        builder.Services.AddOptions<SessionRevalidationOptions>().BindConfiguration(SessionRevalidationOptions.Section)
+            .Validate(o => o.Interval > TimeSpan.Zero && o.Interval <= SessionRevalidationOptions.MaxInterval, SessionRevalidationOptions.InvalidMessage)
+            .ValidateOnStart();
+        builder.Services.AddScoped<AuthenticationStateProvider, SessionRevalidation>();
+        builder.Services.AddScoped<AccountGate>();
         builder.Services.AddOptions<MeteringOptions>().BindConfiguration("Metering");
         builder.Services.AddCascadingAuthenticationState();
         return builder;
@@ -75,6 +85,17 @@ public static class AuthExtensions
     /// <summary>The scope an API key needs to call these endpoints (<c>ApiKeyScopes</c>); see <see cref="KeyScopeAuthorizationHandler"/>.</summary>
     public static TBuilder RequireKeyScope<TBuilder>(this TBuilder builder, string scope) where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(new KeyScopeMetadata(scope));
+
+    /// <summary>The customer action these endpoints perform (<see cref="AccountPermissions"/>): names the customer policy of its
+    /// lowest role and declares it for the authorization matrix.</summary>
+    public static TBuilder RequireAccountAccess<TBuilder>(this TBuilder builder, CustomerAction action) where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new AccountAccessAttribute(action));
+
+    /// <summary>A customer policy: an account is attached, an API key holds the endpoint's scope, and a session's role
+    /// in the account is at least <paramref name="minimumRole"/>.</summary>
+    private static void CustomerPolicy(AuthorizationPolicyBuilder policy, string minimumRole) =>
+        policy.RequireAuthenticatedUser().RequireClaim(BillingClaims.AccountId)
+            .AddRequirements(new KeyScopeRequirement(), new AccountRoleRequirement(minimumRole));
 
     public static WebApplication MapConsoleAuth(this WebApplication app)
     {
@@ -91,13 +112,15 @@ public static class AuthExtensions
         return Task.CompletedTask;
     }
 
-    /// <summary>Every few minutes an open session re-reads its user and membership, so a deleted user is signed out and
-    /// a removed membership stops acting for that account without waiting for the cookie to expire.</summary>
+    /// <summary>Every request re-reads the session's user and role (one indexed read), so a deleted user is signed out, a
+    /// removed membership stops acting for that account and a changed role applies from the very next request. The
+    /// cookie is rewritten only when something changed.</summary>
     private static async Task RefreshSessionAsync(CookieValidatePrincipalContext context)
     {
-        var sessions = context.HttpContext.RequestServices.GetRequiredService<ConsoleSessions>();
-        if (context.Principal is not { } session || !sessions.NeedsRefresh(session))
+        // Static files (scripts, styles, images) read no account data: a page load does not pay a lookup per file.
+        if (context.Principal is not { } session || context.HttpContext.GetEndpoint()?.Metadata.GetMetadata<StaticAssetDescriptor>() is not null)
             return;
+        var sessions = context.HttpContext.RequestServices.GetRequiredService<ConsoleSessions>();
         var refreshed = await sessions.RefreshAsync(session, context.HttpContext.RequestAborted);
         if (refreshed is null)
         {
@@ -105,6 +128,8 @@ public static class AuthExtensions
             await context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
             return;
         }
+        if (ReferenceEquals(refreshed, session))
+            return;
         context.ReplacePrincipal(refreshed);
         context.ShouldRenew = true;
     }

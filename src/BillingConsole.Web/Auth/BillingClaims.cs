@@ -5,7 +5,8 @@ namespace BillingConsole.Web.Auth;
 public static class BillingClaims
 {
     public const string AccountId = "account_id";
-    /// <summary>The user's role in the current account: <c>owner</c> or <c>member</c>.</summary>
+    /// <summary>The user's role in the current account (<c>AccountRoles</c>: owner, developer, viewer, or the legacy
+    /// member), re-read from the database on every request.</summary>
     public const string AccountRole = "account_role";
     public const string UserId = "user_id";
     public const string ApiKeyId = "api_key_id";
@@ -17,13 +18,16 @@ public static class BillingClaims
     /// <summary>A stable subject per person: the provider's <c>sub</c> for OpenID Connect sessions, <c>user:{id}</c> for
     /// the development sign-in. Antiforgery tokens are bound to it, so they survive account switches and session refreshes.</summary>
     public const string Subject = "sub";
-    /// <summary>When the session's user and memberships were last checked against the database (Unix seconds).</summary>
-    public const string CheckedAt = "session_checked_at";
 
     /// <summary>Any signed-in person (a browser session with a user), whatever their accounts or roles.</summary>
     public const string SessionPolicy = "session";
-    /// <summary>A customer of the current account: a session with an account, or that account's API key.</summary>
+    /// <summary>A customer of the current account: a session with an account (any role: viewer and above), or that
+    /// account's API key.</summary>
     public const string CustomerPolicy = "customer";
+    /// <summary>The customer policy for a developer or owner of the current account (an API key: its scopes decide).</summary>
+    public const string AccountDeveloperPolicy = "account_developer";
+    /// <summary>The customer policy for an owner of the current account (an API key: its scopes decide).</summary>
+    public const string AccountOwnerPolicy = "account_owner";
     /// <summary>Billing staff (role <c>billing_admin</c>). Not implicitly a customer of any account.</summary>
     public const string BillingAdminPolicy = "billing_admin";
     /// <summary>A trusted gateway with a metering token.</summary>
@@ -36,6 +40,9 @@ public static class BillingClaims
     /// <summary>The account the caller acts for, or null when none is attached.</summary>
     public static long? GetAccountId(this ClaimsPrincipal user) =>
         long.TryParse(user.FindFirstValue(AccountId), out var id) ? id : null;
+
+    /// <summary>The session's role in its current account, or null for API keys and sessions without an account.</summary>
+    public static string? GetAccountRole(this ClaimsPrincipal user) => user.FindFirstValue(AccountRole);
 
     /// <summary>The scopes of the caller's API key, or null when the caller is not an API key (sessions are not scoped).</summary>
     public static IReadOnlyList<string>? GetKeyScopes(this ClaimsPrincipal user) =>

@@ -11,11 +11,8 @@ namespace BillingConsole.Web.Auth;
 /// current account, which is the one the customer policy and every customer API act on. The identity provider only says
 /// who someone is (and may say they are billing staff); it never decides account membership.
 /// </summary>
-public sealed class ConsoleSessions(UserDirectory users, TimeProvider clock)
+public sealed class ConsoleSessions(UserDirectory users, MembershipLookup memberships)
 {
-    /// <summary>How often an open session re-reads its user and membership (a removed membership ends within this).</summary>
-    public static readonly TimeSpan RefreshInterval = TimeSpan.FromMinutes(5);
-
     /// <summary>The session of <paramref name="user"/>, acting for their default account when they are still a member
     /// of it, else for the first of their accounts by name, else for none (pages then show access denied).</summary>
     public async Task<ClaimsPrincipal> CreateAsync(UserSummary user, string subject, IEnumerable<string> extraRoles, CancellationToken ct = default)
@@ -31,42 +28,41 @@ public sealed class ConsoleSessions(UserDirectory users, TimeProvider clock)
         ];
         foreach (var role in extraRoles.Prepend(user.Role).Distinct(StringComparer.Ordinal))
             claims.Add(new Claim(BillingClaims.Role, role));
-        return Build(claims, current);
+        return Build(claims, current?.AccountId, current?.Role);
     }
 
     /// <summary>The same session acting for another of the user's accounts (membership already checked).</summary>
     public ClaimsPrincipal WithAccount(ClaimsPrincipal session, AccountMembership account) =>
-        Build(KeptClaims(session), account);
+        Build(KeptClaims(session), account.AccountId, account.Role);
 
-    /// <summary>Re-reads the user and their membership of the current account. Null when the user no longer exists;
-    /// the same session without an account when they lost the membership; otherwise the session, freshly stamped.</summary>
+    /// <summary>Re-reads the user and their role in the current account (one indexed read, <see cref="MembershipLookup"/>);
+    /// the cookie handler does it on every request and an open circuit every few seconds, so a deleted user, a removed
+    /// membership and a changed role take effect at once. Null when the user no longer exists; the same instance when
+    /// nothing changed; otherwise the session with the new role, or without an account when the membership is gone.</summary>
     public async Task<ClaimsPrincipal?> RefreshAsync(ClaimsPrincipal session, CancellationToken ct = default)
     {
-        if (session.GetUserId() is not { } userId || await users.FindByIdAsync(userId, ct) is null)
+        if (session.GetUserId() is not { } userId)
             return null;
-        var accounts = await users.ListAccountsAsync(userId, ct);
-        var current = session.GetAccountId() is { } accountId ? accounts.FirstOrDefault(a => a.AccountId == accountId) : null;
-        return Build(KeptClaims(session), current);
+        var accountId = session.GetAccountId();
+        if (await memberships.FindAsync(userId, accountId, ct) is not { } membership)
+            return null;
+        if (accountId is null || membership.Role == session.GetAccountRole())
+            return session;
+        return membership.Role is null ? Build(KeptClaims(session), null, null) : Build(KeptClaims(session), accountId, membership.Role);
     }
 
-    /// <summary>Whether the session was last checked longer ago than <see cref="RefreshInterval"/>.</summary>
-    public bool NeedsRefresh(ClaimsPrincipal session) =>
-        !long.TryParse(session.FindFirstValue(BillingClaims.CheckedAt), NumberStyles.None, CultureInfo.InvariantCulture, out var checkedAt)
-        || clock.GetUtcNow() - DateTimeOffset.FromUnixTimeSeconds(checkedAt) > RefreshInterval;
-
     private static List<Claim> KeptClaims(ClaimsPrincipal session) =>
-        session.Claims.Where(c => c.Type is not (BillingClaims.AccountId or BillingClaims.AccountRole or BillingClaims.CheckedAt))
+        session.Claims.Where(c => c.Type is not (BillingClaims.AccountId or BillingClaims.AccountRole))
             .Select(c => new Claim(c.Type, c.Value))
             .ToList();
 
-    private ClaimsPrincipal Build(List<Claim> claims, AccountMembership? account)
+    private static ClaimsPrincipal Build(List<Claim> claims, long? accountId, string? role)
     {
-        if (account is not null)
+        if (accountId is { } id && role is not null)
         {
-            claims.Add(new Claim(BillingClaims.AccountId, account.AccountId.ToString(CultureInfo.InvariantCulture)));
-            claims.Add(new Claim(BillingClaims.AccountRole, account.Role));
+            claims.Add(new Claim(BillingClaims.AccountId, id.ToString(CultureInfo.InvariantCulture)));
+            claims.Add(new Claim(BillingClaims.AccountRole, role));
         }
-        claims.Add(new Claim(BillingClaims.CheckedAt, clock.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)));
         return new ClaimsPrincipal(new ClaimsIdentity(claims, CookieAuthenticationDefaults.AuthenticationScheme, BillingClaims.Name, BillingClaims.Role));
     }
 }

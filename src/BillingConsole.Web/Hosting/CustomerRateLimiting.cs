@@ -78,5 +78,5 @@ public static class CustomerRateLimiting
 
     public static bool IsCustomerApi(Endpoint? endpoint) =>
         endpoint?.Metadata.GetMetadata<ApiEndpointMetadata>() is not null
-        && endpoint.Metadata.GetOrderedMetadata<IAuthorizeData>().Any(a => a.Policy == BillingClaims.CustomerPolicy);
+        && endpoint.Metadata.GetOrderedMetadata<IAuthorizeData>().Any(a => AccountPermissions.IsCustomerPolicy(a.Policy));
 }

@@ -17,6 +17,8 @@ public sealed class ConsoleApp() : TestConsoleHost("Development", DemoSettings),
         ["Demo:Seed"] = "true",
         ["Demo:Requests"] = "3000",
         ["Demo:Days"] = "30",
+        // Open pages re-read their role every second, so a browser test sees a role change without a long wait.
+        ["Auth:Revalidation:Interval"] = "00:00:01",
     };
 
     /// <summary>The demo customer's API key from the development configuration.</summary>

@@ -131,6 +131,21 @@ public sealed partial class OpenApiDocumentTests(ConsoleApp app)
     }
 
     [Fact]
+    public async Task Document_RoleProtectedOperations_DescribeInsufficientRoleAndTheRole()
+    {
+        var paths = (await DocumentAsync()).GetProperty("paths");
+        string Forbidden(string path, string method) =>
+            paths.GetProperty(path).GetProperty(method).GetProperty("responses").GetProperty("403").GetProperty("description").GetString()!;
+
+        Assert.Contains("developer role or above in the account (code insufficient_role)", Forbidden("/v1/keys", "post"));
+        Assert.Contains("insufficient_role", Forbidden("/v1/keys/{id}", "delete"));
+        Assert.DoesNotContain("insufficient_role", Forbidden("/v1/keys", "get"));
+        Assert.DoesNotContain("insufficient_role", Forbidden("/billing/balance", "get"));
+        // The security schemes and the rate limit apply to the role policies like to the customer one.
+        Assert.True(paths.GetProperty("/v1/keys").GetProperty("post").GetProperty("responses").TryGetProperty("429", out _));
+    }
+
+    [Fact]
     public async Task Document_Parameters_AreTheBindersNames()
     {
         var paths = (await DocumentAsync()).GetProperty("paths");

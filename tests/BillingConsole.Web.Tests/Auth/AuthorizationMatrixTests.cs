@@ -18,15 +18,28 @@ namespace BillingConsole.Web.Tests.Auth;
 
 /// <summary>
 /// Every endpoint and page of the running app (read from its EndpointDataSource) × every kind of caller, over real HTTP:
-/// the expected status follows from the endpoint's declared policy. A new endpoint without a policy fails the first
-/// test; a new endpoint with route parameters needs a row in <see cref="RouteValues"/> before the matrix can call it.
+/// the expected status follows from the endpoint's declared policy and, for customer endpoints, its declared account role
+/// (<see cref="AccountAccessAttribute"/>): owner, developer (and the legacy member) and viewer sessions of account A are
+/// let in from that role up and refused below it. A new endpoint without a policy, or a customer one without a role,
+/// fails the first test; a new endpoint with route parameters needs a row in <see cref="RouteValues"/> before the matrix
+/// can call it.
 /// </summary>
 [Collection(ConsoleAppCollection.Name)]
 public sealed class AuthorizationMatrixTests(ConsoleApp app)
 {
     private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
 
-    public enum Caller { Anonymous, CustomerB, Admin, Metering, AdminToken, CustomerAKey, CustomerA }
+    public enum Caller { Anonymous, CustomerB, Admin, Metering, AdminToken, Viewer, Developer, Member, Owner, CustomerAKey, CustomerA }
+
+    /// <summary>The role in account A of each member caller (CustomerA is an owner too, with A as default account).</summary>
+    public static readonly IReadOnlyDictionary<Caller, string> MemberRoles = new Dictionary<Caller, string>
+    {
+        [Caller.Viewer] = AccountRoles.Viewer,
+        [Caller.Developer] = AccountRoles.Developer,
+        [Caller.Member] = AccountRoles.Member,
+        [Caller.Owner] = AccountRoles.Owner,
+        [Caller.CustomerA] = AccountRoles.Owner,
+    };
 
     private IReadOnlyList<EndpointAccess> Endpoints() => EndpointPolicies.Read(app.Services.GetRequiredService<EndpointDataSource>());
 
@@ -48,6 +61,11 @@ public sealed class AuthorizationMatrixTests(ConsoleApp app)
         Assert.Contains(endpoints, e => e.Key == "GET /admin/whoami" && e.Access == Access.BillingAdmin);
         Assert.Contains(endpoints, e => e.Key == "POST /auth/switch-account" && e.Access == Access.Session);
         Assert.Contains(endpoints, e => e.Key == "GET /billing" && e.Access == Access.Customer && e.IsPage);
+        Assert.Contains(endpoints, e => e.Key == "GET /billing/balance" && e.MinimumRole == AccountRoles.Viewer);
+        Assert.Contains(endpoints, e => e.Key == "GET /v1/keys" && e.MinimumRole == AccountRoles.Viewer);
+        Assert.Contains(endpoints, e => e.Key == "POST /v1/keys" && e.MinimumRole == AccountRoles.Developer);
+        Assert.Contains(endpoints, e => e.Key == "GET /keys" && e.IsPage && e.MinimumRole == AccountRoles.Viewer);
+        Assert.Contains(endpoints, e => e.Key == "GET /billing/checkout/success" && e.IsPage && e.MinimumRole == AccountRoles.Owner);
         Assert.Contains(endpoints, e => e.Key == "GET /signin" && e.Access == Access.Anonymous && e.IsPage);
         Assert.Contains(endpoints, e => e.Key == "GET /openapi/{documentName}.json" && e.Access == Access.Anonymous);
         Assert.Contains(endpoints, e => e.Key == "GET /api/{documentName?}" && e.Access == Access.Anonymous);
@@ -63,15 +81,18 @@ public sealed class AuthorizationMatrixTests(ConsoleApp app)
         var bare = EndpointPolicies.Classify(Endpoint("/billing/new-report")).Single();
         var anonymous = EndpointPolicies.Classify(Endpoint("/billing/open", new AllowAnonymousAttribute())).Single();
         var unnamed = EndpointPolicies.Classify(Endpoint("/billing/any-user", new AuthorizeAttribute())).Single();
-        var declared = EndpointPolicies.Classify(Endpoint("/billing/declared", new AuthorizeAttribute("customer"))).Single();
+        var declared = EndpointPolicies.Classify(Endpoint("/billing/declared", new AccountAccessAttribute(CustomerAction.ManageKeys))).Single();
+        var roleless = EndpointPolicies.Classify(Endpoint("/billing/roleless", new AuthorizeAttribute("customer"))).Single();
         var unscopedApi = EndpointPolicies.Classify(Endpoint("/billing/unscoped", new AuthorizeAttribute("customer"), new ApiEndpointMetadata())).Single();
-        var scopedApi = EndpointPolicies.Classify(Endpoint("/billing/scoped", new AuthorizeAttribute("customer"), new ApiEndpointMetadata(),
+        var scopedApi = EndpointPolicies.Classify(Endpoint("/billing/scoped", new AccountAccessAttribute(CustomerAction.ReadAccount), new ApiEndpointMetadata(),
             new KeyScopeMetadata(ApiKeyScopes.BillingRead))).Single();
 
         Assert.Contains("no authorization metadata", EndpointPolicies.Violation(bare));
         Assert.Contains("not in the anonymous allow-list", EndpointPolicies.Violation(anonymous));
         Assert.Contains("named policies", EndpointPolicies.Violation(unnamed));
         Assert.Null(EndpointPolicies.Violation(declared));
+        Assert.Equal((Access.Customer, AccountRoles.Developer), (declared.Access, declared.MinimumRole));
+        Assert.Contains("without an account role", EndpointPolicies.Violation(roleless));
         Assert.Contains("without a key scope", EndpointPolicies.Violation(unscopedApi));
         Assert.Null(EndpointPolicies.Violation(scopedApi));
         Assert.Equal(ApiKeyScopes.BillingRead, scopedApi.KeyScope);
@@ -167,11 +188,15 @@ public sealed class AuthorizationMatrixTests(ConsoleApp app)
         // The cookie handler redirects with absolute URLs on this host; compare the local part.
         var location = response.Headers.Location is { } l ? (l.IsAbsoluteUri ? l.PathAndQuery : l.OriginalString) : "";
         var bearer = caller is Caller.Metering or Caller.CustomerAKey or Caller.AdminToken;
+        var member = MemberRoles.GetValueOrDefault(caller);
+        // A member below the endpoint's declared role is refused for the role; a key's scopes are checked elsewhere.
+        var roleTooLow = endpoint.Access == Access.Customer && member is not null
+            && AccountPermissions.Rank(member) < AccountPermissions.Rank(endpoint.MinimumRole);
         var allowed = endpoint.Access switch
         {
             Access.Anonymous or Access.Undeclared => true,
-            Access.Session => caller is Caller.CustomerA or Caller.CustomerB or Caller.Admin,
-            Access.Customer => caller is Caller.CustomerA or Caller.CustomerAKey or Caller.CustomerB,
+            Access.Session => caller is Caller.CustomerB or Caller.Admin || member is not null,
+            Access.Customer => !roleTooLow && (caller is Caller.CustomerAKey or Caller.CustomerB || member is not null),
             Access.BillingAdmin => caller is Caller.Admin,
             Access.Metering => caller is Caller.Metering,
             Access.AdminToken => caller is Caller.AdminToken,
@@ -187,7 +212,7 @@ public sealed class AuthorizationMatrixTests(ConsoleApp app)
                 : status == 302 && location.StartsWith("/signin?returnUrl=", StringComparison.Ordinal) ? null : $"expected a redirect to /signin, got {status} {location}";
         if (!allowed)
             return endpoint.IsApi || bearer
-                ? await ProblemAsync(response, 403, "forbidden")
+                ? await ProblemAsync(response, 403, roleTooLow ? "insufficient_role" : "forbidden")
                 : status == 302 && location.StartsWith("/access-denied", StringComparison.Ordinal) ? null : $"expected a redirect to /access-denied, got {status} {location}";
         if (caller == Caller.CustomerB && route.OwnedByA)
             return await ProblemAsync(response, 404, "not_found");
@@ -280,6 +305,12 @@ public sealed class AuthorizationMatrixTests(ConsoleApp app)
             world.Clients[Caller.CustomerA] = await DevSessions.SignInAsync(app.BaseAddress, $"matrix-a-{id}@example.test");
             world.Clients[Caller.CustomerB] = await DevSessions.SignInAsync(app.BaseAddress, $"matrix-b-{id}@example.test");
             world.Clients[Caller.Admin] = await DevSessions.SignInAsync(app.BaseAddress, $"matrix-admin-{id}@example.test");
+            foreach (var (caller, role) in MemberRoles.Where(r => r.Key != Caller.CustomerA))
+            {
+                var email = $"matrix-{caller.ToString().ToLowerInvariant()}-{id}@example.test";
+                await TestMembers.CreateAsync(app.DbFactory, email, accountA, role);
+                world.Clients[caller] = await DevSessions.SignInAsync(app.BaseAddress, email);
+            }
             world.Clients[Caller.CustomerAKey] = app.Client(secretA);
             world.Clients[Caller.Metering] = app.Client(app.MeteringToken);
             world.Clients[Caller.AdminToken] = app.Client(app.AdminToken);

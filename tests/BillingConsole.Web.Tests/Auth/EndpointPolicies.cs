@@ -33,6 +33,10 @@ public sealed record EndpointAccess(string Method, string Route, Access Access, 
 
     public IReadOnlyList<string> Parameters { get; init; } = [];
 
+    /// <summary>The lowest role a session needs in the account (<see cref="AccountAccessAttribute"/>); null when the
+    /// endpoint declares none (a customer endpoint must).</summary>
+    public string? MinimumRole { get; init; }
+
     /// <summary>The scope a customer API key needs here (<see cref="KeyScopeMetadata"/>, or billing:read for a page);
     /// null when no key may call it.</summary>
     public string? KeyScope { get; init; }
@@ -79,7 +83,8 @@ public static class EndpointPolicies
         var access = AccessOf(endpoint, route);
         var parameters = endpoint.RoutePattern.Parameters.Select(p => p.Name).ToList();
         var scope = metadata.GetMetadata<KeyScopeMetadata>()?.Scope ?? (isPage ? ApiKeyScopes.BillingRead : null);
-        return methods.Select(m => new EndpointAccess(m, route, access, isPage, isApi) { Parameters = parameters, KeyScope = scope });
+        var role = metadata.GetMetadata<AccountAccessAttribute>()?.MinimumRole;
+        return methods.Select(m => new EndpointAccess(m, route, access, isPage, isApi) { Parameters = parameters, KeyScope = scope, MinimumRole = role });
     }
 
     private static Access AccessOf(RouteEndpoint endpoint, string route)
@@ -102,7 +107,7 @@ public static class EndpointPolicies
     private static Access PolicyAccess(string policy) => policy switch
     {
         BillingClaims.SessionPolicy => Access.Session,
-        BillingClaims.CustomerPolicy => Access.Customer,
+        _ when AccountPermissions.IsCustomerPolicy(policy) => Access.Customer,
         BillingClaims.BillingAdminPolicy => Access.BillingAdmin,
         BillingClaims.MeteringPolicy => Access.Metering,
         BillingClaims.AdminTokenPolicy => Access.AdminToken,
@@ -113,10 +118,12 @@ public static class EndpointPolicies
     public static string? Violation(EndpointAccess e) => e.Access switch
     {
         Access.Customer when e.IsApi && e.KeyScope is null => $"{e.Key} is a customer API without a key scope: declare .RequireKeyScope(ApiKeyScopes.X).",
+        Access.Customer when e.MinimumRole is null =>
+            $"{e.Key} is a customer endpoint without an account role: declare .RequireAccountAccess(CustomerAction.X) or [AccountAccess(CustomerAction.X)] (AccountPermissions).",
         Access.Framework or Access.Session or Access.Customer or Access.BillingAdmin or Access.Metering or Access.AdminToken => null,
         Access.Anonymous or Access.Undeclared when AnonymousAllowList.ContainsKey(e.Key) => null,
         Access.Anonymous => $"{e.Key} allows anonymous callers but is not in the anonymous allow-list.",
         Access.Undeclared => $"{e.Key} has no authorization metadata: declare .RequireAuthorization(policy) or [Authorize(Policy = ...)].",
-        _ => $"{e.Key} requires authorization without one of the named policies (session, customer, billing_admin, metering, admin_token).",
+        _ => $"{e.Key} requires authorization without one of the named policies (session, customer, account_developer, account_owner, billing_admin, metering, admin_token).",
     };
 }

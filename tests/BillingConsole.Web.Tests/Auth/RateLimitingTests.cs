@@ -73,6 +73,19 @@ public sealed class RateLimitingTests(TinyRateLimitConsole console) : IClassFixt
     }
 
     [Fact]
+    public async Task RateLimit_RoleProtectedEndpoint_CountsAgainstTheSameBudget()
+    {
+        var account = await Host.CreateAccountAsync();
+        using var key = Host.Client(await Host.CreateApiKeyAsync(account));
+
+        // Key management is under the account_developer policy, a customer policy like the others.
+        for (var i = 0; i < TinyRateLimitConsole.Limit; i++)
+            Assert.Equal(HttpStatusCode.NotFound, (await key.DeleteAsync("/v1/keys/987654321", Ct)).StatusCode);
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await key.DeleteAsync("/v1/keys/987654321", Ct)).StatusCode);
+    }
+
+    [Fact]
     public async Task RateLimit_MeteringApi_IsNotLimited()
     {
         var token = Host.Services.GetRequiredService<IConfiguration>()["Demo:MeteringToken"];

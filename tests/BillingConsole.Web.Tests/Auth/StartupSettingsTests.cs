@@ -96,4 +96,14 @@ public sealed class StartupSettingsTests
 
     /// <summary>Production on the in-memory test server (which can pretend to be HTTPS), migrating its own SQLite file.</summary>
     private sealed class ProductionHost(Dictionary<string, string?> settings) : TestConsoleHost("Production", settings);
+
+    [Theory]
+    [InlineData("00:01:00")]
+    [InlineData("00:00:00")]
+    public void Start_RevalidationIntervalZeroOrOverThirtySeconds_Refused(string interval)
+    {
+        var message = StartFailure("Development", new() { ["Auth:Revalidation:Interval"] = interval });
+
+        Assert.Contains("Auth:Revalidation:Interval must be above zero and at most 00:00:30.", message);
+    }
 }

@@ -97,11 +97,8 @@ public sealed class AddCreditBrowserTests(BrowserSession browser, ConsoleApp app
     {
         var (accountId, _, secret) = await app.CreateCustomerAsync(BillingConsole.Accounting.Ledger.Money.FromDollars(1));
         var email = $"buyer-{accountId}@example.test";
-        await using (var db = await app.DbFactory.CreateDbContextAsync(Ct))
-        {
-            db.Users.Add(new User { Email = email, DisplayName = "Buyer", Role = Roles.Customer, AccountId = accountId });
-            await db.SaveChangesAsync(Ct);
-        }
+        // Buying credits is an owner's (AccountPermissions): the buyer is the account's owner.
+        await app.CreateUserAsync(email, Roles.Customer, accountId);
         var page = await browser.NewPageAsync(app.BaseAddress);
         await ConsolePages.SignInAsync(page, email, "/billing?tab=transactions");
 

@@ -1,3 +1,4 @@
+using BillingConsole.Accounting.Identity;
 using BillingConsole.Accounting.Ledger;
 using BillingConsole.Web.Components.Billing;
 using Bunit;
@@ -14,6 +15,7 @@ public sealed class BalanceCardTests : LedgerComponentTest
     public async Task BalanceCard_Balance_ShowsCentsWithTheExactValueOnHoverFocusAndAccessibleName()
     {
         var account = await CreateAccountAsync("Globex Labs");
+        SignInAs(account);
         var last = (await SeedHistoryAsync(account, 12))[^1];
         Assert.False(BillingFormat.IsWholeCents(last.BalanceAfter), "the seeded balance should have sub-cent digits");
 
@@ -43,6 +45,7 @@ public sealed class BalanceCardTests : LedgerComponentTest
     public async Task BalanceCard_OpenReservations_ShowsTheAmountHeld()
     {
         var account = await CreateAccountAsync();
+        SignInAs(account);
         await PostAsync(account, EntryTypes.Topup, Money.FromDollars(1_234), "Top-up");
         var hold = await Ledger.ReserveAsync(new ReserveRequest(account, Money.FromCents(1_250), "LLM call", new Origin(EntrySources.MeteringApi, "gateway")), Ct);
         Assert.True(hold.Succeeded, hold.Failure?.Message);
@@ -59,7 +62,7 @@ public sealed class BalanceCardTests : LedgerComponentTest
     public async Task BalanceCard_EmptyAccount_ShowsZeroNoBannerAndNoRunway()
     {
         var account = await CreateAccountAsync();
-
+        SignInAs(account);
         var cut = Render<BalanceCard>(p => p.Add(x => x.AccountId, account));
 
         Assert.Equal("$0.00", cut.WaitForElement("[data-testid=balance]").TextContent.Trim());
@@ -73,6 +76,7 @@ public sealed class BalanceCardTests : LedgerComponentTest
     public async Task LowBalanceBanner_BelowTheThreshold_ShowsAndNotAtOrAbove()
     {
         var low = await CreateAccountAsync("Low");
+        SignInAs(low);
         await PostAsync(low, EntryTypes.Topup, Money.FromCents(4_999), "Top-up");
         Assert.True(await Settings.SetLowBalanceThresholdAsync(low, Money.FromDollars(50), Ct));
         var exact = await CreateAccountAsync("Exactly at it");
@@ -101,6 +105,7 @@ public sealed class BalanceCardTests : LedgerComponentTest
     public async Task LowBalanceThreshold_SetInPlace_SavesShowsBannerAndWritesNoEntry()
     {
         var account = await CreateAccountAsync();
+        SignInAs(account);
         await PostAsync(account, EntryTypes.Topup, Money.FromDollars(20), "Top-up");
         var entriesBefore = await CountEntriesAsync(account);
 
@@ -143,6 +148,7 @@ public sealed class BalanceCardTests : LedgerComponentTest
     public async Task LowBalanceThreshold_BadInput_GetsAFriendlyMessageAndIsNotSaved(string input, string message)
     {
         var account = await CreateAccountAsync();
+        SignInAs(account);
         Assert.True(await Settings.SetLowBalanceThresholdAsync(account, Money.FromDollars(10), Ct));
 
         var cut = Render<BalanceCard>(p => p.Add(x => x.AccountId, account));
@@ -160,6 +166,7 @@ public sealed class BalanceCardTests : LedgerComponentTest
     {
         var now = new DateTime(2026, 3, 18, 6, 0, 0, DateTimeKind.Utc);
         var account = await CreateAccountAsync();
+        SignInAs(account);
         var key = await CreateApiKeyAsync(account);
         Clock.AdjustTime(now.AddDays(-20));
         await PostAsync(account, EntryTypes.Topup, Money.FromDollars(100), "Top-up");
@@ -204,6 +211,7 @@ public sealed class BalanceCardTests : LedgerComponentTest
     [Fact]
     public void BalanceCard_FailingLoad_ShowsAFriendlyError()
     {
+        SignInAs(null);
         BreakTheDatabase();
 
         var cut = Render<BalanceCard>(p => p.Add(x => x.AccountId, 1));
@@ -216,5 +224,50 @@ public sealed class BalanceCardTests : LedgerComponentTest
     {
         await using var db = await Factory.CreateDbContextAsync(Ct);
         return await db.LedgerEntries.CountAsync(e => e.AccountId == accountId, Ct);
+    }
+
+    [Fact]
+    public async Task LowBalanceSetting_Developer_ChangeIsDisabled()
+    {
+        var account = await CreateAccountAsync();
+        SignInAs(account, role: AccountRoles.Developer);
+
+        var cut = Render<BalanceCard>(p => p.Add(x => x.AccountId, account));
+
+        Assert.True(cut.WaitForElement("[data-testid=low-balance-edit]").HasAttribute("disabled"));
+    }
+
+    [Fact]
+    public async Task LowBalanceSetting_BillingAdminOnACustomersAccount_CanChangeIt()
+    {
+        var account = await CreateAccountAsync();
+        var auth = AddAuthorization();
+        auth.SetAuthorized("Billing Admin");
+        auth.SetClaims(new System.Security.Claims.Claim(BillingConsole.Web.Auth.BillingClaims.UserId, "1"));
+        auth.SetRoles(Roles.BillingAdmin);
+
+        var cut = Render<BalanceCard>(p => p.Add(x => x.AccountId, account));
+        await cut.WaitForElement("[data-testid=low-balance-edit]").ClickAsync(new());
+        cut.Find("input[data-testid=low-balance-input]").Input("25");
+        await cut.Find("form[data-testid=low-balance-form]").SubmitAsync();
+
+        cut.WaitForAssertion(() => Assert.Contains("Below $25.00", cut.Find("[data-testid=low-balance-threshold]").TextContent));
+        Assert.Equal(Money.FromDollars(25), await Settings.GetLowBalanceThresholdAsync(account, Ct));
+    }
+
+    [Fact]
+    public async Task LowBalanceSetting_OwnerLoweredToDeveloperWhileEditing_RefusedAndNothingSaved()
+    {
+        var account = await CreateAccountAsync();
+        var userId = SignInAs(account)!.Value;
+        var cut = Render<BalanceCard>(p => p.Add(x => x.AccountId, account));
+        await cut.WaitForElement("[data-testid=low-balance-edit]").ClickAsync(new());
+        cut.Find("input[data-testid=low-balance-input]").Input("40");
+
+        await TestMembers.SetRoleAsync(Factory, account, userId, AccountRoles.Member);
+        await cut.Find("form[data-testid=low-balance-form]").SubmitAsync();
+
+        cut.WaitForAssertion(() => Assert.Contains("Only owners can change the account's billing settings.", cut.Find("[data-testid=low-balance-form]").TextContent));
+        Assert.Null(await Settings.GetLowBalanceThresholdAsync(account, Ct));
     }
 }

@@ -133,6 +133,45 @@ public sealed class KeysPageTests : MeteredComponentTest
     }
 
     [Fact]
+    public async Task Revoke_RoleLoweredToViewerWhileTheDialogIsOpen_RefusedAndTheKeyStaysActive()
+    {
+        var account = await CreateCustomerAsync(Money.FromDollars(10));
+        var key = await CreateKeyAsync(account, "Still needed");
+        var userId = SignInAs(account, role: AccountRoles.Developer)!.Value;
+        var dialogs = RenderDialogs();
+        var cut = Render<KeysPage>();
+        cut.WaitForAssertion(() => Assert.Single(KeyRows(cut)));
+        await KeyRow(cut, key.Id).QuerySelector("[data-testid=key-revoke]")!.ClickAsync(new());
+        var confirm = dialogs.WaitForElement("[data-testid=keys-revoke-confirm]");
+
+        await TestMembers.SetRoleAsync(Factory, account, userId, AccountRoles.Viewer);
+        await confirm.ClickAsync(new());
+
+        dialogs.WaitForAssertion(() => Assert.Contains("Only developers and owners can create, change or revoke API keys.",
+            dialogs.Find("[data-testid=keys-revoke-error]").TextContent));
+        Assert.Null((await KeyService.FindAsync(account, key.Id, Ct))!.RevokedAt);
+    }
+
+    [Fact]
+    public async Task Limit_RoleLoweredToViewerWhileTheDialogIsOpen_RefusedAndTheLimitIsUnchanged()
+    {
+        var account = await CreateCustomerAsync(Money.FromDollars(10));
+        var key = await CreateKeyAsync(account, "Capped", Money.FromDollars(5));
+        var userId = SignInAs(account, role: AccountRoles.Developer)!.Value;
+        var dialogs = RenderDialogs();
+        var cut = Render<KeysPage>();
+        cut.WaitForAssertion(() => Assert.Single(KeyRows(cut)));
+        await KeyRow(cut, key.Id).QuerySelector("[data-testid=key-limit-edit]")!.ClickAsync(new());
+        await dialogs.WaitForElement("input[data-testid=keys-limit-edit-input]").InputAsync(new() { Value = "500" });
+
+        await TestMembers.SetRoleAsync(Factory, account, userId, AccountRoles.Viewer);
+        await dialogs.Find("[data-testid=keys-limit-save]").ClickAsync(new());
+
+        dialogs.WaitForAssertion(() => Assert.Contains("Only developers and owners", dialogs.Find("[data-testid=keys-limit-dialog]").TextContent));
+        Assert.Equal(Money.FromDollars(5), (await KeyService.FindAsync(account, key.Id, Ct))!.MonthlySpendLimit);
+    }
+
+    [Fact]
     public async Task Revoke_Confirmed_RevokesTheKeyAndTheRowSaysSo()
     {
         var account = await CreateCustomerAsync(Money.FromDollars(10));

@@ -49,6 +49,9 @@ public abstract class LedgerComponentTest : BunitContext, IAsyncLifetime
         Services.AddSingleton<ApiKeyService>();
         Services.AddSingleton(Catalog);
         Services.AddSingleton<UserDirectory>();
+        Services.AddSingleton<MembershipLookup>();
+        Services.AddSingleton<ConsoleSessions>();
+        Services.AddScoped<AccountGate>();
         Services.AddSingleton<IHostEnvironment>(new HostingEnvironment { EnvironmentName = Environments.Development });
         Services.AddSingleton<AntiforgeryStateProvider>(new FixedAntiforgeryState());
     }
@@ -245,17 +248,28 @@ public abstract class LedgerComponentTest : BunitContext, IAsyncLifetime
         }
     }
 
-    /// <summary>Signs a customer of <paramref name="accountId"/> in, as the cookie would (the <c>account_id</c> claim).</summary>
-    protected void SignInAs(long? accountId, string name = "Dana Whitfield")
+    /// <summary>Signs a customer of <paramref name="accountId"/> in, as the cookie would: a real user with a membership row
+    /// of <paramref name="role"/> (so the role checks made at each write find it), and the session's claims. Returns the
+    /// user's id (null without an account).</summary>
+    protected long? SignInAs(long? accountId, string name = "Dana Whitfield", string role = AccountRoles.Owner)
     {
+        long? member = null;
         var auth = AddAuthorization();
         auth.SetAuthorized(name);
         List<Claim> claims = [new(BillingClaims.Name, name), new(BillingClaims.Role, Roles.Customer)];
         if (accountId is { } id)
+        {
+            var userId = TestMembers.CreateAsync(Factory, $"member-{Guid.NewGuid():N}@test.example", id, role).GetAwaiter().GetResult();
+            member = userId;
+            claims.Add(new Claim(BillingClaims.UserId, userId.ToString(CultureInfo.InvariantCulture)));
             claims.Add(new Claim(BillingClaims.AccountId, id.ToString(CultureInfo.InvariantCulture)));
+            claims.Add(new Claim(BillingClaims.AccountRole, role));
+        }
         auth.SetClaims([.. claims]);
         if (accountId is not null)
-            auth.SetPolicies(BillingClaims.CustomerPolicy);
+            auth.SetPolicies([.. new[] { BillingClaims.CustomerPolicy, BillingClaims.AccountDeveloperPolicy, BillingClaims.AccountOwnerPolicy }
+                .Where(p => AccountPermissions.Rank(role) >= AccountPermissions.Rank(AccountPermissions.MinimumRoleOf(p)))]);
+        return member;
     }
 
     /// <summary>Points the read side at a database file that was never migrated, so every query throws.</summary>

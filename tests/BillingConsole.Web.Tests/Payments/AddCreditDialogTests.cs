@@ -1,6 +1,10 @@
+using System.Globalization;
+using System.Security.Claims;
 using BillingConsole.Accounting.Data;
+using BillingConsole.Accounting.Identity;
 using BillingConsole.Accounting.Ledger;
 using BillingConsole.Accounting.Payments;
+using BillingConsole.Web.Auth;
 using BillingConsole.Web.Components.Payments;
 using Bunit;
 using Microsoft.EntityFrameworkCore;
@@ -30,7 +34,23 @@ public sealed class AddCreditDialogTests : BunitContext, IAsyncLifetime
         Services.AddSingleton<IDbContextFactory<BillingDbContext>>(_db.Factory);
         Services.AddSingleton(new PaymentsService(new CreditPackages(options), new PaymentPostings(ledger, _db.Factory),
             new PaymentAccounts(_db.Factory, TimeProvider.System), _db.Factory, options, TimeProvider.System));
+        Services.AddSingleton<UserDirectory>();
+        Services.AddSingleton<MembershipLookup>();
+        Services.AddSingleton<ConsoleSessions>();
+        Services.AddScoped<AccountGate>();
+    }
+
+    /// <summary>Signs in a real member of <paramref name="accountId"/> with <paramref name="role"/>, as the cookie would, and
+    /// renders as the live circuit does (which resolves the renderer: no service can be added after this).</summary>
+    private async Task<long> SignInAsync(long accountId, string role = AccountRoles.Owner)
+    {
+        var userId = await TestMembers.CreateAsync(_db.Factory, $"buyer-{Guid.NewGuid():N}@test.example", accountId, role);
+        var auth = AddAuthorization();
+        auth.SetAuthorized("Buyer");
+        auth.SetClaims(new Claim(BillingClaims.UserId, userId.ToString(CultureInfo.InvariantCulture)),
+            new Claim(BillingClaims.AccountId, accountId.ToString(CultureInfo.InvariantCulture)), new Claim(BillingClaims.AccountRole, role));
         SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true));
+        return userId;
     }
 
     async ValueTask IAsyncDisposable.DisposeAsync()
@@ -43,6 +63,7 @@ public sealed class AddCreditDialogTests : BunitContext, IAsyncLifetime
     public async Task Dialog_ListsPackagesWithPriceCreditsAndFee_InDevelopmentModeCreditsAtOnce_AndSaysSo()
     {
         var account = await _db.CreateAccountAsync();
+        await SignInAsync(account);
         var dialogs = Render<MudDialogProvider>();
         var snackbars = Render<MudSnackbarProvider>();
         var credited = new List<PurchaseOutcome>();
@@ -67,5 +88,36 @@ public sealed class AddCreditDialogTests : BunitContext, IAsyncLifetime
         var outcome = Assert.Single(credited);
         Assert.Equal(Money.FromDollars(1000), outcome.Credits);
         snackbars.WaitForAssertion(() => Assert.Contains("Added $1,000.00 credits", snackbars.Markup));
+    }
+
+    [Fact]
+    public async Task Button_Developer_IsDisabled()
+    {
+        var account = await _db.CreateAccountAsync();
+        await SignInAsync(account, AccountRoles.Developer);
+
+        var button = Render<AddCreditButton>(p => p.Add(b => b.AccountId, account));
+
+        Assert.True(button.Find("[data-testid=add-credit]").HasAttribute("disabled"));
+    }
+
+    [Fact]
+    public async Task Buy_OwnerLoweredToDeveloperWhileTheDialogIsOpen_RefusedWithWhoMayAndNothingCredited()
+    {
+        var account = await _db.CreateAccountAsync();
+        var userId = await SignInAsync(account);
+        var dialogs = Render<MudDialogProvider>();
+        var button = Render<AddCreditButton>(p => p.Add(b => b.AccountId, account));
+        _ = button.Find("[data-testid=add-credit]").ClickAsync(new());
+        dialogs.WaitForElement("[data-testid=package-scale]");
+
+        // The page still holds the owner's claims; the role in the database is what counts at the moment of the write.
+        await TestMembers.SetRoleAsync(_db.Factory, account, userId, AccountRoles.Developer);
+        await dialogs.Find("[data-testid=package-scale] input").ClickAsync(new());
+        await dialogs.Find("[data-testid=buy]").ClickAsync(new());
+
+        dialogs.WaitForAssertion(() => Assert.Contains("Only owners can buy credits.", dialogs.Find("[data-testid=purchase-error]").TextContent));
+        await using var db = await _db.Factory.CreateDbContextAsync(Ct);
+        Assert.False(await db.LedgerEntries.AnyAsync(e => e.AccountId == account, Ct));
     }
 }

@@ -1,5 +1,7 @@
 using BillingConsole.Accounting.Ledger;
+using BillingConsole.Web.Auth;
 using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
 
 namespace BillingConsole.Web.Components.Billing;
 
@@ -13,11 +15,22 @@ public partial class LowBalanceSetting
     private string? _input;
     private string? _error;
     private string? _status;
+    private bool _canChange;
 
     [Inject] private AccountSettings Settings { get; set; } = default!;
+    [Inject] private BillingConsole.Web.Auth.AccountGate Gate { get; set; } = default!;
     [Inject] private ILogger<LowBalanceSetting> Logger { get; set; } = default!;
 
     [Parameter, EditorRequired] public long AccountId { get; set; }
+
+    /// <summary>Only a role that may change billing settings gets an enabled button; saving re-checks.</summary>
+    [CascadingParameter] private Task<AuthenticationState>? AuthenticationState { get; set; }
+
+    protected override async Task OnParametersSetAsync()
+    {
+        var user = AuthenticationState is null ? null : (await AuthenticationState).User;
+        _canChange = user is not null && AccountPermissions.Allows(user, AccountId, CustomerAction.ManagePaymentSettings);
+    }
 
     /// <summary>The current alert level; null when the alert is off.</summary>
     [Parameter] public Money? Threshold { get; set; }
@@ -86,6 +99,11 @@ public partial class LowBalanceSetting
         _saving = true;
         try
         {
+            if (await Gate.RefusalAsync(AccountId, BillingConsole.Web.Auth.CustomerAction.ManagePaymentSettings) is { } refused)
+            {
+                _error = refused;
+                return;
+            }
             if (!await Settings.SetLowBalanceThresholdAsync(AccountId, threshold))
             {
                 _error = "We couldn't save your alert level. Please try again.";

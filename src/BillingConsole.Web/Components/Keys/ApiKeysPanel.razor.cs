@@ -1,4 +1,6 @@
 using BillingConsole.Accounting.Identity;
+using BillingConsole.Web.Auth;
+using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
 
@@ -22,6 +24,7 @@ public partial class ApiKeysPanel : IDisposable
     private string? _error;
     private long? _expanded;
     private long? _shownAccountId;
+    private bool _canManage;
 
     [Inject] private ApiKeyService ApiKeys { get; set; } = default!;
     [Inject] private IDialogService Dialogs { get; set; } = default!;
@@ -41,12 +44,18 @@ public partial class ApiKeysPanel : IDisposable
 
     [Parameter, EditorRequired] public long AccountId { get; set; }
 
+    /// <summary>The member's role decides whether create, limit and revoke are offered; it follows the circuit's
+    /// revalidated state, and each dialog re-checks at the moment of its write.</summary>
+    [CascadingParameter] private Task<AuthenticationState>? AuthenticationState { get; set; }
+
     /// <summary>The list as the prerender loaded it, so the interactive render shows it without querying again. Only a
     /// short list is kept: the state travels in the circuit's first message, which must stay under 32 KB.</summary>
     [PersistentState] public KeysState? Loaded { get; set; }
 
     protected override async Task OnParametersSetAsync()
     {
+        var user = AuthenticationState is null ? null : (await AuthenticationState).User;
+        _canManage = user is not null && AccountPermissions.Allows(user, AccountId, CustomerAction.ManageKeys);
         if (_shownAccountId == AccountId)
             return;
         _shownAccountId = AccountId;

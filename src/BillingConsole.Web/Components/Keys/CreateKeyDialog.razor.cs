@@ -31,6 +31,7 @@ public partial class CreateKeyDialog
     [CascadingParameter] private IMudDialogInstance Dialog { get; set; } = default!;
 
     [Inject] private ApiKeyService ApiKeys { get; set; } = default!;
+    [Inject] private BillingConsole.Web.Auth.AccountGate Gate { get; set; } = default!;
     [Inject] private IJSRuntime JS { get; set; } = default!;
     [Inject] private ILogger<CreateKeyDialog> Logger { get; set; } = default!;
     [Inject] private TimeProvider Clock { get; set; } = default!;
@@ -80,6 +81,12 @@ public partial class CreateKeyDialog
         _busy = true;
         try
         {
+            // The role is re-read now: the page may have been opened under a role the member no longer has.
+            if (await Gate.RefusalAsync(AccountId, BillingConsole.Web.Auth.CustomerAction.ManageKeys) is { } refused)
+            {
+                _error = refused;
+                return;
+            }
             var result = await ApiKeys.CreateAsync(AccountId, name, limit, [.. _scopes], expiresAt);
             if (result.Value is not { } created)
             {

@@ -20,6 +20,7 @@ public partial class AddCreditDialog
     private bool _busy;
 
     [Inject] private PaymentsService Payments { get; set; } = default!;
+    [Inject] private BillingConsole.Web.Auth.AccountGate Gate { get; set; } = default!;
     [Inject] private NavigationManager Navigation { get; set; } = default!;
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
     [Inject] private ILogger<AddCreditDialog> Logger { get; set; } = default!;
@@ -50,6 +51,11 @@ public partial class AddCreditDialog
         _error = null;
         try
         {
+            if (await Gate.RefusalAsync(AccountId, BillingConsole.Web.Auth.CustomerAction.BuyCredits) is { } refused)
+            {
+                _error = refused;
+                return;
+            }
             var outcome = await Payments.BuyAsync(request, Navigation.BaseUri, await ActorAsync());
             switch (outcome.Kind)
             {

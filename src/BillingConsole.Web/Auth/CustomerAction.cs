@@ -1,0 +1,16 @@
+namespace BillingConsole.Web.Auth;
+
+/// <summary>What a member of an account may ask the console to do; <see cref="AccountPermissions"/> says which role may.</summary>
+public enum CustomerAction
+{
+    /// <summary>Read the account: balance, transactions, usage, the audit trail of requests, invoices, the key list.</summary>
+    ReadAccount,
+    /// <summary>Create API keys, change their limits, revoke them.</summary>
+    ManageKeys,
+    /// <summary>Buy credits (Stripe Checkout) and see how a purchase went.</summary>
+    BuyCredits,
+    /// <summary>The account's payment and billing settings (the low-balance alert level).</summary>
+    ManagePaymentSettings,
+    /// <summary>Members and invitations.</summary>
+    ManageTeam,
+}
