@@ -114,8 +114,8 @@ public sealed class UserDirectory(IDbContextFactory<BillingDbContext> dbFactory,
 
     private static string Normalize(string email) => email.Trim().ToLowerInvariant();
 
-    /// <summary>The accounts the user belongs to, by name: their <see cref="AccountMember"/> rows plus their default
-    /// account (<see cref="User.AccountId"/>), which counts as a membership even without a row.</summary>
+    /// <summary>The accounts the user belongs to, by name: their <see cref="AccountMember"/> rows (the default account
+    /// <see cref="User.AccountId"/> has a row like any other since the teams migration).</summary>
     public async Task<IReadOnlyList<AccountMembership>> ListAccountsAsync(long userId, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -124,15 +124,8 @@ public sealed class UserDirectory(IDbContextFactory<BillingDbContext> dbFactory,
             join a in db.Accounts on m.AccountId equals a.Id
             where m.UserId == userId
             select new { m.AccountId, a.Name, m.Role }).ToListAsync(ct);
-        var result = members.Select(m => new AccountMembership(m.AccountId, m.Name, m.Role)).ToList();
-        var defaultAccount = await (
-            from u in db.Users.AsNoTracking()
-            join a in db.Accounts on u.AccountId equals a.Id
-            where u.Id == userId
-            select new { a.Id, a.Name }).FirstOrDefaultAsync(ct);
-        if (defaultAccount is not null && result.All(m => m.AccountId != defaultAccount.Id))
-            result.Add(new AccountMembership(defaultAccount.Id, defaultAccount.Name, AccountRoles.Member));
-        return result.OrderBy(m => m.AccountName, StringComparer.CurrentCultureIgnoreCase).ThenBy(m => m.AccountId).ToList();
+        return members.Select(m => new AccountMembership(m.AccountId, m.Name, m.Role))
+            .OrderBy(m => m.AccountName, StringComparer.CurrentCultureIgnoreCase).ThenBy(m => m.AccountId).ToList();
     }
 
     /// <summary>The user's membership of the account, or null when they do not belong to it.</summary>
@@ -140,10 +133,10 @@ public sealed class UserDirectory(IDbContextFactory<BillingDbContext> dbFactory,
         (await ListAccountsAsync(userId, ct)).FirstOrDefault(m => m.AccountId == accountId);
 
     /// <summary>Adds the user to the account, or changes their role in it.</summary>
-    public async Task AddMemberAsync(long accountId, long userId, string role = AccountRoles.Member, CancellationToken ct = default)
+    public async Task AddMemberAsync(long accountId, long userId, string role = AccountRoles.Developer, CancellationToken ct = default)
     {
         if (!AccountRoles.IsValid(role))
-            throw new ArgumentException($"'{role}' is not an account role; use {AccountRoles.Owner} or {AccountRoles.Member}.", nameof(role));
+            throw new ArgumentException($"'{role}' is not an account role; use one of {string.Join(", ", AccountRoles.All)}.", nameof(role));
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var existing = await db.AccountMembers.FindAsync([accountId, userId], ct);
         if (existing is null)

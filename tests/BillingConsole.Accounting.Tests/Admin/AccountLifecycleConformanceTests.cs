@@ -269,4 +269,5 @@ public sealed class SqliteAccountLifecycleConformanceTests(SqliteLedgerDatabase 
 public sealed class PostgresAccountLifecycleConformanceTests(PostgresLedgerDatabase db) : AccountLifecycleConformanceTests(db), IClassFixture<PostgresLedgerDatabase>;
 
 [Trait("Speed", "Slow")] // a SQL Server container per suite where Docker runs: full runs and CI only
+[Trait("Provider", "SqlServer")]
 public sealed class SqlServerAccountLifecycleConformanceTests(SqlServerLedgerDatabase db) : AccountLifecycleConformanceTests(db), IClassFixture<SqlServerLedgerDatabase>;

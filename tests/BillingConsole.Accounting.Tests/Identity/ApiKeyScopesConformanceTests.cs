@@ -57,4 +57,5 @@ public sealed class SqliteApiKeyScopesConformanceTests(SqliteLedgerDatabase db) 
 public sealed class PostgresApiKeyScopesConformanceTests(PostgresLedgerDatabase db) : ApiKeyScopesConformanceTests(db), IClassFixture<PostgresLedgerDatabase>;
 
 [Trait("Speed", "Slow")] // a SQL Server container per suite where Docker runs: full runs and CI only
+[Trait("Provider", "SqlServer")]
 public sealed class SqlServerApiKeyScopesConformanceTests(SqlServerLedgerDatabase db) : ApiKeyScopesConformanceTests(db), IClassFixture<SqlServerLedgerDatabase>;

@@ -129,4 +129,5 @@ public sealed class SqliteUserDirectoryConformanceTests(SqliteLedgerDatabase db)
 public sealed class PostgresUserDirectoryConformanceTests(PostgresLedgerDatabase db) : UserDirectoryConformanceTests(db), IClassFixture<PostgresLedgerDatabase>;
 
 [Trait("Speed", "Slow")] // a SQL Server container per suite where Docker runs: full runs and CI only
+[Trait("Provider", "SqlServer")]
 public sealed class SqlServerUserDirectoryConformanceTests(SqlServerLedgerDatabase db) : UserDirectoryConformanceTests(db), IClassFixture<SqlServerLedgerDatabase>;
