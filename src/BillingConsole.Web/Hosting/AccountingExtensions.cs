@@ -22,6 +22,7 @@ public static class AccountingExtensions
         builder.Services.AddSingleton<InvariantChecker>();
         builder.Services.AddSingleton<UserDirectory>();
         builder.Services.AddSingleton<ApiKeyService>();
+        builder.Services.AddSingleton<BillingConsole.Accounting.Teams.TeamService>();
         builder.Services.AddSingleton<PriceCatalog>();
         builder.Services.AddSingleton<MeteringService>();
         // The admin console's services (billing_admin pages only).
