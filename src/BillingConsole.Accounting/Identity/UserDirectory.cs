@@ -1,4 +1,5 @@
 using BillingConsole.Accounting.Data;
+using BillingConsole.Accounting.Teams;
 using Microsoft.EntityFrameworkCore;
 
 namespace BillingConsole.Accounting.Identity;
@@ -12,6 +13,7 @@ public sealed record AccountMembership(long AccountId, string AccountName, strin
 public sealed class UserDirectory(IDbContextFactory<BillingDbContext> dbFactory, TimeProvider? clock = null)
 {
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
+    private InvitationAcceptance Invitations => new(dbFactory, _clock);
 
     public async Task<IReadOnlyList<UserSummary>> ListAsync(CancellationToken ct = default)
     {
@@ -37,20 +39,28 @@ public sealed class UserDirectory(IDbContextFactory<BillingDbContext> dbFactory,
     /// The user an identity provider's sign-in acts as. A returning person is found by the provider's
     /// <c>(issuer, sub)</c> only, never by email, so another identity that merely carries the same address reaches nothing
     /// of theirs. Otherwise, with a verified email, a pre-created user of that address that no identity has claimed yet
-    /// (the demo seed's, admin-created ones) is bound to this identity; else a new customer with no account is created
-    /// (the console then says the user is not linked to a billing account).
+    /// (the demo seed's, admin-created ones) is bound to this identity; else a new customer with no account is created.
+    /// Then, only with a verified email, every pending invitation of that address becomes a membership of this user (on
+    /// any sign-in, so an existing user invited to another account gets it at their next sign-in). Someone left with
+    /// no account sees that they are not linked to a billing account.
     /// </summary>
     public async Task<UserSummary> SignInAsync(ProviderIdentity identity, CancellationToken ct = default)
     {
         var email = Normalize(identity.Email);
+        var user = await FindOrCreateAsync(identity, email, ct);
+        if (identity.EmailVerified && await Invitations.AcceptAsync(user.Id, email, ct) > 0)
+            user = await FindByIdAsync(user.Id, ct) ?? user;
+        return user;
+    }
+
+    private async Task<UserSummary> FindOrCreateAsync(ProviderIdentity identity, string email, CancellationToken ct)
+    {
         if (await FindBoundAsync(identity, ct) is { } bound)
             return identity.EmailVerified && !string.Equals(bound.Email, email, StringComparison.Ordinal)
                 ? await UpdateEmailAsync(bound, email, ct)
                 : bound;
         if (identity.EmailVerified && await BindPreCreatedAsync(identity, email, ct) is { } linked)
             return linked;
-        // Seam for invitations (not built yet): a verified email that matches an open invitation would add the
-        // membership to the user created below, never to another user of that address.
         return await CreateBoundAsync(identity, email, ct);
     }
 
