@@ -80,7 +80,7 @@ public sealed partial class TeamService(IDbContextFactory<BillingDbContext> dbFa
         return TeamResult<PendingInvitation>.Ok(View(invitation));
     }
 
-    /// <summary>Revokes a pending invitation: it can no longer be accepted.</summary>
+    /// <summary>Revokes a pending invitation: it can no longer be accepted. An accepted or unknown one is not found.</summary>
     public async Task<TeamResult<PendingInvitation>> RevokeAsync(long accountId, long invitationId, TeamActor actor, CancellationToken ct = default)
     {
         var now = clock.GetUtcNow().UtcDateTime;
@@ -90,11 +90,13 @@ public sealed partial class TeamService(IDbContextFactory<BillingDbContext> dbFa
             return refused;
         var revoked = await Pending(db, accountId).Where(i => i.Id == invitationId)
             .ExecuteUpdateAsync(s => s.SetProperty(i => i.RevokedAt, now).SetProperty(i => i.RevokedBy, actor.Audit.Name), ct);
+        var invitation = await db.AccountInvitations.AsNoTracking().FirstOrDefaultAsync(i => i.Id == invitationId && i.AccountId == accountId, ct);
         if (revoked != 1)
-            return new TeamFailure(TeamError.NotFound, "No such pending invitation.");
-        var invitation = await db.AccountInvitations.AsNoTracking().SingleAsync(i => i.Id == invitationId, ct);
+            // Revoking again (a retried request) answers with the revoked invitation and writes nothing.
+            return invitation is { RevokedAt: not null } ? TeamResult<PendingInvitation>.Ok(View(invitation))
+                : new TeamFailure(TeamError.NotFound, "No such pending invitation.");
         db.Add(audit.Entry(actor.Audit, new AdminAuditRecord(AdminActions.InvitationRevoke, accountId, $"invitation:{invitationId}",
-            $"Revoked the invitation of {invitation.Email}", "pending", "revoked")));
+            $"Revoked the invitation of {invitation!.Email}", "pending", "revoked")));
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return TeamResult<PendingInvitation>.Ok(View(invitation));
