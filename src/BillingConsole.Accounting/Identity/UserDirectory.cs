@@ -10,7 +10,8 @@ public sealed record UserSummary(long Id, string Email, string DisplayName, stri
 public sealed record AccountMembership(long AccountId, string AccountName, string Role);
 
 /// <summary>Looks up the people who may sign in and the accounts they belong to.</summary>
-public sealed class UserDirectory(IDbContextFactory<BillingDbContext> dbFactory, TimeProvider? clock = null)
+/// <param name="signUp">Gives a verified person with no account one of their own, when the configuration allows it.</param>
+public sealed class UserDirectory(IDbContextFactory<BillingDbContext> dbFactory, TimeProvider? clock = null, SelfServeSignUp? signUp = null)
 {
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
     private InvitationAcceptance Invitations => new(dbFactory, _clock);
@@ -41,14 +42,18 @@ public sealed class UserDirectory(IDbContextFactory<BillingDbContext> dbFactory,
     /// of theirs. Otherwise, with a verified email, a pre-created user of that address that no identity has claimed yet
     /// (the demo seed's, admin-created ones) is bound to this identity; else a new customer with no account is created.
     /// Then, only with a verified email, every pending invitation of that address becomes a membership of this user (on
-    /// any sign-in, so an existing user invited to another account gets it at their next sign-in). Someone left with
-    /// no account sees that they are not linked to a billing account.
+    /// any sign-in, so an existing user invited to another account gets it at their next sign-in). With self-serve
+    /// sign-up on, a verified person with no account and no invitation gets one of their own (<see cref="SelfServeSignUp"/>);
+    /// otherwise someone left with no account sees that they are not linked to a billing account.
     /// </summary>
     public async Task<UserSummary> SignInAsync(ProviderIdentity identity, CancellationToken ct = default)
     {
         var email = Normalize(identity.Email);
         var user = await FindOrCreateAsync(identity, email, ct);
-        if (identity.EmailVerified && await Invitations.AcceptAsync(user.Id, email, ct) > 0)
+        if (!identity.EmailVerified)
+            return user;
+        if (await Invitations.AcceptAsync(user.Id, email, ct) > 0
+            || (signUp is not null && await signUp.TryAsync(user, identity, email, ct)))
             user = await FindByIdAsync(user.Id, ct) ?? user;
         return user;
     }
