@@ -937,3 +937,96 @@ BEGIN
 END;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261203062500_TeamsAndInvitations'
+)
+BEGIN
+    ALTER TABLE [account_members] DROP CONSTRAINT [ck_account_members_role];
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261203062500_TeamsAndInvitations'
+)
+BEGIN
+    UPDATE account_members SET role = 'developer' WHERE role = 'member';
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261203062500_TeamsAndInvitations'
+)
+BEGIN
+    INSERT INTO account_members (account_id, user_id, role, created_at) SELECT u.account_id, u.id, 'owner', a.created_at FROM users u JOIN accounts a ON a.id = u.account_id WHERE NOT EXISTS (SELECT 1 FROM account_members m WHERE m.account_id = u.account_id AND m.user_id = u.id);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261203062500_TeamsAndInvitations'
+)
+BEGIN
+    CREATE TABLE [account_invitations] (
+        [id] bigint NOT NULL IDENTITY,
+        [account_id] bigint NOT NULL,
+        [email] nvarchar(320) NOT NULL,
+        [role] nvarchar(16) NOT NULL,
+        [invited_by] nvarchar(320) NOT NULL,
+        [created_at] datetime2 NOT NULL,
+        [expires_at] datetime2 NOT NULL,
+        [accepted_at] datetime2 NULL,
+        [accepted_user_id] bigint NULL,
+        [revoked_at] datetime2 NULL,
+        [revoked_by] nvarchar(320) NULL,
+        CONSTRAINT [pk_account_invitations] PRIMARY KEY ([id]),
+        CONSTRAINT [ck_account_invitations_role] CHECK (role IN ('owner', 'developer', 'viewer')),
+        CONSTRAINT [fk_account_invitations_accounts_account_id] FOREIGN KEY ([account_id]) REFERENCES [accounts] ([id]) ON DELETE NO ACTION,
+        CONSTRAINT [fk_account_invitations_users_accepted_user_id] FOREIGN KEY ([accepted_user_id]) REFERENCES [users] ([id]) ON DELETE NO ACTION
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261203062500_TeamsAndInvitations'
+)
+BEGIN
+    EXEC(N'ALTER TABLE [account_members] ADD CONSTRAINT [ck_account_members_role] CHECK (role IN (''owner'', ''developer'', ''viewer''))');
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261203062500_TeamsAndInvitations'
+)
+BEGIN
+    CREATE INDEX [ix_account_invitations_accepted_user_id] ON [account_invitations] ([accepted_user_id]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261203062500_TeamsAndInvitations'
+)
+BEGIN
+    EXEC(N'CREATE UNIQUE INDEX [ix_account_invitations_account_id_email] ON [account_invitations] ([account_id], [email]) WHERE accepted_at IS NULL AND revoked_at IS NULL');
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261203062500_TeamsAndInvitations'
+)
+BEGIN
+    CREATE INDEX [ix_account_invitations_email] ON [account_invitations] ([email]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261203062500_TeamsAndInvitations'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([migration_id], [product_version])
+    VALUES (N'20261203062500_TeamsAndInvitations', N'10.0.14');
+END;
+
+COMMIT;
+GO
+

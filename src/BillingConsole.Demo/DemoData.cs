@@ -51,7 +51,7 @@ public sealed class DemoData(IDbContextFactory<BillingDbContext> dbFactory, ILed
             db.AccountMembers.AddRange(users.Select(u => new AccountMember
             {
                 AccountId = u.AccountId!.Value, UserId = u.Id, CreatedAt = created,
-                Role = u.Role == Roles.Customer ? AccountRoles.Owner : AccountRoles.Member,
+                Role = u.Role == Roles.Customer ? AccountRoles.Owner : AccountRoles.Developer,
             }));
             var keys = new List<ApiKey>
             {

@@ -224,7 +224,7 @@ namespace BillingConsole.Db.SqlServer.Migrations
 
                     b.ToTable("account_members", null, t =>
                         {
-                            t.HasCheckConstraint("ck_account_members_role", "role IN ('owner', 'member')");
+                            t.HasCheckConstraint("ck_account_members_role", "role IN ('owner', 'developer', 'viewer')");
                         });
                 });
 
@@ -1024,6 +1024,82 @@ namespace BillingConsole.Db.SqlServer.Migrations
                     b.ToTable("stripe_events", (string)null);
                 });
 
+            modelBuilder.Entity("BillingConsole.Accounting.Teams.AccountInvitation", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime?>("AcceptedAt")
+                        .HasColumnType("datetime2")
+                        .HasColumnName("accepted_at");
+
+                    b.Property<long?>("AcceptedUserId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("accepted_user_id");
+
+                    b.Property<long>("AccountId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("account_id");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("datetime2")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Email")
+                        .IsRequired()
+                        .HasMaxLength(320)
+                        .HasColumnType("nvarchar(320)")
+                        .HasColumnName("email");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("datetime2")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("InvitedBy")
+                        .IsRequired()
+                        .HasMaxLength(320)
+                        .HasColumnType("nvarchar(320)")
+                        .HasColumnName("invited_by");
+
+                    b.Property<DateTime?>("RevokedAt")
+                        .HasColumnType("datetime2")
+                        .HasColumnName("revoked_at");
+
+                    b.Property<string>("RevokedBy")
+                        .HasMaxLength(320)
+                        .HasColumnType("nvarchar(320)")
+                        .HasColumnName("revoked_by");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("nvarchar(16)")
+                        .HasColumnName("role");
+
+                    b.HasKey("Id")
+                        .HasName("pk_account_invitations");
+
+                    b.HasIndex("AcceptedUserId")
+                        .HasDatabaseName("ix_account_invitations_accepted_user_id");
+
+                    b.HasIndex("Email")
+                        .HasDatabaseName("ix_account_invitations_email");
+
+                    b.HasIndex("AccountId", "Email")
+                        .IsUnique()
+                        .HasDatabaseName("ix_account_invitations_account_id_email")
+                        .HasFilter("accepted_at IS NULL AND revoked_at IS NULL");
+
+                    b.ToTable("account_invitations", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_account_invitations_role", "role IN ('owner', 'developer', 'viewer')");
+                        });
+                });
+
             modelBuilder.Entity("BillingConsole.Accounting.Usage.UsageRollup", b =>
                 {
                     b.Property<long>("Id")
@@ -1170,6 +1246,22 @@ namespace BillingConsole.Db.SqlServer.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_reservations_accounts_account_id");
+                });
+
+            modelBuilder.Entity("BillingConsole.Accounting.Teams.AccountInvitation", b =>
+                {
+                    b.HasOne("BillingConsole.Accounting.Identity.User", null)
+                        .WithMany()
+                        .HasForeignKey("AcceptedUserId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_account_invitations_users_accepted_user_id");
+
+                    b.HasOne("BillingConsole.Accounting.Ledger.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_account_invitations_accounts_account_id");
                 });
 
             modelBuilder.Entity("BillingConsole.Accounting.Invariants.InvariantRun", b =>

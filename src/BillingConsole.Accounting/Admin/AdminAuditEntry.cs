@@ -39,6 +39,12 @@ public static class AdminActions
     public const string AccountSuspend = "account_suspend";
     public const string AccountReinstate = "account_reinstate";
     public const string AccountClose = "account_close";
+    public const string MemberInvite = "member_invite";
+    public const string InvitationRenew = "invitation_renew";
+    public const string InvitationRevoke = "invitation_revoke";
+    public const string InvitationAccept = "invitation_accept";
+    public const string MemberRole = "member_role";
+    public const string MemberRemove = "member_remove";
 }
 
 internal sealed class AdminAuditEntryConfiguration : IEntityTypeConfiguration<AdminAuditEntry>

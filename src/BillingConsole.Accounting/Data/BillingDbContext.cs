@@ -20,6 +20,7 @@ public sealed class BillingDbContext(DbContextOptions<BillingDbContext> options)
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<User> Users => Set<User>();
     public DbSet<AccountMember> AccountMembers => Set<AccountMember>();
+    public DbSet<Teams.AccountInvitation> AccountInvitations => Set<Teams.AccountInvitation>();
     public DbSet<CatalogModel> CatalogModels => Set<CatalogModel>();
     public DbSet<ModelPrice> ModelPrices => Set<ModelPrice>();
     public DbSet<RequestRecord> RequestRecords => Set<RequestRecord>();

@@ -10,8 +10,8 @@ public sealed class AccountMember
 {
     public long AccountId { get; set; }
     public long UserId { get; set; }
-    /// <summary><see cref="AccountRoles.Owner"/> or <see cref="AccountRoles.Member"/>.</summary>
-    public string Role { get; set; } = AccountRoles.Member;
+    /// <summary>One of <see cref="AccountRoles"/>.</summary>
+    public string Role { get; set; } = AccountRoles.Developer;
     public DateTime CreatedAt { get; set; }
 }
 
@@ -19,7 +19,7 @@ internal sealed class AccountMemberConfiguration : IEntityTypeConfiguration<Acco
 {
     public void Configure(EntityTypeBuilder<AccountMember> b)
     {
-        b.ToTable("account_members", t => t.HasCheckConstraint("ck_account_members_role", "role IN ('owner', 'member')"));
+        b.ToTable("account_members", t => t.HasCheckConstraint("ck_account_members_role", "role IN ('owner', 'developer', 'viewer')"));
         // The pair is the key: a user is a member of an account at most once.
         b.HasKey(m => new { m.AccountId, m.UserId });
         b.HasIndex(m => m.UserId);

@@ -9,8 +9,8 @@ public static class AccountRoles
     public const string Developer = "developer";
     /// <summary>Reads the account: balance, transactions, usage, requests, invoices, audit trail.</summary>
     public const string Viewer = "viewer";
-    /// <summary>The role rows had before teams; it has a developer's rights until a migration renames it.</summary>
-    public const string Member = "member";
 
-    public static bool IsValid(string role) => role is Owner or Developer or Viewer or Member;
+    public static readonly IReadOnlyList<string> All = [Owner, Developer, Viewer];
+
+    public static bool IsValid(string? role) => role is Owner or Developer or Viewer;
 }

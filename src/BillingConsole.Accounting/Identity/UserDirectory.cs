@@ -1,4 +1,5 @@
 using BillingConsole.Accounting.Data;
+using BillingConsole.Accounting.Teams;
 using Microsoft.EntityFrameworkCore;
 
 namespace BillingConsole.Accounting.Identity;
@@ -9,9 +10,11 @@ public sealed record UserSummary(long Id, string Email, string DisplayName, stri
 public sealed record AccountMembership(long AccountId, string AccountName, string Role);
 
 /// <summary>Looks up the people who may sign in and the accounts they belong to.</summary>
-public sealed class UserDirectory(IDbContextFactory<BillingDbContext> dbFactory, TimeProvider? clock = null)
+/// <param name="signUp">Gives a verified person with no account one of their own, when the configuration allows it.</param>
+public sealed class UserDirectory(IDbContextFactory<BillingDbContext> dbFactory, TimeProvider? clock = null, SelfServeSignUp? signUp = null)
 {
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
+    private InvitationAcceptance Invitations => new(dbFactory, _clock);
 
     public async Task<IReadOnlyList<UserSummary>> ListAsync(CancellationToken ct = default)
     {
@@ -37,20 +40,32 @@ public sealed class UserDirectory(IDbContextFactory<BillingDbContext> dbFactory,
     /// The user an identity provider's sign-in acts as. A returning person is found by the provider's
     /// <c>(issuer, sub)</c> only, never by email, so another identity that merely carries the same address reaches nothing
     /// of theirs. Otherwise, with a verified email, a pre-created user of that address that no identity has claimed yet
-    /// (the demo seed's, admin-created ones) is bound to this identity; else a new customer with no account is created
-    /// (the console then says the user is not linked to a billing account).
+    /// (the demo seed's, admin-created ones) is bound to this identity; else a new customer with no account is created.
+    /// Then, only with a verified email, every pending invitation of that address becomes a membership of this user (on
+    /// any sign-in, so an existing user invited to another account gets it at their next sign-in). With self-serve
+    /// sign-up on, a verified person with no account and no invitation gets one of their own (<see cref="SelfServeSignUp"/>);
+    /// otherwise someone left with no account sees that they are not linked to a billing account.
     /// </summary>
     public async Task<UserSummary> SignInAsync(ProviderIdentity identity, CancellationToken ct = default)
     {
         var email = Normalize(identity.Email);
+        var user = await FindOrCreateAsync(identity, email, ct);
+        if (!identity.EmailVerified)
+            return user;
+        if (await Invitations.AcceptAsync(user.Id, email, ct) > 0
+            || (signUp is not null && await signUp.TryAsync(user, identity, email, ct)))
+            user = await FindByIdAsync(user.Id, ct) ?? user;
+        return user;
+    }
+
+    private async Task<UserSummary> FindOrCreateAsync(ProviderIdentity identity, string email, CancellationToken ct)
+    {
         if (await FindBoundAsync(identity, ct) is { } bound)
             return identity.EmailVerified && !string.Equals(bound.Email, email, StringComparison.Ordinal)
                 ? await UpdateEmailAsync(bound, email, ct)
                 : bound;
         if (identity.EmailVerified && await BindPreCreatedAsync(identity, email, ct) is { } linked)
             return linked;
-        // Seam for invitations (not built yet): a verified email that matches an open invitation would add the
-        // membership to the user created below, never to another user of that address.
         return await CreateBoundAsync(identity, email, ct);
     }
 
@@ -114,8 +129,8 @@ public sealed class UserDirectory(IDbContextFactory<BillingDbContext> dbFactory,
 
     private static string Normalize(string email) => email.Trim().ToLowerInvariant();
 
-    /// <summary>The accounts the user belongs to, by name: their <see cref="AccountMember"/> rows plus their default
-    /// account (<see cref="User.AccountId"/>), which counts as a membership even without a row.</summary>
+    /// <summary>The accounts the user belongs to, by name: their <see cref="AccountMember"/> rows (the default account
+    /// <see cref="User.AccountId"/> has a row like any other since the teams migration).</summary>
     public async Task<IReadOnlyList<AccountMembership>> ListAccountsAsync(long userId, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -124,15 +139,8 @@ public sealed class UserDirectory(IDbContextFactory<BillingDbContext> dbFactory,
             join a in db.Accounts on m.AccountId equals a.Id
             where m.UserId == userId
             select new { m.AccountId, a.Name, m.Role }).ToListAsync(ct);
-        var result = members.Select(m => new AccountMembership(m.AccountId, m.Name, m.Role)).ToList();
-        var defaultAccount = await (
-            from u in db.Users.AsNoTracking()
-            join a in db.Accounts on u.AccountId equals a.Id
-            where u.Id == userId
-            select new { a.Id, a.Name }).FirstOrDefaultAsync(ct);
-        if (defaultAccount is not null && result.All(m => m.AccountId != defaultAccount.Id))
-            result.Add(new AccountMembership(defaultAccount.Id, defaultAccount.Name, AccountRoles.Member));
-        return result.OrderBy(m => m.AccountName, StringComparer.CurrentCultureIgnoreCase).ThenBy(m => m.AccountId).ToList();
+        return members.Select(m => new AccountMembership(m.AccountId, m.Name, m.Role))
+            .OrderBy(m => m.AccountName, StringComparer.CurrentCultureIgnoreCase).ThenBy(m => m.AccountId).ToList();
     }
 
     /// <summary>The user's membership of the account, or null when they do not belong to it.</summary>
@@ -140,10 +148,10 @@ public sealed class UserDirectory(IDbContextFactory<BillingDbContext> dbFactory,
         (await ListAccountsAsync(userId, ct)).FirstOrDefault(m => m.AccountId == accountId);
 
     /// <summary>Adds the user to the account, or changes their role in it.</summary>
-    public async Task AddMemberAsync(long accountId, long userId, string role = AccountRoles.Member, CancellationToken ct = default)
+    public async Task AddMemberAsync(long accountId, long userId, string role = AccountRoles.Developer, CancellationToken ct = default)
     {
         if (!AccountRoles.IsValid(role))
-            throw new ArgumentException($"'{role}' is not an account role; use {AccountRoles.Owner} or {AccountRoles.Member}.", nameof(role));
+            throw new ArgumentException($"'{role}' is not an account role; use one of {string.Join(", ", AccountRoles.All)}.", nameof(role));
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var existing = await db.AccountMembers.FindAsync([accountId, userId], ct);
         if (existing is null)

@@ -70,7 +70,7 @@ public static class AdminAccountsApi
             .ProducesProblem(StatusCodes.Status402PaymentRequired)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
-        return app;
+        return app.MapAdminTeamsApi();
     }
 
     public static async Task<Results<Created<AccountResponse>, ProblemHttpResult>> CreateAsync(

@@ -48,11 +48,11 @@ public static class AccountPermissions
     /// <summary>Whether <paramref name="policy"/> is one of the customer policies (an account attached, its data only).</summary>
     public static bool IsCustomerPolicy(string? policy) => MinimumRoleOf(policy) is not null;
 
-    /// <summary>Owner 3, developer (and the legacy member) 2, viewer 1, anything else 0.</summary>
+    /// <summary>Owner 3, developer 2, viewer 1, anything else 0.</summary>
     public static int Rank(string? role) => role switch
     {
         AccountRoles.Owner => 3,
-        AccountRoles.Developer or AccountRoles.Member => 2,
+        AccountRoles.Developer => 2,
         AccountRoles.Viewer => 1,
         _ => 0,
     };
@@ -78,10 +78,9 @@ public static class AccountPermissions
         _ => "every member",
     };
 
-    /// <summary>A role as people read it ("member" is shown as the developer it stands for).</summary>
+    /// <summary>A role as people read it.</summary>
     public static string Display(string? role) => role switch
     {
-        AccountRoles.Member => AccountRoles.Developer,
         null or "" => "none",
         _ => role,
     };

@@ -5,8 +5,7 @@ namespace BillingConsole.Web.Auth;
 public static class BillingClaims
 {
     public const string AccountId = "account_id";
-    /// <summary>The user's role in the current account (<c>AccountRoles</c>: owner, developer, viewer, or the legacy
-    /// member), re-read from the database on every request.</summary>
+    /// <summary>The user's role in the current account (<c>AccountRoles</c>: owner, developer, viewer), re-read from the database on every request.</summary>
     public const string AccountRole = "account_role";
     public const string UserId = "user_id";
     public const string ApiKeyId = "api_key_id";

@@ -11,16 +11,15 @@ namespace BillingConsole.Web.Auth;
 public sealed class MembershipLookup(IDbContextFactory<BillingDbContext> dbFactory)
 {
     /// <summary>Null when the user no longer exists; otherwise their role in <paramref name="accountId"/> (null when
-    /// they are not a member, or no account is given). The user's default account counts as a membership without a row,
-    /// with the legacy member role, as in <see cref="UserDirectory.ListAccountsAsync"/>.</summary>
+    /// they are not a member, or no account is given). Membership comes from rows only, as in
+    /// <see cref="UserDirectory.ListAccountsAsync"/>.</summary>
     public async Task<CurrentMembership?> FindAsync(long userId, long? accountId, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var row = await Query(db, userId, accountId).FirstOrDefaultAsync(ct);
         if (row is null)
             return null;
-        var role = row.Role ?? (accountId is not null && row.DefaultAccountId == accountId ? AccountRoles.Member : null);
-        return new CurrentMembership(role);
+        return new CurrentMembership(row.Role);
     }
 
     /// <summary>The statement: the user's row by id with their membership row by (account, user) as a subquery.</summary>
@@ -28,12 +27,11 @@ public sealed class MembershipLookup(IDbContextFactory<BillingDbContext> dbFacto
         db.Users.AsNoTracking()
             .Where(u => u.Id == userId)
             .Select(u => new MembershipRow(
-                u.AccountId,
                 db.AccountMembers.Where(m => m.AccountId == accountId && m.UserId == userId).Select(m => m.Role).FirstOrDefault()));
 }
 
-/// <summary>A user's default account and their membership role in the account asked about (null when no row).</summary>
-public sealed record MembershipRow(long? DefaultAccountId, string? Role);
+/// <summary>A user's membership role in the account asked about (null when no row).</summary>
+public sealed record MembershipRow(string? Role);
 
 /// <summary>The user exists; <paramref name="Role"/> is their role in the account asked about, null when none.</summary>
 public sealed record CurrentMembership(string? Role);

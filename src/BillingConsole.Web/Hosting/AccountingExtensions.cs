@@ -22,6 +22,10 @@ public static class AccountingExtensions
         builder.Services.AddSingleton<InvariantChecker>();
         builder.Services.AddSingleton<UserDirectory>();
         builder.Services.AddSingleton<ApiKeyService>();
+        builder.Services.AddSingleton<BillingConsole.Accounting.Teams.TeamService>();
+        builder.Services.AddSingleton<BillingConsole.Accounting.Teams.SelfServeSignUp>();
+        builder.Services.AddOptions<BillingConsole.Accounting.Teams.AccountsOptions>().BindConfiguration("Accounts")
+            .Validate(o => o.Check() is null, "Accounts:SignupBonus must be a positive USD amount with at most 9 decimals.").ValidateOnStart();
         builder.Services.AddSingleton<PriceCatalog>();
         builder.Services.AddSingleton<MeteringService>();
         // The admin console's services (billing_admin pages only).

@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore;
 namespace BillingConsole.TestSupport;
 
 /// <summary>
-/// Members of an account with a given role, written straight to the database (as the teams feature will), and the role
+/// Members of an account with a given role, written straight to the database, and the role
 /// changed or the membership removed behind a signed-in session's back.
 /// </summary>
 public static class TestMembers
@@ -26,26 +26,12 @@ public static class TestMembers
     public static async Task SetRoleAsync(IDbContextFactory<BillingDbContext> factory, long accountId, long userId, string role)
     {
         await using var db = await factory.CreateDbContextAsync();
-        await db.Database.OpenConnectionAsync();
-        // Until the teams migration widens ck_account_members_role (owner, member today) to the new roles, SQLite is
-        // told to skip CHECK constraints for this one write; the pragma is per connection and reset before it is pooled.
-        var sqlite = db.Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite";
-        if (sqlite)
-            await db.Database.ExecuteSqlRawAsync("PRAGMA ignore_check_constraints = ON");
-        try
-        {
-            var existing = await db.AccountMembers.FindAsync(accountId, userId);
-            if (existing is null)
-                db.AccountMembers.Add(new AccountMember { AccountId = accountId, UserId = userId, Role = role, CreatedAt = DateTime.UtcNow });
-            else
-                existing.Role = role;
-            await db.SaveChangesAsync();
-        }
-        finally
-        {
-            if (sqlite)
-                await db.Database.ExecuteSqlRawAsync("PRAGMA ignore_check_constraints = OFF");
-        }
+        var existing = await db.AccountMembers.FindAsync(accountId, userId);
+        if (existing is null)
+            db.AccountMembers.Add(new AccountMember { AccountId = accountId, UserId = userId, Role = role, CreatedAt = DateTime.UtcNow });
+        else
+            existing.Role = role;
+        await db.SaveChangesAsync();
     }
 
     /// <summary>Deletes the membership row, as removing a member will.</summary>

@@ -19,7 +19,7 @@ namespace BillingConsole.Web.Tests.Auth;
 /// <summary>
 /// Every endpoint and page of the running app (read from its EndpointDataSource) × every kind of caller, over real HTTP:
 /// the expected status follows from the endpoint's declared policy and, for customer endpoints, its declared account role
-/// (<see cref="AccountAccessAttribute"/>): owner, developer (and the legacy member) and viewer sessions of account A are
+/// (<see cref="AccountAccessAttribute"/>): owner, developer and viewer sessions of account A are
 /// let in from that role up and refused below it. A new endpoint without a policy, or a customer one without a role,
 /// fails the first test; a new endpoint with route parameters needs a row in <see cref="RouteValues"/> before the matrix
 /// can call it.
@@ -29,14 +29,13 @@ public sealed class AuthorizationMatrixTests(ConsoleApp app)
 {
     private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
 
-    public enum Caller { Anonymous, CustomerB, Admin, Metering, AdminToken, Viewer, Developer, Member, Owner, CustomerAKey, CustomerA }
+    public enum Caller { Anonymous, CustomerB, Admin, Metering, AdminToken, Viewer, Developer, Owner, CustomerAKey, CustomerA }
 
     /// <summary>The role in account A of each member caller (CustomerA is an owner too, with A as default account).</summary>
     public static readonly IReadOnlyDictionary<Caller, string> MemberRoles = new Dictionary<Caller, string>
     {
         [Caller.Viewer] = AccountRoles.Viewer,
         [Caller.Developer] = AccountRoles.Developer,
-        [Caller.Member] = AccountRoles.Member,
         [Caller.Owner] = AccountRoles.Owner,
         [Caller.CustomerA] = AccountRoles.Owner,
     };
@@ -58,6 +57,7 @@ public sealed class AuthorizationMatrixTests(ConsoleApp app)
         Assert.Contains(endpoints, e => e.Key == "POST /v1/meter/reservations" && e.Access == Access.Metering);
         Assert.Contains(endpoints, e => e.Key == "POST /v1/admin/accounts" && e.Access == Access.AdminToken && e.IsApi);
         Assert.Contains(endpoints, e => e.Key == "POST /v1/admin/accounts/{id}/close" && e.Access == Access.AdminToken);
+        Assert.Contains(endpoints, e => e.Key == "POST /v1/admin/accounts/{id}/invitations" && e.Access == Access.AdminToken && e.IsApi);
         Assert.Contains(endpoints, e => e.Key == "GET /admin/whoami" && e.Access == Access.BillingAdmin);
         Assert.Contains(endpoints, e => e.Key == "POST /auth/switch-account" && e.Access == Access.Session);
         Assert.Contains(endpoints, e => e.Key == "GET /billing" && e.Access == Access.Customer && e.IsPage);
@@ -266,6 +266,12 @@ public sealed class AuthorizationMatrixTests(ConsoleApp app)
                 new RouteCase(e.Route.Replace("{id}", (await w.NewEmptyAccountAsync()).ToString()), """{"reason":"Authorization matrix"}""", 200),
             "POST /v1/admin/accounts/{id}/entries" => new RouteCase($"/v1/admin/accounts/{await w.NewEmptyAccountAsync()}/entries",
                 $$"""{"type":"bonus","amount":1,"reason":"Authorization matrix","idempotency_key":"{{Guid.NewGuid():N}}"}""", 201),
+            "POST /v1/admin/accounts/{id}/invitations" => new RouteCase($"/v1/admin/accounts/{await w.NewEmptyAccountAsync()}/invitations",
+                $$"""{"email":"matrix-{{Guid.NewGuid():N}}@example.test","role":"viewer"}""", 201),
+            "DELETE /v1/admin/accounts/{id}/invitations/{invitation_id}" => new RouteCase(await w.NewInvitationPathAsync(), Status: 204),
+            "GET /v1/admin/accounts/{id}/members" => new RouteCase($"/v1/admin/accounts/{w.AccountA}/members", Status: 200),
+            "DELETE /v1/admin/accounts/{id}/members/{user_id}" => new RouteCase(await w.NewMemberPathAsync(), Status: 204),
+            "POST /v1/admin/accounts/{id}/keys" => new RouteCase($"/v1/admin/accounts/{w.AccountA}/keys", """{"name":"matrix"}""", 201),
             "GET /openapi/{documentName}.json" => new RouteCase("/openapi/v1.json", Status: 200),
             "GET /api/{documentName?}" => new RouteCase("/api/v1", Status: 200),
             "GET /admin/accounts/{AccountId:long}" => new RouteCase($"/admin/accounts/{w.AccountA}", Status: 200),
@@ -332,6 +338,24 @@ public sealed class AuthorizationMatrixTests(ConsoleApp app)
         }
 
         public Task<long> NewEmptyAccountAsync() => _app.CreateAccountAsync($"Matrix {Guid.NewGuid():N}");
+
+        /// <summary>A pending invitation of a fresh account, as its DELETE path.</summary>
+        public async Task<string> NewInvitationPathAsync()
+        {
+            var account = await NewEmptyAccountAsync();
+            var invitation = await _app.Services.GetRequiredService<Accounting.Teams.TeamService>().InviteAsync(account,
+                $"matrix-{Guid.NewGuid():N}@example.test", AccountRoles.Viewer, new Accounting.Teams.TeamActor(null, "matrix", true));
+            return $"/v1/admin/accounts/{account}/invitations/{invitation.Value!.Id}";
+        }
+
+        /// <summary>The second owner of a fresh account (so removing them is allowed), as their DELETE path.</summary>
+        public async Task<string> NewMemberPathAsync()
+        {
+            var account = await NewEmptyAccountAsync();
+            await TestData.CreateUserAsync(_app.DbFactory, $"matrix-{Guid.NewGuid():N}@example.test", Roles.Customer, account);
+            var second = await TestData.CreateUserAsync(_app.DbFactory, $"matrix-{Guid.NewGuid():N}@example.test", Roles.Customer, account);
+            return $"/v1/admin/accounts/{account}/members/{second}";
+        }
 
         public async Task<long> NewReservationOfAAsync()
         {

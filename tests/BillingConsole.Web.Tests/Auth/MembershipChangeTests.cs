@@ -134,7 +134,7 @@ public sealed class MembershipChangeTests(ConsoleApp app)
         Assert.Contains(plan, step => step.StartsWith("SEARCH", StringComparison.Ordinal) && step.Contains("INTEGER PRIMARY KEY", StringComparison.Ordinal));
         Assert.Contains(plan, step => step.StartsWith("SEARCH", StringComparison.Ordinal) && step.Contains("account_members", StringComparison.Ordinal)
             && step.Contains("account_id=? AND user_id=?", StringComparison.Ordinal));
-        Assert.Equal(new MembershipRow(null, AccountRoles.Viewer), await query.SingleAsync(Ct));
+        Assert.Equal(new MembershipRow(AccountRoles.Viewer), await query.SingleAsync(Ct));
     }
 
     /// <summary>SQLite's EXPLAIN QUERY PLAN details for <paramref name="sql"/> (EF prints its parameters as declarations first).</summary>

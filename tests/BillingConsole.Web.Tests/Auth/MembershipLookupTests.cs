@@ -25,22 +25,21 @@ public abstract class MembershipLookupTests(LedgerDatabase database)
     {
         var account = await database.CreateAccountAsync();
         var user = await CreateUserAsync(null);
-        // owner and member only: the roles today's CHECK constraint admits on every provider.
         await TestMembers.SetRoleAsync(database.Factory, account, user, AccountRoles.Owner);
         Assert.Equal(new CurrentMembership(AccountRoles.Owner), await Lookup.FindAsync(user, account, Ct));
 
-        await TestMembers.SetRoleAsync(database.Factory, account, user, AccountRoles.Member);
+        await TestMembers.SetRoleAsync(database.Factory, account, user, AccountRoles.Viewer);
 
-        Assert.Equal(new CurrentMembership(AccountRoles.Member), await Lookup.FindAsync(user, account, Ct));
+        Assert.Equal(new CurrentMembership(AccountRoles.Viewer), await Lookup.FindAsync(user, account, Ct));
     }
 
     [Fact]
-    public async Task FindAsync_DefaultAccountWithoutARow_IsALegacyMember()
+    public async Task FindAsync_DefaultAccountWithoutARow_IsNoMembership()
     {
         var account = await database.CreateAccountAsync();
         var user = await CreateUserAsync(account);
 
-        Assert.Equal(new CurrentMembership(AccountRoles.Member), await Lookup.FindAsync(user, account, Ct));
+        Assert.Equal(new CurrentMembership(null), await Lookup.FindAsync(user, account, Ct));
     }
 
     [Fact]

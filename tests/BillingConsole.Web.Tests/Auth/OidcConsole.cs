@@ -6,7 +6,7 @@ namespace BillingConsole.Web.Tests.Auth;
 /// The provider starts first (the console needs its address), then the console, then the console is registered as the
 /// provider's client (its callback needs the console's port). Disposal tolerates a failed start.
 /// </summary>
-public sealed class OidcConsole : IAsyncLifetime
+public class OidcConsole : IAsyncLifetime
 {
     private OidcProvider? _provider;
     private TestConsoleHost? _console;
@@ -15,10 +15,13 @@ public sealed class OidcConsole : IAsyncLifetime
     public TestConsoleHost Console => _console ?? throw new InvalidOperationException("The console did not start.");
     public Uri BaseAddress => Console.BaseAddress;
 
+    /// <summary>Settings a derived fixture adds to the console's configuration.</summary>
+    protected virtual IEnumerable<KeyValuePair<string, string?>> ExtraSettings => [];
+
     public async ValueTask InitializeAsync()
     {
         _provider = await OidcProvider.StartAsync();
-        _console = new TestConsoleHost("Development", new Dictionary<string, string?>
+        _console = new TestConsoleHost("Development", new Dictionary<string, string?>(ExtraSettings)
         {
             ["Auth:Oidc:Authority"] = _provider.Authority.ToString(),
             ["Auth:Oidc:ClientId"] = OidcProvider.ClientId,
@@ -32,6 +35,7 @@ public sealed class OidcConsole : IAsyncLifetime
 
     public async ValueTask DisposeAsync()
     {
+        GC.SuppressFinalize(this);
         if (_console is not null)
             await _console.DisposeAsync();
         if (_provider is not null)

@@ -264,7 +264,7 @@ public sealed class BalanceCardTests : LedgerComponentTest
         await cut.WaitForElement("[data-testid=low-balance-edit]").ClickAsync(new());
         cut.Find("input[data-testid=low-balance-input]").Input("40");
 
-        await TestMembers.SetRoleAsync(Factory, account, userId, AccountRoles.Member);
+        await TestMembers.SetRoleAsync(Factory, account, userId, AccountRoles.Developer);
         await cut.Find("form[data-testid=low-balance-form]").SubmitAsync();
 
         cut.WaitForAssertion(() => Assert.Contains("Only owners can change the account's billing settings.", cut.Find("[data-testid=low-balance-form]").TextContent));

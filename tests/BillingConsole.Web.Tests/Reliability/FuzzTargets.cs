@@ -17,6 +17,8 @@ public static class FuzzTargets
         "/v1/keys" or "/v1/keys/{id}" => ["name", "monthly_spend_limit"],
         "/v1/admin/accounts" => ["name", "email", "overdraft_floor", "opening_grant", "opening_grant_reason", "idempotency_key"],
         "/v1/admin/accounts/{id}/entries" => ["type", "amount", "reason", "idempotency_key"],
+        "/v1/admin/accounts/{id}/invitations" => ["email", "role"],
+        "/v1/admin/accounts/{id}/keys" => ["name", "scopes", "monthly_spend_limit", "expires_at"],
         "/v1/admin/accounts/{id}/suspend" or "/v1/admin/accounts/{id}/reinstate" or "/v1/admin/accounts/{id}/close" => ["reason"],
         "/stripe/webhook" => ["id", "type", "object", "data", "amount_total", "metadata", "account_id", "created", "livemode"],
         _ => ["email", "returnUrl", "account_id", "__RequestVerificationToken", "description", "amount"],
