@@ -7,7 +7,8 @@ namespace BillingConsole.Web.Tests.Browser;
 
 /// <summary>
 /// The team page end to end in Chromium, signed in through the loopback OpenID provider: an owner invites a person by
-/// email, that person signs in with the address verified and sees the account's balance, and the owner removes them.
+/// email, that person signs in with the address verified and sees the account's balance, and the owner removes them;
+/// an admin creates an account and invites its first owner from the admin console.
 /// </summary>
 [Collection(BrowserCollection.Name)]
 [Trait("Speed", "Slow")]
@@ -80,5 +81,53 @@ public sealed class TeamBrowserTests(BrowserSession browser, OidcConsole oidc) :
         await owner.GetByRole(AriaRole.Button, new() { Name = "Remove", Exact = true }).Last.ClickAsync();
         await Assertions.Expect(member).ToHaveCountAsync(0);
         await Assertions.Expect(owner.GetByTestId("team-member")).ToHaveCountAsync(1);
+
+        // The removed person loses the account at their next request.
+        await invitee.GotoAsync(new Uri(oidc.BaseAddress, "/billing").ToString());
+        await Assertions.Expect(invitee.GetByTestId("balance")).ToHaveCountAsync(0);
+        await Assertions.Expect(invitee.GetByText("not linked to a billing account")).ToBeVisibleAsync();
+    }
+
+    private static ILocator Field(IPage page, string testId) =>
+        page.Locator($"input[data-testid='{testId}'], textarea[data-testid='{testId}'], [data-testid='{testId}'] input, [data-testid='{testId}'] textarea").First;
+
+    [Fact]
+    public async Task AdminAccountTeam_AdminCreatesAnAccountAndInvitesItsOwner_OwnerSignsInAndSeesTheBalance()
+    {
+        var adminEmail = $"ada-{Guid.NewGuid():N}"[..12] + "@example.test";
+        await oidc.Console.CreateUserAsync(adminEmail, Roles.BillingAdmin);
+        var ownerEmail = $"otto-{Guid.NewGuid():N}"[..13] + "@example.test";
+        var name = $"Invited Labs {Guid.NewGuid():N}"[..24];
+
+        var admin = await browser.NewPageAsync(oidc.BaseAddress);
+        await admin.GotoAsync(oidc.Provider.LoginUrl($"sub-{adminEmail}", adminEmail, "Ada Admin"));
+        await admin.GotoAsync(new Uri(oidc.BaseAddress, "/admin").ToString());
+        await admin.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/admin" && new Uri(url).Port == oidc.BaseAddress.Port);
+        await ConsolePages.WaitForCircuitAsync(admin);
+        await admin.GetByTestId("admin-new-account").ClickAsync();
+        await Field(admin, "admin-new-account-name").FillAsync(name);
+        await Field(admin, "admin-new-account-email").FillAsync(ownerEmail);
+        await Field(admin, "admin-new-account-grant").FillAsync("75");
+        await Field(admin, "admin-new-account-reason").FillAsync("Welcome credit for the pilot");
+        await admin.GetByTestId("admin-new-account-create").ClickAsync();
+        await admin.WaitForURLAsync(url => url.Contains("/admin/accounts/", StringComparison.Ordinal));
+        await Assertions.Expect(admin.GetByTestId("admin-balance")).ToHaveTextAsync("$75.00");
+
+        await admin.GetByRole(AriaRole.Tab, new() { Name = "Team" }).ClickAsync();
+        await Assertions.Expect(admin.GetByTestId("team-members-empty")).ToBeVisibleAsync();
+        await admin.GetByTestId("team-invite").ClickAsync();
+        await EmailInput(admin).FillAsync(ownerEmail);
+        await admin.GetByTestId("team-invite-role-owner").Locator("input").CheckAsync();
+        await admin.GetByTestId("team-invite-send").ClickAsync();
+        await Assertions.Expect(admin.Locator($"[data-testid='team-invitation'][data-email='{ownerEmail}']")).ToContainTextAsync("Owner");
+        await ConsolePages.ScreenshotAsync(admin, "admin-account-team");
+
+        var owner = await browser.NewPageAsync(oidc.BaseAddress);
+        await SignInAsync(owner, ownerEmail, "Otto Owner");
+        await Assertions.Expect(owner.GetByTestId("balance")).ToContainTextAsync("75");
+        await owner.GetByRole(AriaRole.Link, new() { Name = "Team" }).ClickAsync();
+        var self = owner.Locator($"[data-testid='team-member'][data-email='{ownerEmail}']");
+        await Assertions.Expect(self.GetByTestId("team-member-role")).ToHaveAttributeAsync("data-role", AccountRoles.Owner);
+        await Assertions.Expect(owner.GetByTestId("team-invite")).ToBeVisibleAsync();
     }
 }

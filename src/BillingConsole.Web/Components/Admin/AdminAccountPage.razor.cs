@@ -1,5 +1,6 @@
 using BillingConsole.Accounting.Admin;
 using BillingConsole.Accounting.Ledger;
+using BillingConsole.Accounting.Teams;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
 
@@ -18,6 +19,8 @@ public partial class AdminAccountPage
     private int _version;
     private int _tab;
     private List<BreadcrumbItem> _crumbs = [];
+    // Staff invite, change roles and remove members of any account (the team service checks the admin role again).
+    private TeamActor? _teamActor;
 
     [Inject] private AccountSearch Accounts { get; set; } = default!;
     [Inject] private AdminAccountLimits Limits { get; set; } = default!;
@@ -32,6 +35,7 @@ public partial class AdminAccountPage
         _account = await Accounts.GetAsync(AccountId);
         _notFound = _account is null;
         _crumbs = [new("Admin", "/admin"), new(_account?.Name ?? $"#{AccountId}", null, disabled: true)];
+        _teamActor ??= await AdminActorAsync() is { } admin ? new TeamActor(admin.UserId, admin.Email, IsStaff: true) : null;
     }
 
     private async Task ReloadAsync()
