@@ -26,7 +26,11 @@ public sealed class BillingPageBrowserTests(BrowserSession browser, ConsoleApp a
         }
         var email = $"browser-{accountId}@example.test";
         await using var db = await app.DbFactory.CreateDbContextAsync(Ct);
-        db.Users.Add(new User { Email = email, DisplayName = "Browser Tester", Role = Roles.Customer, AccountId = accountId });
+        var tester = new User { Email = email, DisplayName = "Browser Tester", Role = Roles.Customer, AccountId = accountId };
+        db.Users.Add(tester);
+        await db.SaveChangesAsync(Ct);
+        // Membership comes from rows only: the account's owner, as a real customer would be.
+        db.AccountMembers.Add(new AccountMember { AccountId = accountId, UserId = tester.Id, Role = AccountRoles.Owner, CreatedAt = DateTime.UtcNow });
         await db.SaveChangesAsync(Ct);
         return (accountId, email, secret);
     }

@@ -55,7 +55,11 @@ public sealed class ConsoleFlowsBrowserTests(BrowserSession browser, ConsoleApp 
         var email = $"keys-{accountId}@example.test";
         await using (var db = await app.DbFactory.CreateDbContextAsync(Ct))
         {
-            db.Users.Add(new User { Email = email, DisplayName = "Key Tester", Role = Roles.Customer, AccountId = accountId });
+            var tester = new User { Email = email, DisplayName = "Key Tester", Role = Roles.Customer, AccountId = accountId };
+            db.Users.Add(tester);
+            await db.SaveChangesAsync(Ct);
+            // Membership comes from rows only: the account's owner, as a real customer would be.
+            db.AccountMembers.Add(new AccountMember { AccountId = accountId, UserId = tester.Id, Role = AccountRoles.Owner, CreatedAt = DateTime.UtcNow });
             await db.SaveChangesAsync(Ct);
         }
         var page = await browser.NewPageAsync(app.BaseAddress);
