@@ -26,24 +26,28 @@ public static class UsageApi
 
     public static IEndpointRouteBuilder MapUsageApi(this IEndpointRouteBuilder app)
     {
+        // Each endpoint declares its own account action: the per-call audit trail needs more than the figures.
         var billing = app.MapGroup("/billing")
-            .RequireAccountAccess(CustomerAction.ReadAccount)
             .RequireKeyScope(Accounting.Identity.ApiKeyScopes.BillingRead)
             .WithMetadata(new ApiEndpointMetadata())
             .WithTags("Usage");
         billing.MapGet("/summary", GetSummaryAsync)
+            .RequireAccountAccess(CustomerAction.ReadAccount)
             .WithSummary("The month's spending and usage")
             .ProducesProblem(StatusCodes.Status400BadRequest);
         billing.MapGet("/usage", GetUsageAsync)
+            .RequireAccountAccess(CustomerAction.ReadAccount)
             .WithSummary("Usage rows over a date range, grouped")
             .ProducesProblem(StatusCodes.Status400BadRequest);
         billing.MapGet("/requests", GetRequestsAsync)
+            .RequireAccountAccess(CustomerAction.ReadRequests)
             .WithSummary("The audit trail of metered calls (JSON page, or a CSV/JSON download)")
             .WithDescription("Pages backwards with `before` (the id of the last record received). `format=csv`, or `download=true` "
                 + "with JSON, downloads every matching record as one attachment (text/csv or application/json), at most `limit` when given. "
                 + "No prompt content is ever stored.")
             .ProducesProblem(StatusCodes.Status400BadRequest);
         billing.MapGet("/invoice", GetInvoiceAsync)
+            .RequireAccountAccess(CustomerAction.ReadAccount)
             .WithSummary("The month's statement from the ledger (JSON or CSV)")
             .WithDescription("opening_balance + Σ lines.amount == closing_balance. `format=csv` downloads it as text/csv.")
             .ProducesProblem(StatusCodes.Status400BadRequest);

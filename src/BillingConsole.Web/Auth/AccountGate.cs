@@ -28,6 +28,7 @@ public sealed class AccountGate(AuthenticationStateProvider authentication, Cons
     /// <summary>The friendly refusal shown in place of an action: "Only owners can buy credits."</summary>
     public static string Refused(CustomerAction action) => action switch
     {
+        CustomerAction.ReadRequests => $"Only {AccountPermissions.WhoMay(action)} can read the audit trail of calls.",
         CustomerAction.ManageKeys => $"Only {AccountPermissions.WhoMay(action)} can create, change or revoke API keys.",
         CustomerAction.BuyCredits => $"Only {AccountPermissions.WhoMay(action)} can buy credits.",
         CustomerAction.ManagePaymentSettings => $"Only {AccountPermissions.WhoMay(action)} can change the account's billing settings.",

@@ -16,6 +16,8 @@ public static class AccountPermissions
     {
         // A viewer sees the key list (names, prefixes, spend) read-only: the audit trail already names the keys.
         [CustomerAction.ReadAccount] = AccountRoles.Viewer,
+        // Per-call records name keys, client IPs and user agents: the people who run the integration read them.
+        [CustomerAction.ReadRequests] = AccountRoles.Developer,
         [CustomerAction.ManageKeys] = AccountRoles.Developer,
         [CustomerAction.BuyCredits] = AccountRoles.Owner,
         [CustomerAction.ManagePaymentSettings] = AccountRoles.Owner,

@@ -55,6 +55,21 @@ public sealed class AccountRolesBrowserTests(BrowserSession browser, ConsoleApp 
     }
 
     [Fact]
+    public async Task AuditTrail_Viewer_IsNotOfferedAndRefused_DeveloperReadsIt()
+    {
+        var (_, _, viewer) = await SignInMemberAsync(AccountRoles.Viewer, "/billing");
+        await Assertions.Expect(viewer.GetByRole(AriaRole.Link, new() { Name = "Invoices" })).ToBeVisibleAsync();
+        await Assertions.Expect(viewer.GetByRole(AriaRole.Link, new() { Name = "Audit trail" })).ToHaveCountAsync(0);
+        await viewer.GotoAsync("/audit");
+        await viewer.WaitForURLAsync(url => url.Contains("/access-denied", StringComparison.Ordinal));
+
+        var (_, _, developer) = await SignInMemberAsync(AccountRoles.Developer, "/billing");
+        await developer.GetByRole(AriaRole.Link, new() { Name = "Audit trail" }).ClickAsync();
+        await developer.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/audit");
+        await Assertions.Expect(developer.GetByTestId("audit-filters")).ToBeVisibleAsync();
+    }
+
+    [Fact]
     public async Task KeysPage_Developer_CreatesAKey()
     {
         var (accountId, _, page) = await SignInMemberAsync(AccountRoles.Developer, "/keys");

@@ -1,5 +1,6 @@
 using System.Globalization;
 using AngleSharp.Dom;
+using BillingConsole.Accounting.Identity;
 using BillingConsole.Accounting.Ledger;
 using BillingConsole.Web.Components.Billing;
 using Bunit;
@@ -110,6 +111,7 @@ public sealed class TransactionsFilterTests : LedgerComponentTest
         var key = await CreateApiKeyAsync(account);
         await PostAsync(account, EntryTypes.Topup, Money.FromDollars(10), "Card top-up", EntrySources.StripeWebhook, "cs_live_42");
         var settled = await MeterCallAsync(key, "gpt-4o", 1_000, 200);
+        SignInAs(account, role: AccountRoles.Developer);
 
         var cut = Render<TransactionsTable>(p => p.Add(x => x.AccountId, account));
         cut.WaitForAssertion(() => Assert.Equal(3, Rows(cut).Count));
@@ -125,6 +127,28 @@ public sealed class TransactionsFilterTests : LedgerComponentTest
         var topup = Rows(cut).Single(r => r.GetAttribute("data-entry-type") == EntryTypes.Topup);
         Assert.Null(topup.QuerySelector("a[data-testid=tx-ref]"));
         Assert.Equal("cs_live_42", topup.QuerySelector("[data-testid=tx-ref]")!.TextContent.Trim());
+    }
+
+    [Fact]
+    public async Task TransactionsTable_Viewer_SeesReservationIdsUnlinked()
+    {
+        var account = await CreateAccountAsync();
+        var key = await CreateApiKeyAsync(account);
+        await PostAsync(account, EntryTypes.Topup, Money.FromDollars(10), "Card top-up", EntrySources.StripeWebhook, "cs_live_42");
+        var settled = await MeterCallAsync(key, "gpt-4o", 1_000, 200);
+        SignInAs(account, role: AccountRoles.Viewer);
+
+        var cut = Render<TransactionsTable>(p => p.Add(x => x.AccountId, account));
+        cut.WaitForAssertion(() => Assert.Equal(3, Rows(cut).Count));
+
+        // The audit trail is a developer's page: a viewer gets the id as text, never a link to a refusal.
+        var holds = Rows(cut).Where(r => r.GetAttribute("data-entry-type") is EntryTypes.Reservation or EntryTypes.Settlement).ToList();
+        Assert.Equal(2, holds.Count);
+        Assert.All(holds, row =>
+        {
+            Assert.Null(row.QuerySelector("a[data-testid=tx-ref]"));
+            Assert.Equal(settled.ReservationId.ToString(CultureInfo.InvariantCulture), row.QuerySelector("[data-testid=tx-ref]")!.TextContent.Trim());
+        });
     }
 
     private async Task<List<long>> IdsAsync(long accountId, params string[] types)
