@@ -32,6 +32,7 @@ app.UseCustomerRateLimiting();
 app.MapBillingApi();
 app.MapUsageApi();
 app.MapMeteringApi();
+app.MapMeteringKeysApi();
 app.MapKeysApi();
 app.MapAdminAccountsApi();
 app.MapPayments();

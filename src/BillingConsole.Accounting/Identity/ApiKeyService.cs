@@ -14,6 +14,9 @@ public sealed record ApiKeyView(long Id, string Name, string Prefix, DateTime Cr
 
 public sealed record CreatedApiKey(ApiKeyView Key, string Secret);
 
+/// <summary>A key a gateway may accept for calls, with the account it bills.</summary>
+public sealed record VerifiedApiKey(long AccountId, ApiKeyView Key);
+
 public sealed record KeyUsage(long KeyId, DateTime From, DateTime To, long Calls, long InputTokens, long OutputTokens, long CachedTokens,
     Money Cost, Money MarketCost, Money CommittedThisMonth, Money? MonthlySpendLimit);
 
@@ -95,6 +98,22 @@ public sealed class ApiKeyService(IDbContextFactory<BillingDbContext> dbFactory,
         if (changed == 0)
             return LedgerResult<ApiKeyView>.Fail(LedgerError.NotFound, "No such API key.");
         return LedgerResult<ApiKeyView>.Ok((await FindAsync(accountId, keyId, ct))!);
+    }
+
+    /// <summary>A gateway's check of a customer's secret: the key when it is active (not revoked, not expired) and holds
+    /// the inference scope, else null. One read on the unique secret-hash index whatever the outcome, so an unknown,
+    /// revoked, expired or out-of-scope key gets the same answer in the same time.</summary>
+    public async Task<VerifiedApiKey?> VerifyAsync(string secret, CancellationToken ct = default)
+    {
+        var hash = ApiKey.Hash(secret);
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var row = await db.ApiKeys.AsNoTracking()
+            .FirstOrDefaultAsync(k => k.SecretHash == hash && k.RevokedAt == null && (k.ExpiresAt == null || k.ExpiresAt > now), ct);
+        if (row is null)
+            return null;
+        var key = View(row);
+        return key.Scopes.Contains(ApiKeyScopes.Inference) ? new VerifiedApiKey(row.AccountId, key) : null;
     }
 
     /// <summary>Settled usage of one key between two UTC dates (inclusive), from the usage rollups.</summary>

@@ -1,4 +1,5 @@
 using BillingConsole.Accounting.Catalog;
+using BillingConsole.Accounting.Identity;
 using BillingConsole.Accounting.Ledger;
 using BillingConsole.Accounting.Metering;
 using BillingConsole.Web.Auth;
@@ -6,7 +7,9 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace BillingConsole.Web.Api;
 
-public sealed record ReserveBody(string? IdempotencyKey, long? ApiKeyId, string? Model, long? MaxInputTokens, long? MaxOutputTokens, List<string>? Tags = null);
+/// <summary>The key is named by <see cref="ApiKeyId"/>, or by the customer's secret in <see cref="ApiKey"/> (one of the two).</summary>
+public sealed record ReserveBody(string? IdempotencyKey, long? ApiKeyId, string? Model, long? MaxInputTokens, long? MaxOutputTokens, List<string>? Tags = null,
+    string? ApiKey = null);
 
 public sealed record ReserveResponse(long ReservationId, decimal Held, decimal BalanceAfter, DateTime ExpiresAt);
 
@@ -60,13 +63,24 @@ public static class MeteringApi
         return app;
     }
 
-    public static async Task<Results<Created<ReserveResponse>, ProblemHttpResult>> ReserveAsync(HttpRequest request, MeteringService metering, CancellationToken ct)
+    public static async Task<Results<Created<ReserveResponse>, ProblemHttpResult>> ReserveAsync(HttpRequest request, MeteringService metering,
+        ApiKeyService keys, CancellationToken ct)
     {
         var (body, problem) = await JsonBody.ReadAsync<ReserveBody>(request, ct);
         if (problem is not null)
             return problem;
-        if (body!.ApiKeyId is not { } keyId || body.Model is null || body.MaxInputTokens is not { } maxIn || body.MaxOutputTokens is not { } maxOut)
-            return Problems.Invalid("idempotency_key, api_key_id, model, max_input_tokens and max_output_tokens are required.");
+        if (body!.ApiKeyId is not null && body.ApiKey is not null)
+            return Problems.Invalid("Send api_key_id or api_key, not both.");
+        long? named = body.ApiKeyId;
+        if (body.ApiKey is { Length: > 0 } secret)
+        {
+            // The same check as keys:verify: a revoked, expired or out-of-scope secret reserves nothing.
+            if (await keys.VerifyAsync(secret, ct) is not { } verified)
+                return Problems.NotFound("No active API key with the inference scope matches api_key.");
+            named = verified.Key.Id;
+        }
+        if (named is not { } keyId || body.Model is null || body.MaxInputTokens is not { } maxIn || body.MaxOutputTokens is not { } maxOut)
+            return Problems.Invalid("idempotency_key, api_key_id (or api_key), model, max_input_tokens and max_output_tokens are required.");
         var result = await metering.ReserveAsync(new MeterReserveCommand(body.IdempotencyKey ?? "", keyId, body.Model, maxIn, maxOut, body.Tags), ct);
         if (result.Value is not { } hold)
             return Problems.From(result.Failure!);

@@ -253,6 +253,7 @@ public sealed class AuthorizationMatrixTests(ConsoleApp app)
             "DELETE /v1/keys/{id}" => new RouteCase($"/v1/keys/{await w.NewKeyOfAAsync()}", Status: 204, OwnedByA: true),
             "POST /v1/meter/reservations" => new RouteCase(e.Route,
                 $$"""{"idempotency_key":"{{Guid.NewGuid():N}}","api_key_id":{{w.KeyA}},"model":"gpt-4o-mini","max_input_tokens":10,"max_output_tokens":10}""", 201),
+            "POST /v1/meter/keys:verify" => new RouteCase(e.Route, $$"""{"key":"{{w.SecretA}}"}""", 200),
             "POST /v1/meter/reservations/{id}/settle" => new RouteCase($"/v1/meter/reservations/{await w.NewReservationOfAAsync()}/settle",
                 """{"input_tokens":5,"output_tokens":5,"status":"success"}""", 200),
             "POST /v1/meter/reservations/{id}/release" => new RouteCase($"/v1/meter/reservations/{await w.NewReservationOfAAsync()}/release",
@@ -296,13 +297,14 @@ public sealed class AuthorizationMatrixTests(ConsoleApp app)
         public Dictionary<string, HttpClient> KeysWithOnly { get; } = [];
         public long AccountA { get; private set; }
         public long KeyA { get; private set; }
+        public string SecretA { get; private set; } = "";
 
         public static async Task<World> CreateAsync(ConsoleApp app)
         {
             var world = new World(app);
             var (accountA, keyA, secretA) = await app.CreateCustomerAsync(Money.FromDollars(100));
             var (accountB, _, _) = await app.CreateCustomerAsync(Money.FromDollars(100));
-            (world.AccountA, world.KeyA) = (accountA, keyA);
+            (world.AccountA, world.KeyA, world.SecretA) = (accountA, keyA, secretA);
             var id = Guid.NewGuid().ToString("N")[..8];
             await TestData.CreateUserAsync(app.DbFactory, $"matrix-a-{id}@example.test", Roles.Customer, accountA);
             await TestData.CreateUserAsync(app.DbFactory, $"matrix-b-{id}@example.test", Roles.Customer, accountB);

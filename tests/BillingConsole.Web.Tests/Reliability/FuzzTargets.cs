@@ -10,7 +10,8 @@ public static class FuzzTargets
 
     public static IReadOnlyList<string> FieldsOf(string route) => route switch
     {
-        "/v1/meter/reservations" => ["idempotency_key", "api_key_id", "model", "max_input_tokens", "max_output_tokens", "tags"],
+        "/v1/meter/reservations" => ["idempotency_key", "api_key_id", "api_key", "model", "max_input_tokens", "max_output_tokens", "tags"],
+        "/v1/meter/keys:verify" => ["key"],
         "/v1/meter/reservations/{id}/settle" => SettleFields,
         "/v1/meter/reservations/{id}/release" => ["reason"],
         "/v1/meter/settlements:batch" => ["settlements", "reservation_id", .. SettleFields],
