@@ -1,6 +1,8 @@
 using System.Globalization;
 using BillingConsole.Accounting.Ledger;
+using BillingConsole.Web.Auth;
 using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
 
 namespace BillingConsole.Web.Components.Billing;
 
@@ -42,6 +44,12 @@ public partial class TransactionsTable : IDisposable
     /// account get no download links (they would export the staff member's own account).</summary>
     [CascadingParameter(Name = "StaffView")] public bool StaffView { get; set; }
 
+    [CascadingParameter] private Task<AuthenticationState>? AuthenticationState { get; set; }
+
+    /// <summary>Whether reservation ids link to the audit trail: only for those who may read it (developers and owners
+    /// of this account); a viewer, and staff looking at another account, get the id as text.</summary>
+    private bool _linkReservations;
+
     /// <summary>The unfiltered first page as the prerender loaded it, so the interactive render starts from it without a
     /// second query or a flash of the loading skeleton.</summary>
     [PersistentState] public FirstPageState? FirstPage { get; set; }
@@ -69,6 +77,8 @@ public partial class TransactionsTable : IDisposable
 
     protected override async Task OnParametersSetAsync()
     {
+        var user = AuthenticationState is null ? null : (await AuthenticationState).User;
+        _linkReservations = user is not null && user.GetAccountId() == AccountId && AccountPermissions.Allows(user, CustomerAction.ReadRequests);
         if (_shownAccountId == AccountId)
             return;
         _shownAccountId = AccountId;
