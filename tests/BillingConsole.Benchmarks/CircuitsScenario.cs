@@ -98,8 +98,12 @@ public static class CircuitsScenario
         o.Out.WriteLine($"heap per idle circuit on /billing: {perCircuit / 1024:N0} KB over {others} circuits (target <= 300 KB; " +
                         $"{perPage / 1024:N0} KB per page minus {perStaticPage / 1024:N0} KB per static page); Load more p95: " +
                         $"{burst.Percentile(95):N0} ms all at once, {alone.Percentile(95):N0} ms one at a time, {pages.Count} circuits open (target <= 250 ms)");
-        if (perPage <= 0)
+        // A smoke run's few circuits are within the noise of a process-wide heap reading (fresh-clone CI runs measured
+        // -7.5 MB per page once): only a full run, with enough circuits to rise above it, treats no growth as broken.
+        if (perPage <= 0 && !o.Smoke)
             report.Failure = "the heap did not grow with the circuits: the measurement is broken";
+        else if (perPage <= 0)
+            o.Out.WriteLine("smoke run: too few circuits to measure the heap per circuit; run the full scenario for that figure");
         return report;
     }
 
