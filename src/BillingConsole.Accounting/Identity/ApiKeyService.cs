@@ -100,16 +100,21 @@ public sealed class ApiKeyService(IDbContextFactory<BillingDbContext> dbFactory,
         return LedgerResult<ApiKeyView>.Ok((await FindAsync(accountId, keyId, ct))!);
     }
 
+    /// <summary>The key a secret authenticates at <paramref name="now"/>: found by its hash on the unique index, not
+    /// revoked and not expired. The one definition for customer API calls and gateways' checks.</summary>
+    public static IQueryable<ApiKey> Usable(IQueryable<ApiKey> keys, string secret, DateTime now)
+    {
+        var hash = ApiKey.Hash(secret);
+        return keys.Where(k => k.SecretHash == hash && k.RevokedAt == null && (k.ExpiresAt == null || k.ExpiresAt > now));
+    }
+
     /// <summary>A gateway's check of a customer's secret: the key when it is active (not revoked, not expired) and holds
     /// the inference scope, else null. One read on the unique secret-hash index whatever the outcome, so an unknown,
     /// revoked, expired or out-of-scope key gets the same answer in the same time.</summary>
     public async Task<VerifiedApiKey?> VerifyAsync(string secret, CancellationToken ct = default)
     {
-        var hash = ApiKey.Hash(secret);
-        var now = clock.GetUtcNow().UtcDateTime;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var row = await db.ApiKeys.AsNoTracking()
-            .FirstOrDefaultAsync(k => k.SecretHash == hash && k.RevokedAt == null && (k.ExpiresAt == null || k.ExpiresAt > now), ct);
+        var row = await Usable(db.ApiKeys.AsNoTracking(), secret, clock.GetUtcNow().UtcDateTime).FirstOrDefaultAsync(ct);
         if (row is null)
             return null;
         var key = View(row);

@@ -27,6 +27,10 @@ public sealed class AccountInvitation
     public long? AcceptedUserId { get; set; }
     public DateTime? RevokedAt { get; set; }
     public string? RevokedBy { get; set; }
+
+    /// <summary>The invitations that can still be accepted at <paramref name="now"/>: pending and not expired.</summary>
+    public static IQueryable<AccountInvitation> Open(IQueryable<AccountInvitation> invitations, DateTime now) =>
+        invitations.Where(i => i.AcceptedAt == null && i.RevokedAt == null && i.ExpiresAt > now);
 }
 
 internal sealed class AccountInvitationConfiguration : IEntityTypeConfiguration<AccountInvitation>

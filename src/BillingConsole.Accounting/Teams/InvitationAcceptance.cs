@@ -18,7 +18,7 @@ internal sealed class InvitationAcceptance(IDbContextFactory<BillingDbContext> d
         var now = clock.GetUtcNow().UtcDateTime;
         List<long> pending;
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
-            pending = await Open(db, now).Where(i => i.Email == email).OrderBy(i => i.Id).Select(i => i.Id).ToListAsync(ct);
+            pending = await AccountInvitation.Open(db.AccountInvitations, now).Where(i => i.Email == email).OrderBy(i => i.Id).Select(i => i.Id).ToListAsync(ct);
         var accepted = 0;
         foreach (var id in pending)
             if (await AcceptOneAsync(id, userId, email, now, ct))
@@ -30,7 +30,7 @@ internal sealed class InvitationAcceptance(IDbContextFactory<BillingDbContext> d
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var taken = await Open(db, now).Where(i => i.Id == invitationId)
+        var taken = await AccountInvitation.Open(db.AccountInvitations, now).Where(i => i.Id == invitationId)
             .ExecuteUpdateAsync(s => s.SetProperty(i => i.AcceptedAt, now).SetProperty(i => i.AcceptedUserId, userId), ct);
         if (taken != 1)
             return false;
@@ -45,7 +45,4 @@ internal sealed class InvitationAcceptance(IDbContextFactory<BillingDbContext> d
         await tx.CommitAsync(ct);
         return true;
     }
-
-    private static IQueryable<AccountInvitation> Open(BillingDbContext db, DateTime now) =>
-        db.AccountInvitations.Where(i => i.AcceptedAt == null && i.RevokedAt == null && i.ExpiresAt > now);
 }

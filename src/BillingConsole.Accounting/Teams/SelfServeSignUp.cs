@@ -29,7 +29,7 @@ public sealed class SelfServeSignUp(IDbContextFactory<BillingDbContext> dbFactor
         var now = clock.GetUtcNow().UtcDateTime;
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
             if (await db.AccountMembers.AnyAsync(m => m.UserId == user.Id, ct)
-                || await db.AccountInvitations.AnyAsync(i => i.Email == email && i.AcceptedAt == null && i.RevokedAt == null && i.ExpiresAt > now, ct))
+                || await AccountInvitation.Open(db.AccountInvitations, now).AnyAsync(i => i.Email == email, ct))
                 return false;
         var name = string.IsNullOrWhiteSpace(identity.DisplayName) ? email : identity.DisplayName.Trim();
         var key = ProvisioningKey(identity);

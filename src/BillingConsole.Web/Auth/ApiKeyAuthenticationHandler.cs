@@ -38,11 +38,8 @@ public sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new ClaimsIdentity(
                 [new Claim(BillingClaims.Role, BillingClaims.AdminServiceRole), new Claim(BillingClaims.Name, tokenName)],
                 SchemeName, BillingClaims.Name, BillingClaims.Role)), SchemeName));
-        var hash = ApiKey.Hash(secret);
         await using var db = await dbFactory.CreateDbContextAsync(Context.RequestAborted);
-        var now = clock.GetUtcNow().UtcDateTime;
-        var key = await db.ApiKeys.AsNoTracking()
-            .Where(k => k.SecretHash == hash && k.RevokedAt == null && (k.ExpiresAt == null || k.ExpiresAt > now))
+        var key = await ApiKeyService.Usable(db.ApiKeys.AsNoTracking(), secret, clock.GetUtcNow().UtcDateTime)
             .Select(k => new { k.Id, k.AccountId, k.Name, k.Scopes })
             .FirstOrDefaultAsync(Context.RequestAborted);
         if (key is null)
