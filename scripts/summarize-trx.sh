@@ -11,6 +11,17 @@ if [ ${#files[@]} -eq 0 ]; then
 fi
 # Skip reasons, once per distinct reason.
 grep -hoP '(?<=<Message>)[^<]*(?=</Message>)' "${files[@]}" 2>/dev/null | grep -iE 'need|skip' | sort | uniq -c | sed 's/^ */skipped: /' || true
+# Each failed test with the first lines of its message, so the end of a CI log names what failed (perl-base is part
+# of every Debian system; the TRX message spans lines).
+perl -0777 -ne '
+  while (/<UnitTestResult\b[^>]*?testName="([^"]*)"[^>]*?outcome="(?:Failed|Error|Timeout|Aborted)"[^>]*>(.*?)<\/UnitTestResult>/gs) {
+    my ($name, $body) = ($1, $2);
+    my ($message) = $body =~ /<Message>(.*?)<\/Message>/s;
+    my ($stack) = $body =~ /<StackTrace>(.*?)<\/StackTrace>/s;
+    my @lines = (split(/\n/, $message // ""))[0..7];
+    my @frames = grep { /\.cs:line/ } split(/\n/, $stack // "");
+    print "FAILED $name\n", map({ defined $_ ? "  $_\n" : "" } @lines), map({ "  $_\n" } @frames[0..($#frames < 2 ? $#frames : 2)]);
+  }' "${files[@]}" | sed -e 's/&lt;/</g; s/&gt;/>/g; s/&quot;/"/g; s/&apos;/'"'"'/g; s/&amp;/\&/g'
 passed=0; failed=0; skipped=0
 for f in "${files[@]}"; do
   counters=$(grep -o '<Counters [^>]*>' "$f" | head -n 1)
