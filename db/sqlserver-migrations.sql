@@ -1030,3 +1030,32 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261203090819_HoldTtlAndHttpStatus'
+)
+BEGIN
+    ALTER TABLE [reservations] ADD [ttl_seconds] int NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261203090819_HoldTtlAndHttpStatus'
+)
+BEGIN
+    ALTER TABLE [request_records] ADD [http_status] int NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261203090819_HoldTtlAndHttpStatus'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([migration_id], [product_version])
+    VALUES (N'20261203090819_HoldTtlAndHttpStatus', N'10.0.14');
+END;
+
+COMMIT;
+GO
+

@@ -66,11 +66,14 @@ public sealed class PostgresLedgerDialect : ILedgerDialect
         RETURNING {LedgerSql.EntryReturning}, NULL::bigint, NULL::bigint, NULL::bigint
         """;
 
+    // A late settle (@late = 1) finds the hold expired and its record written by the expiry: the record is updated in
+    // place (the only conflict possible, since a hold is resolved by one batch), and "held" is 0 because the expiry
+    // already gave the amount back, so the entry, the balance and the key counter move by the whole cost.
     public string ResolveSql { get; } = $"""
         WITH r AS (
             UPDATE reservations SET status = @status, resolved_at = @created_at, cost = {LedgerSql.ChargedCost}
-            WHERE id = @reservation_id AND (@account_id IS NULL OR account_id = @account_id) AND status = 'open'
-            RETURNING id, account_id, amount, cost, {LedgerSql.ChargedMarketCost} AS market_cost,
+            WHERE id = @reservation_id AND (@account_id IS NULL OR account_id = @account_id) AND {LedgerSql.ResolvableHold}
+            RETURNING id, account_id, {LedgerSql.HeldBy()} AS amount, cost, {LedgerSql.ChargedMarketCost} AS market_cost,
                 api_key_id, model_id, price_id, tags, spend_month, created_at),
         a AS (
             UPDATE accounts SET balance = balance + (SELECT amount - cost FROM r), last_sequence = last_sequence + 1, last_entry_at = GREATEST(@created_at, last_entry_at)
@@ -81,13 +84,14 @@ public sealed class PostgresLedgerDialect : ILedgerDialect
             WHERE id = (SELECT api_key_id FROM r) AND spend_month = (SELECT spend_month FROM r)),
         rec AS (
             INSERT INTO request_records ({LedgerSql.RequestColumns})
-            SELECT account_id, id, api_key_id, model_id, price_id, @provider, @request_status, @error_code, @input_tokens, @output_tokens,
+            SELECT account_id, id, api_key_id, model_id, price_id, @provider, @request_status, @error_code, @http_status, @input_tokens, @output_tokens,
                 @cached_tokens, cost, market_cost, @latency_ms, @ttfb_ms, @streaming, @client_ip, @user_agent, tags, created_at, @created_at
-            FROM r WHERE model_id IS NOT NULL),
+            FROM r WHERE model_id IS NOT NULL
+            ON CONFLICT (reservation_id) DO UPDATE SET {string.Format(LedgerSql.RequestUpdate, "EXCLUDED")}),
         roll AS (
             INSERT INTO usage_rollups ({LedgerSql.RollupColumns})
             SELECT account_id, @day, model_id, COALESCE(api_key_id, 0), 1, @input_tokens, @output_tokens, @cached_tokens, cost, market_cost
-            FROM r WHERE model_id IS NOT NULL AND @status = 'settled'
+            FROM r WHERE model_id IS NOT NULL AND {LedgerSql.Settling}
             ON CONFLICT (account_id, day, model_id, api_key_id) DO UPDATE SET {string.Format(LedgerSql.RollupIncrement, "EXCLUDED.cost", "EXCLUDED.market_cost")}),
         {DayTotal("a.id", "r.amount - r.cost", "a CROSS JOIN r")},
         e AS (

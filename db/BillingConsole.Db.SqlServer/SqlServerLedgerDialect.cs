@@ -96,9 +96,9 @@ public sealed class SqlServerLedgerDialect : ILedgerDialect
             model_id bigint, price_id bigint, tags nvarchar(700), spend_month datetime2, created_at datetime2);
         BEGIN TRANSACTION;
         UPDATE reservations SET status = @status, resolved_at = @created_at, cost = {LedgerSql.ChargedCost}
-        OUTPUT inserted.id, inserted.account_id, inserted.amount, inserted.cost, 0, inserted.api_key_id, inserted.model_id,
+        OUTPUT inserted.id, inserted.account_id, {LedgerSql.HeldBy("inserted.")}, inserted.cost, 0, inserted.api_key_id, inserted.model_id,
             inserted.price_id, inserted.tags, inserted.spend_month, inserted.created_at INTO @r
-        WHERE id = @reservation_id AND (@account_id IS NULL OR account_id = @account_id) AND status = 'open';
+        WHERE id = @reservation_id AND (@account_id IS NULL OR account_id = @account_id) AND {LedgerSql.ResolvableHold};
         IF EXISTS (SELECT 1 FROM @r)
         BEGIN
             UPDATE @r SET market_cost = {LedgerSql.ChargedMarketCost};
@@ -107,11 +107,17 @@ public sealed class SqlServerLedgerDialect : ILedgerDialect
             WHERE id = (SELECT account_id FROM @r);
             UPDATE k SET spend_committed = k.spend_committed + r.cost - r.amount
             FROM api_keys k JOIN @r r ON k.id = r.api_key_id AND k.spend_month = r.spend_month;
+            -- A late settle updates the record its hold's expiry wrote; any other resolution writes the first one.
+            UPDATE q SET {string.Format(LedgerSql.RequestUpdate, "s")}
+            FROM request_records q JOIN (SELECT id, @provider AS provider, @request_status AS status, @error_code AS error_code,
+                @http_status AS http_status, @input_tokens AS input_tokens, @output_tokens AS output_tokens, @cached_tokens AS cached_tokens,
+                cost, market_cost, @latency_ms AS latency_ms, @ttfb_ms AS ttfb_ms, @streaming AS streaming, @client_ip AS client_ip,
+                @user_agent AS user_agent, @created_at AS completed_at FROM @r) s ON q.reservation_id = s.id;
             INSERT INTO request_records ({LedgerSql.RequestColumns})
-            SELECT account_id, id, api_key_id, model_id, price_id, @provider, @request_status, @error_code, @input_tokens, @output_tokens,
+            SELECT account_id, id, api_key_id, model_id, price_id, @provider, @request_status, @error_code, @http_status, @input_tokens, @output_tokens,
                 @cached_tokens, cost, market_cost, @latency_ms, @ttfb_ms, @streaming, @client_ip, @user_agent, tags, created_at, @created_at
-            FROM @r WHERE model_id IS NOT NULL;
-            IF @status = 'settled'
+            FROM @r r WHERE model_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM request_records q WHERE q.reservation_id = r.id);
+            IF {LedgerSql.Settling}
                 MERGE usage_rollups WITH (HOLDLOCK)
                 USING (SELECT account_id, model_id, COALESCE(api_key_id, 0) AS api_key_id, cost, market_cost FROM @r WHERE model_id IS NOT NULL) AS s
                 ON usage_rollups.account_id = s.account_id AND usage_rollups.day = @day AND usage_rollups.model_id = s.model_id

@@ -57,33 +57,39 @@ public sealed class SqliteLedgerDialect : ILedgerDialect
         """;
 
     // After the entry, "this batch resolved a metered hold" is: the hold is closed and has no request record yet (a
-    // metered hold gets its record in the same transaction that closes it). The record is written last.
+    // metered hold gets its record in the same transaction that closes it), or it was settled late and its record
+    // still says what the expiry wrote. The record is written (or, late, updated) last.
     private const string ResolvedHere =
-        "r.id = @reservation_id AND r.status <> 'open' AND r.model_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM request_records q WHERE q.reservation_id = r.id)";
+        "r.id = @reservation_id AND r.status <> 'open' AND r.model_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM request_records q " +
+        "WHERE q.reservation_id = r.id AND (r.status <> 'settled_late' OR q.status <> 'expired'))";
+
+    // With @late = 1 the hold was already handed back by its expiry, so "held" is 0 and the entry is the whole cost.
+    private static readonly string Held = LedgerSql.HeldBy();
 
     public string ResolveSql { get; } = $"""
         UPDATE reservations SET status = @status, resolved_at = @created_at, cost = {LedgerSql.ChargedCost}
-        WHERE id = @reservation_id AND (@account_id IS NULL OR account_id = @account_id) AND status = 'open';
-        UPDATE accounts SET balance = balance + (SELECT amount - cost FROM reservations WHERE id = @reservation_id),
+        WHERE id = @reservation_id AND (@account_id IS NULL OR account_id = @account_id) AND {LedgerSql.ResolvableHold};
+        UPDATE accounts SET balance = balance + (SELECT {Held} - cost FROM reservations WHERE id = @reservation_id),
             last_sequence = last_sequence + 1, last_entry_at = MAX(@created_at, COALESCE(last_entry_at, @created_at))
         WHERE id = (SELECT account_id FROM reservations WHERE id = @reservation_id) AND changes() = 1;
         INSERT INTO ledger_entries ({LedgerSql.EntryColumns})
-        SELECT a.id, a.last_sequence, @type, r.amount - r.cost, a.balance, a.last_entry_at, @description, @source, CAST(r.id AS TEXT), @actor, NULL, r.id
+        SELECT a.id, a.last_sequence, @type, {LedgerSql.HeldBy("r.")} - r.cost, a.balance, a.last_entry_at, @description, @source, CAST(r.id AS TEXT), @actor, NULL, r.id
         FROM reservations r JOIN accounts a ON a.id = r.account_id
         WHERE r.id = @reservation_id AND changes() = 1
-        RETURNING {LedgerSql.EntryReturning}, (SELECT amount FROM reservations WHERE id = @reservation_id),
+        RETURNING {LedgerSql.EntryReturning}, (SELECT {Held} FROM reservations WHERE id = @reservation_id),
             (SELECT cost FROM reservations WHERE id = @reservation_id), (SELECT {LedgerSql.ChargedMarketCost} FROM reservations WHERE id = @reservation_id);
         {DayTotal}
-        UPDATE api_keys SET spend_committed = spend_committed + (SELECT r.cost - r.amount FROM reservations r WHERE {ResolvedHere})
+        UPDATE api_keys SET spend_committed = spend_committed + (SELECT r.cost - {LedgerSql.HeldBy("r.")} FROM reservations r WHERE {ResolvedHere})
         WHERE id = (SELECT r.api_key_id FROM reservations r WHERE {ResolvedHere} AND r.spend_month = api_keys.spend_month);
         INSERT INTO usage_rollups ({LedgerSql.RollupColumns})
         SELECT r.account_id, @day, r.model_id, COALESCE(r.api_key_id, 0), 1, @input_tokens, @output_tokens, @cached_tokens, r.cost, {LedgerSql.ChargedMarketCost}
-        FROM reservations r WHERE {ResolvedHere} AND @status = 'settled'
+        FROM reservations r WHERE {ResolvedHere} AND {LedgerSql.Settling}
         ON CONFLICT (account_id, day, model_id, api_key_id) DO UPDATE SET {string.Format(LedgerSql.RollupIncrement, "excluded.cost", "excluded.market_cost")};
         INSERT INTO request_records ({LedgerSql.RequestColumns})
-        SELECT r.account_id, r.id, r.api_key_id, r.model_id, r.price_id, @provider, @request_status, @error_code, @input_tokens, @output_tokens,
+        SELECT r.account_id, r.id, r.api_key_id, r.model_id, r.price_id, @provider, @request_status, @error_code, @http_status, @input_tokens, @output_tokens,
             @cached_tokens, r.cost, {LedgerSql.ChargedMarketCost}, @latency_ms, @ttfb_ms, @streaming, @client_ip, @user_agent, r.tags, r.created_at, @created_at
-        FROM reservations r WHERE {ResolvedHere};
+        FROM reservations r WHERE {ResolvedHere}
+        ON CONFLICT (reservation_id) DO UPDATE SET {string.Format(LedgerSql.RequestUpdate, "excluded")};
         """;
 
     public bool NeedsClientTransaction => true;

@@ -21,14 +21,14 @@ internal sealed class BulkInsert(BillingDbContext db, ILedgerDialect dialect)
 
     private static readonly (string Name, Type Type)[] ReservationColumns = Columns(
         ("id", typeof(long)), ("account_id", typeof(long)), ("amount", typeof(long)), ("status", typeof(string)), ("created_at", typeof(DateTime)),
-        ("expires_at", typeof(DateTime)), ("resolved_at", typeof(DateTime)), ("cost", typeof(long)), ("api_key_id", typeof(long)),
+        ("expires_at", typeof(DateTime)), ("ttl_seconds", typeof(int)), ("resolved_at", typeof(DateTime)), ("cost", typeof(long)), ("api_key_id", typeof(long)),
         ("model_id", typeof(long)), ("price_id", typeof(long)), ("max_input_tokens", typeof(long)), ("max_output_tokens", typeof(long)),
         ("tags", typeof(string)), ("spend_month", typeof(DateTime)));
 
     private static readonly (string Name, Type Type)[] RequestColumns = Columns(
         ("id", typeof(long)), ("account_id", typeof(long)), ("reservation_id", typeof(long)), ("api_key_id", typeof(long)), ("model_id", typeof(long)),
         ("price_id", typeof(long)), ("provider", typeof(string)), ("status", typeof(string)), ("error_code", typeof(string)),
-        ("input_tokens", typeof(long)), ("output_tokens", typeof(long)), ("cached_tokens", typeof(long)), ("cost", typeof(long)),
+        ("http_status", typeof(int)), ("input_tokens", typeof(long)), ("output_tokens", typeof(long)), ("cached_tokens", typeof(long)), ("cost", typeof(long)),
         ("market_cost", typeof(long)), ("latency_ms", typeof(int)), ("ttfb_ms", typeof(int)), ("streaming", typeof(bool)),
         ("client_ip", typeof(string)), ("user_agent", typeof(string)), ("tags", typeof(string)), ("started_at", typeof(DateTime)),
         ("completed_at", typeof(DateTime)));
@@ -42,11 +42,11 @@ internal sealed class BulkInsert(BillingDbContext db, ILedgerDialect dialect)
         [e.Id, e.AccountId, e.Sequence, e.Type, e.Amount, e.BalanceAfter, e.CreatedAt, e.Description, e.Source, e.RefId, e.Actor, e.IdempotencyKey, e.ReservationId], ct);
 
     public Task ReservationsAsync(IReadOnlyList<Reservation> rows, CancellationToken ct) => InsertAsync("reservations", ReservationColumns, rows, r =>
-        [r.Id, r.AccountId, r.Amount, r.Status, r.CreatedAt, r.ExpiresAt, r.ResolvedAt, r.Cost, r.ApiKeyId, r.ModelId, r.PriceId,
+        [r.Id, r.AccountId, r.Amount, r.Status, r.CreatedAt, r.ExpiresAt, r.TtlSeconds, r.ResolvedAt, r.Cost, r.ApiKeyId, r.ModelId, r.PriceId,
             r.MaxInputTokens, r.MaxOutputTokens, r.Tags, r.SpendMonth], ct);
 
     public Task RequestsAsync(IReadOnlyList<RequestRecord> rows, CancellationToken ct) => InsertAsync("request_records", RequestColumns, rows, q =>
-        [q.Id, q.AccountId, q.ReservationId, q.ApiKeyId, q.ModelId, q.PriceId, q.Provider, q.Status, q.ErrorCode, q.InputTokens, q.OutputTokens,
+        [q.Id, q.AccountId, q.ReservationId, q.ApiKeyId, q.ModelId, q.PriceId, q.Provider, q.Status, q.ErrorCode, q.HttpStatus, q.InputTokens, q.OutputTokens,
             q.CachedTokens, q.Cost, q.MarketCost, q.LatencyMs, q.TtfbMs, q.Streaming, q.ClientIp, q.UserAgent, q.Tags, q.StartedAt, q.CompletedAt], ct);
 
     public async Task RollupsAsync(IReadOnlyList<UsageRollup> inserted, IReadOnlyList<UsageRollup> updated, CancellationToken ct)

@@ -71,7 +71,7 @@ internal sealed class BulkState
         var reservation = new Reservation
         {
             Id = _nextReservation++, AccountId = _accountId, Amount = hold, Status = ReservationStatus.Open, CreatedAt = c.At,
-            ExpiresAt = c.At + TimeSpan.FromMinutes(15), ApiKeyId = c.KeyId, ModelId = c.Model.Model.Id, PriceId = price.Id,
+            ExpiresAt = c.At + LedgerLimits.DefaultHoldTtl, TtlSeconds = (int)LedgerLimits.DefaultHoldTtl.TotalSeconds, ApiKeyId = c.KeyId, ModelId = c.Model.Model.Id, PriceId = price.Id,
             MaxInputTokens = c.MaxInput, MaxOutputTokens = c.MaxOutput, Tags = c.Tags, SpendMonth = month,
         };
         Reservations.Add(reservation);

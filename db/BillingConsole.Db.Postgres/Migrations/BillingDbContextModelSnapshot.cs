@@ -787,6 +787,10 @@ namespace BillingConsole.Db.Postgres.Migrations
                         .HasColumnType("character varying(700)")
                         .HasColumnName("tags");
 
+                    b.Property<int?>("TtlSeconds")
+                        .HasColumnType("integer")
+                        .HasColumnName("ttl_seconds");
+
                     b.HasKey("Id")
                         .HasName("pk_reservations");
 
@@ -840,6 +844,10 @@ namespace BillingConsole.Db.Postgres.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)")
                         .HasColumnName("error_code");
+
+                    b.Property<int?>("HttpStatus")
+                        .HasColumnType("integer")
+                        .HasColumnName("http_status");
 
                     b.Property<long>("InputTokens")
                         .HasColumnType("bigint")

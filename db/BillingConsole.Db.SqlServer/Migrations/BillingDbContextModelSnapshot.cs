@@ -790,6 +790,10 @@ namespace BillingConsole.Db.SqlServer.Migrations
                         .HasColumnType("nvarchar(700)")
                         .HasColumnName("tags");
 
+                    b.Property<int?>("TtlSeconds")
+                        .HasColumnType("int")
+                        .HasColumnName("ttl_seconds");
+
                     b.HasKey("Id")
                         .HasName("pk_reservations");
 
@@ -843,6 +847,10 @@ namespace BillingConsole.Db.SqlServer.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("nvarchar(64)")
                         .HasColumnName("error_code");
+
+                    b.Property<int?>("HttpStatus")
+                        .HasColumnType("int")
+                        .HasColumnName("http_status");
 
                     b.Property<long>("InputTokens")
                         .HasColumnType("bigint")

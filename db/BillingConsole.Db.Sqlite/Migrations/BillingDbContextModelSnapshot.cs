@@ -762,6 +762,10 @@ namespace BillingConsole.Db.Sqlite.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("tags");
 
+                    b.Property<int?>("TtlSeconds")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("ttl_seconds");
+
                     b.HasKey("Id")
                         .HasName("pk_reservations");
 
@@ -813,6 +817,10 @@ namespace BillingConsole.Db.Sqlite.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("TEXT")
                         .HasColumnName("error_code");
+
+                    b.Property<int?>("HttpStatus")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("http_status");
 
                     b.Property<long>("InputTokens")
                         .HasColumnType("INTEGER")

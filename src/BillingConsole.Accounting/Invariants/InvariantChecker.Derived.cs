@@ -26,11 +26,14 @@ public sealed partial class InvariantChecker
         var fromRollups = await db.UsageRollups.Where(u => accountIds.Contains(u.AccountId) && (start == null || u.Day >= start)).GroupBy(u => u.AccountId)
             .Select(g => new { g.Key, T = new Totals(g.Sum(u => u.Calls), g.Sum(u => u.InputTokens), g.Sum(u => u.OutputTokens), g.Sum(u => u.CachedTokens), g.Sum(u => u.Cost), g.Sum(u => u.MarketCost)) })
             .ToDictionaryAsync(x => x.Key, x => x.T, ct);
-        // What the ledger charged for the same calls: −(hold + settlement) per settled call, found from its record.
+        // What the ledger charged for the same calls: −(hold + settlement) per settled call, found from its record, and
+        // −(hold + release + late charge) per call settled after its hold expired.
         var fromLedger = await (from q in settledRecords
                                 join r in db.Reservations on q.ReservationId equals r.Id
                                 join e in db.LedgerEntries on r.Id equals e.ReservationId
-                                where r.Status == ReservationStatus.Settled && (e.Type == EntryTypes.Reservation || e.Type == EntryTypes.Settlement)
+                                where (r.Status == ReservationStatus.Settled && (e.Type == EntryTypes.Reservation || e.Type == EntryTypes.Settlement))
+                                      || (r.Status == ReservationStatus.SettledLate
+                                          && (e.Type == EntryTypes.Reservation || e.Type == EntryTypes.Release || e.Type == EntryTypes.UsageDebit))
                                 group e by q.AccountId into g
                                 select new { g.Key, Charged = -g.Sum(e => e.Amount) })
             .ToDictionaryAsync(x => x.Key, x => x.Charged, ct);

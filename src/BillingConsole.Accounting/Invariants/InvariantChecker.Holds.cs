@@ -4,7 +4,8 @@ using Microsoft.EntityFrameworkCore;
 
 namespace BillingConsole.Accounting.Invariants;
 
-/// <summary>Hold resolution: every reservation ends in exactly one settlement or release; expired holds are released.</summary>
+/// <summary>Hold resolution: every reservation ends in exactly one settlement or release; expired holds are released;
+/// a hold settled after its expiry has, besides its release, exactly one usage_debit citing it, and no other hold has one.</summary>
 public sealed partial class InvariantChecker
 {
     /// <summary>Every reservation of <paramref name="accountIds"/> has one matching hold entry and, once closed, one
@@ -36,9 +37,11 @@ public sealed partial class InvariantChecker
                 r.ExpiresAt,
                 HoldEntries = db.LedgerEntries.Count(e => e.ReservationId == r.Id && e.Type == EntryTypes.Reservation && e.Amount == -r.Amount),
                 Resolutions = db.LedgerEntries.Count(e => e.ReservationId == r.Id && (e.Type == EntryTypes.Settlement || e.Type == EntryTypes.Release)),
+                LateCharges = db.LedgerEntries.Count(e => e.ReservationId == r.Id && e.Type == EntryTypes.UsageDebit),
             })
             .Where(x => x.HoldEntries != 1
-                        || (x.Status == ReservationStatus.Open ? x.Resolutions != 0 || x.ExpiresAt < leakedBefore : x.Resolutions != 1))
+                        || (x.Status == ReservationStatus.Open ? x.Resolutions != 0 || x.ExpiresAt < leakedBefore : x.Resolutions != 1)
+                        || x.LateCharges != (x.Status == ReservationStatus.SettledLate ? 1 : 0))
             .OrderBy(x => x.Id)
             .Take(MaxRecordedViolations)
             .ToListAsync(ct);
@@ -53,6 +56,9 @@ public sealed partial class InvariantChecker
             else if (h.Status != ReservationStatus.Open && h.Resolutions != 1)
                 Add(run, h.AccountId, h.Resolutions == 0 ? "hold_unresolved" : "hold_resolved_twice",
                     $"Reservation {h.Id} is {h.Status} with {h.Resolutions} settlement/release entries.");
+            if (h.LateCharges != (h.Status == ReservationStatus.SettledLate ? 1 : 0))
+                Add(run, h.AccountId, "hold_late_charge_mismatch",
+                    $"Reservation {h.Id} is {h.Status} with {h.LateCharges} late charges (usage_debit entries citing it).");
         }
     }
 }

@@ -26,8 +26,10 @@ public interface ILedgerDialect
     /// the @type entry for (held − cost). The cost is 0 when @charge is 0, @cost for an unpriced hold, and otherwise
     /// <see cref="Catalog.Pricing"/>'s formula over the tokens and the reservation's price version. For a metered hold
     /// it also writes the request record, adjusts the key's spend counter and, when settled, the usage rollup of @day.
-    /// Extra parameters: @reservation_id @status @charge @cost @day @input_tokens @output_tokens @cached_tokens
-    /// @request_status @error_code @latency_ms @ttfb_ms @streaming @provider @client_ip @user_agent.
+    /// With @late = 1 it charges an expired hold whose settle arrived late (<see cref="LedgerSql.ResolvableHold"/>): the
+    /// entry is −cost, the key counter grows by the cost, and the request record the expiry wrote is updated in place.
+    /// Extra parameters: @reservation_id @status @late @charge @cost @day @input_tokens @output_tokens @cached_tokens
+    /// @request_status @error_code @http_status @latency_ms @ttfb_ms @streaming @provider @client_ip @user_agent.
     /// A resolution that returns no row wrote nothing, so <see cref="LedgerWriter.SettleManyAsync"/> runs many of them in
     /// one client transaction (where a provider's text opens its own transaction, it nests in the client's).</summary>
     string ResolveSql { get; }
@@ -62,13 +64,35 @@ public static class LedgerSql
     public const string EntryReturning = "id, sequence, amount, balance_after, reservation_id";
 
     public const string ReservationColumns =
-        "account_id, amount, status, created_at, expires_at, api_key_id, model_id, price_id, max_input_tokens, max_output_tokens, tags, spend_month";
+        "account_id, amount, status, created_at, expires_at, ttl_seconds, api_key_id, model_id, price_id, max_input_tokens, max_output_tokens, tags, spend_month";
 
     public const string ReservationValues =
-        "@account_id, @amount, 'open', @created_at, @expires_at, @api_key_id, @model_id, @price_id, @max_input_tokens, @max_output_tokens, @tags, CASE WHEN @api_key_id IS NULL THEN NULL ELSE @month END";
+        "@account_id, @amount, 'open', @created_at, @expires_at, @ttl_seconds, @api_key_id, @model_id, @price_id, @max_input_tokens, @max_output_tokens, @tags, CASE WHEN @api_key_id IS NULL THEN NULL ELSE @month END";
 
     public const string RequestColumns =
-        "account_id, reservation_id, api_key_id, model_id, price_id, provider, status, error_code, input_tokens, output_tokens, cached_tokens, cost, market_cost, latency_ms, ttfb_ms, streaming, client_ip, user_agent, tags, started_at, completed_at";
+        "account_id, reservation_id, api_key_id, model_id, price_id, provider, status, error_code, http_status, input_tokens, output_tokens, cached_tokens, cost, market_cost, latency_ms, ttfb_ms, streaming, client_ip, user_agent, tags, started_at, completed_at";
+
+    /// <summary>How a resolution updates the request record a late settle finds (the one its hold's expiry wrote);
+    /// {0} names the incoming row (EXCLUDED, or a source alias). Started_at, key, model and tags stay the hold's.</summary>
+    public const string RequestUpdate =
+        "provider = {0}.provider, status = {0}.status, error_code = {0}.error_code, http_status = {0}.http_status, " +
+        "input_tokens = {0}.input_tokens, output_tokens = {0}.output_tokens, cached_tokens = {0}.cached_tokens, cost = {0}.cost, " +
+        "market_cost = {0}.market_cost, latency_ms = {0}.latency_ms, ttfb_ms = {0}.ttfb_ms, streaming = {0}.streaming, " +
+        "client_ip = {0}.client_ip, user_agent = {0}.user_agent, completed_at = {0}.completed_at";
+
+    /// <summary>Which holds a resolution may close. Normally an open one (an expiry only once its time has come, so an
+    /// extension that committed first wins); with @late = 1 (a settle that arrived after the expiry) an expired one on
+    /// an account that is not closed, charged in full because its hold was already handed back, and only when the call
+    /// costs something: the expiry already recorded a call that costs nothing, and a usage_debit is never zero.</summary>
+    public static string ResolvableHold =>
+        "status = CASE WHEN @late = 1 THEN 'expired' ELSE 'open' END AND (@status <> 'expired' OR expires_at <= @created_at) " +
+        $"AND (@late = 0 OR (account_id IN (SELECT id FROM accounts WHERE status <> 'closed') AND {ChargedCost} > 0))";
+
+    /// <summary>What the resolution still holds of a reservation row in scope: nothing once its expiry released it.</summary>
+    public static string HeldBy(string alias = "") => $"(CASE WHEN @late = 1 THEN 0 ELSE {alias}amount END)";
+
+    /// <summary>Resolutions that count as calls in the usage rollup.</summary>
+    public const string Settling = "@status IN ('settled', 'settled_late')";
 
     public const string RollupColumns =
         "account_id, day, model_id, api_key_id, calls, input_tokens, output_tokens, cached_tokens, cost, market_cost";

@@ -52,4 +52,6 @@ public static class LedgerLimits
     public const int ActorLength = 128;
     public const int IdempotencyKeyLength = 200;
     public const int RefIdLength = 128;
+    /// <summary>How long a hold lasts when its caller does not say.</summary>
+    public static readonly TimeSpan DefaultHoldTtl = TimeSpan.FromMinutes(15);
 }

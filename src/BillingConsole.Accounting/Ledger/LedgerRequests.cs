@@ -39,7 +39,8 @@ public sealed record CallOutcome(
     bool Streaming = false,
     string? Provider = null,
     string? ClientIp = null,
-    string? UserAgent = null);
+    string? UserAgent = null,
+    int? HttpStatus = null);
 
 /// <summary>Settles a hold. <see cref="AccountId"/> null means any account (the metering service's view). An unpriced
 /// hold costs <see cref="Cost"/>; a metered one is priced from <see cref="Outcome"/>'s tokens and its price version.</summary>

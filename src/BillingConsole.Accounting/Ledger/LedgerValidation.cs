@@ -5,7 +5,7 @@ namespace BillingConsole.Accounting.Ledger;
 /// <summary>Input checks shared by every write; a failure here means nothing reaches the database.</summary>
 internal static class LedgerValidation
 {
-    public static readonly TimeSpan DefaultHoldTtl = TimeSpan.FromMinutes(15);
+    public static readonly TimeSpan DefaultHoldTtl = LedgerLimits.DefaultHoldTtl;
     public static readonly TimeSpan MaxHoldTtl = TimeSpan.FromDays(1);
 
     public static LedgerFailure? Check(PostRequest r)
@@ -65,6 +65,8 @@ internal static class LedgerValidation
             return Invalid("Cached tokens are part of the input tokens and cannot exceed them.");
         if (o.LatencyMs is < 0 || o.TtfbMs is < 0)
             return Invalid("Latencies cannot be negative.");
+        if (o.HttpStatus is < 100 or > 599)
+            return Invalid("http_status is an HTTP status code from 100 to 599.");
         return null;
     }
 

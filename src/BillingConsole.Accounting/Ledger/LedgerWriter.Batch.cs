@@ -1,5 +1,6 @@
 using System.Data.Common;
 using BillingConsole.Accounting.Data;
+using BillingConsole.Accounting.Metering;
 using Microsoft.EntityFrameworkCore;
 
 namespace BillingConsole.Accounting.Ledger;
@@ -16,18 +17,30 @@ public sealed partial class LedgerWriter
     public const int ResolutionsPerTransaction = 100;
 
     /// <summary>Settles many holds; one result per request, in order. Each succeeds or fails on its own.</summary>
-    public async Task<IReadOnlyList<LedgerResult<HoldResolution>>> SettleManyAsync(IReadOnlyList<SettleRequest> requests, CancellationToken ct = default)
+    public Task<IReadOnlyList<LedgerResult<HoldResolution>>> SettleManyAsync(IReadOnlyList<SettleRequest> requests, CancellationToken ct = default) =>
+        ResolveManyAsync(requests.Select(r => LedgerValidation.Check(r) is { } invalid
+            ? (invalid, null)
+            : ((LedgerFailure?)null, new Resolution(r.AccountId, r.ReservationId, ReservationStatus.Settled, EntryTypes.Settlement,
+                r.Cost, r.Description, r.Origin, r.Outcome))).ToList(), ct);
+
+    /// <summary>Releases many holds; one result per request, in order. Each succeeds or fails on its own.</summary>
+    public Task<IReadOnlyList<LedgerResult<HoldResolution>>> ReleaseManyAsync(IReadOnlyList<ReleaseRequest> requests, CancellationToken ct = default) =>
+        ResolveManyAsync(requests.Select(r => LedgerValidation.Check(r) is { } invalid
+            ? (invalid, null)
+            : ((LedgerFailure?)null, new Resolution(r.AccountId, r.ReservationId, ReservationStatus.Released, EntryTypes.Release,
+                Money.Zero, r.Description, r.Origin, r.Outcome ?? ReleasedCall(RequestStatus.Cancelled)))).ToList(), ct);
+
+    private async Task<IReadOnlyList<LedgerResult<HoldResolution>>> ResolveManyAsync(IReadOnlyList<(LedgerFailure? Invalid, Resolution? Resolution)> items,
+        CancellationToken ct)
     {
-        var results = new LedgerResult<HoldResolution>[requests.Count];
+        var results = new LedgerResult<HoldResolution>[items.Count];
         var pending = new List<(int Index, Resolution Resolution)>();
-        for (var i = 0; i < requests.Count; i++)
+        for (var i = 0; i < items.Count; i++)
         {
-            var r = requests[i];
-            if (LedgerValidation.Check(r) is { } invalid)
+            if (items[i].Invalid is { } invalid)
                 results[i] = invalid;
             else
-                pending.Add((i, new Resolution(r.AccountId, r.ReservationId, ReservationStatus.Settled, EntryTypes.Settlement,
-                    r.Cost, r.Description, r.Origin, r.Outcome)));
+                pending.Add((i, items[i].Resolution!));
         }
         foreach (var chunk in pending.Chunk(ResolutionsPerTransaction))
         {

@@ -6,29 +6,65 @@ namespace BillingConsole.Accounting.Ledger;
 /// <summary>Explaining a batch that wrote nothing: a replayed retry, or the reason it was refused.</summary>
 public sealed partial class LedgerWriter
 {
-    /// <summary>The reservation was not open: the first resolution again if this one asks for the same, else a conflict.</summary>
-    private static async Task<LedgerResult<HoldResolution>?> ReplayResolutionAsync(BillingDbContext db, Resolution r, CancellationToken ct)
+    /// <summary>The hold was not resolvable: the first resolution again if this one asks for the same, else a conflict;
+    /// Expired when a settle finds the hold released by its expiry (the caller then charges it late); neither when the
+    /// hold is still open (a lost deadlock, or an expiry whose hold was extended first).</summary>
+    private static async Task<(LedgerResult<HoldResolution>? Result, bool Expired)> ReplayResolutionAsync(BillingDbContext db, Resolution r,
+        CancellationToken ct)
     {
         var hold = await db.Reservations.AsNoTracking()
             .FirstOrDefaultAsync(x => x.Id == r.ReservationId && (r.AccountId == null || x.AccountId == r.AccountId), ct);
         if (hold is null)
-            return LedgerResult<HoldResolution>.Fail(LedgerError.NotFound, "No such reservation.");
+            return (LedgerResult<HoldResolution>.Fail(LedgerError.NotFound, "No such reservation."), false);
         if (hold.Status == ReservationStatus.Open)
-            return null; // resolved and reopened cannot happen; a lost deadlock can: run again
-        var sameOutcome = r.Status == ReservationStatus.Settled
-            ? hold.Status == ReservationStatus.Settled && await SameSettlementAsync(db, hold, r, ct)
+            return (null, false);
+        var settling = r.Status is ReservationStatus.Settled or ReservationStatus.SettledLate;
+        if (settling && hold.Status == ReservationStatus.Expired)
+        {
+            if (!r.Late)
+                return (null, true);
+            // A late settle that wrote nothing while its hold is still expired: a closed account refuses it, a call that
+            // costs nothing has nothing to charge (the expiry recorded it); anything else was a lost deadlock or a busy
+            // database, and it runs again.
+            var account = await db.Accounts.AsNoTracking().Where(a => a.Id == hold.AccountId)
+                .Select(a => new { a.Status, a.Balance }).SingleAsync(ct);
+            if (account.Status == AccountStatus.Closed)
+                return (LedgerResult<HoldResolution>.Fail(LedgerError.AccountClosed,
+                    $"Reservation {r.ReservationId} expired and account {hold.AccountId} is closed: the call can no longer be charged."), false);
+            if (await LateCostAsync(db, hold, r, ct) == 0)
+                return (LedgerResult<HoldResolution>.Ok(new HoldResolution(r.ReservationId, 0, ReservationStatus.Expired, Money.Zero, Money.Zero,
+                    Money.Zero, Money.Zero, new Money(account.Balance), false)), false);
+            return (null, false);
+        }
+        var sameOutcome = settling
+            ? hold.Status is ReservationStatus.Settled or ReservationStatus.SettledLate && await SameSettlementAsync(db, hold, r, ct)
             : hold.Status is ReservationStatus.Released or ReservationStatus.Expired;
         if (!sameOutcome)
         {
-            var was = hold.Status == ReservationStatus.Settled ? $"settled at {new Money(hold.Cost ?? 0)}" : hold.Status;
-            return LedgerResult<HoldResolution>.Fail(LedgerError.ReservationClosed, $"Reservation {r.ReservationId} is already {was}.");
+            var was = hold.Status is ReservationStatus.Settled or ReservationStatus.SettledLate
+                ? $"settled at {new Money(hold.Cost ?? 0)}"
+                : hold.Status;
+            return (LedgerResult<HoldResolution>.Fail(LedgerError.ReservationClosed, $"Reservation {r.ReservationId} is already {was}."), false);
         }
+        var late = hold.Status == ReservationStatus.SettledLate;
         var entry = await db.LedgerEntries.AsNoTracking()
-            .Where(e => e.ReservationId == r.ReservationId && (e.Type == EntryTypes.Settlement || e.Type == EntryTypes.Release))
+            .Where(e => e.ReservationId == r.ReservationId
+                        && (late ? e.Type == EntryTypes.UsageDebit : e.Type == EntryTypes.Settlement || e.Type == EntryTypes.Release))
             .SingleAsync(ct);
         var marketCost = await db.RequestRecords.Where(q => q.ReservationId == r.ReservationId).Select(q => (long?)q.MarketCost).FirstOrDefaultAsync(ct);
-        return LedgerResult<HoldResolution>.Ok(new HoldResolution(r.ReservationId, entry.Id, hold.Status, new Money(hold.Amount),
-            new Money(entry.Amount), new Money(hold.Cost ?? 0), new Money(marketCost ?? 0), new Money(entry.BalanceAfter), true));
+        return (LedgerResult<HoldResolution>.Ok(new HoldResolution(r.ReservationId, entry.Id, hold.Status, new Money(late ? 0 : hold.Amount),
+            new Money(entry.Amount), new Money(hold.Cost ?? 0), new Money(marketCost ?? 0), new Money(entry.BalanceAfter), true)), false);
+    }
+
+    /// <summary>What a late settle charges, as the ledger SQL computes it (<see cref="LedgerSql.ChargedCost"/>).</summary>
+    private static async Task<long> LateCostAsync(BillingDbContext db, Reservation hold, Resolution r, CancellationToken ct)
+    {
+        if (r.Outcome is { Charge: false })
+            return 0;
+        if (hold.PriceId is not { } priceId)
+            return r.Cost.Units;
+        var price = await db.ModelPrices.AsNoTracking().SingleAsync(p => p.Id == priceId, ct);
+        return Catalog.Pricing.Cost(r.Outcome?.Tokens ?? default, price);
     }
 
     /// <summary>A repeated settle is the same when it reports the same call: every field of the request record it
@@ -42,7 +78,7 @@ public sealed partial class LedgerWriter
         return await db.RequestRecords.AnyAsync(q => q.ReservationId == hold.Id && q.InputTokens == t.Input && q.OutputTokens == t.Output
             && q.CachedTokens == t.Cached && q.Status == o.RequestStatus && q.ErrorCode == o.ErrorCode && q.LatencyMs == o.LatencyMs
             && q.TtfbMs == o.TtfbMs && q.Streaming == o.Streaming && q.Provider == o.Provider && q.ClientIp == o.ClientIp
-            && q.UserAgent == o.UserAgent, ct);
+            && q.UserAgent == o.UserAgent && q.HttpStatus == o.HttpStatus, ct);
     }
 
     private static async Task<LedgerResult<PostedEntry>?> ReplayPostAsync(BillingDbContext db, PostRequest r, CancellationToken ct)
@@ -74,7 +110,8 @@ public sealed partial class LedgerWriter
     private static bool SameReservation(Reservation hold, ReserveRequest r)
     {
         var ttl = r.Ttl ?? LedgerValidation.DefaultHoldTtl;
-        if (hold.ExpiresAt - hold.CreatedAt != ttl)
+        // An extension moves expires_at, so the lifetime asked for is compared where it is stored.
+        if (hold.TtlSeconds is { } asked ? asked != (int)ttl.TotalSeconds : hold.ExpiresAt - hold.CreatedAt != ttl)
             return false;
         if (r.Call is not { } call)
             return hold.ModelId is null && hold.Amount == r.Hold.Units;

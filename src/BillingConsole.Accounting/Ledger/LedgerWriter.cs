@@ -63,6 +63,7 @@ public sealed partial class LedgerWriter(IDbContextFactory<BillingDbContext> dbF
                 BindEntry(p, r.AccountId, EntryTypes.Reservation, r.Hold.Units, r.Description, r.Origin, null, r.IdempotencyKey, now);
                 BindRange(p);
                 Bind(p, "expires_at", expiresAt);
+                Bind(p, "ttl_seconds", (int)(r.Ttl ?? LedgerValidation.DefaultHoldTtl).TotalSeconds);
                 Bind(p, "month", new DateTime(now.Year, now.Month, 1, 0, 0, 0, DateTimeKind.Utc));
                 Bind(p, "api_key_id", r.Call?.ApiKeyId);
                 Bind(p, "model_id", r.Call?.ModelId);
@@ -130,8 +131,21 @@ public sealed partial class LedgerWriter(IDbContextFactory<BillingDbContext> dbF
 
     private static CallOutcome ReleasedCall(string status) => new(new(0, 0, 0), status, Charge: false);
 
+    /// <summary>One hold to close. <see cref="Late"/>: a settle that found its hold expired, charged as a
+    /// <see cref="EntryTypes.UsageDebit"/> citing it (see <see cref="AsLate"/>).</summary>
     private sealed record Resolution(long? AccountId, long ReservationId, string Status, string Type, Money Cost,
-        string Description, Origin Origin, CallOutcome? Outcome);
+        string Description, Origin Origin, CallOutcome? Outcome, bool Late = false);
+
+    /// <summary>The settle <paramref name="r"/> again, for a hold that expired before it arrived: the call ran, so it is
+    /// charged in full at the hold's price version by one usage_debit citing the reservation (the expiry already
+    /// handed the hold back). Idempotent like any settle: the hold can be settled late once.</summary>
+    private static Resolution AsLate(Resolution r) => r with
+    {
+        Status = ReservationStatus.SettledLate,
+        Type = EntryTypes.UsageDebit,
+        Description = MeteringTexts.SettledLate(r.ReservationId, r.Description),
+        Late = true,
+    };
 
     private async Task<LedgerResult<HoldResolution>> ResolveAsync(Resolution r, CancellationToken ct, Func<HoldResolution, AdminAuditEntry>? record = null)
     {
@@ -144,8 +158,15 @@ public sealed partial class LedgerWriter(IDbContextFactory<BillingDbContext> dbF
                 return OutOfRange;
             if (row is { } ok)
                 return Resolved(r, ok);
-            if (await ReplayResolutionAsync(db, r, ct) is { } replay)
+            var (replay, expired) = await ReplayResolutionAsync(db, r, ct);
+            if (replay is not null)
                 return replay;
+            if (expired)
+            {
+                r = AsLate(r);
+                attempt--; // finding the hold expired is not contention: the late settle gets its own attempts
+                continue;
+            }
             if (attempt == MaxAttempts)
                 return Contended<HoldResolution>();
         }
@@ -162,7 +183,8 @@ public sealed partial class LedgerWriter(IDbContextFactory<BillingDbContext> dbF
         BindEntry(p, r.AccountId, r.Type, 0, r.Description, r.Origin, null, null, now);
         Bind(p, "reservation_id", r.ReservationId);
         Bind(p, "status", r.Status);
-        Bind(p, "charge", r.Status == ReservationStatus.Settled && (outcome?.Charge ?? true) ? 1L : 0L);
+        Bind(p, "late", r.Late ? 1L : 0L);
+        Bind(p, "charge", r.Status is ReservationStatus.Settled or ReservationStatus.SettledLate && (outcome?.Charge ?? true) ? 1L : 0L);
         Bind(p, "cost", r.Cost.Units);
         Bind(p, "day", now.Date);
         Bind(p, "input_tokens", tokens.Input);
@@ -170,6 +192,7 @@ public sealed partial class LedgerWriter(IDbContextFactory<BillingDbContext> dbF
         Bind(p, "cached_tokens", tokens.Cached);
         Bind(p, "request_status", outcome?.RequestStatus ?? RequestStatus.Success);
         Bind<string>(p, "error_code", outcome?.ErrorCode);
+        Bind(p, "http_status", outcome?.HttpStatus);
         Bind(p, "latency_ms", outcome?.LatencyMs);
         Bind(p, "ttfb_ms", outcome?.TtfbMs);
         Bind(p, "streaming", outcome?.Streaming ?? false);

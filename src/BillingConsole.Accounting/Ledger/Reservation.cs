@@ -9,10 +9,14 @@ public static class ReservationStatus
     public const string Settled = "settled";
     public const string Released = "released";
     public const string Expired = "expired";
+    /// <summary>Expired and released, then charged by a settle that arrived late: the release entry is followed by one
+    /// usage_debit citing the reservation (see <see cref="LedgerWriter.SettleAsync"/>).</summary>
+    public const string SettledLate = "settled_late";
 }
 
 /// <summary>A hold on credits for a call that has not finished. Its status moves once, from open to settled, released
-/// or expired, in the same transaction as the entry that resolves it.</summary>
+/// or expired, in the same transaction as the entry that resolves it; an expired hold may move once more, to
+/// settled_late, when its call's settle arrives after the expiry.</summary>
 public sealed class Reservation
 {
     public long Id { get; set; }
@@ -22,6 +26,9 @@ public sealed class Reservation
     public string Status { get; set; } = ReservationStatus.Open;
     public DateTime CreatedAt { get; set; }
     public DateTime ExpiresAt { get; set; }
+    /// <summary>The lifetime the caller asked for when reserving (null on holds made before it was stored): a retried
+    /// reservation must ask for the same, even after an extension moved <see cref="ExpiresAt"/>.</summary>
+    public int? TtlSeconds { get; set; }
     public DateTime? ResolvedAt { get; set; }
     /// <summary>The real cost once settled.</summary>
     public long? Cost { get; set; }

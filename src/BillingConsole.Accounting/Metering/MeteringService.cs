@@ -84,7 +84,7 @@ public sealed partial class MeteringService(LedgerWriter ledger, PriceCatalog ca
     {
         var t = c.Tokens;
         var outcome = new CallOutcome(t, c.Status, MeteringTexts.IsCharged(c.Status, t), Trim(c.ErrorCode, 64), c.LatencyMs, c.TtfbMs, c.Streaming,
-            Trim(c.Provider, 64), Trim(c.ClientIp, 64), Trim(c.UserAgent, 300));
+            Trim(c.Provider, 64), Trim(c.ClientIp, 64), Trim(c.UserAgent, 300), c.HttpStatus);
         return new SettleRequest(null, c.ReservationId, Money.Zero, MeteringTexts.Settled(c.Status, t, c.ErrorCode), Gateway, outcome);
     }
 
@@ -94,6 +94,38 @@ public sealed partial class MeteringService(LedgerWriter ledger, PriceCatalog ca
         return result.Value is { } v
             ? LedgerResult<MeteredRelease>.Ok(new MeteredRelease(v.ReservationId, v.Amount, v.BalanceAfter, v.Replayed))
             : result.Failure!;
+    }
+
+    /// <summary>Releases many holds, most of them in one ledger transaction; one result per item, in order.</summary>
+    public async Task<IReadOnlyList<LedgerResult<MeteredRelease>>> ReleaseManyAsync(IReadOnlyList<(long ReservationId, string? Reason)> items,
+        CancellationToken ct = default)
+    {
+        var released = await ledger.ReleaseManyAsync(items.Select(x => new ReleaseRequest(null, x.ReservationId, MeteringTexts.Released(x.Reason), Gateway)).ToList(), ct);
+        return released.Select(result => result.Value is { } v
+            ? LedgerResult<MeteredRelease>.Ok(new MeteredRelease(v.ReservationId, v.Amount, v.BalanceAfter, v.Replayed))
+            : result.Failure!).ToList();
+    }
+
+    public Task<LedgerResult<HoldExtension>> ExtendAsync(long reservationId, TimeSpan ttl, CancellationToken ct = default) =>
+        ledger.ExtendAsync(reservationId, ttl, ct);
+
+    /// <summary>One hold as its gateway sees it, or null when there is none.</summary>
+    public async Task<MeteredHoldView?> FindReservationAsync(long reservationId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var hold = await db.Reservations.AsNoTracking().Where(r => r.Id == reservationId)
+            .Select(r => new
+            {
+                r.Id, r.AccountId, r.ApiKeyId, r.Status, r.Amount, r.Cost, r.CreatedAt, r.ExpiresAt, r.ResolvedAt, r.TtlSeconds,
+                Model = db.CatalogModels.Where(m => m.Id == r.ModelId).Select(m => m.Slug).FirstOrDefault(),
+            })
+            .FirstOrDefaultAsync(ct);
+        if (hold is null)
+            return null;
+        var late = hold.Status == ReservationStatus.SettledLate;
+        var closed = hold.Status != ReservationStatus.Open;
+        return new MeteredHoldView(hold.Id, hold.AccountId, hold.ApiKeyId, hold.Model, late ? ReservationStatus.Settled : hold.Status, late,
+            new Money(hold.Amount), closed ? new Money(hold.Cost ?? 0) : null, hold.CreatedAt, hold.ExpiresAt, hold.ResolvedAt, hold.TtlSeconds);
     }
 
     /// <summary>The account a key belongs to, or null when there is no such key.</summary>

@@ -21,6 +21,10 @@ public static class MeteringTexts
 
     public static string Released(string? reason) => $"Hold released: {(string.IsNullOrWhiteSpace(reason) ? "call cancelled" : Trim(reason.Trim(), 200))}";
 
+    /// <summary>A settle that arrived after its hold expired: what the call was, charged without the hold.</summary>
+    public static string SettledLate(long reservationId, string settled) =>
+        Trim($"Late charge for hold {reservationId} (settled after it expired): {settled}", Ledger.LedgerLimits.DescriptionLength)!;
+
     public static string Expired(long reservationId, DateTime expiresAt) => $"Hold {reservationId} expired unused at {expiresAt:yyyy-MM-dd HH:mm:ss} UTC";
 
     public static string? Trim(string? text, int max) => text is null ? null : text.Length <= max ? text : text[..max];

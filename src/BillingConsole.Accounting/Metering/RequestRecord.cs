@@ -28,6 +28,8 @@ public sealed class RequestRecord
     public string? Provider { get; set; }
     public required string Status { get; set; }
     public string? ErrorCode { get; set; }
+    /// <summary>The HTTP status the gateway answered its client with, when it reported one.</summary>
+    public int? HttpStatus { get; set; }
     public long InputTokens { get; set; }
     public long OutputTokens { get; set; }
     public long CachedTokens { get; set; }

@@ -9,12 +9,13 @@ namespace BillingConsole.Web.Api;
 
 /// <summary>The key is named by <see cref="ApiKeyId"/>, or by the customer's secret in <see cref="ApiKey"/> (one of the two).</summary>
 public sealed record ReserveBody(string? IdempotencyKey, long? ApiKeyId, string? Model, long? MaxInputTokens, long? MaxOutputTokens, List<string>? Tags = null,
-    string? ApiKey = null);
+    string? ApiKey = null, long? TtlSeconds = null);
 
 public sealed record ReserveResponse(long ReservationId, decimal Held, decimal BalanceAfter, DateTime ExpiresAt);
 
 public sealed record SettleBody(long? InputTokens, long? OutputTokens, long? CachedTokens = null, string? Status = null, string? ErrorCode = null,
-    int? LatencyMs = null, int? TtfbMs = null, bool? Streaming = null, string? Provider = null, string? ClientIp = null, string? UserAgent = null);
+    int? LatencyMs = null, int? TtfbMs = null, bool? Streaming = null, string? Provider = null, string? ClientIp = null, string? UserAgent = null,
+    int? HttpStatus = null);
 
 public sealed record SettleResponse(decimal Cost, decimal MarketCost, decimal Settlement, decimal BalanceAfter);
 
@@ -24,7 +25,7 @@ public sealed record ReleaseResponse(decimal Released, decimal BalanceAfter);
 
 public sealed record BatchSettleItem(long? ReservationId, long? InputTokens, long? OutputTokens, long? CachedTokens = null, string? Status = null,
     string? ErrorCode = null, int? LatencyMs = null, int? TtfbMs = null, bool? Streaming = null, string? Provider = null, string? ClientIp = null,
-    string? UserAgent = null);
+    string? UserAgent = null, int? HttpStatus = null);
 
 public sealed record BatchSettleBody(List<BatchSettleItem>? Settlements);
 
@@ -34,6 +35,7 @@ public sealed record BatchSettleResult(long? ReservationId, int Status, SettleRe
 public static class MeteringApi
 {
     public const int MaxBatch = 500;
+    public const long MaxTtlSeconds = 86_400;
 
     public static IEndpointRouteBuilder MapMeteringApi(this IEndpointRouteBuilder app)
     {
@@ -48,7 +50,7 @@ public static class MeteringApi
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
         meter.MapPost("/reservations/{id}/settle", SettleAsync)
-            .WithSummary("Settle a reservation at the call's real cost (settling twice returns the first result)")
+            .WithSummary("Settle a reservation at the call's real cost (settling twice returns the first result; after the hold expired, the call is charged as a late usage_debit)")
             .DocumentsJsonBody<SettleBody>()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
@@ -60,6 +62,7 @@ public static class MeteringApi
         meter.MapPost("/settlements:batch", SettleBatchAsync)
             .WithSummary($"Settle up to {MaxBatch} reservations in one call; each item succeeds or fails on its own")
             .DocumentsJsonBody<BatchSettleBody>();
+        meter.MapMeteringHolds();
         return app;
     }
 
@@ -81,7 +84,10 @@ public static class MeteringApi
         }
         if (named is not { } keyId || body.Model is null || body.MaxInputTokens is not { } maxIn || body.MaxOutputTokens is not { } maxOut)
             return Problems.Invalid("idempotency_key, api_key_id (or api_key), model, max_input_tokens and max_output_tokens are required.");
-        var result = await metering.ReserveAsync(new MeterReserveCommand(body.IdempotencyKey ?? "", keyId, body.Model, maxIn, maxOut, body.Tags), ct);
+        if (body.TtlSeconds is < 1 or > MaxTtlSeconds)
+            return Problems.Invalid($"ttl_seconds is a whole number of seconds from 1 to {MaxTtlSeconds:N0}.");
+        var ttl = body.TtlSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : (TimeSpan?)null;
+        var result = await metering.ReserveAsync(new MeterReserveCommand(body.IdempotencyKey ?? "", keyId, body.Model, maxIn, maxOut, body.Tags, ttl), ct);
         if (result.Value is not { } hold)
             return Problems.From(result.Failure!);
         return TypedResults.Created($"/v1/meter/reservations/{hold.ReservationId}",
@@ -96,7 +102,7 @@ public static class MeteringApi
         if (problem is not null)
             return problem;
         var item = new BatchSettleItem(reservationId, body!.InputTokens, body.OutputTokens, body.CachedTokens, body.Status, body.ErrorCode,
-            body.LatencyMs, body.TtfbMs, body.Streaming, body.Provider, body.ClientIp, body.UserAgent);
+            body.LatencyMs, body.TtfbMs, body.Streaming, body.Provider, body.ClientIp, body.UserAgent, body.HttpStatus);
         var (response, failure) = await SettleOneAsync(item, metering, ct);
         return response is not null ? TypedResults.Ok(response) : failure!;
     }
@@ -154,7 +160,7 @@ public static class MeteringApi
         if (b.InputTokens is not { } input || b.OutputTokens is not { } output)
             return (null, Problems.Invalid("input_tokens and output_tokens are required."));
         return (new MeterSettleCommand(reservationId, new TokenCounts(input, output, b.CachedTokens ?? 0), b.Status ?? RequestStatus.Success,
-            b.ErrorCode, b.LatencyMs, b.TtfbMs, b.Streaming ?? false, b.Provider, b.ClientIp, b.UserAgent), null);
+            b.ErrorCode, b.LatencyMs, b.TtfbMs, b.Streaming ?? false, b.Provider, b.ClientIp, b.UserAgent, b.HttpStatus), null);
     }
 
     private static (SettleResponse?, ProblemHttpResult?) ToResponse(LedgerResult<MeteredSettlement> result) =>

@@ -9,7 +9,8 @@ namespace BillingConsole.Accounting.Tests.SqlServer;
 
 /// <summary>
 /// Runs the ledger's SQL Server code paths over a <see cref="RecordingConnection"/>: every write (post with and without
-/// the floor, reserve, settle, release, the batched settles and the expiry sweep), then every refusal and replay read
+/// the floor, reserve, settle, release, the batched settles and releases, an extension and the expiry sweep), then
+/// every refusal and replay read
 /// (the dialect's batches answer with no row, as when a guard refused), then a full and an incremental invariant
 /// check. What they send is what production sends to SQL Server, typed as SqlClient binds it.
 /// </summary>
@@ -71,6 +72,8 @@ public static class LedgerTraffic
         await writer.SettleAsync(new SettleRequest(null, 1, new Money(100), "settle", Origin), ct);
         await writer.ReleaseAsync(new ReleaseRequest(1, 1, "release", Origin), ct);
         await writer.SettleManyAsync([new SettleRequest(1, 1, new Money(100), "settle", Origin, Outcome), new SettleRequest(null, 2, new Money(1), "settle", Origin)], ct);
+        await writer.ReleaseManyAsync([new ReleaseRequest(null, 1, "release", Origin), new ReleaseRequest(1, 2, "release", Origin)], ct);
+        await writer.ExtendAsync(1, TimeSpan.FromMinutes(5), ct);
         await writer.ReleaseExpiredAsync(10, ct);
     }
 

@@ -6,15 +6,18 @@ namespace BillingConsole.Web.Tests.Reliability;
 public static class FuzzTargets
 {
     private static readonly string[] SettleFields =
-        ["input_tokens", "output_tokens", "cached_tokens", "status", "error_code", "latency_ms", "ttfb_ms", "streaming", "provider", "client_ip", "user_agent"];
+        ["input_tokens", "output_tokens", "cached_tokens", "status", "error_code", "latency_ms", "ttfb_ms", "streaming", "provider", "client_ip", "user_agent",
+            "http_status"];
 
     public static IReadOnlyList<string> FieldsOf(string route) => route switch
     {
-        "/v1/meter/reservations" => ["idempotency_key", "api_key_id", "api_key", "model", "max_input_tokens", "max_output_tokens", "tags"],
+        "/v1/meter/reservations" => ["idempotency_key", "api_key_id", "api_key", "model", "max_input_tokens", "max_output_tokens", "tags", "ttl_seconds"],
         "/v1/meter/keys:verify" => ["key"],
         "/v1/meter/reservations/{id}/settle" => SettleFields,
         "/v1/meter/reservations/{id}/release" => ["reason"],
         "/v1/meter/settlements:batch" => ["settlements", "reservation_id", .. SettleFields],
+        "/v1/meter/reservations/{id}/extend" => ["ttl_seconds"],
+        "/v1/meter/releases:batch" => ["releases", "reservation_id", "reason"],
         "/v1/keys" or "/v1/keys/{id}" => ["name", "monthly_spend_limit"],
         "/v1/admin/accounts" => ["name", "email", "overdraft_floor", "opening_grant", "opening_grant_reason", "idempotency_key"],
         "/v1/admin/accounts/{id}/entries" => ["type", "amount", "reason", "idempotency_key"],

@@ -88,7 +88,9 @@ internal sealed class LedgerModel
             return Outcome.Fail(LedgerError.NotFound);
         if (h.Status == ReservationStatus.Open)
             return Resolve(h, ReservationStatus.Settled, cost);
-        return h.Status == ReservationStatus.Settled && h.Cost == cost
+        if (h.Status == ReservationStatus.Expired)
+            return SettleLate(h, cost);
+        return h.Status is ReservationStatus.Settled or ReservationStatus.SettledLate && h.Cost == cost
             ? new Outcome(null, h.ResolvedAmount, h.ResolvedBalanceAfter, true)
             : Outcome.Fail(LedgerError.ReservationClosed);
     }
@@ -115,6 +117,21 @@ internal sealed class LedgerModel
 
     public long Held(long accountId) =>
         Holds.Values.Where(h => h.AccountId == accountId && h.Status == ReservationStatus.Open).Sum(h => h.Amount);
+
+    /// <summary>A settle after the expiry released the hold: the call is charged in full by one late entry; a call that
+    /// costs nothing writes nothing (the expiry already recorded it).</summary>
+    private Outcome SettleLate(ModelHold h, long cost)
+    {
+        var a = Accounts[h.AccountId];
+        if (cost == 0)
+            return new Outcome(null, 0, a.Balance);
+        Append(a, -cost);
+        h.Status = ReservationStatus.SettledLate;
+        h.Cost = cost;
+        h.ResolvedAmount = -cost;
+        h.ResolvedBalanceAfter = a.Balance;
+        return new Outcome(null, h.ResolvedAmount, a.Balance);
+    }
 
     private Outcome Resolve(ModelHold h, string status, long cost)
     {

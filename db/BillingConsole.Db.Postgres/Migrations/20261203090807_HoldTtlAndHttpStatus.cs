@@ -1,0 +1,38 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace BillingConsole.Db.Postgres.Migrations
+{
+    /// <inheritdoc />
+    public partial class HoldTtlAndHttpStatus : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<int>(
+                name: "ttl_seconds",
+                table: "reservations",
+                type: "integer",
+                nullable: true);
+
+            migrationBuilder.AddColumn<int>(
+                name: "http_status",
+                table: "request_records",
+                type: "integer",
+                nullable: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropColumn(
+                name: "ttl_seconds",
+                table: "reservations");
+
+            migrationBuilder.DropColumn(
+                name: "http_status",
+                table: "request_records");
+        }
+    }
+}
