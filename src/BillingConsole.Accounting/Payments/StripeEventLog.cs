@@ -34,6 +34,9 @@ public sealed record RecordedPayment(long AccountId, string ObjectId, string Typ
 /// <summary>Reads and writes <c>stripe_events</c>.</summary>
 public sealed class StripeEventLog(IDbContextFactory<BillingDbContext> dbFactory, ILedgerDialect dialect, TimeProvider clock)
 {
+    // A delivery whose insert lost to a concurrent one runs its update again; each retry follows a committed insert.
+    private const int MaxAttempts = 5;
+
     /// <summary>The final outcome of an event already handled, or null when it is new or still unresolved.</summary>
     public async Task<string?> FinalOutcomeAsync(string eventId, CancellationToken ct = default)
     {
@@ -63,8 +66,12 @@ public sealed class StripeEventLog(IDbContextFactory<BillingDbContext> dbFactory
                     .SetProperty(e => e.AccountId, e => r.AccountId ?? e.AccountId)
                     .SetProperty(e => e.AmountCents, e => r.AmountCents ?? e.AmountCents)
                     .SetProperty(e => e.Deliveries, e => e.Deliveries + 1), ct);
+            // Only a processed row keeps its outcome and just counts the delivery. A row that a concurrent delivery
+            // inserted after the update above took its snapshot is not processed: counting it here would drop this
+            // delivery's outcome (a processed one lost under a failed one), so the insert below fails and the loop
+            // runs the update again, which now sees it.
             if (updated == 0)
-                updated = await db.StripeEvents.Where(e => e.EventId == r.EventId)
+                updated = await db.StripeEvents.Where(e => e.EventId == r.EventId && e.Outcome == StripeEventOutcomes.Processed)
                     .ExecuteUpdateAsync(s => s.SetProperty(e => e.Deliveries, e => e.Deliveries + 1), ct);
             if (updated > 0)
                 return;
@@ -80,7 +87,7 @@ public sealed class StripeEventLog(IDbContextFactory<BillingDbContext> dbFactory
                 await db.SaveChangesAsync(ct);
                 return;
             }
-            catch (DbUpdateException e) when (attempt < 3 && e.InnerException is DbException inner && (dialect.IsUniqueViolation(inner) || dialect.IsTransient(inner)))
+            catch (DbUpdateException e) when (attempt < MaxAttempts && e.InnerException is DbException inner && (dialect.IsUniqueViolation(inner) || dialect.IsTransient(inner)))
             {
                 // A concurrent delivery inserted the row first: count this one as an update of it.
             }
@@ -89,12 +96,14 @@ public sealed class StripeEventLog(IDbContextFactory<BillingDbContext> dbFactory
 
     /// <summary>Stripe events newest first; <paramref name="outcome"/> narrows to one outcome; keyset paging by id.</summary>
     public async Task<IReadOnlyList<StripeEventRow>> ListAsync(string? outcome = null, long? before = null, int limit = 50,
-        CancellationToken ct = default)
+        CancellationToken ct = default, string? objectId = null)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var q = db.StripeEvents.AsNoTracking();
         if (!string.IsNullOrEmpty(outcome))
             q = q.Where(e => e.Outcome == outcome);
+        if (!string.IsNullOrEmpty(objectId))
+            q = q.Where(e => e.ObjectId == objectId);
         if (before is { } b)
             q = q.Where(e => e.Id < b);
         return await q.OrderByDescending(e => e.Id).Take(Math.Clamp(limit, 1, 200))

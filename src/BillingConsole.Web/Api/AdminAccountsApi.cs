@@ -70,6 +70,7 @@ public static class AdminAccountsApi
             .ProducesProblem(StatusCodes.Status402PaymentRequired)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        app.MapAdminReconciliationApi();
         return app.MapAdminTeamsApi();
     }
 

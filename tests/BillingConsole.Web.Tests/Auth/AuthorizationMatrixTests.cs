@@ -266,6 +266,7 @@ public sealed class AuthorizationMatrixTests(ConsoleApp app)
             "POST /v1/admin/accounts" => new RouteCase(e.Route,
                 $$"""{"name":"Matrix","email":"matrix@example.test","idempotency_key":"{{Guid.NewGuid():N}}"}""", 201),
             "GET /v1/admin/accounts" => new RouteCase(e.Route, Status: 200),
+            "GET /v1/admin/reconciliation" => new RouteCase(e.Route, Status: 200),
             "GET /v1/admin/accounts/{id}" => new RouteCase($"/v1/admin/accounts/{w.AccountA}", Status: 200),
             "POST /v1/admin/accounts/{id}/suspend" or "POST /v1/admin/accounts/{id}/reinstate" or "POST /v1/admin/accounts/{id}/close" =>
                 new RouteCase(e.Route.Replace("{id}", (await w.NewEmptyAccountAsync()).ToString()), """{"reason":"Authorization matrix"}""", 200),

@@ -176,4 +176,29 @@ public sealed class AdminBrowserTests(BrowserSession browser, ConsoleApp app)
         Assert.StartsWith("ignored", audit[2].After);
         Assert.Equal(2, await db.StripeEvents.Where(e => e.EventId == eventId).Select(e => e.Deliveries).SingleAsync(Ct));
     }
+
+    [Fact]
+    public async Task Reconciliation_ShowsEachMismatch_AndAnObjectLinkOpensItsEvents()
+    {
+        var (account, kinds, orphan) = await Api.AdminReconciliationApiTests.SeedMismatchesAsync(app);
+        var page = await browser.NewPageAsync(app.BaseAddress);
+        await ConsolePages.SignInAsync(page, DemoData.AdminEmail, "/admin/reconciliation");
+        var (from, to) = (DateTime.UtcNow.Date.AddDays(-1).ToString("yyyy-MM-dd"), DateTime.UtcNow.Date.AddDays(1).ToString("yyyy-MM-dd"));
+        await page.GotoAsync($"/admin/reconciliation?from={from}&to={to}");
+        await ConsolePages.WaitForCircuitAsync(page);
+
+        await Assertions.Expect(page.GetByTestId("recon-verdict")).ToHaveAttributeAsync("data-balanced", "false");
+        var stripeSide = page.GetByTestId("recon-stripe");
+        foreach (var (kind, objectId) in kinds)
+            await Assertions.Expect(stripeSide.Locator("tr", new() { HasText = objectId })).ToContainTextAsync(kind);
+        await Assertions.Expect(page.GetByTestId("recon-ledger").Locator("tr", new() { HasText = orphan })).ToContainTextAsync($"#{account}");
+        await Assertions.Expect(page.GetByTestId("recon-totals")).ToContainTextAsync("Payments received");
+        await ConsolePages.ScreenshotAsync(page, "admin-reconciliation");
+
+        await stripeSide.GetByRole(AriaRole.Link, new() { Name = kinds["not_credited"] }).ClickAsync();
+        await page.WaitForURLAsync(url => url.Contains("/admin/webhooks?object="));
+        await Assertions.Expect(page.GetByTestId("admin-events-object")).ToContainTextAsync(kinds["not_credited"]);
+        await Assertions.Expect(page.GetByTestId("admin-events").Locator("tbody tr")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.GetByTestId("admin-events")).ToContainTextAsync(kinds["not_credited"]);
+    }
 }

@@ -67,6 +67,9 @@ public sealed class BrowserSession : IAsyncLifetime
             AcceptDownloads = true,
         });
         context.SetDefaultTimeout(20_000);
+        // A navigation renders a whole page on the server, and on a busy 2-core machine one took past 20 s (fresh-clone
+        // CI run with other builds going): navigations may take the circuit's 60 s, element waits stay at 20 s.
+        context.SetDefaultNavigationTimeout(60_000);
         return await context.NewPageAsync();
     }
 }
