@@ -27,6 +27,7 @@ public static class PaymentsExtensions
         services.AddSingleton<StripeEventLog>();
         services.AddSingleton<PaymentsService>();
         services.AddSingleton<ReconciliationReports>();
+        services.AddSingleton<Receipts>();
 
         var stripe = builder.Configuration.GetSection("Stripe").Get<StripeOptions>() ?? new StripeOptions();
         if (stripe.HasSecretKey)
