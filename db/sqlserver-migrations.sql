@@ -1030,3 +1030,64 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261203090645_PricedUnits'
+)
+BEGIN
+    ALTER TABLE [usage_rollups] ADD [quantity] bigint NOT NULL DEFAULT CAST(0 AS bigint);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261203090645_PricedUnits'
+)
+BEGIN
+    ALTER TABLE [reservations] ADD [max_quantity] bigint NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261203090645_PricedUnits'
+)
+BEGIN
+    ALTER TABLE [request_records] ADD [quantity] bigint NOT NULL DEFAULT CAST(0 AS bigint);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261203090645_PricedUnits'
+)
+BEGIN
+    ALTER TABLE [model_prices] ADD [market_unit_price] bigint NOT NULL DEFAULT CAST(0 AS bigint);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261203090645_PricedUnits'
+)
+BEGIN
+    ALTER TABLE [model_prices] ADD [unit_price] bigint NOT NULL DEFAULT CAST(0 AS bigint);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261203090645_PricedUnits'
+)
+BEGIN
+    ALTER TABLE [catalog_models] ADD [unit] nvarchar(16) NOT NULL DEFAULT N'tokens';
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261203090645_PricedUnits'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([migration_id], [product_version])
+    VALUES (N'20261203090645_PricedUnits', N'10.0.14');
+END;
+
+COMMIT;
+GO
+

@@ -14,7 +14,11 @@ public sealed partial class LedgerWriter
         if (hold is null)
             return LedgerResult<HoldResolution>.Fail(LedgerError.NotFound, "No such reservation.");
         if (hold.Status == ReservationStatus.Open)
-            return null; // resolved and reopened cannot happen; a lost deadlock can: run again
+            return ShapeOf(r) is 1 or 2 && ShapeOf(r) == 2 != hold.MaxQuantity.HasValue
+                ? LedgerResult<HoldResolution>.Fail(LedgerError.InvalidRequest, hold.MaxQuantity.HasValue
+                    ? $"Reservation {r.ReservationId} holds a quantity: settle it with quantity, not tokens."
+                    : $"Reservation {r.ReservationId} holds tokens: settle it with tokens, not quantity.")
+                : null; // resolved and reopened cannot happen; a lost deadlock can: run again
         var sameOutcome = r.Status == ReservationStatus.Settled
             ? hold.Status == ReservationStatus.Settled && await SameSettlementAsync(db, hold, r, ct)
             : hold.Status is ReservationStatus.Released or ReservationStatus.Expired;
@@ -42,7 +46,7 @@ public sealed partial class LedgerWriter
         return await db.RequestRecords.AnyAsync(q => q.ReservationId == hold.Id && q.InputTokens == t.Input && q.OutputTokens == t.Output
             && q.CachedTokens == t.Cached && q.Status == o.RequestStatus && q.ErrorCode == o.ErrorCode && q.LatencyMs == o.LatencyMs
             && q.TtfbMs == o.TtfbMs && q.Streaming == o.Streaming && q.Provider == o.Provider && q.ClientIp == o.ClientIp
-            && q.UserAgent == o.UserAgent, ct);
+            && q.UserAgent == o.UserAgent && q.Quantity == (o.Quantity ?? 0), ct);
     }
 
     private static async Task<LedgerResult<PostedEntry>?> ReplayPostAsync(BillingDbContext db, PostRequest r, CancellationToken ct)
@@ -79,7 +83,7 @@ public sealed partial class LedgerWriter
         if (r.Call is not { } call)
             return hold.ModelId is null && hold.Amount == r.Hold.Units;
         return hold.ApiKeyId == call.ApiKeyId && hold.ModelId == call.ModelId && hold.MaxInputTokens == call.MaxInputTokens
-            && hold.MaxOutputTokens == call.MaxOutputTokens && hold.Tags == call.Tags;
+            && hold.MaxOutputTokens == call.MaxOutputTokens && hold.Tags == call.Tags && hold.MaxQuantity == call.MaxQuantity;
     }
 
     private static Task<LedgerEntry?> FindByKeyAsync(BillingDbContext db, long accountId, string key, CancellationToken ct) =>

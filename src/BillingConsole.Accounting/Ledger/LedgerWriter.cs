@@ -70,6 +70,7 @@ public sealed partial class LedgerWriter(IDbContextFactory<BillingDbContext> dbF
                 Bind(p, "max_input_tokens", r.Call?.MaxInputTokens);
                 Bind(p, "max_output_tokens", r.Call?.MaxOutputTokens);
                 Bind<string>(p, "tags", r.Call?.Tags);
+                Bind(p, "max_quantity", r.Call?.MaxQuantity);
             }, null, ct);
             if (outOfRange)
                 return OutOfRange;
@@ -168,6 +169,8 @@ public sealed partial class LedgerWriter(IDbContextFactory<BillingDbContext> dbF
         Bind(p, "input_tokens", tokens.Input);
         Bind(p, "output_tokens", tokens.Output);
         Bind(p, "cached_tokens", tokens.Cached);
+        Bind(p, "quantity", outcome?.Quantity ?? 0);
+        Bind(p, "shape", ShapeOf(r));
         Bind(p, "request_status", outcome?.RequestStatus ?? RequestStatus.Success);
         Bind<string>(p, "error_code", outcome?.ErrorCode);
         Bind(p, "latency_ms", outcome?.LatencyMs);
@@ -177,6 +180,10 @@ public sealed partial class LedgerWriter(IDbContextFactory<BillingDbContext> dbF
         Bind<string>(p, "client_ip", outcome?.ClientIp);
         Bind<string>(p, "user_agent", outcome?.UserAgent);
     }
+
+    /// <summary>See <see cref="LedgerSql.ShapeGuard"/>: a metered settle names its hold's shape; anything else resolves either.</summary>
+    private static long ShapeOf(Resolution r) =>
+        r.Status != ReservationStatus.Settled || r.Outcome is null ? 0 : r.Outcome.Quantity is null ? 1 : 2;
 
     private readonly record struct EntryRow(long Id, long Sequence, long Amount, long BalanceAfter, long? ReservationId,
         long? Hold, long? Cost, long? MarketCost);
