@@ -33,6 +33,7 @@ app.MapBillingApi();
 app.MapUsageApi();
 app.MapMeteringApi();
 app.MapMeteringKeysApi();
+app.MapMeteringUsageApi();
 app.MapKeysApi();
 app.MapAdminAccountsApi();
 app.MapPayments();

@@ -19,6 +19,14 @@ public static class MeteringTexts
                 ? $"Call failed ({errorCode ?? "error"}) after {t.Output:N0} output tokens; charged for tokens used"
                 : $"Call failed ({errorCode ?? "error"}) before any output; not charged";
 
+    /// <summary>A priced unit's charge cites the resource and the computation: "Volume vol-7: 120 GB-days of Block
+    /// storage (SSD) x $0.00297/GB-day = $0.3564".</summary>
+    public static string Usage(string? resource, CatalogModel model, Quantity quantity, ModelPrice price, Ledger.Money cost) =>
+        $"{(resource is null ? "" : resource + ": ")}{quantity} {Units(model.Unit, quantity)} of {model.DisplayName} x {new Ledger.Money(price.UnitPrice)}/{PriceUnits.Label(model.Unit)} = {cost}";
+
+    private static string Units(string unit, Quantity quantity) =>
+        quantity.Micros == Quantity.MicrosPerUnit ? PriceUnits.Label(unit) : PriceUnits.Plural(unit);
+
     public static string Released(string? reason) => $"Hold released: {(string.IsNullOrWhiteSpace(reason) ? "call cancelled" : Trim(reason.Trim(), 200))}";
 
     public static string Expired(long reservationId, DateTime expiresAt) => $"Hold {reservationId} expired unused at {expiresAt:yyyy-MM-dd HH:mm:ss} UTC";

@@ -254,6 +254,8 @@ public sealed class AuthorizationMatrixTests(ConsoleApp app)
             "POST /v1/meter/reservations" => new RouteCase(e.Route,
                 $$"""{"idempotency_key":"{{Guid.NewGuid():N}}","api_key_id":{{w.KeyA}},"model":"gpt-4o-mini","max_input_tokens":10,"max_output_tokens":10}""", 201),
             "POST /v1/meter/keys:verify" => new RouteCase(e.Route, $$"""{"key":"{{w.SecretA}}"}""", 200),
+            "POST /v1/meter/usage" => new RouteCase(e.Route,
+                $$"""{"idempotency_key":"{{Guid.NewGuid():N}}","api_key_id":{{w.KeyA}},"sku":"dall-e-3","quantity":1}""", 201),
             "POST /v1/meter/reservations/{id}/settle" => new RouteCase($"/v1/meter/reservations/{await w.NewReservationOfAAsync()}/settle",
                 """{"input_tokens":5,"output_tokens":5,"status":"success"}""", 200),
             "POST /v1/meter/reservations/{id}/release" => new RouteCase($"/v1/meter/reservations/{await w.NewReservationOfAAsync()}/release",

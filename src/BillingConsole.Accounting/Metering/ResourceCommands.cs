@@ -1,0 +1,11 @@
+using BillingConsole.Accounting.Catalog;
+using BillingConsole.Accounting.Ledger;
+
+namespace BillingConsole.Accounting.Metering;
+
+/// <summary>Usage of a priced unit charged without a hold; the account is named by <see cref="ApiKeyId"/> or
+/// <see cref="AccountId"/> (one of the two). <see cref="Description"/> names the resource ("Volume vol-7").</summary>
+public sealed record MeterUsageCommand(string IdempotencyKey, long? ApiKeyId, long? AccountId, string Sku, Quantity Quantity, string? Description = null);
+
+public sealed record MeteredUsage(long EntryId, long AccountId, string Type, Money Amount, Money BalanceAfter, Money MarketCost, DateTime CreatedAt,
+    string Description, string? RefId, bool Replayed);
