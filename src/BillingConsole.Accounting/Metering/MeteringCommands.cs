@@ -7,7 +7,8 @@ public sealed record MeterReserveCommand(string IdempotencyKey, long ApiKeyId, s
     IReadOnlyList<string>? Tags = null, TimeSpan? Ttl = null);
 
 public sealed record MeterSettleCommand(long ReservationId, TokenCounts Tokens, string Status = RequestStatus.Success, string? ErrorCode = null,
-    int? LatencyMs = null, int? TtfbMs = null, bool Streaming = false, string? Provider = null, string? ClientIp = null, string? UserAgent = null);
+    int? LatencyMs = null, int? TtfbMs = null, bool Streaming = false, string? Provider = null, string? ClientIp = null, string? UserAgent = null,
+    Quantity? Quantity = null);
 
 public sealed record MeteredHold(long ReservationId, long AccountId, Money Held, Money BalanceAfter, DateTime ExpiresAt, bool Replayed);
 

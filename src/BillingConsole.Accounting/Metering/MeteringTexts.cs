@@ -24,6 +24,16 @@ public static class MeteringTexts
     public static string Usage(string? resource, CatalogModel model, Quantity quantity, ModelPrice price, Ledger.Money cost) =>
         $"{(resource is null ? "" : resource + ": ")}{quantity} {Units(model.Unit, quantity)} of {model.DisplayName} x {new Ledger.Money(price.UnitPrice)}/{PriceUnits.Label(model.Unit)} = {cost}";
 
+    /// <summary>"GPU instance i-132: hold for 1 GPU-hour of NVIDIA H100 80GB x $2.691/GPU-hour = $2.691".</summary>
+    public static string UnitsHeld(string? resource, CatalogModel model, Quantity quantity, ModelPrice price, Ledger.Money hold) =>
+        $"{(resource is null ? "" : resource + ": ")}hold for {quantity} {Units(model.Unit, quantity)} of {model.DisplayName} x {new Ledger.Money(price.UnitPrice)}/{PriceUnits.Label(model.Unit)} = {hold}";
+
+    /// <summary>"Hold 41 settled: 0.75 GPU-hours of NVIDIA H100 80GB x $2.691/GPU-hour = $2.01825".</summary>
+    public static string UnitsSettled(long reservationId, CatalogModel model, Quantity used, ModelPrice price, bool charged, string? errorCode) =>
+        charged
+            ? $"Hold {reservationId} settled: {used} {Units(model.Unit, used)} of {model.DisplayName} x {new Ledger.Money(price.UnitPrice)}/{PriceUnits.Label(model.Unit)} = {new Ledger.Money(Pricing.Cost(used, price))}"
+            : $"Hold {reservationId} failed ({errorCode ?? "error"}) before any use; not charged";
+
     private static string Units(string unit, Quantity quantity) =>
         quantity.Micros == Quantity.MicrosPerUnit ? PriceUnits.Label(unit) : PriceUnits.Plural(unit);
 

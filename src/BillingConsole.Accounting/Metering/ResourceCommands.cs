@@ -9,3 +9,7 @@ public sealed record MeterUsageCommand(string IdempotencyKey, long? ApiKeyId, lo
 
 public sealed record MeteredUsage(long EntryId, long AccountId, string Type, Money Amount, Money BalanceAfter, Money MarketCost, DateTime CreatedAt,
     string Description, string? RefId, bool Replayed);
+
+/// <summary>A hold on <see cref="Quantity"/> of a priced unit (e.g. 1 GPU-hour), instead of token maxima.</summary>
+public sealed record MeterReserveUnitsCommand(string IdempotencyKey, long ApiKeyId, string Sku, Quantity Quantity, IReadOnlyList<string>? Tags = null,
+    TimeSpan? Ttl = null, string? Description = null);
