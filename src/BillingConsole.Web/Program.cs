@@ -34,6 +34,7 @@ app.MapUsageApi();
 app.MapMeteringApi();
 app.MapMeteringKeysApi();
 app.MapMeteringUsageApi();
+app.MapMeteringRenewApi();
 app.MapKeysApi();
 app.MapAdminAccountsApi();
 app.MapPayments();

@@ -58,20 +58,7 @@ public sealed partial class LedgerWriter(IDbContextFactory<BillingDbContext> dbF
             await using var db = await dbFactory.CreateDbContextAsync(ct);
             var now = Now();
             var expiresAt = now + (r.Ttl ?? LedgerValidation.DefaultHoldTtl);
-            var (row, outOfRange) = await ExecuteAsync(db, dialect.ReserveSql, p =>
-            {
-                BindEntry(p, r.AccountId, EntryTypes.Reservation, r.Hold.Units, r.Description, r.Origin, null, r.IdempotencyKey, now);
-                BindRange(p);
-                Bind(p, "expires_at", expiresAt);
-                Bind(p, "month", new DateTime(now.Year, now.Month, 1, 0, 0, 0, DateTimeKind.Utc));
-                Bind(p, "api_key_id", r.Call?.ApiKeyId);
-                Bind(p, "model_id", r.Call?.ModelId);
-                Bind(p, "price_id", r.Call?.PriceId);
-                Bind(p, "max_input_tokens", r.Call?.MaxInputTokens);
-                Bind(p, "max_output_tokens", r.Call?.MaxOutputTokens);
-                Bind<string>(p, "tags", r.Call?.Tags);
-                Bind(p, "max_quantity", r.Call?.MaxQuantity);
-            }, null, ct);
+            var (row, outOfRange) = await ExecuteAsync(db, dialect.ReserveSql, p => BindReserve(p, r, now, expiresAt), null, ct);
             if (outOfRange)
                 return OutOfRange;
             if (row is { } ok)
@@ -87,6 +74,21 @@ public sealed partial class LedgerWriter(IDbContextFactory<BillingDbContext> dbF
             if (attempt == MaxAttempts)
                 return Contended<ReservationHold>();
         }
+    }
+
+    private void BindReserve(DbParameterCollection p, ReserveRequest r, DateTime now, DateTime expiresAt)
+    {
+        BindEntry(p, r.AccountId, EntryTypes.Reservation, r.Hold.Units, r.Description, r.Origin, null, r.IdempotencyKey, now);
+        BindRange(p);
+        Bind(p, "expires_at", expiresAt);
+        Bind(p, "month", new DateTime(now.Year, now.Month, 1, 0, 0, 0, DateTimeKind.Utc));
+        Bind(p, "api_key_id", r.Call?.ApiKeyId);
+        Bind(p, "model_id", r.Call?.ModelId);
+        Bind(p, "price_id", r.Call?.PriceId);
+        Bind(p, "max_input_tokens", r.Call?.MaxInputTokens);
+        Bind(p, "max_output_tokens", r.Call?.MaxOutputTokens);
+        Bind<string>(p, "tags", r.Call?.Tags);
+        Bind(p, "max_quantity", r.Call?.MaxQuantity);
     }
 
     public async Task<LedgerResult<HoldResolution>> SettleAsync(SettleRequest r, CancellationToken ct = default) =>

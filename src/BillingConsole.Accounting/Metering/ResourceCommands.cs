@@ -13,3 +13,9 @@ public sealed record MeteredUsage(long EntryId, long AccountId, string Type, Mon
 /// <summary>A hold on <see cref="Quantity"/> of a priced unit (e.g. 1 GPU-hour), instead of token maxima.</summary>
 public sealed record MeterReserveUnitsCommand(string IdempotencyKey, long ApiKeyId, string Sku, Quantity Quantity, IReadOnlyList<string>? Tags = null,
     TimeSpan? Ttl = null, string? Description = null);
+
+/// <summary>Ends a priced-unit hold's cycle at <see cref="Used"/> and opens the next one: <see cref="NextQuantity"/>, or the
+/// ended hold's quantity. <see cref="IdempotencyKey"/> names the next hold (default <c>renew:{reservation id}</c>, one per cycle).</summary>
+public sealed record MeterRenewCommand(long ReservationId, Quantity Used, Quantity? NextQuantity = null, string? IdempotencyKey = null, string? Description = null);
+
+public sealed record MeteredRenewal(MeteredSettlement Settled, MeteredHold Next, bool Replayed);

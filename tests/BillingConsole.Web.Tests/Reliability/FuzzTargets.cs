@@ -12,6 +12,7 @@ public static class FuzzTargets
     {
         "/v1/meter/reservations" => ["idempotency_key", "api_key_id", "api_key", "model", "max_input_tokens", "max_output_tokens", "tags", "sku", "quantity", "description"],
         "/v1/meter/keys:verify" => ["key"],
+        "/v1/meter/reservations/{id}/renew" => ["quantity", "idempotency_key", "next_quantity", "description"],
         "/v1/meter/usage" => ["idempotency_key", "api_key_id", "account_id", "sku", "quantity", "description"],
         "/v1/meter/reservations/{id}/settle" => SettleFields,
         "/v1/meter/reservations/{id}/release" => ["reason"],
