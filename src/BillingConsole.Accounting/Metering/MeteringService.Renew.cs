@@ -38,7 +38,7 @@ public sealed partial class MeteringService
         var resource = c.Description?.Trim() ?? $"Hold {c.ReservationId} renewed";
         var next = new ReserveRequest(hold.AccountId, nextHold,
             $"{MeteringTexts.UnitsHeld(resource, model.Model, nextQuantity, price, nextHold)} (renews hold {c.ReservationId})",
-            Gateway, c.IdempotencyKey ?? $"renew:{c.ReservationId}", hold.ExpiresAt - hold.CreatedAt,
+            Gateway, c.IdempotencyKey ?? $"renew:{c.ReservationId}", CycleOf(hold.CreatedAt, hold.ExpiresAt),
             new MeteredCall(keyId, model.Model.Id, price.Id, 0, 0, hold.Tags, nextQuantity.Micros));
         var result = await ledger.RenewAsync(settle, next, ct);
         if (result.Value is not { } r)
@@ -48,4 +48,9 @@ public sealed partial class MeteringService
             new MeteredSettlement(s.ReservationId, s.Cost, s.MarketCost, s.Amount, s.BalanceAfter, settle.Outcome!.Charge, r.Replayed),
             new MeteredHold(r.Next.ReservationId, hold.AccountId, r.Next.Held, r.Next.BalanceAfter, r.Next.ExpiresAt, r.Replayed), r.Replayed));
     }
+
+    /// <summary>The next cycle lasts as long as the ended one was made to, within a hold's longest lifetime (an extended
+    /// hold may have outgrown it).</summary>
+    private static TimeSpan CycleOf(DateTime createdAt, DateTime expiresAt) =>
+        TimeSpan.FromTicks(Math.Clamp((expiresAt - createdAt).Ticks, TimeSpan.TicksPerSecond, LedgerValidation.MaxHoldTtl.Ticks));
 }
