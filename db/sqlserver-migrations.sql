@@ -1033,7 +1033,68 @@ GO
 BEGIN TRANSACTION;
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [migration_id] = N'20261203090819_HoldTtlAndHttpStatus'
+    WHERE [migration_id] = N'20261203090645_PricedUnits'
+)
+BEGIN
+    ALTER TABLE [usage_rollups] ADD [quantity] bigint NOT NULL DEFAULT CAST(0 AS bigint);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261203090645_PricedUnits'
+)
+BEGIN
+    ALTER TABLE [reservations] ADD [max_quantity] bigint NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261203090645_PricedUnits'
+)
+BEGIN
+    ALTER TABLE [request_records] ADD [quantity] bigint NOT NULL DEFAULT CAST(0 AS bigint);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261203090645_PricedUnits'
+)
+BEGIN
+    ALTER TABLE [model_prices] ADD [market_unit_price] bigint NOT NULL DEFAULT CAST(0 AS bigint);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261203090645_PricedUnits'
+)
+BEGIN
+    ALTER TABLE [model_prices] ADD [unit_price] bigint NOT NULL DEFAULT CAST(0 AS bigint);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261203090645_PricedUnits'
+)
+BEGIN
+    ALTER TABLE [catalog_models] ADD [unit] nvarchar(16) NOT NULL DEFAULT N'tokens';
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261203090645_PricedUnits'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([migration_id], [product_version])
+    VALUES (N'20261203090645_PricedUnits', N'10.0.14');
+END;
+
+COMMIT;
+GO
+
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261203101216_HoldTtlAndHttpStatus'
 )
 BEGIN
     ALTER TABLE [reservations] ADD [ttl_seconds] int NULL;
@@ -1041,7 +1102,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [migration_id] = N'20261203090819_HoldTtlAndHttpStatus'
+    WHERE [migration_id] = N'20261203101216_HoldTtlAndHttpStatus'
 )
 BEGIN
     ALTER TABLE [request_records] ADD [http_status] int NULL;
@@ -1049,11 +1110,11 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [migration_id] = N'20261203090819_HoldTtlAndHttpStatus'
+    WHERE [migration_id] = N'20261203101216_HoldTtlAndHttpStatus'
 )
 BEGIN
     INSERT INTO [__EFMigrationsHistory] ([migration_id], [product_version])
-    VALUES (N'20261203090819_HoldTtlAndHttpStatus', N'10.0.14');
+    VALUES (N'20261203101216_HoldTtlAndHttpStatus', N'10.0.14');
 END;
 
 COMMIT;

@@ -72,7 +72,7 @@ public sealed class PostgresLedgerDialect : ILedgerDialect
     public string ResolveSql { get; } = $"""
         WITH r AS (
             UPDATE reservations SET status = @status, resolved_at = @created_at, cost = {LedgerSql.ChargedCost}
-            WHERE id = @reservation_id AND (@account_id IS NULL OR account_id = @account_id) AND {LedgerSql.ResolvableHold}
+            WHERE id = @reservation_id AND (@account_id IS NULL OR account_id = @account_id) AND {LedgerSql.ResolvableHold}{LedgerSql.ShapeGuard}
             RETURNING id, account_id, {LedgerSql.HeldBy()} AS amount, cost, {LedgerSql.ChargedMarketCost} AS market_cost,
                 api_key_id, model_id, price_id, tags, spend_month, created_at),
         a AS (
@@ -85,12 +85,12 @@ public sealed class PostgresLedgerDialect : ILedgerDialect
         rec AS (
             INSERT INTO request_records ({LedgerSql.RequestColumns})
             SELECT account_id, id, api_key_id, model_id, price_id, @provider, @request_status, @error_code, @http_status, @input_tokens, @output_tokens,
-                @cached_tokens, cost, market_cost, @latency_ms, @ttfb_ms, @streaming, @client_ip, @user_agent, tags, created_at, @created_at
+                @cached_tokens, cost, market_cost, @latency_ms, @ttfb_ms, @streaming, @client_ip, @user_agent, tags, created_at, @created_at, @quantity
             FROM r WHERE model_id IS NOT NULL
             ON CONFLICT (reservation_id) DO UPDATE SET {string.Format(LedgerSql.RequestUpdate, "EXCLUDED")}),
         roll AS (
             INSERT INTO usage_rollups ({LedgerSql.RollupColumns})
-            SELECT account_id, @day, model_id, COALESCE(api_key_id, 0), 1, @input_tokens, @output_tokens, @cached_tokens, cost, market_cost
+            SELECT account_id, @day, model_id, COALESCE(api_key_id, 0), 1, @input_tokens, @output_tokens, @cached_tokens, cost, market_cost, @quantity
             FROM r WHERE model_id IS NOT NULL AND {LedgerSql.Settling}
             ON CONFLICT (account_id, day, model_id, api_key_id) DO UPDATE SET {string.Format(LedgerSql.RollupIncrement, "EXCLUDED.cost", "EXCLUDED.market_cost")}),
         {DayTotal("a.id", "r.amount - r.cost", "a CROSS JOIN r")},

@@ -98,7 +98,7 @@ public sealed class SqlServerLedgerDialect : ILedgerDialect
         UPDATE reservations SET status = @status, resolved_at = @created_at, cost = {LedgerSql.ChargedCost}
         OUTPUT inserted.id, inserted.account_id, {LedgerSql.HeldBy("inserted.")}, inserted.cost, 0, inserted.api_key_id, inserted.model_id,
             inserted.price_id, inserted.tags, inserted.spend_month, inserted.created_at INTO @r
-        WHERE id = @reservation_id AND (@account_id IS NULL OR account_id = @account_id) AND {LedgerSql.ResolvableHold};
+        WHERE id = @reservation_id AND (@account_id IS NULL OR account_id = @account_id) AND {LedgerSql.ResolvableHold}{LedgerSql.ShapeGuard};
         IF EXISTS (SELECT 1 FROM @r)
         BEGIN
             UPDATE @r SET market_cost = {LedgerSql.ChargedMarketCost};
@@ -112,10 +112,10 @@ public sealed class SqlServerLedgerDialect : ILedgerDialect
             FROM request_records q JOIN (SELECT id, @provider AS provider, @request_status AS status, @error_code AS error_code,
                 @http_status AS http_status, @input_tokens AS input_tokens, @output_tokens AS output_tokens, @cached_tokens AS cached_tokens,
                 cost, market_cost, @latency_ms AS latency_ms, @ttfb_ms AS ttfb_ms, @streaming AS streaming, @client_ip AS client_ip,
-                @user_agent AS user_agent, @created_at AS completed_at FROM @r) s ON q.reservation_id = s.id;
+                @user_agent AS user_agent, @created_at AS completed_at, @quantity AS quantity FROM @r) s ON q.reservation_id = s.id;
             INSERT INTO request_records ({LedgerSql.RequestColumns})
             SELECT account_id, id, api_key_id, model_id, price_id, @provider, @request_status, @error_code, @http_status, @input_tokens, @output_tokens,
-                @cached_tokens, cost, market_cost, @latency_ms, @ttfb_ms, @streaming, @client_ip, @user_agent, tags, created_at, @created_at
+                @cached_tokens, cost, market_cost, @latency_ms, @ttfb_ms, @streaming, @client_ip, @user_agent, tags, created_at, @created_at, @quantity
             FROM @r r WHERE model_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM request_records q WHERE q.reservation_id = r.id);
             IF {LedgerSql.Settling}
                 MERGE usage_rollups WITH (HOLDLOCK)
@@ -124,7 +124,7 @@ public sealed class SqlServerLedgerDialect : ILedgerDialect
                    AND usage_rollups.api_key_id = s.api_key_id
                 WHEN MATCHED THEN UPDATE SET {string.Format(LedgerSql.RollupIncrement, "s.cost", "s.market_cost")}
                 WHEN NOT MATCHED THEN INSERT ({LedgerSql.RollupColumns})
-                    VALUES (s.account_id, @day, s.model_id, s.api_key_id, 1, @input_tokens, @output_tokens, @cached_tokens, s.cost, s.market_cost);
+                    VALUES (s.account_id, @day, s.model_id, s.api_key_id, 1, @input_tokens, @output_tokens, @cached_tokens, s.cost, s.market_cost, @quantity);
             INSERT INTO ledger_entries ({LedgerSql.EntryColumns})
             {EntryOutput}
             SELECT a.id, a.last_sequence, @type, r.amount - r.cost, a.balance, a.last_entry_at, @description, @source, CAST(r.id AS nvarchar(128)), @actor, NULL, r.id

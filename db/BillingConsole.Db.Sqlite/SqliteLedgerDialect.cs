@@ -68,7 +68,7 @@ public sealed class SqliteLedgerDialect : ILedgerDialect
 
     public string ResolveSql { get; } = $"""
         UPDATE reservations SET status = @status, resolved_at = @created_at, cost = {LedgerSql.ChargedCost}
-        WHERE id = @reservation_id AND (@account_id IS NULL OR account_id = @account_id) AND {LedgerSql.ResolvableHold};
+        WHERE id = @reservation_id AND (@account_id IS NULL OR account_id = @account_id) AND {LedgerSql.ResolvableHold}{LedgerSql.ShapeGuard};
         UPDATE accounts SET balance = balance + (SELECT {Held} - cost FROM reservations WHERE id = @reservation_id),
             last_sequence = last_sequence + 1, last_entry_at = MAX(@created_at, COALESCE(last_entry_at, @created_at))
         WHERE id = (SELECT account_id FROM reservations WHERE id = @reservation_id) AND changes() = 1;
@@ -82,12 +82,12 @@ public sealed class SqliteLedgerDialect : ILedgerDialect
         UPDATE api_keys SET spend_committed = spend_committed + (SELECT r.cost - {LedgerSql.HeldBy("r.")} FROM reservations r WHERE {ResolvedHere})
         WHERE id = (SELECT r.api_key_id FROM reservations r WHERE {ResolvedHere} AND r.spend_month = api_keys.spend_month);
         INSERT INTO usage_rollups ({LedgerSql.RollupColumns})
-        SELECT r.account_id, @day, r.model_id, COALESCE(r.api_key_id, 0), 1, @input_tokens, @output_tokens, @cached_tokens, r.cost, {LedgerSql.ChargedMarketCost}
+        SELECT r.account_id, @day, r.model_id, COALESCE(r.api_key_id, 0), 1, @input_tokens, @output_tokens, @cached_tokens, r.cost, {LedgerSql.ChargedMarketCost}, @quantity
         FROM reservations r WHERE {ResolvedHere} AND {LedgerSql.Settling}
         ON CONFLICT (account_id, day, model_id, api_key_id) DO UPDATE SET {string.Format(LedgerSql.RollupIncrement, "excluded.cost", "excluded.market_cost")};
         INSERT INTO request_records ({LedgerSql.RequestColumns})
         SELECT r.account_id, r.id, r.api_key_id, r.model_id, r.price_id, @provider, @request_status, @error_code, @http_status, @input_tokens, @output_tokens,
-            @cached_tokens, r.cost, {LedgerSql.ChargedMarketCost}, @latency_ms, @ttfb_ms, @streaming, @client_ip, @user_agent, r.tags, r.created_at, @created_at
+            @cached_tokens, r.cost, {LedgerSql.ChargedMarketCost}, @latency_ms, @ttfb_ms, @streaming, @client_ip, @user_agent, r.tags, r.created_at, @created_at, @quantity
         FROM reservations r WHERE {ResolvedHere}
         ON CONFLICT (reservation_id) DO UPDATE SET {string.Format(LedgerSql.RequestUpdate, "excluded")};
         """;

@@ -33,6 +33,8 @@ app.MapBillingApi();
 app.MapUsageApi();
 app.MapMeteringApi();
 app.MapMeteringKeysApi();
+app.MapMeteringUsageApi();
+app.MapMeteringRenewApi();
 app.MapKeysApi();
 app.MapAdminAccountsApi();
 app.MapPayments();

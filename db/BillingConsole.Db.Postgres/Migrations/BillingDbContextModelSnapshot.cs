@@ -135,6 +135,14 @@ namespace BillingConsole.Db.Postgres.Migrations
                         .HasColumnType("character varying(16)")
                         .HasColumnName("type");
 
+                    b.Property<string>("Unit")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasDefaultValue("tokens")
+                        .HasColumnName("unit");
+
                     b.HasKey("Id")
                         .HasName("pk_catalog_models");
 
@@ -178,6 +186,10 @@ namespace BillingConsole.Db.Postgres.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("market_output_per_million");
 
+                    b.Property<long>("MarketUnitPrice")
+                        .HasColumnType("bigint")
+                        .HasColumnName("market_unit_price");
+
                     b.Property<long>("ModelId")
                         .HasColumnType("bigint")
                         .HasColumnName("model_id");
@@ -185,6 +197,10 @@ namespace BillingConsole.Db.Postgres.Migrations
                     b.Property<long>("OutputPerMillion")
                         .HasColumnType("bigint")
                         .HasColumnName("output_per_million");
+
+                    b.Property<long>("UnitPrice")
+                        .HasColumnType("bigint")
+                        .HasColumnName("unit_price");
 
                     b.HasKey("Id")
                         .HasName("pk_model_prices");
@@ -760,6 +776,10 @@ namespace BillingConsole.Db.Postgres.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("max_output_tokens");
 
+                    b.Property<long?>("MaxQuantity")
+                        .HasColumnType("bigint")
+                        .HasColumnName("max_quantity");
+
                     b.Property<long?>("ModelId")
                         .HasColumnType("bigint")
                         .HasColumnName("model_id");
@@ -877,6 +897,10 @@ namespace BillingConsole.Db.Postgres.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)")
                         .HasColumnName("provider");
+
+                    b.Property<long>("Quantity")
+                        .HasColumnType("bigint")
+                        .HasColumnName("quantity");
 
                     b.Property<long>("ReservationId")
                         .HasColumnType("bigint")
@@ -1153,6 +1177,10 @@ namespace BillingConsole.Db.Postgres.Migrations
                     b.Property<long>("OutputTokens")
                         .HasColumnType("bigint")
                         .HasColumnName("output_tokens");
+
+                    b.Property<long>("Quantity")
+                        .HasColumnType("bigint")
+                        .HasColumnName("quantity");
 
                     b.HasKey("Id")
                         .HasName("pk_usage_rollups");

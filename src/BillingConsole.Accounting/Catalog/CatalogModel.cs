@@ -10,8 +10,12 @@ public static class ModelTypes
     public const string Image = "image";
     public const string Audio = "audio";
     public const string Video = "video";
+    /// <summary>GPU time, priced per GPU-hour.</summary>
+    public const string Compute = "compute";
+    /// <summary>Stored data, priced per GB-day and charged as storage_billing.</summary>
+    public const string Storage = "storage";
 
-    public static readonly IReadOnlySet<string> All = new HashSet<string>([Chat, Embedding, Image, Audio, Video]);
+    public static readonly IReadOnlySet<string> All = new HashSet<string>([Chat, Embedding, Image, Audio, Video, Compute, Storage]);
 }
 
 /// <summary>A model a gateway can meter. Prices live in <see cref="ModelPrice"/> versions.</summary>
@@ -27,10 +31,15 @@ public sealed class CatalogModel
     /// <summary>Comma-separated flags: vision, tools, json, reasoning, streaming, caching.</summary>
     public string Capabilities { get; set; } = "";
     public bool Enabled { get; set; } = true;
+    /// <summary>What it is priced by (<see cref="PriceUnits"/>): tokens, or one priced unit metered as a quantity.</summary>
+    public string Unit { get; set; } = PriceUnits.Tokens;
+
+    public bool IsPricedPerUnit => Unit != PriceUnits.Tokens;
 }
 
 /// <summary>One price version of a model, in force from <see cref="EffectiveFrom"/> until the next version. Prices are
-/// nano-dollars per million tokens; versions are never edited, so a settled request always explains its own price.</summary>
+/// nano-dollars per million tokens (token models) or per unit (<see cref="UnitPrice"/>, every other unit); versions are
+/// never edited, so a settled request always explains its own price.</summary>
 public sealed class ModelPrice
 {
     public long Id { get; set; }
@@ -43,6 +52,9 @@ public sealed class ModelPrice
     public long MarketInputPerMillion { get; set; }
     public long MarketOutputPerMillion { get; set; }
     public long MarketCachedInputPerMillion { get; set; }
+    /// <summary>Nano-dollars per unit (GPU-hour, GB-day, image, second); 0 for token models.</summary>
+    public long UnitPrice { get; set; }
+    public long MarketUnitPrice { get; set; }
 }
 
 internal sealed class CatalogModelConfiguration : IEntityTypeConfiguration<CatalogModel>
@@ -55,6 +67,7 @@ internal sealed class CatalogModelConfiguration : IEntityTypeConfiguration<Catal
         b.Property(m => m.DisplayName).HasMaxLength(200);
         b.Property(m => m.Type).HasMaxLength(16);
         b.Property(m => m.Capabilities).HasMaxLength(200);
+        b.Property(m => m.Unit).HasMaxLength(16).HasDefaultValue(PriceUnits.Tokens);
         b.HasIndex(m => m.Slug).IsUnique();
     }
 }

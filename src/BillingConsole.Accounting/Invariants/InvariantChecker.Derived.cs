@@ -8,7 +8,7 @@ namespace BillingConsole.Accounting.Invariants;
 /// <summary>Rule 6: the tables derived from settlements agree with the ledger.</summary>
 public sealed partial class InvariantChecker
 {
-    private sealed record Totals(long Calls, long Input, long Output, long Cached, long Cost, long MarketCost);
+    private sealed record Totals(long Calls, long Input, long Output, long Cached, long Cost, long MarketCost, long Quantity);
 
     /// <summary>Compares the derived tables of <paramref name="accountIds"/> with the ledger: all of their history, or
     /// (incrementally) the UTC days from <paramref name="since"/> on. A usage rollup's day is the day its calls' request
@@ -21,10 +21,10 @@ public sealed partial class InvariantChecker
         var settledRecords = db.RequestRecords.Where(q => accountIds.Contains(q.AccountId) && (start == null || q.CompletedAt >= start)
             && (q.Status == RequestStatus.Success || q.Status == RequestStatus.Error));
         var fromRecords = await settledRecords.GroupBy(q => q.AccountId)
-            .Select(g => new { g.Key, T = new Totals(g.LongCount(), g.Sum(q => q.InputTokens), g.Sum(q => q.OutputTokens), g.Sum(q => q.CachedTokens), g.Sum(q => q.Cost), g.Sum(q => q.MarketCost)) })
+            .Select(g => new { g.Key, T = new Totals(g.LongCount(), g.Sum(q => q.InputTokens), g.Sum(q => q.OutputTokens), g.Sum(q => q.CachedTokens), g.Sum(q => q.Cost), g.Sum(q => q.MarketCost), g.Sum(q => q.Quantity)) })
             .ToDictionaryAsync(x => x.Key, x => x.T, ct);
         var fromRollups = await db.UsageRollups.Where(u => accountIds.Contains(u.AccountId) && (start == null || u.Day >= start)).GroupBy(u => u.AccountId)
-            .Select(g => new { g.Key, T = new Totals(g.Sum(u => u.Calls), g.Sum(u => u.InputTokens), g.Sum(u => u.OutputTokens), g.Sum(u => u.CachedTokens), g.Sum(u => u.Cost), g.Sum(u => u.MarketCost)) })
+            .Select(g => new { g.Key, T = new Totals(g.Sum(u => u.Calls), g.Sum(u => u.InputTokens), g.Sum(u => u.OutputTokens), g.Sum(u => u.CachedTokens), g.Sum(u => u.Cost), g.Sum(u => u.MarketCost), g.Sum(u => u.Quantity)) })
             .ToDictionaryAsync(x => x.Key, x => x.T, ct);
         // What the ledger charged for the same calls: −(hold + settlement) per settled call, found from its record, and
         // −(hold + release + late charge) per call settled after its hold expired.
@@ -37,7 +37,7 @@ public sealed partial class InvariantChecker
                                 group e by q.AccountId into g
                                 select new { g.Key, Charged = -g.Sum(e => e.Amount) })
             .ToDictionaryAsync(x => x.Key, x => x.Charged, ct);
-        var empty = new Totals(0, 0, 0, 0, 0, 0);
+        var empty = new Totals(0, 0, 0, 0, 0, 0, 0);
         foreach (var accountId in accountIds)
         {
             var records = fromRecords.GetValueOrDefault(accountId) ?? empty;

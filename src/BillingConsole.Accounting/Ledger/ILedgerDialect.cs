@@ -19,17 +19,18 @@ public interface ILedgerDialect
 
     /// <summary>Debits @amount as a hold, opens a reservation and appends the reservation entry. With @api_key_id the
     /// key must be the account's, unrevoked, and within its monthly limit for @month, and its spend counter grows by the
-    /// hold. Extra parameters: @expires_at @api_key_id @month @model_id @price_id @max_input_tokens @max_output_tokens @tags.</summary>
+    /// hold. Extra parameters: @expires_at @api_key_id @month @model_id @price_id @max_input_tokens @max_output_tokens @tags @max_quantity.</summary>
     string ReserveSql { get; }
 
     /// <summary>Moves an open reservation (of @account_id, or of any account when it is NULL) to @status and appends
     /// the @type entry for (held − cost). The cost is 0 when @charge is 0, @cost for an unpriced hold, and otherwise
     /// <see cref="Catalog.Pricing"/>'s formula over the tokens and the reservation's price version. For a metered hold
     /// it also writes the request record, adjusts the key's spend counter and, when settled, the usage rollup of @day.
-    /// With @late = 1 it charges an expired hold whose settle arrived late (<see cref="LedgerSql.ResolvableHold"/>): the
-    /// entry is −cost, the key counter grows by the cost, and the request record the expiry wrote is updated in place.
-    /// Extra parameters: @reservation_id @status @late @charge @cost @day @input_tokens @output_tokens @cached_tokens
-    /// @request_status @error_code @http_status @latency_ms @ttfb_ms @streaming @provider @client_ip @user_agent.
+    /// Only a hold of the settle's shape is resolved (<see cref="LedgerSql.ShapeGuard"/>). With @late = 1 it charges an
+    /// expired hold whose settle arrived late (<see cref="LedgerSql.ResolvableHold"/>): the entry is −cost, the key
+    /// counter grows by the cost, and the request record the expiry wrote is updated in place.
+    /// Extra parameters: @reservation_id @status @late @charge @cost @day @input_tokens @output_tokens @cached_tokens @quantity
+    /// @shape @request_status @error_code @http_status @latency_ms @ttfb_ms @streaming @provider @client_ip @user_agent.
     /// A resolution that returns no row wrote nothing, so <see cref="LedgerWriter.SettleManyAsync"/> runs many of them in
     /// one client transaction (where a provider's text opens its own transaction, it nests in the client's).</summary>
     string ResolveSql { get; }
@@ -64,13 +65,13 @@ public static class LedgerSql
     public const string EntryReturning = "id, sequence, amount, balance_after, reservation_id";
 
     public const string ReservationColumns =
-        "account_id, amount, status, created_at, expires_at, ttl_seconds, api_key_id, model_id, price_id, max_input_tokens, max_output_tokens, tags, spend_month";
+        "account_id, amount, status, created_at, expires_at, ttl_seconds, api_key_id, model_id, price_id, max_input_tokens, max_output_tokens, tags, spend_month, max_quantity";
 
     public const string ReservationValues =
-        "@account_id, @amount, 'open', @created_at, @expires_at, @ttl_seconds, @api_key_id, @model_id, @price_id, @max_input_tokens, @max_output_tokens, @tags, CASE WHEN @api_key_id IS NULL THEN NULL ELSE @month END";
+        "@account_id, @amount, 'open', @created_at, @expires_at, @ttl_seconds, @api_key_id, @model_id, @price_id, @max_input_tokens, @max_output_tokens, @tags, CASE WHEN @api_key_id IS NULL THEN NULL ELSE @month END, @max_quantity";
 
     public const string RequestColumns =
-        "account_id, reservation_id, api_key_id, model_id, price_id, provider, status, error_code, http_status, input_tokens, output_tokens, cached_tokens, cost, market_cost, latency_ms, ttfb_ms, streaming, client_ip, user_agent, tags, started_at, completed_at";
+        "account_id, reservation_id, api_key_id, model_id, price_id, provider, status, error_code, http_status, input_tokens, output_tokens, cached_tokens, cost, market_cost, latency_ms, ttfb_ms, streaming, client_ip, user_agent, tags, started_at, completed_at, quantity";
 
     /// <summary>How a resolution updates the request record a late settle finds (the one its hold's expiry wrote);
     /// {0} names the incoming row (EXCLUDED, or a source alias). Started_at, key, model and tags stay the hold's.</summary>
@@ -78,7 +79,7 @@ public static class LedgerSql
         "provider = {0}.provider, status = {0}.status, error_code = {0}.error_code, http_status = {0}.http_status, " +
         "input_tokens = {0}.input_tokens, output_tokens = {0}.output_tokens, cached_tokens = {0}.cached_tokens, cost = {0}.cost, " +
         "market_cost = {0}.market_cost, latency_ms = {0}.latency_ms, ttfb_ms = {0}.ttfb_ms, streaming = {0}.streaming, " +
-        "client_ip = {0}.client_ip, user_agent = {0}.user_agent, completed_at = {0}.completed_at";
+        "client_ip = {0}.client_ip, user_agent = {0}.user_agent, completed_at = {0}.completed_at, quantity = {0}.quantity";
 
     /// <summary>Which holds a resolution may close. Normally an open one (an expiry only once its time has come, so an
     /// extension that committed first wins); with @late = 1 (a settle that arrived after the expiry) an expired one on
@@ -95,12 +96,12 @@ public static class LedgerSql
     public const string Settling = "@status IN ('settled', 'settled_late')";
 
     public const string RollupColumns =
-        "account_id, day, model_id, api_key_id, calls, input_tokens, output_tokens, cached_tokens, cost, market_cost";
+        "account_id, day, model_id, api_key_id, calls, input_tokens, output_tokens, cached_tokens, cost, market_cost, quantity";
 
     public const string RollupIncrement =
         "calls = usage_rollups.calls + 1, input_tokens = usage_rollups.input_tokens + @input_tokens, " +
         "output_tokens = usage_rollups.output_tokens + @output_tokens, cached_tokens = usage_rollups.cached_tokens + @cached_tokens, " +
-        "cost = usage_rollups.cost + {0}, market_cost = usage_rollups.market_cost + {1}";
+        "cost = usage_rollups.cost + {0}, market_cost = usage_rollups.market_cost + {1}, quantity = usage_rollups.quantity + @quantity";
 
     public const string DayTotalColumns = "account_id, day, type, entries, amount";
 
@@ -114,15 +115,21 @@ public static class LedgerSql
     /// <summary>Only an active account takes a new reservation: suspended and closed ones refuse new calls.</summary>
     public const string ReserveStatus = "'active'";
 
+    /// <summary>A settle reports the shape of its hold: @shape 1 tokens (a token hold or an unpriced one), 2 a quantity
+    /// (a hold on a priced unit); 0 (release, expiry, an unpriced settle) resolves either.</summary>
+    public const string ShapeGuard =
+        " AND (@shape = 0 OR (@shape = 1 AND max_quantity IS NULL) OR (@shape = 2 AND max_quantity IS NOT NULL))";
+
     public static string FloorGuard(bool enforceFloor) => enforceFloor ? " AND balance + @amount >= overdraft_floor" : "";
 
-    /// <summary><see cref="Catalog.Pricing.Cost(long,long,long,long,long,long)"/> in SQL over the price row <paramref name="p"/>:
-    /// whole parts and remainders are summed separately, so no product exceeds 10^16 and the result is exactly the floor.</summary>
+    /// <summary><see cref="Catalog.Pricing.Cost(long,long,long,long,long,long,long,long)"/> in SQL over the price row
+    /// <paramref name="p"/>: whole parts and remainders are summed separately, so no token product exceeds 10^16, no
+    /// quantity product 10^18, and the result is exactly the floor. A call reports tokens or @quantity, never both.</summary>
     public static string CostFormula(string p, string prefix = "") =>
         $"((@input_tokens - @cached_tokens) * ({p}.{prefix}input_per_million / 1000000) + @output_tokens * ({p}.{prefix}output_per_million / 1000000) " +
-        $"+ @cached_tokens * ({p}.{prefix}cached_input_per_million / 1000000) " +
+        $"+ @cached_tokens * ({p}.{prefix}cached_input_per_million / 1000000) + @quantity * ({p}.{prefix}unit_price / 1000000) " +
         $"+ ((@input_tokens - @cached_tokens) * ({p}.{prefix}input_per_million % 1000000) + @output_tokens * ({p}.{prefix}output_per_million % 1000000) " +
-        $"+ @cached_tokens * ({p}.{prefix}cached_input_per_million % 1000000)) / 1000000)";
+        $"+ @cached_tokens * ({p}.{prefix}cached_input_per_million % 1000000) + @quantity * ({p}.{prefix}unit_price % 1000000)) / 1000000)";
 
     /// <summary>The cost a resolution charges, evaluated on a reservation row whose price_id column is in scope.</summary>
     public static readonly string ChargedCost =

@@ -25,10 +25,13 @@ public sealed record ReserveRequest(
     MeteredCall? Call = null);
 
 /// <summary>What a metered hold is for: the key that made the call (its monthly limit applies), and the model and
-/// price version that will price it when it settles.</summary>
-public sealed record MeteredCall(long ApiKeyId, long ModelId, long PriceId, long MaxInputTokens, long MaxOutputTokens, string? Tags);
+/// price version that will price it when it settles. A hold on a priced unit has <see cref="MaxQuantity"/> (micro-units)
+/// and no tokens.</summary>
+public sealed record MeteredCall(long ApiKeyId, long ModelId, long PriceId, long MaxInputTokens, long MaxOutputTokens, string? Tags,
+    long? MaxQuantity = null);
 
-/// <summary>How a metered call ended, for its request record. With <see cref="Charge"/> false it costs nothing.</summary>
+/// <summary>How a metered call ended, for its request record. With <see cref="Charge"/> false it costs nothing. A call on a
+/// priced unit reports <see cref="Quantity"/> (micro-units) instead of tokens.</summary>
 public sealed record CallOutcome(
     TokenCounts Tokens,
     string RequestStatus,
@@ -40,7 +43,8 @@ public sealed record CallOutcome(
     string? Provider = null,
     string? ClientIp = null,
     string? UserAgent = null,
-    int? HttpStatus = null);
+    int? HttpStatus = null,
+    long? Quantity = null);
 
 /// <summary>Settles a hold. <see cref="AccountId"/> null means any account (the metering service's view). An unpriced
 /// hold costs <see cref="Cost"/>; a metered one is priced from <see cref="Outcome"/>'s tokens and its price version.</summary>

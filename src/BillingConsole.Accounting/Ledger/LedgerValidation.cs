@@ -35,6 +35,8 @@ internal static class LedgerValidation
             return Invalid("The hold exceeds $1,000,000,000.");
         if (r.Call is { } call && (call.MaxInputTokens is < 0 or > Pricing.MaxTokens || call.MaxOutputTokens is < 0 or > Pricing.MaxTokens))
             return Invalid($"Token counts are whole numbers from 0 to {Pricing.MaxTokens:N0}.");
+        if (r.Call?.MaxQuantity is <= 0 || r.Call?.MaxQuantity > Quantity.Max.Micros)
+            return Invalid($"A quantity is above 0 and at most {Quantity.Max}.");
         if (r.Ttl is { } ttl && (ttl <= TimeSpan.Zero || ttl > MaxHoldTtl))
             return Invalid("A hold lasts between one second and one day.");
         return CheckCommon(r.AccountId, r.Description, r.Origin, r.IdempotencyKey);
@@ -61,6 +63,10 @@ internal static class LedgerValidation
         var t = o.Tokens;
         if (t.Input is < 0 or > Pricing.MaxTokens || t.Output is < 0 or > Pricing.MaxTokens || t.Cached is < 0 or > Pricing.MaxTokens)
             return Invalid($"Token counts are whole numbers from 0 to {Pricing.MaxTokens:N0}.");
+        if (o.Quantity is < 0 || o.Quantity > Quantity.Max.Micros)
+            return Invalid($"A quantity is from 0 to {Quantity.Max}.");
+        if (o.Quantity is not null && t != default)
+            return Invalid("A call reports tokens or a quantity, not both.");
         if (t.Cached > t.Input)
             return Invalid("Cached tokens are part of the input tokens and cannot exceed them.");
         if (o.LatencyMs is < 0 || o.TtfbMs is < 0)

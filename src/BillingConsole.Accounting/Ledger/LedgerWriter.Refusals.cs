@@ -16,9 +16,15 @@ public sealed partial class LedgerWriter
             .FirstOrDefaultAsync(x => x.Id == r.ReservationId && (r.AccountId == null || x.AccountId == r.AccountId), ct);
         if (hold is null)
             return (LedgerResult<HoldResolution>.Fail(LedgerError.NotFound, "No such reservation."), false);
-        if (hold.Status == ReservationStatus.Open)
-            return (null, false);
         var settling = r.Status is ReservationStatus.Settled or ReservationStatus.SettledLate;
+        // A settle of the other shape than its hold (tokens for a quantity, or the reverse) is refused by the batch's guard.
+        if (settling && hold.Status is ReservationStatus.Open or ReservationStatus.Expired
+            && ShapeOf(r) is 1 or 2 && ShapeOf(r) == 2 != hold.MaxQuantity.HasValue)
+            return (LedgerResult<HoldResolution>.Fail(LedgerError.InvalidRequest, hold.MaxQuantity.HasValue
+                ? $"Reservation {r.ReservationId} holds a quantity: settle it with quantity, not tokens."
+                : $"Reservation {r.ReservationId} holds tokens: settle it with tokens, not quantity."), false);
+        if (hold.Status == ReservationStatus.Open)
+            return (null, false); // resolved and reopened cannot happen; a lost deadlock can: run again
         if (settling && hold.Status == ReservationStatus.Expired)
         {
             if (!r.Late)
@@ -64,7 +70,9 @@ public sealed partial class LedgerWriter
         if (hold.PriceId is not { } priceId)
             return r.Cost.Units;
         var price = await db.ModelPrices.AsNoTracking().SingleAsync(p => p.Id == priceId, ct);
-        return Catalog.Pricing.Cost(r.Outcome?.Tokens ?? default, price);
+        var t = r.Outcome?.Tokens ?? default;
+        return Catalog.Pricing.Cost(t.Input, t.Output, t.Cached, price.InputPerMillion, price.OutputPerMillion, price.CachedInputPerMillion,
+            r.Outcome?.Quantity ?? 0, price.UnitPrice);
     }
 
     /// <summary>A repeated settle is the same when it reports the same call: every field of the request record it
@@ -78,7 +86,7 @@ public sealed partial class LedgerWriter
         return await db.RequestRecords.AnyAsync(q => q.ReservationId == hold.Id && q.InputTokens == t.Input && q.OutputTokens == t.Output
             && q.CachedTokens == t.Cached && q.Status == o.RequestStatus && q.ErrorCode == o.ErrorCode && q.LatencyMs == o.LatencyMs
             && q.TtfbMs == o.TtfbMs && q.Streaming == o.Streaming && q.Provider == o.Provider && q.ClientIp == o.ClientIp
-            && q.UserAgent == o.UserAgent && q.HttpStatus == o.HttpStatus, ct);
+            && q.UserAgent == o.UserAgent && q.HttpStatus == o.HttpStatus && q.Quantity == (o.Quantity ?? 0), ct);
     }
 
     private static async Task<LedgerResult<PostedEntry>?> ReplayPostAsync(BillingDbContext db, PostRequest r, CancellationToken ct)
@@ -116,7 +124,7 @@ public sealed partial class LedgerWriter
         if (r.Call is not { } call)
             return hold.ModelId is null && hold.Amount == r.Hold.Units;
         return hold.ApiKeyId == call.ApiKeyId && hold.ModelId == call.ModelId && hold.MaxInputTokens == call.MaxInputTokens
-            && hold.MaxOutputTokens == call.MaxOutputTokens && hold.Tags == call.Tags;
+            && hold.MaxOutputTokens == call.MaxOutputTokens && hold.Tags == call.Tags && hold.MaxQuantity == call.MaxQuantity;
     }
 
     private static Task<LedgerEntry?> FindByKeyAsync(BillingDbContext db, long accountId, string key, CancellationToken ct) =>

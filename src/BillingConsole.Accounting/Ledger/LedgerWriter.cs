@@ -58,20 +58,7 @@ public sealed partial class LedgerWriter(IDbContextFactory<BillingDbContext> dbF
             await using var db = await dbFactory.CreateDbContextAsync(ct);
             var now = Now();
             var expiresAt = now + (r.Ttl ?? LedgerValidation.DefaultHoldTtl);
-            var (row, outOfRange) = await ExecuteAsync(db, dialect.ReserveSql, p =>
-            {
-                BindEntry(p, r.AccountId, EntryTypes.Reservation, r.Hold.Units, r.Description, r.Origin, null, r.IdempotencyKey, now);
-                BindRange(p);
-                Bind(p, "expires_at", expiresAt);
-                Bind(p, "ttl_seconds", (int)(r.Ttl ?? LedgerValidation.DefaultHoldTtl).TotalSeconds);
-                Bind(p, "month", new DateTime(now.Year, now.Month, 1, 0, 0, 0, DateTimeKind.Utc));
-                Bind(p, "api_key_id", r.Call?.ApiKeyId);
-                Bind(p, "model_id", r.Call?.ModelId);
-                Bind(p, "price_id", r.Call?.PriceId);
-                Bind(p, "max_input_tokens", r.Call?.MaxInputTokens);
-                Bind(p, "max_output_tokens", r.Call?.MaxOutputTokens);
-                Bind<string>(p, "tags", r.Call?.Tags);
-            }, null, ct);
+            var (row, outOfRange) = await ExecuteAsync(db, dialect.ReserveSql, p => BindReserve(p, r, now, expiresAt), null, ct);
             if (outOfRange)
                 return OutOfRange;
             if (row is { } ok)
@@ -87,6 +74,22 @@ public sealed partial class LedgerWriter(IDbContextFactory<BillingDbContext> dbF
             if (attempt == MaxAttempts)
                 return Contended<ReservationHold>();
         }
+    }
+
+    private void BindReserve(DbParameterCollection p, ReserveRequest r, DateTime now, DateTime expiresAt)
+    {
+        BindEntry(p, r.AccountId, EntryTypes.Reservation, r.Hold.Units, r.Description, r.Origin, null, r.IdempotencyKey, now);
+        BindRange(p);
+        Bind(p, "expires_at", expiresAt);
+        Bind(p, "ttl_seconds", (int)(r.Ttl ?? LedgerValidation.DefaultHoldTtl).TotalSeconds);
+        Bind(p, "month", new DateTime(now.Year, now.Month, 1, 0, 0, 0, DateTimeKind.Utc));
+        Bind(p, "api_key_id", r.Call?.ApiKeyId);
+        Bind(p, "model_id", r.Call?.ModelId);
+        Bind(p, "price_id", r.Call?.PriceId);
+        Bind(p, "max_input_tokens", r.Call?.MaxInputTokens);
+        Bind(p, "max_output_tokens", r.Call?.MaxOutputTokens);
+        Bind<string>(p, "tags", r.Call?.Tags);
+        Bind(p, "max_quantity", r.Call?.MaxQuantity);
     }
 
     public async Task<LedgerResult<HoldResolution>> SettleAsync(SettleRequest r, CancellationToken ct = default) =>
@@ -190,6 +193,8 @@ public sealed partial class LedgerWriter(IDbContextFactory<BillingDbContext> dbF
         Bind(p, "input_tokens", tokens.Input);
         Bind(p, "output_tokens", tokens.Output);
         Bind(p, "cached_tokens", tokens.Cached);
+        Bind(p, "quantity", outcome?.Quantity ?? 0);
+        Bind(p, "shape", ShapeOf(r));
         Bind(p, "request_status", outcome?.RequestStatus ?? RequestStatus.Success);
         Bind<string>(p, "error_code", outcome?.ErrorCode);
         Bind(p, "http_status", outcome?.HttpStatus);
@@ -200,6 +205,10 @@ public sealed partial class LedgerWriter(IDbContextFactory<BillingDbContext> dbF
         Bind<string>(p, "client_ip", outcome?.ClientIp);
         Bind<string>(p, "user_agent", outcome?.UserAgent);
     }
+
+    /// <summary>See <see cref="LedgerSql.ShapeGuard"/>: a metered settle names its hold's shape; anything else resolves either.</summary>
+    private static long ShapeOf(Resolution r) =>
+        r.Status != ReservationStatus.Settled || r.Outcome is null ? 0 : r.Outcome.Quantity is null ? 1 : 2;
 
     private readonly record struct EntryRow(long Id, long Sequence, long Amount, long BalanceAfter, long? ReservationId,
         long? Hold, long? Cost, long? MarketCost);

@@ -40,6 +40,8 @@ public sealed class Reservation
     public long? PriceId { get; set; }
     public long? MaxInputTokens { get; set; }
     public long? MaxOutputTokens { get; set; }
+    /// <summary>For a hold on a priced unit (GPU-hours, GB-days...): the quantity held, in micro-units; null for tokens.</summary>
+    public long? MaxQuantity { get; set; }
     public string? Tags { get; set; }
     public DateTime? SpendMonth { get; set; }
 }

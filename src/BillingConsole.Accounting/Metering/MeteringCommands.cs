@@ -8,7 +8,7 @@ public sealed record MeterReserveCommand(string IdempotencyKey, long ApiKeyId, s
 
 public sealed record MeterSettleCommand(long ReservationId, TokenCounts Tokens, string Status = RequestStatus.Success, string? ErrorCode = null,
     int? LatencyMs = null, int? TtfbMs = null, bool Streaming = false, string? Provider = null, string? ClientIp = null, string? UserAgent = null,
-    int? HttpStatus = null);
+    int? HttpStatus = null, Quantity? Quantity = null);
 
 public sealed record MeteredHold(long ReservationId, long AccountId, Money Held, Money BalanceAfter, DateTime ExpiresAt, bool Replayed);
 

@@ -33,6 +33,8 @@ public sealed partial class MeteringService(LedgerWriter ledger, PriceCatalog ca
         var model = catalog.FindBySlug(c.Model);
         if (model is null || !model.Model.Enabled)
             return Invalid<MeteredHold>($"Unknown or disabled model '{c.Model}'.");
+        if (model.Model.IsPricedPerUnit)
+            return Invalid<MeteredHold>($"{model.Model.Slug} is priced per {PriceUnits.Label(model.Model.Unit)}: reserve it with sku and quantity.");
         if (model.Model.ContextWindow > 0 && c.MaxInputTokens + c.MaxOutputTokens > model.Model.ContextWindow)
             return Invalid<MeteredHold>($"{model.Model.Slug} has a context window of {model.Model.ContextWindow:N0} tokens.");
         var price = model.PriceAt(clock.GetUtcNow().UtcDateTime);
@@ -67,7 +69,8 @@ public sealed partial class MeteringService(LedgerWriter ledger, PriceCatalog ca
             else
                 results[i] = Invalid<MeteredSettlement>("status is success or error.");
         }
-        var requests = valid.Select(i => ToSettleRequest(commands[i])).ToList();
+        var unitHolds = await UnitHoldsAsync(valid.Select(i => commands[i]), ct);
+        var requests = valid.Select(i => commands[i].Quantity is { } q ? ToUnitSettleRequest(commands[i], q, unitHolds) : ToSettleRequest(commands[i])).ToList();
         // One call keeps the single path: one batch, no lock-order read and no client transaction around it.
         var settled = requests.Count == 1
             ? [await ledger.SettleAsync(requests[0], ct)]

@@ -33,6 +33,8 @@ public sealed class RequestRecord
     public long InputTokens { get; set; }
     public long OutputTokens { get; set; }
     public long CachedTokens { get; set; }
+    /// <summary>For a priced unit: the quantity used, in micro-units (<see cref="Catalog.Quantity"/>); 0 for token calls.</summary>
+    public long Quantity { get; set; }
     public long Cost { get; set; }
     public long MarketCost { get; set; }
     public int? LatencyMs { get; set; }

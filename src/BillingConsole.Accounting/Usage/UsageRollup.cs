@@ -19,6 +19,8 @@ public sealed class UsageRollup
     public long InputTokens { get; set; }
     public long OutputTokens { get; set; }
     public long CachedTokens { get; set; }
+    /// <summary>Micro-units of a priced unit (GPU-hours, GB-days...); 0 for token models.</summary>
+    public long Quantity { get; set; }
     public long Cost { get; set; }
     public long MarketCost { get; set; }
 }

@@ -7,15 +7,18 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace BillingConsole.Web.Api;
 
-/// <summary>The key is named by <see cref="ApiKeyId"/>, or by the customer's secret in <see cref="ApiKey"/> (one of the two).</summary>
+/// <summary>The key is named by <see cref="ApiKeyId"/>, or by the customer's secret in <see cref="ApiKey"/> (one of the two).
+/// A call holds <see cref="Model"/> with token maxima, or a priced unit: <see cref="Sku"/> and <see cref="Quantity"/> (with an
+/// optional <see cref="Description"/> naming the resource), one shape or the other.</summary>
 public sealed record ReserveBody(string? IdempotencyKey, long? ApiKeyId, string? Model, long? MaxInputTokens, long? MaxOutputTokens, List<string>? Tags = null,
-    string? ApiKey = null, long? TtlSeconds = null);
+    string? ApiKey = null, string? Sku = null, decimal? Quantity = null, string? Description = null, long? TtlSeconds = null);
 
 public sealed record ReserveResponse(long ReservationId, decimal Held, decimal BalanceAfter, DateTime ExpiresAt);
 
+/// <summary>Tokens for a token hold, or <see cref="Quantity"/> used for a hold on a priced unit.</summary>
 public sealed record SettleBody(long? InputTokens, long? OutputTokens, long? CachedTokens = null, string? Status = null, string? ErrorCode = null,
     int? LatencyMs = null, int? TtfbMs = null, bool? Streaming = null, string? Provider = null, string? ClientIp = null, string? UserAgent = null,
-    int? HttpStatus = null);
+    int? HttpStatus = null, decimal? Quantity = null);
 
 public sealed record SettleResponse(decimal Cost, decimal MarketCost, decimal Settlement, decimal BalanceAfter);
 
@@ -25,7 +28,7 @@ public sealed record ReleaseResponse(decimal Released, decimal BalanceAfter);
 
 public sealed record BatchSettleItem(long? ReservationId, long? InputTokens, long? OutputTokens, long? CachedTokens = null, string? Status = null,
     string? ErrorCode = null, int? LatencyMs = null, int? TtfbMs = null, bool? Streaming = null, string? Provider = null, string? ClientIp = null,
-    string? UserAgent = null, int? HttpStatus = null);
+    string? UserAgent = null, int? HttpStatus = null, decimal? Quantity = null);
 
 public sealed record BatchSettleBody(List<BatchSettleItem>? Settlements);
 
@@ -82,12 +85,32 @@ public static class MeteringApi
                 return Problems.NotFound("No active API key with the inference scope matches api_key.");
             named = verified.Key.Id;
         }
+        if (body.Sku is not null || body.Quantity is not null || body.Description is not null)
+            return await ReserveUnitsAsync(body, named, metering, ct);
         if (named is not { } keyId || body.Model is null || body.MaxInputTokens is not { } maxIn || body.MaxOutputTokens is not { } maxOut)
             return Problems.Invalid("idempotency_key, api_key_id (or api_key), model, max_input_tokens and max_output_tokens are required.");
         if (body.TtlSeconds is < 1 or > MaxTtlSeconds)
             return Problems.Invalid($"ttl_seconds is a whole number of seconds from 1 to {MaxTtlSeconds:N0}.");
         var ttl = body.TtlSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : (TimeSpan?)null;
         var result = await metering.ReserveAsync(new MeterReserveCommand(body.IdempotencyKey ?? "", keyId, body.Model, maxIn, maxOut, body.Tags, ttl), ct);
+        if (result.Value is not { } hold)
+            return Problems.From(result.Failure!);
+        return TypedResults.Created($"/v1/meter/reservations/{hold.ReservationId}",
+            new ReserveResponse(hold.ReservationId, hold.Held.ToDecimal(), hold.BalanceAfter.ToDecimal(), hold.ExpiresAt));
+    }
+
+    /// <summary>The priced-unit shape of a reservation: <c>{sku, quantity}</c> instead of a model's token maxima.</summary>
+    private static async Task<Results<Created<ReserveResponse>, ProblemHttpResult>> ReserveUnitsAsync(ReserveBody body, long? keyId, MeteringService metering,
+        CancellationToken ct)
+    {
+        if (body.Model is not null || body.MaxInputTokens is not null || body.MaxOutputTokens is not null)
+            return Problems.Invalid("Reserve a model with max_input_tokens and max_output_tokens, or a sku with quantity, not both.");
+        if (keyId is not { } key || body.Sku is null || body.Quantity is not { } amount)
+            return Problems.Invalid("idempotency_key, api_key_id (or api_key), sku and quantity are required.");
+        if (!Quantity.TryFromDecimal(amount, out var quantity))
+            return Problems.Invalid($"quantity is above 0 and at most {Quantity.Max}, with up to 6 decimals.");
+        var result = await metering.ReserveUnitsAsync(new MeterReserveUnitsCommand(body.IdempotencyKey ?? "", key, body.Sku, quantity, body.Tags,
+            Description: body.Description), ct);
         if (result.Value is not { } hold)
             return Problems.From(result.Failure!);
         return TypedResults.Created($"/v1/meter/reservations/{hold.ReservationId}",
@@ -102,7 +125,7 @@ public static class MeteringApi
         if (problem is not null)
             return problem;
         var item = new BatchSettleItem(reservationId, body!.InputTokens, body.OutputTokens, body.CachedTokens, body.Status, body.ErrorCode,
-            body.LatencyMs, body.TtfbMs, body.Streaming, body.Provider, body.ClientIp, body.UserAgent, body.HttpStatus);
+            body.LatencyMs, body.TtfbMs, body.Streaming, body.Provider, body.ClientIp, body.UserAgent, body.HttpStatus, body.Quantity);
         var (response, failure) = await SettleOneAsync(item, metering, ct);
         return response is not null ? TypedResults.Ok(response) : failure!;
     }
@@ -157,8 +180,15 @@ public static class MeteringApi
     {
         if (b.ReservationId is not { } reservationId)
             return (null, Problems.Invalid("reservation_id is required."));
+        if (b.Quantity is { } used)
+            return b.InputTokens is not null || b.OutputTokens is not null || b.CachedTokens is not null
+                ? (null, Problems.Invalid("Settle with tokens or with quantity, not both."))
+                : used == 0 || Quantity.TryFromDecimal(used, out _)
+                    ? (new MeterSettleCommand(reservationId, default, b.Status ?? RequestStatus.Success, b.ErrorCode, b.LatencyMs, b.TtfbMs,
+                        b.Streaming ?? false, b.Provider, b.ClientIp, b.UserAgent, b.HttpStatus, new Quantity((long)(used * Quantity.MicrosPerUnit))), null)
+                    : (null, Problems.Invalid($"quantity is from 0 to {Quantity.Max}, with up to 6 decimals."));
         if (b.InputTokens is not { } input || b.OutputTokens is not { } output)
-            return (null, Problems.Invalid("input_tokens and output_tokens are required."));
+            return (null, Problems.Invalid("input_tokens and output_tokens (or quantity, for a hold on a priced unit) are required."));
         return (new MeterSettleCommand(reservationId, new TokenCounts(input, output, b.CachedTokens ?? 0), b.Status ?? RequestStatus.Success,
             b.ErrorCode, b.LatencyMs, b.TtfbMs, b.Streaming ?? false, b.Provider, b.ClientIp, b.UserAgent, b.HttpStatus), null);
     }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using BillingConsole.Accounting.Catalog;
 using BillingConsole.Accounting.Identity;
 using BillingConsole.Accounting.Ledger;
 using BillingConsole.Accounting.Metering;
@@ -254,8 +255,12 @@ public sealed class AuthorizationMatrixTests(ConsoleApp app)
             "POST /v1/meter/reservations" => new RouteCase(e.Route,
                 $$"""{"idempotency_key":"{{Guid.NewGuid():N}}","api_key_id":{{w.KeyA}},"model":"gpt-4o-mini","max_input_tokens":10,"max_output_tokens":10}""", 201),
             "POST /v1/meter/keys:verify" => new RouteCase(e.Route, $$"""{"key":"{{w.SecretA}}"}""", 200),
+            "POST /v1/meter/usage" => new RouteCase(e.Route,
+                $$"""{"idempotency_key":"{{Guid.NewGuid():N}}","api_key_id":{{w.KeyA}},"sku":"dall-e-3","quantity":1}""", 201),
             "POST /v1/meter/reservations/{id}/settle" => new RouteCase($"/v1/meter/reservations/{await w.NewReservationOfAAsync()}/settle",
                 """{"input_tokens":5,"output_tokens":5,"status":"success"}""", 200),
+            "POST /v1/meter/reservations/{id}/renew" => new RouteCase($"/v1/meter/reservations/{await w.NewUnitReservationOfAAsync()}/renew",
+                """{"quantity":0.01}""", 201),
             "POST /v1/meter/reservations/{id}/release" => new RouteCase($"/v1/meter/reservations/{await w.NewReservationOfAAsync()}/release",
                 """{"reason":"matrix"}""", 200),
             "GET /v1/meter/reservations/{id}" => new RouteCase($"/v1/meter/reservations/{await w.NewReservationOfAAsync()}", Status: 200),
@@ -368,6 +373,13 @@ public sealed class AuthorizationMatrixTests(ConsoleApp app)
         {
             var hold = await _app.Services.GetRequiredService<MeteringService>()
                 .ReserveAsync(new MeterReserveCommand(Guid.NewGuid().ToString("N"), KeyA, "gpt-4o-mini", 10, 10));
+            return hold.Value!.ReservationId;
+        }
+
+        public async Task<long> NewUnitReservationOfAAsync()
+        {
+            var hold = await _app.Services.GetRequiredService<MeteringService>()
+                .ReserveUnitsAsync(new MeterReserveUnitsCommand(Guid.NewGuid().ToString("N"), KeyA, "gpu-l40s-48gb", new Quantity(10_000)));
             return hold.Value!.ReservationId;
         }
     }

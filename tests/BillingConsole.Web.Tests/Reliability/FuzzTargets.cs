@@ -7,12 +7,15 @@ public static class FuzzTargets
 {
     private static readonly string[] SettleFields =
         ["input_tokens", "output_tokens", "cached_tokens", "status", "error_code", "latency_ms", "ttfb_ms", "streaming", "provider", "client_ip", "user_agent",
-            "http_status"];
+            "http_status", "quantity"];
 
     public static IReadOnlyList<string> FieldsOf(string route) => route switch
     {
-        "/v1/meter/reservations" => ["idempotency_key", "api_key_id", "api_key", "model", "max_input_tokens", "max_output_tokens", "tags", "ttl_seconds"],
+        "/v1/meter/reservations" => ["idempotency_key", "api_key_id", "api_key", "model", "max_input_tokens", "max_output_tokens", "tags", "ttl_seconds",
+            "sku", "quantity", "description"],
         "/v1/meter/keys:verify" => ["key"],
+        "/v1/meter/reservations/{id}/renew" => ["quantity", "idempotency_key", "next_quantity", "description"],
+        "/v1/meter/usage" => ["idempotency_key", "api_key_id", "account_id", "sku", "quantity", "description"],
         "/v1/meter/reservations/{id}/settle" => SettleFields,
         "/v1/meter/reservations/{id}/release" => ["reason"],
         "/v1/meter/settlements:batch" => ["settlements", "reservation_id", .. SettleFields],

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace BillingConsole.Db.Postgres.Migrations
 {
     [DbContext(typeof(BillingDbContext))]
-    [Migration("20261203090807_HoldTtlAndHttpStatus")]
+    [Migration("20261203101208_HoldTtlAndHttpStatus")]
     partial class HoldTtlAndHttpStatus
     {
         /// <inheritdoc />
@@ -138,6 +138,14 @@ namespace BillingConsole.Db.Postgres.Migrations
                         .HasColumnType("character varying(16)")
                         .HasColumnName("type");
 
+                    b.Property<string>("Unit")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasDefaultValue("tokens")
+                        .HasColumnName("unit");
+
                     b.HasKey("Id")
                         .HasName("pk_catalog_models");
 
@@ -181,6 +189,10 @@ namespace BillingConsole.Db.Postgres.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("market_output_per_million");
 
+                    b.Property<long>("MarketUnitPrice")
+                        .HasColumnType("bigint")
+                        .HasColumnName("market_unit_price");
+
                     b.Property<long>("ModelId")
                         .HasColumnType("bigint")
                         .HasColumnName("model_id");
@@ -188,6 +200,10 @@ namespace BillingConsole.Db.Postgres.Migrations
                     b.Property<long>("OutputPerMillion")
                         .HasColumnType("bigint")
                         .HasColumnName("output_per_million");
+
+                    b.Property<long>("UnitPrice")
+                        .HasColumnType("bigint")
+                        .HasColumnName("unit_price");
 
                     b.HasKey("Id")
                         .HasName("pk_model_prices");
@@ -763,6 +779,10 @@ namespace BillingConsole.Db.Postgres.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("max_output_tokens");
 
+                    b.Property<long?>("MaxQuantity")
+                        .HasColumnType("bigint")
+                        .HasColumnName("max_quantity");
+
                     b.Property<long?>("ModelId")
                         .HasColumnType("bigint")
                         .HasColumnName("model_id");
@@ -880,6 +900,10 @@ namespace BillingConsole.Db.Postgres.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)")
                         .HasColumnName("provider");
+
+                    b.Property<long>("Quantity")
+                        .HasColumnType("bigint")
+                        .HasColumnName("quantity");
 
                     b.Property<long>("ReservationId")
                         .HasColumnType("bigint")
@@ -1156,6 +1180,10 @@ namespace BillingConsole.Db.Postgres.Migrations
                     b.Property<long>("OutputTokens")
                         .HasColumnType("bigint")
                         .HasColumnName("output_tokens");
+
+                    b.Property<long>("Quantity")
+                        .HasColumnType("bigint")
+                        .HasColumnName("quantity");
 
                     b.HasKey("Id")
                         .HasName("pk_usage_rollups");

@@ -12,8 +12,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace BillingConsole.Db.SqlServer.Migrations
 {
     [DbContext(typeof(BillingDbContext))]
-    [Migration("20261203090819_HoldTtlAndHttpStatus")]
-    partial class HoldTtlAndHttpStatus
+    [Migration("20261203090645_PricedUnits")]
+    partial class PricedUnits
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -138,6 +138,14 @@ namespace BillingConsole.Db.SqlServer.Migrations
                         .HasColumnType("nvarchar(16)")
                         .HasColumnName("type");
 
+                    b.Property<string>("Unit")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(16)
+                        .HasColumnType("nvarchar(16)")
+                        .HasDefaultValue("tokens")
+                        .HasColumnName("unit");
+
                     b.HasKey("Id")
                         .HasName("pk_catalog_models");
 
@@ -181,6 +189,10 @@ namespace BillingConsole.Db.SqlServer.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("market_output_per_million");
 
+                    b.Property<long>("MarketUnitPrice")
+                        .HasColumnType("bigint")
+                        .HasColumnName("market_unit_price");
+
                     b.Property<long>("ModelId")
                         .HasColumnType("bigint")
                         .HasColumnName("model_id");
@@ -188,6 +200,10 @@ namespace BillingConsole.Db.SqlServer.Migrations
                     b.Property<long>("OutputPerMillion")
                         .HasColumnType("bigint")
                         .HasColumnName("output_per_million");
+
+                    b.Property<long>("UnitPrice")
+                        .HasColumnType("bigint")
+                        .HasColumnName("unit_price");
 
                     b.HasKey("Id")
                         .HasName("pk_model_prices");
@@ -766,6 +782,10 @@ namespace BillingConsole.Db.SqlServer.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("max_output_tokens");
 
+                    b.Property<long?>("MaxQuantity")
+                        .HasColumnType("bigint")
+                        .HasColumnName("max_quantity");
+
                     b.Property<long?>("ModelId")
                         .HasColumnType("bigint")
                         .HasColumnName("model_id");
@@ -792,10 +812,6 @@ namespace BillingConsole.Db.SqlServer.Migrations
                         .HasMaxLength(700)
                         .HasColumnType("nvarchar(700)")
                         .HasColumnName("tags");
-
-                    b.Property<int?>("TtlSeconds")
-                        .HasColumnType("int")
-                        .HasColumnName("ttl_seconds");
 
                     b.HasKey("Id")
                         .HasName("pk_reservations");
@@ -851,10 +867,6 @@ namespace BillingConsole.Db.SqlServer.Migrations
                         .HasColumnType("nvarchar(64)")
                         .HasColumnName("error_code");
 
-                    b.Property<int?>("HttpStatus")
-                        .HasColumnType("int")
-                        .HasColumnName("http_status");
-
                     b.Property<long>("InputTokens")
                         .HasColumnType("bigint")
                         .HasColumnName("input_tokens");
@@ -883,6 +895,10 @@ namespace BillingConsole.Db.SqlServer.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("nvarchar(64)")
                         .HasColumnName("provider");
+
+                    b.Property<long>("Quantity")
+                        .HasColumnType("bigint")
+                        .HasColumnName("quantity");
 
                     b.Property<long>("ReservationId")
                         .HasColumnType("bigint")
@@ -1159,6 +1175,10 @@ namespace BillingConsole.Db.SqlServer.Migrations
                     b.Property<long>("OutputTokens")
                         .HasColumnType("bigint")
                         .HasColumnName("output_tokens");
+
+                    b.Property<long>("Quantity")
+                        .HasColumnType("bigint")
+                        .HasColumnName("quantity");
 
                     b.HasKey("Id")
                         .HasName("pk_usage_rollups");
