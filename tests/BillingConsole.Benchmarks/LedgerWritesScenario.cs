@@ -83,6 +83,7 @@ public static class LedgerWritesScenario
                     db.Dialect.AddParameter(cmd.Parameters, "min_balance", -Money.Max.Units, typeof(long));
                     db.Dialect.AddParameter(cmd.Parameters, "expires_at", now.AddMinutes(15), typeof(DateTime));
                     db.Dialect.AddParameter(cmd.Parameters, "ttl_seconds", 900, typeof(int));
+                    db.Dialect.AddParameter(cmd.Parameters, "max_quantity", null, typeof(long));
                     db.Dialect.AddParameter(cmd.Parameters, "month", new DateTime(now.Year, now.Month, 1, 0, 0, 0, DateTimeKind.Utc), typeof(DateTime));
                     foreach (var name in new[] { "api_key_id", "model_id", "price_id", "max_input_tokens", "max_output_tokens" })
                         db.Dialect.AddParameter(cmd.Parameters, name, null, typeof(long));
@@ -94,6 +95,8 @@ public static class LedgerWritesScenario
                     db.Dialect.AddParameter(cmd.Parameters, "reservation_id", reservation, typeof(long));
                     db.Dialect.AddParameter(cmd.Parameters, "status", ReservationStatus.Settled, typeof(string));
                     db.Dialect.AddParameter(cmd.Parameters, "late", 0L, typeof(long));
+                    db.Dialect.AddParameter(cmd.Parameters, "quantity", 0L, typeof(long));
+                    db.Dialect.AddParameter(cmd.Parameters, "shape", 0L, typeof(long));
                     db.Dialect.AddParameter(cmd.Parameters, "charge", 1L, typeof(long));
                     db.Dialect.AddParameter(cmd.Parameters, "cost", hold / 2, typeof(long));
                     db.Dialect.AddParameter(cmd.Parameters, "day", now.Date, typeof(DateTime));

@@ -208,7 +208,7 @@ public sealed partial class LedgerWriter(IDbContextFactory<BillingDbContext> dbF
 
     /// <summary>See <see cref="LedgerSql.ShapeGuard"/>: a metered settle names its hold's shape; anything else resolves either.</summary>
     private static long ShapeOf(Resolution r) =>
-        r.Status != ReservationStatus.Settled || r.Outcome is null ? 0 : r.Outcome.Quantity is null ? 1 : 2;
+        r.Status is not (ReservationStatus.Settled or ReservationStatus.SettledLate) || r.Outcome is null ? 0 : r.Outcome.Quantity is null ? 1 : 2;
 
     private readonly record struct EntryRow(long Id, long Sequence, long Amount, long BalanceAfter, long? ReservationId,
         long? Hold, long? Cost, long? MarketCost);

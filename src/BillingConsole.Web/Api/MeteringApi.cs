@@ -85,13 +85,13 @@ public static class MeteringApi
                 return Problems.NotFound("No active API key with the inference scope matches api_key.");
             named = verified.Key.Id;
         }
-        if (body.Sku is not null || body.Quantity is not null || body.Description is not null)
-            return await ReserveUnitsAsync(body, named, metering, ct);
-        if (named is not { } keyId || body.Model is null || body.MaxInputTokens is not { } maxIn || body.MaxOutputTokens is not { } maxOut)
-            return Problems.Invalid("idempotency_key, api_key_id (or api_key), model, max_input_tokens and max_output_tokens are required.");
         if (body.TtlSeconds is < 1 or > MaxTtlSeconds)
             return Problems.Invalid($"ttl_seconds is a whole number of seconds from 1 to {MaxTtlSeconds:N0}.");
         var ttl = body.TtlSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : (TimeSpan?)null;
+        if (body.Sku is not null || body.Quantity is not null || body.Description is not null)
+            return await ReserveUnitsAsync(body, named, ttl, metering, ct);
+        if (named is not { } keyId || body.Model is null || body.MaxInputTokens is not { } maxIn || body.MaxOutputTokens is not { } maxOut)
+            return Problems.Invalid("idempotency_key, api_key_id (or api_key), model, max_input_tokens and max_output_tokens are required.");
         var result = await metering.ReserveAsync(new MeterReserveCommand(body.IdempotencyKey ?? "", keyId, body.Model, maxIn, maxOut, body.Tags, ttl), ct);
         if (result.Value is not { } hold)
             return Problems.From(result.Failure!);
@@ -100,8 +100,8 @@ public static class MeteringApi
     }
 
     /// <summary>The priced-unit shape of a reservation: <c>{sku, quantity}</c> instead of a model's token maxima.</summary>
-    private static async Task<Results<Created<ReserveResponse>, ProblemHttpResult>> ReserveUnitsAsync(ReserveBody body, long? keyId, MeteringService metering,
-        CancellationToken ct)
+    private static async Task<Results<Created<ReserveResponse>, ProblemHttpResult>> ReserveUnitsAsync(ReserveBody body, long? keyId, TimeSpan? ttl,
+        MeteringService metering, CancellationToken ct)
     {
         if (body.Model is not null || body.MaxInputTokens is not null || body.MaxOutputTokens is not null)
             return Problems.Invalid("Reserve a model with max_input_tokens and max_output_tokens, or a sku with quantity, not both.");
@@ -110,7 +110,7 @@ public static class MeteringApi
         if (!Quantity.TryFromDecimal(amount, out var quantity))
             return Problems.Invalid($"quantity is above 0 and at most {Quantity.Max}, with up to 6 decimals.");
         var result = await metering.ReserveUnitsAsync(new MeterReserveUnitsCommand(body.IdempotencyKey ?? "", key, body.Sku, quantity, body.Tags,
-            Description: body.Description), ct);
+            ttl, body.Description), ct);
         if (result.Value is not { } hold)
             return Problems.From(result.Failure!);
         return TypedResults.Created($"/v1/meter/reservations/{hold.ReservationId}",
