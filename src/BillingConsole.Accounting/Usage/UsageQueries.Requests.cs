@@ -19,6 +19,8 @@ public sealed partial class UsageQueries
         ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, MaxPageSize);
         if (filter.From is { } f && filter.To is { } t && t < f)
             throw new ArgumentException("The range ends before it starts.", nameof(filter));
+        if (filter.Tag is { } oneTag && !TagRule.IsValid(oneTag))
+            throw new ArgumentException($"A tag filter is one tag: {TagRule.Text}.", nameof(filter));
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var query = db.RequestRecords.AsNoTracking().Where(r => r.AccountId == accountId);
         if (before is { } cursor)
