@@ -1,6 +1,7 @@
 namespace BillingConsole.Web.Api;
 
-/// <summary>The audit trail as CSV: the JSON rows' fields as columns, in the same order. Tags are one cell, comma-separated; a call without a key has an empty key_name.</summary>
+/// <summary>The audit trail as CSV: the JSON rows' fields as columns, in the same order. Tags are one cell,
+/// comma-separated; a call without a key has an empty key_name.</summary>
 public static class RequestsCsv
 {
     public static readonly ExportTable<RequestResponse> Table = new(

@@ -8,8 +8,9 @@ namespace BillingConsole.Web.Components.Audit;
 
 /// <summary>
 /// The account's request records, newest first, 50 at a time, narrowed by model, API key, status, a range of UTC
-/// dates and a tag (typed, or picked by clicking a row's tag), or a single call by reservation id. "Load more" fetches the next page with the keyset cursor
-/// <c>before</c> = the id of the last row shown, so there is no page limit and calls settled meanwhile never shift a page.
+/// dates and a tag (typed, or picked by clicking a row's tag), or a single call by reservation id. "Load more" fetches
+/// the next page with the keyset cursor <c>before</c> = the id of the last row shown, so there is no page limit and
+/// calls settled meanwhile never shift a page.
 /// A filter change reloads from the top; an answer to an older filter that arrives late is dropped. Nothing is kept
 /// from the prerender: a page of records is too large for the circuit's first message (32 KB), so the interactive
 /// render reads the page again.
