@@ -78,6 +78,20 @@ public sealed class AuditTrailApiTests(ConsoleApp app)
     }
 
     [Fact]
+    public async Task Requests_Csv_KeyNameThatLooksLikeAFormula_IsGuarded()
+    {
+        const string name = "=HYPERLINK(\"http://evil.example\",\"x\")";
+        var (_, _, secret, _) = await CustomerWithTaggedCallsAsync(name, ["prod"]);
+        using var client = app.Client(secret);
+
+        var json = await GetJsonAsync(client, "/billing/requests");
+        var csv = await GetCsvAsync(client, "/billing/requests?format=csv");
+
+        Assert.Equal(name, json[0].GetProperty("key_name").GetString());
+        Assert.Equal("'" + name, csv[1][Array.IndexOf(csv[0], "key_name")]);
+    }
+
+    [Fact]
     public async Task Requests_RecordWithoutAKey_HasANullKeyNameAndAnEmptyCsvCell()
     {
         var (accountId, _, secret, reservations) = await CustomerWithTaggedCallsAsync("Main", ["prod"]);
