@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Text.RegularExpressions;
 using BillingConsole.Accounting.Catalog;
 using BillingConsole.Accounting.Data;
 using BillingConsole.Accounting.Ledger;
@@ -143,9 +142,6 @@ public sealed partial class MeteringService(LedgerWriter ledger, PriceCatalog ca
         return accountId;
     }
 
-    [GeneratedRegex("^[A-Za-z0-9_.:/-]{1,64}$")]
-    private static partial Regex TagPattern();
-
     /// <summary>Tags are short labels (letters, digits and _ . : / -), at most ten, stored sorted and comma-separated.</summary>
     public static string? NormalizeTags(IReadOnlyList<string>? tags, out string? normalized)
     {
@@ -155,8 +151,8 @@ public sealed partial class MeteringService(LedgerWriter ledger, PriceCatalog ca
         if (tags.Count > MeteringLimits.MaxTags)
             return $"At most {MeteringLimits.MaxTags} tags.";
         var clean = tags.Select(t => t?.Trim() ?? "").ToList();
-        if (clean.FirstOrDefault(t => !TagPattern().IsMatch(t)) is { } bad)
-            return $"Tag '{bad}' is not allowed: use 1 to 64 letters, digits and _ . : / -.";
+        if (clean.FirstOrDefault(t => !TagRule.IsValid(t)) is { } bad)
+            return $"Tag '{bad}' is not allowed: use {TagRule.Text}.";
         normalized = string.Join(',', clean.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal));
         return null;
     }

@@ -9,7 +9,8 @@ public sealed partial class UsageQueries
     /// <summary>
     /// The audit trail: the account's request records (every status: success, error, cancelled, expired), newest first by
     /// id. <paramref name="before"/> is the id of the last record already shown (keyset paging on
-    /// <c>(account_id, id)</c>). The provider is the one the gateway reported, else the catalog model's.
+    /// <c>(account_id, id)</c>). The provider is the one the gateway reported, else the catalog model's. The key's name
+    /// comes from the same statement (a join, so a page costs one query): a revoked key keeps its row and so its name.
     /// </summary>
     public async Task<IReadOnlyList<RequestRow>> GetRequestsAsync(long accountId, RequestFilter filter, int limit, long? before = null,
         CancellationToken ct = default)
@@ -18,6 +19,8 @@ public sealed partial class UsageQueries
         ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, MaxPageSize);
         if (filter.From is { } f && filter.To is { } t && t < f)
             throw new ArgumentException("The range ends before it starts.", nameof(filter));
+        if (filter.Tag is { } oneTag && !TagRule.IsValid(oneTag))
+            throw new ArgumentException($"A tag filter is one tag: {TagRule.Text}.", nameof(filter));
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var query = db.RequestRecords.AsNoTracking().Where(r => r.AccountId == accountId);
         if (before is { } cursor)
@@ -40,21 +43,28 @@ public sealed partial class UsageQueries
             query = query.Where(r => r.Status == status);
         if (filter.ReservationId is { } reservationId)
             query = query.Where(r => r.ReservationId == reservationId);
+        if (filter.Tag is { } tag)
+        {
+            // Tags are stored sorted and comma-joined: bracketing both sides in commas matches whole tags only.
+            var needle = "," + tag + ",";
+            query = query.Where(r => r.Tags != null && ("," + r.Tags + ",").Contains(needle));
+        }
         var rows = await query.OrderByDescending(r => r.Id).Take(limit)
-            .LeftJoin(db.CatalogModels.AsNoTracking(), r => r.ModelId, m => m.Id, (r, m) => new
+            .LeftJoin(db.ApiKeys.AsNoTracking(), r => r.ApiKeyId, k => (long?)k.Id, (r, k) => new { r, KeyName = k == null ? null : k.Name })
+            .LeftJoin(db.CatalogModels.AsNoTracking(), x => x.r.ModelId, m => m.Id, (x, m) => new
             {
-                r.Id, r.ReservationId, r.CompletedAt, r.StartedAt,
+                x.r.Id, x.r.ReservationId, x.r.CompletedAt, x.r.StartedAt,
                 Model = m == null ? null : m.Slug,
-                Provider = r.Provider ?? (m == null ? null : m.Provider),
-                r.Status, r.ErrorCode, r.InputTokens, r.OutputTokens, r.CachedTokens, r.Cost, r.MarketCost,
-                r.LatencyMs, r.TtfbMs, r.Streaming, r.ApiKeyId, r.ClientIp, r.UserAgent, r.Tags,
+                Provider = x.r.Provider ?? (m == null ? null : m.Provider),
+                x.r.Status, x.r.ErrorCode, x.r.InputTokens, x.r.OutputTokens, x.r.CachedTokens, x.r.Cost, x.r.MarketCost,
+                x.r.LatencyMs, x.r.TtfbMs, x.r.Streaming, x.r.ApiKeyId, x.r.ClientIp, x.r.UserAgent, x.r.Tags, x.KeyName,
             })
             .OrderByDescending(r => r.Id)
             .ToListAsync(ct);
         return rows.Select(r => new RequestRow(r.Id, r.ReservationId, r.CompletedAt, r.StartedAt, r.Model, r.Provider, r.Status,
             r.ErrorCode, r.InputTokens, r.OutputTokens, r.CachedTokens, new Money(r.Cost), new Money(r.MarketCost), r.LatencyMs,
             r.TtfbMs, r.Streaming, r.ApiKeyId, r.ClientIp, r.UserAgent,
-            SplitTags(r.Tags).OfType<string>().ToList())).ToList();
+            SplitTags(r.Tags).OfType<string>().ToList(), r.KeyName)).ToList();
     }
 
     /// <summary>The id of the catalog model with this slug (ignoring case), or null.</summary>

@@ -35,7 +35,8 @@ public sealed record UsageRow(
 }
 
 /// <summary>One metered call's audit record (metadata only: no prompt or completion is ever stored).
-/// <see cref="CreatedAt"/> is when the call was settled or released.</summary>
+/// <see cref="CreatedAt"/> is when the call was settled or released. <see cref="KeyName"/> is the name of the key the call
+/// was made with (kept after the key is revoked), null for a call made without a key.</summary>
 public sealed record RequestRow(
     long Id,
     long ReservationId,
@@ -56,14 +57,17 @@ public sealed record RequestRow(
     long? ApiKeyId,
     string? ClientIp,
     string? UserAgent,
-    IReadOnlyList<string> Tags);
+    IReadOnlyList<string> Tags,
+    string? KeyName);
 
 /// <summary>Filters of the audit trail; every one is optional. <see cref="From"/> and <see cref="To"/> are inclusive
-/// UTC dates of completion; <see cref="ReservationId"/> picks the one record of that call (a link to a single call).</summary>
+/// UTC dates of completion; <see cref="ReservationId"/> picks the one record of that call (a link to a single call);
+/// <see cref="Tag"/> keeps the calls carrying that tag (one whole tag, compared exactly).</summary>
 public sealed record RequestFilter(
     DateOnly? From = null,
     DateOnly? To = null,
     long? ModelId = null,
     long? ApiKeyId = null,
     string? Status = null,
-    long? ReservationId = null);
+    long? ReservationId = null,
+    string? Tag = null);

@@ -23,6 +23,8 @@ public static class ApiBinder
 
     public static string MonthMessage(string name) => $"{name} must be a month YYYY-MM from {MinYear:D4}-01 to {MaxYear:D4}-12.";
 
+    public static string TagMessage(string name) => $"{name} must be one tag: {Accounting.Metering.TagRule.Text}.";
+
     public const string RangeOrderMessage = "from must not be after to.";
 
     public static string RangeLengthMessage(int maxDays) => $"from and to must be at most {maxDays} days apart, both included.";
@@ -55,6 +57,18 @@ public static class ApiBinder
         if (!TryId(text, out var value))
             return Problems.Invalid(IdMessage(name));
         id = value;
+        return null;
+    }
+
+    /// <summary>An optional tag (<c>tag</c>): the rule tags are accepted by at reservation, so every stored tag can be asked for.</summary>
+    public static ProblemHttpResult? OptionalTag(string name, string? text, out string? tag)
+    {
+        tag = null;
+        if (text is null)
+            return null;
+        if (!Accounting.Metering.TagRule.IsValid(text))
+            return Problems.Invalid(TagMessage(name));
+        tag = text;
         return null;
     }
 

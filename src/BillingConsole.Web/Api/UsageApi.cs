@@ -44,7 +44,8 @@ public static class UsageApi
             .WithSummary("The audit trail of metered calls (JSON page, or a CSV/JSON download)")
             .WithDescription("Pages backwards with `before` (the id of the last record received). `format=csv`, or `download=true` "
                 + "with JSON, downloads every matching record as one attachment (text/csv or application/json), at most `limit` when given. "
-                + "No prompt content is ever stored.")
+                + "`tag` keeps the calls that carry that tag. Each record names its API key (`key_name`, kept after the key is revoked; "
+                + "null for a call made without a key). No prompt content is ever stored.")
             .ProducesProblem(StatusCodes.Status400BadRequest);
         billing.MapGet("/invoice", GetInvoiceAsync)
             .RequireAccountAccess(CustomerAction.ReadAccount)
@@ -81,8 +82,8 @@ public static class UsageApi
     }
 
     /// <summary>The audit trail, newest first; <c>before</c> is the id of the last record already received. Optional
-    /// filters: from/to (inclusive UTC dates of completion), model (slug), key_id, status, reservation_id (the one call
-    /// with that reservation). <c>format=csv</c> (or <c>download=true</c> for JSON) is the export: every matching record
+    /// filters: from/to (inclusive UTC dates of completion), model (slug), key_id, status, tag (calls carrying that tag),
+    /// reservation_id (the one call with that reservation). <c>format=csv</c> (or <c>download=true</c> for JSON) is the export: every matching record
     /// (older than <c>before</c> if given, at most <c>limit</c> if given) in one attachment, through <see cref="KeysetExport"/>.</summary>
     public static async Task<Results<Ok<List<RequestResponse>>, PushStreamHttpResult, ProblemHttpResult>> GetRequestsAsync(
         ClaimsPrincipal user, UsageQueries queries, TimeProvider clock, IOptions<HttpJsonOptions> json, [AsParameters] PageQuery page,
@@ -91,6 +92,7 @@ public static class UsageApi
         [FromQuery(Name = "key_id"), Description("Only calls made with this API key.")] string? keyId,
         [Description("success, error, cancelled or expired.")] string? status,
         [FromQuery(Name = "reservation_id"), Description("Only the call of this reservation.")] string? reservationId,
+        [Description("Only calls carrying this tag (one tag: 1 to 64 letters, digits and _ . : / -).")] string? tag,
         CancellationToken ct)
     {
         if (page.Bind(DefaultPageSize, UsageQueries.MaxPageSize, out var paging) is { } badPage)
@@ -112,9 +114,11 @@ public static class UsageApi
             return Problems.Invalid($"status is one of {RequestStatus.Success}, {RequestStatus.Error}, {RequestStatus.Cancelled}, {RequestStatus.Expired}.");
         if (ApiBinder.OptionalId("reservation_id", reservationId, out var reservation) is { } badReservation)
             return badReservation;
+        if (ApiBinder.OptionalTag("tag", tag, out var oneTag) is { } badTag)
+            return badTag;
 
         var accountId = user.GetAccountId()!.Value;
-        var filter = new RequestFilter(start, end, modelId, key, status, reservation);
+        var filter = new RequestFilter(start, end, modelId, key, status, reservation, oneTag);
         async Task<IReadOnlyList<RequestResponse>> ReadAsync(int size, long? before, CancellationToken token) =>
             (await queries.GetRequestsAsync(accountId, filter, size, before, token)).Select(RequestResponse.From).ToList();
         if (download)

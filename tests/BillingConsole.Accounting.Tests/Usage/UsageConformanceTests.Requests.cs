@@ -1,3 +1,4 @@
+using BillingConsole.Accounting.Identity;
 using BillingConsole.Accounting.Metering;
 using BillingConsole.Accounting.Usage;
 using Microsoft.EntityFrameworkCore;
@@ -91,5 +92,57 @@ public abstract partial class UsageConformanceTests
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Usage.GetRequestsAsync(1, new RequestFilter(), 0, ct: Ct));
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Usage.GetRequestsAsync(1, new RequestFilter(), 1001, ct: Ct));
         await Assert.ThrowsAsync<ArgumentException>(() => Usage.GetRequestsAsync(1, new RequestFilter(new DateOnly(2026, 3, 2), new DateOnly(2026, 3, 1)), 10, ct: Ct));
+        // Two tags joined by a comma would match a record's whole tags string: only one tag is a filter.
+        await Assert.ThrowsAsync<ArgumentException>(() => Usage.GetRequestsAsync(1, new RequestFilter(Tag: "prod,team:search"), 10, ct: Ct));
+        await Assert.ThrowsAsync<ArgumentException>(() => Usage.GetRequestsAsync(1, new RequestFilter(Tag: ""), 10, ct: Ct));
+    }
+
+    [Fact]
+    public async Task Requests_KeyName_IsJoinedAndKeptAfterTheKeyIsRevoked()
+    {
+        var h = await WriteHistoryAsync(seed: 5);
+        await using (var db = await Db.Factory.CreateDbContextAsync(Ct))
+            await db.ApiKeys.Where(k => k.Id == h.KeyB).ExecuteUpdateAsync(s => s.SetProperty(k => k.Name, "Nightly batch"), Ct);
+
+        var before = await AllPagesAsync(h.AccountId, new RequestFilter(), 9);
+        Assert.True(await new ApiKeyService(Db.Factory, Clock).RevokeAsync(h.AccountId, h.KeyB, Ct));
+        var after = await AllPagesAsync(h.AccountId, new RequestFilter(), 1000);
+
+        Assert.Contains(before, r => r.ApiKeyId == h.KeyA);
+        Assert.Contains(before, r => r.ApiKeyId == h.KeyB);
+        Assert.All(before, r => Assert.Equal(r.ApiKeyId == h.KeyA ? "a" : "Nightly batch", r.KeyName));
+        Assert.Equal(before, after, (x, y) => x.Id == y.Id && x.KeyName == y.KeyName && x.ApiKeyId == y.ApiKeyId);
+    }
+
+    [Theory]
+    [InlineData("prod")]
+    [InlineData("team:search")]
+    [InlineData("batch")]
+    public async Task Requests_TagFilter_KeepsTheCallsCarryingThatWholeTag(string tag)
+    {
+        var h = await WriteHistoryAsync(seed: 11);
+        await using var db = await Db.Factory.CreateDbContextAsync(Ct);
+        var expected = await db.RequestRecords.Where(r => r.AccountId == h.AccountId).OrderByDescending(r => r.Id)
+            .Select(r => new { r.Id, r.Tags }).ToListAsync(Ct);
+
+        var tagged = await AllPagesAsync(h.AccountId, new RequestFilter(Tag: tag), 4);
+
+        var want = expected.Where(r => UsageQueries.SplitTags(r.Tags).Contains(tag)).Select(r => r.Id).ToList();
+        Assert.NotEmpty(want);
+        Assert.True(want.Count < expected.Count);
+        Assert.Equal(want, tagged.Select(r => r.Id));
+        Assert.All(tagged, r => Assert.Contains(tag, r.Tags));
+    }
+
+    [Theory]
+    [InlineData("pro")]
+    [InlineData("search")]
+    [InlineData("team")]
+    public async Task Requests_TagFilter_PartOfATag_MatchesNothing(string tag)
+    {
+        var h = await WriteHistoryAsync(seed: 13);
+
+        Assert.Empty(await Usage.GetRequestsAsync(h.AccountId, new RequestFilter(Tag: tag), 1000, ct: Ct));
+        Assert.NotEmpty(await Usage.GetRequestsAsync(h.AccountId, new RequestFilter(Tag: "prod"), 1000, ct: Ct));
     }
 }

@@ -28,6 +28,7 @@ public sealed class ApiBinderRulesTests(ConsoleApp app)
         ["month"] = ["/billing/summary?", "/billing/invoice?"],
         ["key_id"] = ["/billing/requests?"],
         ["reservation_id"] = ["/billing/requests?"],
+        ["tag"] = ["/billing/requests?", "/billing/requests?format=csv&", "/billing/requests?download=true&"],
     };
 
     private static string MessageFor(string parameter) => parameter switch
@@ -35,6 +36,7 @@ public sealed class ApiBinderRulesTests(ConsoleApp app)
         "limit" => ApiBinder.LimitMessage(1000),
         "from" or "to" => ApiBinder.DateMessage(parameter),
         "month" => ApiBinder.MonthMessage(parameter),
+        "tag" => ApiBinder.TagMessage(parameter),
         _ => ApiBinder.IdMessage(parameter),
     };
 
@@ -93,6 +95,10 @@ public sealed class ApiBinderRulesTests(ConsoleApp app)
     [InlineData("key_id", "0")]
     [InlineData("reservation_id", "-1")]
     [InlineData("reservation_id", "5.5")]
+    [InlineData("tag", "")]
+    [InlineData("tag", "prod,batch")]
+    [InlineData("tag", "prod ")]
+    [InlineData("tag", "naïve")]
     public async Task BadValue_SameProblemOnEveryEndpointThatTakesIt(string parameter, string value)
     {
         var (client, keyId) = await CustomerAsync();
@@ -145,7 +151,7 @@ public sealed class ApiBinderRulesTests(ConsoleApp app)
         var urls = new[]
         {
             "/billing/transactions?limit=1000&before=9223372036854775807&from=0002-01-01&to=9998-12-31",
-            "/billing/requests?limit=1&before=05&from=2026-01-01&to=2026-01-01&key_id=1&reservation_id=1",
+            "/billing/requests?limit=1&before=05&from=2026-01-01&to=2026-01-01&key_id=1&reservation_id=1&tag=team:search/v2_x-1.0",
             "/billing/usage?from=9998-01-01&to=9998-12-31",
             $"/v1/keys/{keyId}/usage?from=2026-01-01&to=2026-01-31",
             "/billing/summary?month=0002-01",

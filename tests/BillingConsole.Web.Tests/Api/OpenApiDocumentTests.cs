@@ -154,7 +154,7 @@ public sealed partial class OpenApiDocumentTests(ConsoleApp app)
             operation.GetProperty("parameters").EnumerateArray().Select(p => p.GetProperty("name").GetString()!).ToList();
         Assert.Equal(["limit", "before", "from", "to", "format", "download", "type"],
             Parameters(paths.GetProperty("/billing/transactions").GetProperty("get")));
-        Assert.Superset(new HashSet<string> { "limit", "before", "from", "to", "format", "download", "key_id", "reservation_id" },
+        Assert.Superset(new HashSet<string> { "limit", "before", "from", "to", "format", "download", "key_id", "reservation_id", "tag" },
             Parameters(paths.GetProperty("/billing/requests").GetProperty("get")).ToHashSet());
         Assert.Equal(["id", "from", "to"], Parameters(paths.GetProperty("/v1/keys/{id}/usage").GetProperty("get")));
         Assert.True(paths.GetProperty("/v1/meter/reservations").GetProperty("post").TryGetProperty("requestBody", out _));

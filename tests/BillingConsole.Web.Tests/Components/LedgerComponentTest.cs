@@ -178,10 +178,10 @@ public abstract class LedgerComponentTest : BunitContext, IAsyncLifetime
     /// <summary>One metered call through the real metering service at <see cref="Clock"/>'s time: a hold for the tokens
     /// (within the model's context window), then a settlement for them. Returns what the settlement charged.</summary>
     protected async Task<MeteredSettlement> MeterCallAsync(long apiKeyId, string model, long input, long output, long cached = 0,
-        string status = RequestStatus.Success)
+        string status = RequestStatus.Success, IReadOnlyList<string>? tags = null)
     {
         var meter = await PrepareMeteringAsync();
-        var hold = await meter.ReserveAsync(new MeterReserveCommand(Guid.NewGuid().ToString("N"), apiKeyId, model, input, output), Ct);
+        var hold = await meter.ReserveAsync(new MeterReserveCommand(Guid.NewGuid().ToString("N"), apiKeyId, model, input, output, tags), Ct);
         Assert.True(hold.Succeeded, hold.Failure?.Message);
         var settled = await meter.SettleAsync(new MeterSettleCommand(hold.Value!.ReservationId, new TokenCounts(input, output, cached), status,
             status == RequestStatus.Error ? "upstream_503" : null, 800, 120, true, null, "203.0.113.7", "tests/1.0"), Ct);

@@ -100,6 +100,76 @@ public sealed class UsageTabTests : LedgerComponentTest
         Assert.Contains("2026-03-18", cut.Find("[data-testid=chart-spend-over-time] .bc-chart-tooltip-title").TextContent);
     }
 
+    /// <summary>An account with tagged calls in March 2026: two tags on one call, one tag, none, and an embedding.</summary>
+    private async Task<long> SeedTaggedAsync()
+    {
+        var account = await CreateAccountAsync();
+        var key = await CreateApiKeyAsync(account, "Production");
+        Clock.AdjustTime(new DateTime(2026, 3, 10, 9, 0, 0, DateTimeKind.Utc));
+        await PostAsync(account, EntryTypes.Topup, Money.FromDollars(100), "Top-up", EntrySources.StripeWebhook, "cs_test_tags");
+        await MeterCallAsync(key, "gpt-4o", 40_000, 5_000, tags: ["prod", "team:search"]);
+        await MeterCallAsync(key, "claude-sonnet-4-5", 30_000, 4_000, tags: ["prod"]);
+        await MeterCallAsync(key, "gpt-4o-mini", 10_000, 1_000);
+        await MeterCallAsync(key, "text-embedding-3-small", 8_000, 0, tags: ["batch"]);
+        Clock.AdjustTime(UsageNow);
+        return account;
+    }
+
+    [Fact]
+    public async Task UsageTab_GroupByTag_ShowsARowPerTagUntaggedAsNoTagAndACostByTagChart()
+    {
+        var account = await SeedTaggedAsync();
+        var popovers = Render<MudPopoverProvider>();
+        var cut = Render<UsageTab>(p => p.Add(x => x.AccountId, account));
+        cut.WaitForAssertion(() => Assert.NotEmpty(Rows(cut)));
+        Assert.Empty(cut.FindAll("[data-testid=chart-cost-by-tag]"));
+
+        // Untick Date and Model, tick Tag: one row per tag.
+        await PickAsync(popovers, cut, "usage-group-by", "Date", "Model", "Tag");
+
+        var expected = await Usage.GetUsageAsync(account, new DateOnly(2026, 2, 17), new DateOnly(2026, 3, 18), UsageDimensions.Tag, Ct);
+        Assert.Equal(4, expected.Count);
+        cut.WaitForAssertion(() => Assert.Equal(expected.Count, Rows(cut).Count));
+        AssertRows(cut, expected, byDay: false, byModel: false);
+        Assert.Equal(expected.Select(r => r.Tag ?? "(no tag)"), Rows(cut).Select(r => Cell(r, "usage-tag")));
+        Assert.Equal(["(no tag)", "batch", "prod", "team:search"], Rows(cut).Select(r => Cell(r, "usage-tag")).Order(StringComparer.Ordinal));
+        Assert.Equal("2", Cell(Rows(cut).Single(r => Cell(r, "usage-tag") == "prod"), "usage-calls"));
+        Assert.Empty(cut.FindAll("[data-testid=usage-model]"));
+        // A call with two tags is under each: no total row that would add it twice, and a note that says why.
+        Assert.Empty(cut.FindAll("[data-testid=usage-total]"));
+        Assert.Contains("counted under each", cut.Find("[data-testid=usage-tag-note]").TextContent);
+        Assert.Contains("By tag", cut.Markup);
+
+        var chart = cut.Find("[data-testid=chart-cost-by-tag]");
+        Assert.NotEmpty(chart.QuerySelectorAll("svg rect, svg path"));
+        var description = chart.QuerySelector("[role=img]")!.GetAttribute("aria-label")!;
+        foreach (var row in expected)
+            Assert.Contains($"{row.Tag ?? "(no tag)"} {BillingFormat.Cents(row.Cost)}", description);
+    }
+
+    [Fact]
+    public async Task UsageTab_GroupByType_ShowsATypeColumnAndACostByTypeChart()
+    {
+        var account = await SeedTaggedAsync();
+        var popovers = Render<MudPopoverProvider>();
+        var cut = Render<UsageTab>(p => p.Add(x => x.AccountId, account));
+        cut.WaitForAssertion(() => Assert.NotEmpty(Rows(cut)));
+
+        await PickAsync(popovers, cut, "usage-group-by", "Date", "Model", "Type");
+
+        var expected = await Usage.GetUsageAsync(account, new DateOnly(2026, 2, 17), new DateOnly(2026, 3, 18), UsageDimensions.Type, Ct);
+        Assert.Equal(2, expected.Count);
+        cut.WaitForAssertion(() => Assert.Equal(expected.Count, Rows(cut).Count));
+        AssertRows(cut, expected, byDay: false, byModel: false);
+        Assert.Equal(expected.Select(r => UsageFormat.Type(r.Type)), Rows(cut).Select(r => Cell(r, "usage-type")));
+        Assert.Contains("Embedding", Rows(cut).Select(r => Cell(r, "usage-type")));
+        Assert.Empty(cut.FindAll("[data-testid=usage-model]"));
+        Assert.NotNull(cut.Find("[data-testid=usage-total]"));
+        var description = cut.Find("[data-testid=chart-cost-by-type] [role=img]").GetAttribute("aria-label")!;
+        foreach (var row in expected)
+            Assert.Contains($"{UsageFormat.Type(row.Type)} {BillingFormat.Cents(row.Cost)}", description);
+    }
+
     [Fact]
     public async Task UsageTab_PeriodWithoutUsage_ShowsTheEmptyState()
     {
@@ -132,6 +202,7 @@ public sealed class UsageTabTests : LedgerComponentTest
             UsageFormat.Dimensions(UsageFormat.DefaultGroups));
         Assert.Equal(UsageDimensions.Key | UsageDimensions.Provider, UsageFormat.Dimensions([UsageGroup.Key, UsageGroup.Provider]));
         Assert.Equal(UsageDimensions.None, UsageFormat.Dimensions([]));
+        Assert.Equal(UsageDimensions.Tag | UsageDimensions.Type, UsageFormat.Dimensions([UsageGroup.Tag, UsageGroup.Type]));
     }
 
     private static IReadOnlyList<IElement> Rows(IRenderedComponent<UsageTab> cut) => cut.FindAll("[data-testid=usage-row]");

@@ -6,7 +6,7 @@ namespace BillingConsole.Web.Components.Audit;
 
 /// <summary>
 /// The audit trail's filters as plain values: a model slug, an API key id, a request status, an inclusive range of UTC
-/// completion dates, or one call by its reservation id. The page reads them from its query string (a malformed value
+/// completion dates, a tag, or one call by its reservation id. The page reads them from its query string (a malformed value
 /// is ignored rather than failing the page) and the export links pass them on to <c>GET /billing/requests</c>.
 /// </summary>
 public sealed record AuditQuery(
@@ -15,21 +15,29 @@ public sealed record AuditQuery(
     long? KeyId = null,
     string? Status = null,
     DateOnly? From = null,
-    DateOnly? To = null)
+    DateOnly? To = null,
+    string? Tag = null)
 {
     public static readonly IReadOnlyList<string> Statuses =
         [RequestStatus.Success, RequestStatus.Error, RequestStatus.Cancelled, RequestStatus.Expired];
 
     /// <summary>True when any of the narrowing filters (not the single-call view) is set.</summary>
-    public bool HasFilters => Model is not null || KeyId is not null || Status is not null || From is not null || To is not null;
+    public bool HasFilters => Model is not null || KeyId is not null || Status is not null || From is not null || To is not null
+                              || Tag is not null;
 
-    public static AuditQuery Parse(string? reservation, string? model, string? key, string? status, string? from, string? to) => new(
+    public static AuditQuery Parse(string? reservation, string? model, string? key, string? status, string? from, string? to,
+        string? tag = null) => new(
         Id(reservation),
         string.IsNullOrWhiteSpace(model) ? null : model.Trim(),
         Id(key),
         status is not null && Statuses.Contains(status) ? status : null,
         Date(from),
-        Date(to));
+        Date(to),
+        TagText(tag));
+
+    /// <summary>A typed tag, trimmed; blank means no tag filter. It is not checked here: the trail says what is wrong
+    /// with it, so a mistyped tag is explained instead of silently dropped.</summary>
+    public static string? TagText(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
 
     public static DateOnly? Date(string? text) =>
         DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) && d.Year is >= 2 and <= 9998
@@ -53,6 +61,7 @@ public sealed record AuditQuery(
         Add("status", Status);
         Add("from", DateText(From));
         Add("to", DateText(To));
+        Add("tag", Tag);
         return url.ToString();
     }
 

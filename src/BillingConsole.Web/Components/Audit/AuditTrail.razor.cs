@@ -1,14 +1,16 @@
 using BillingConsole.Accounting.Catalog;
 using BillingConsole.Accounting.Identity;
+using BillingConsole.Accounting.Metering;
 using BillingConsole.Accounting.Usage;
 using Microsoft.AspNetCore.Components;
 
 namespace BillingConsole.Web.Components.Audit;
 
 /// <summary>
-/// The account's request records, newest first, 50 at a time, narrowed by model, API key, status and a range of UTC
-/// dates, or a single call by reservation id. "Load more" fetches the next page with the keyset cursor
-/// <c>before</c> = the id of the last row shown, so there is no page limit and calls settled meanwhile never shift a page.
+/// The account's request records, newest first, 50 at a time, narrowed by model, API key, status, a range of UTC
+/// dates and a tag (typed, or picked by clicking a row's tag), or a single call by reservation id. "Load more" fetches
+/// the next page with the keyset cursor <c>before</c> = the id of the last row shown, so there is no page limit and
+/// calls settled meanwhile never shift a page.
 /// A filter change reloads from the top; an answer to an older filter that arrives late is dropped. Nothing is kept
 /// from the prerender: a page of records is too large for the circuit's first message (32 KB), so the interactive
 /// render reads the page again.
@@ -84,7 +86,7 @@ public partial class AuditTrail : IDisposable
         }
         catch (Exception e)
         {
-            // Names are a convenience: rows still show the key's number, and the key filter stays usable for the rest.
+            // The key list only feeds the key filter and the prefix hint: rows carry their key's name themselves.
             Logger.LogWarning(e, "Loading the API keys of account {AccountId} for the audit trail failed.", AccountId);
         }
     }
@@ -114,6 +116,11 @@ public partial class AuditTrail : IDisposable
 
     private Task OnToChanged(string? text) => ApplyAsync(_applied with { To = AuditQuery.Date(text) });
 
+    private Task OnTagChanged(string? text) => ApplyAsync(_applied with { Tag = AuditQuery.TagText(text) });
+
+    /// <summary>A row's tag was clicked: show the calls carrying it.</summary>
+    private Task FilterByTagAsync(string tag) => _applied.Tag == tag ? Task.CompletedTask : ApplyAsync(_applied with { Tag = tag });
+
     private Task ClearFiltersAsync() => ApplyAsync(new AuditQuery());
 
     private async Task LoadFirstPageAsync()
@@ -139,8 +146,7 @@ public partial class AuditTrail : IDisposable
         _loading = true;
         try
         {
-            var modelId = _applied.Model is { } slug ? Catalog.FindBySlug(slug)?.Model.Id : null;
-            var filter = new RequestFilter(_applied.From, _applied.To, modelId, _applied.KeyId, _applied.Status, _applied.Reservation);
+            var filter = Filter();
             var page = await Usage.GetRequestsAsync(AccountId, filter, PageSize, ct: ct);
             if (version != _version)
                 return;
@@ -163,6 +169,13 @@ public partial class AuditTrail : IDisposable
         }
     }
 
+    /// <summary>The chosen filters as the query takes them (only called once <see cref="FilterError"/> found none).</summary>
+    private RequestFilter Filter()
+    {
+        var modelId = _applied.Model is { } slug ? Catalog.FindBySlug(slug)?.Model.Id : null;
+        return new RequestFilter(_applied.From, _applied.To, modelId, _applied.KeyId, _applied.Status, _applied.Reservation, _applied.Tag);
+    }
+
     /// <summary>What is wrong with the chosen filters, in words, or null.</summary>
     private string? FilterError()
     {
@@ -170,6 +183,8 @@ public partial class AuditTrail : IDisposable
             return "The start date is after the end date. Pick an end date on or after the start date.";
         if (_applied.Model is { } slug && Catalog.FindBySlug(slug) is null)
             return $"There is no model called “{slug}” in the price catalog. Pick a model from the list.";
+        if (_applied.Tag is { } tag && !TagRule.IsValid(tag))
+            return $"“{tag}” is not a tag: a tag is {TagRule.Text}, with no spaces or commas.";
         return null;
     }
 
@@ -189,8 +204,7 @@ public partial class AuditTrail : IDisposable
         _loadMoreError = null;
         try
         {
-            var modelId = _applied.Model is { } slug ? Catalog.FindBySlug(slug)?.Model.Id : null;
-            var filter = new RequestFilter(_applied.From, _applied.To, modelId, _applied.KeyId, _applied.Status, _applied.Reservation);
+            var filter = Filter();
             var page = await Usage.GetRequestsAsync(AccountId, filter, PageSize, before: rows[^1].Id, ct: ct);
             if (version != _version)
                 return;
@@ -213,10 +227,9 @@ public partial class AuditTrail : IDisposable
         }
     }
 
-    private string KeyName(long? keyId) =>
-        keyId is not { } id ? "No key"
-        : _keysById.TryGetValue(id, out var key) ? key.Name
-        : $"Key #{id}";
+    /// <summary>The row's key by the name the query joined in (a revoked key keeps it); an em dash for a call without a key.</summary>
+    private static string KeyName(RequestRow row) =>
+        row.ApiKeyId is not { } id ? "—" : row.KeyName ?? $"Key #{id}";
 
     private string? KeyTitle(long? keyId) =>
         keyId is { } id && _keysById.TryGetValue(id, out var key)

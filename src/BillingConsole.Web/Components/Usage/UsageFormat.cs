@@ -6,18 +6,24 @@ namespace BillingConsole.Web.Components.Usage;
 
 /// <summary>What the usage table and charts group on. Each choice maps to <see cref="UsageDimensions"/>; a model
 /// implies its provider and type (one model has one of each), so grouping by model also fills those columns without
-/// splitting any row.</summary>
+/// splitting any row. A tag splits a call with several tags into a row per tag.</summary>
 public enum UsageGroup
 {
     Date,
     Key,
     Provider,
     Model,
+    Type,
+    Tag,
 }
 
 public static class UsageFormat
 {
-    public static readonly IReadOnlyList<UsageGroup> Groups = [UsageGroup.Date, UsageGroup.Key, UsageGroup.Provider, UsageGroup.Model];
+    public static readonly IReadOnlyList<UsageGroup> Groups =
+        [UsageGroup.Date, UsageGroup.Key, UsageGroup.Tag, UsageGroup.Provider, UsageGroup.Model, UsageGroup.Type];
+
+    /// <summary>How a call without tags is shown in a by-tag row or chart.</summary>
+    public const string NoTag = "(no tag)";
 
     /// <summary>The default grouping: per day and model.</summary>
     public static readonly IReadOnlyCollection<UsageGroup> DefaultGroups = [UsageGroup.Date, UsageGroup.Model];
@@ -28,6 +34,8 @@ public static class UsageFormat
         UsageGroup.Key => "API key",
         UsageGroup.Provider => "Provider",
         UsageGroup.Model => "Model",
+        UsageGroup.Type => "Type",
+        UsageGroup.Tag => "Tag",
         _ => group.ToString(),
     };
 
@@ -43,6 +51,8 @@ public static class UsageFormat
                 UsageGroup.Key => UsageDimensions.Key,
                 UsageGroup.Provider => UsageDimensions.Provider,
                 UsageGroup.Model => UsageDimensions.Model | UsageDimensions.Provider | UsageDimensions.Type,
+                UsageGroup.Type => UsageDimensions.Type,
+                UsageGroup.Tag => UsageDimensions.Tag,
                 _ => UsageDimensions.None,
             };
         }
@@ -67,6 +77,8 @@ public static class UsageFormat
     /// <summary>The catalog's display name of a model slug ("GPT-5"), else the slug.</summary>
     public static string Model(string? slug, PriceCatalog catalog) =>
         slug is null ? "Unknown" : catalog.FindBySlug(slug)?.Model.DisplayName ?? slug;
+
+    public static string Tag(string? tag) => tag ?? NoTag;
 
     public static string Type(string? type) => type is null or ""
         ? "—"

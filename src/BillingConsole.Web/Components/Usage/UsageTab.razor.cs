@@ -10,7 +10,8 @@ namespace BillingConsole.Web.Components.Usage;
 /// The Usage tab: a period (<see cref="UsagePeriods"/>), a "group by" choice (<see cref="UsageFormat.Dimensions"/>),
 /// charts of spend per day, cost by model and cost by provider, and the table of <see cref="UsageQueries.GetUsageAsync"/>
 /// rows for the chosen grouping. The charts come from one query grouped by day, model and provider, summed here exactly
-/// in nano-dollars; the table is the service's rows as they are.
+/// in nano-dollars; the table is the service's rows as they are. Grouping by tag or type adds a chart of cost by tag or
+/// by type, summed from the table's rows (which already hold those dimensions, so no third query).
 /// </summary>
 public partial class UsageTab : IDisposable
 {
@@ -91,7 +92,7 @@ public partial class UsageTab : IDisposable
             await keysTask;
             if (version != _version)
                 return;
-            Loaded = UsageState.Create(AccountId, range, dimensions, chartRows, tableRows, Catalog);
+            Loaded = UsageState.Create(AccountId, range, dimensions, chartRows, tableRows, Catalog, _groups.Contains(UsageGroup.Type));
         }
         catch (OperationCanceledException) when (_cts.IsCancellationRequested)
         {
@@ -140,14 +141,17 @@ public partial class UsageTab : IDisposable
 /// <param name="ByModel">Cost per model (display names), largest first, the tail as "Other".</param>
 /// <param name="ByProvider">Cost per provider, largest first, the tail as "Other".</param>
 /// <param name="Rows">The table: <see cref="UsageQueries.GetUsageAsync"/> with <paramref name="Dimensions"/>, as returned.</param>
+/// <param name="ByTag">Cost per tag (untagged calls as <see cref="UsageFormat.NoTag"/>) when the table is grouped by tag, else null.</param>
+/// <param name="ByType">Cost per model type when the type was chosen as a grouping, else null.</param>
 public sealed record UsageState(long AccountId, DateOnly From, DateOnly To, UsageDimensions Dimensions, long Calls, long Tokens, Money Cost,
-    IReadOnlyList<DailyCost> Days, IReadOnlyList<CostSlice> ByModel, IReadOnlyList<CostSlice> ByProvider, IReadOnlyList<UsageRow> Rows)
+    IReadOnlyList<DailyCost> Days, IReadOnlyList<CostSlice> ByModel, IReadOnlyList<CostSlice> ByProvider, IReadOnlyList<UsageRow> Rows,
+    IReadOnlyList<CostSlice>? ByTag = null, IReadOnlyList<CostSlice>? ByType = null)
 {
     /// <summary>No settled call in the range.</summary>
     public bool IsEmpty => Calls == 0 && Cost.Units == 0;
 
     public static UsageState Create(long accountId, UsageRange range, UsageDimensions dimensions, IReadOnlyList<UsageRow> chartRows,
-        IReadOnlyList<UsageRow> tableRows, Accounting.Catalog.PriceCatalog catalog)
+        IReadOnlyList<UsageRow> tableRows, Accounting.Catalog.PriceCatalog catalog, bool typeChart = false)
     {
         var perDay = chartRows.Where(r => r.Date is not null).GroupBy(r => r.Date!.Value)
             .ToDictionary(g => g.Key, g => g.Aggregate(Money.Zero, (sum, r) => sum + r.Cost));
@@ -156,8 +160,16 @@ public sealed record UsageState(long AccountId, DateOnly From, DateOnly To, Usag
             .Select(g => new CostSlice(UsageFormat.Model(g.Key, catalog), g.Aggregate(Money.Zero, (sum, r) => sum + r.Cost))));
         var byProvider = UsageCharts.Top(chartRows.GroupBy(r => r.Provider)
             .Select(g => new CostSlice(UsageFormat.Provider(g.Key), g.Aggregate(Money.Zero, (sum, r) => sum + r.Cost))));
+        var byTag = dimensions.HasFlag(UsageDimensions.Tag)
+            ? UsageCharts.Top(tableRows.GroupBy(r => r.Tag)
+                .Select(g => new CostSlice(UsageFormat.Tag(g.Key), g.Aggregate(Money.Zero, (sum, r) => sum + r.Cost))))
+            : null;
+        var byType = typeChart && dimensions.HasFlag(UsageDimensions.Type)
+            ? UsageCharts.Top(tableRows.GroupBy(r => r.Type)
+                .Select(g => new CostSlice(UsageFormat.Type(g.Key), g.Aggregate(Money.Zero, (sum, r) => sum + r.Cost))))
+            : null;
         return new UsageState(accountId, range.From, range.To, dimensions,
             chartRows.Sum(r => r.Calls), chartRows.Sum(r => r.Tokens), chartRows.Aggregate(Money.Zero, (sum, r) => sum + r.Cost),
-            days, byModel, byProvider, [.. tableRows]);
+            days, byModel, byProvider, [.. tableRows], byTag, byType);
     }
 }

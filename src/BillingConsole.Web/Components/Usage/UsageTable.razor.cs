@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Components;
 namespace BillingConsole.Web.Components.Usage;
 
 /// <summary>The rows of <see cref="UsageQueries.GetUsageAsync"/> in their order, 50 to a page, with a column for each
-/// grouped dimension and a total row (exact sums).</summary>
+/// grouped dimension and a total row (exact sums; none by tag, where a call counts under each of its tags).</summary>
 public partial class UsageTable
 {
     public const int PageSize = 50;
@@ -29,8 +29,10 @@ public partial class UsageTable
     private bool ByKey => Dimensions.HasFlag(UsageDimensions.Key);
     private bool ByProvider => Dimensions.HasFlag(UsageDimensions.Provider);
     private bool ByModel => Dimensions.HasFlag(UsageDimensions.Model);
+    private bool ByType => Dimensions.HasFlag(UsageDimensions.Type);
+    private bool ByTag => Dimensions.HasFlag(UsageDimensions.Tag);
 
-    private int LabelColumns => (ByDay ? 1 : 0) + (ByKey ? 1 : 0) + (ByProvider ? 1 : 0) + (ByModel ? 2 : 0);
+    private int LabelColumns => (ByDay ? 1 : 0) + (ByKey ? 1 : 0) + (ByTag ? 1 : 0) + (ByProvider ? 1 : 0) + (ByModel ? 1 : 0) + (ByType ? 1 : 0);
 
     private bool HasLabelColumns => LabelColumns > 0;
 
@@ -47,8 +49,10 @@ public partial class UsageTable
             var names = new List<string>();
             if (ByDay) names.Add("date");
             if (ByKey) names.Add("API key");
+            if (ByTag) names.Add("tag");
             if (ByProvider && !ByModel) names.Add("provider");
             if (ByModel) names.Add("model");
+            if (ByType && !ByModel) names.Add("type");
             return names.Count == 0 ? "nothing (one total)" : string.Join(", ", names);
         }
     }
