@@ -55,6 +55,8 @@ public static class MeteringScenario
         });
         var mix = await VerifyMix.RunAsync(client, customers, o.Workers, o.Duration);
         report.Rows.AddRange([reserve, single, batch, mix.Mix, mix.Verify, mix.Reserve, mix.Settle]);
+        var profile = await VerifyProfile.RunAsync(app, client, customers, o.Workers, o.Duration, o.Runs * 5);
+        report.Rows.AddRange(profile.Rows);
         report.Violations = (await new InvariantChecker(db.Factory, TimeProvider.System).RunAsync(InvariantCheckMode.Full)).ViolationCount;
 
         report.Print(o.Out);
@@ -65,6 +67,7 @@ public static class MeteringScenario
         o.Out.WriteLine($"keys:verify p50 / p99 in the mix: {mix.Verify.Percentile(50):N2} / {mix.Verify.Percentile(99):N2} ms (target p99 <= 5 ms at 20 clients); " +
                         $"verify+reserve+settle: {mix.Mix.PerSecond:N0} per second (reserve+settle pairs/s without verify, single settles: {Pairs(single):N0}); " +
                         $"verify p50 / reserve p50 in the mix: {mix.Verify.Percentile(50) / mix.Reserve.Percentile(50):N2}x");
+        o.Out.WriteLine(profile.Summary());
         o.Out.WriteLine($"durability: {await db.DurabilityAsync()}");
         return report;
     }
