@@ -34,6 +34,7 @@ public static class MeteringScenario
         using var client = new HttpClient { BaseAddress = app.BaseAddress };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", app.MeteringToken);
         var report = new BenchReport();
+        var loadBefore = MachineLoad.Describe();
 
         var held = new ConcurrentQueue<long>();
         await Measurements.RunAsync("warm-up", o.Workers, TimeSpan.FromSeconds(1),
@@ -69,6 +70,7 @@ public static class MeteringScenario
                         $"verify p50 / reserve p50 in the mix: {mix.Verify.Percentile(50) / mix.Reserve.Percentile(50):N2}x");
         o.Out.WriteLine(profile.Summary());
         o.Out.WriteLine($"durability: {await db.DurabilityAsync()}");
+        o.Out.WriteLine($"machine: before the run {loadBefore}; after it {MachineLoad.Describe()}");
         return report;
     }
 
