@@ -51,11 +51,12 @@ public sealed class BenchApp(BenchDatabase database, int demoRequests) : WebAppl
         builder.UseSetting("Logging:LogLevel:Microsoft.EntityFrameworkCore", "Warning");
     }
 
-    /// <summary>A funded account with one API key, for a gateway to meter calls against.</summary>
-    public async Task<(long AccountId, long KeyId)> CreateCustomerAsync(Money balance)
+    /// <summary>A funded account with one API key (and its secret, which a gateway verifies), for a gateway to meter calls against.</summary>
+    public async Task<(long AccountId, long KeyId, string Secret)> CreateCustomerAsync(Money balance)
     {
         var accountId = await database.CreateAccountAsync($"bench customer {Guid.NewGuid():N}", balance);
         var created = await Services.GetRequiredService<ApiKeyService>().CreateAsync(accountId, "bench key", null);
-        return (accountId, (created.Value ?? throw new InvalidOperationException(created.Failure!.Message)).Key.Id);
+        var key = created.Value ?? throw new InvalidOperationException(created.Failure!.Message);
+        return (accountId, key.Key.Id, key.Secret);
     }
 }

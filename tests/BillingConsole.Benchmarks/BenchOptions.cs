@@ -27,7 +27,7 @@ public sealed record BenchOptions(string Scenario, string Provider, int Workers,
     /// <summary>Calls per bulk-loaded chunk of seeded history (the loader holds a chunk in memory).</summary>
     public long ChunkRequests { get; init; } = 1_000_000;
 
-    /// <summary>Timed repetitions of each read (reads, paging).</summary>
+    /// <summary>Timed repetitions of each read (reads, paging; metering times each part of keys:verify 5 × this).</summary>
     public int Runs { get; init; } = 200;
 
     public bool Smoke { get; init; }
@@ -74,7 +74,9 @@ public sealed record BenchOptions(string Scenario, string Provider, int Workers,
         Console.Error.WriteLine("""
             usage: dotnet run -c Release --project tests/BillingConsole.Benchmarks -- <scenario> [options] [--smoke]
               ledger    --provider sqlite|postgres --workers 20 --accounts 50 --seconds 10
-              metering  --provider sqlite|postgres --workers 20 --accounts 50 --seconds 10 --batch 100
+              metering  --provider sqlite|postgres --workers 20 --accounts 50 --seconds 10 --batch 100 --runs 200
+                        (reserve, settle single and batch, the keys:verify + reserve + settle mix, then keys:verify's
+                        parts, each timed --runs x 5 times)
               paging    --provider sqlite|postgres --entries 1000000 --runs 200
               reads     --provider sqlite|postgres --requests 10000000 --small-requests 100000 --days 90 --runs 200
               checker   --provider sqlite|postgres --entries 10000000 --appends 1000

@@ -14,28 +14,33 @@ namespace BillingConsole.Benchmarks;
 /// the key of one of N funded accounts, picked at random) for the run's
 /// duration (reserve latency and rate); then half of the holds are settled one per request and the other half through
 /// the batch endpoint, B per request, by the same W clients (settles/s each). Pairs/s = the reserve and settle phases
-/// back to back. Ends with a full invariant check of the app's database.
+/// back to back. Then the gateway mix (<see cref="VerifyMix"/>): W clients each verify a customer's secret, reserve and
+/// settle, for the same duration (keys:verify latency and the mix's rate). Ends with a full invariant check of the app's database.
 /// </summary>
 public static class MeteringScenario
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
     public static async Task<BenchReport> RunAsync(BenchOptions o)
     {
         await using var db = await BenchDatabase.CreateAsync(o);
         await using var app = await BenchApp.StartAsync(db, demoRequests: o.Smoke ? 500 : 2_000);
-        var keys = new List<long>();
+        var customers = new List<VerifyMix.Customer>();
         for (var i = 0; i < o.Accounts; i++)
-            keys.Add((await app.CreateCustomerAsync(Money.FromDollars(1_000_000))).KeyId);
+        {
+            var (accountId, keyId, secret) = await app.CreateCustomerAsync(Money.FromDollars(1_000_000));
+            customers.Add(new VerifyMix.Customer(accountId, keyId, secret));
+        }
         using var client = new HttpClient { BaseAddress = app.BaseAddress };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", app.MeteringToken);
         var report = new BenchReport();
+        var loadBefore = MachineLoad.Describe();
 
         var held = new ConcurrentQueue<long>();
         await Measurements.RunAsync("warm-up", o.Workers, TimeSpan.FromSeconds(1),
-            async (_, r) => await SettleAsync(client, await ReserveAsync(client, keys[r.Next(keys.Count)])));
+            async (_, r) => await SettleAsync(client, await ReserveAsync(client, await VerifyMix.VerifyAsync(client, customers[r.Next(customers.Count)]))));
         var reserve = await Measurements.RunAsync($"reserve, {o.Workers} clients {o.Accounts}a", o.Workers, o.Duration,
-            async (_, r) => held.Enqueue(await ReserveAsync(client, keys[r.Next(keys.Count)])));
+            async (_, r) => held.Enqueue(await ReserveAsync(client, customers[r.Next(customers.Count)].KeyId)));
         var singles = new ConcurrentQueue<long>(held.Take(held.Count / 2));
         var batched = new ConcurrentQueue<long>(held.Skip(singles.Count));
 
@@ -49,7 +54,10 @@ public static class MeteringScenario
             if (results is null || results.Count != ids.Count || results.Any(r => r.Status != 200))
                 throw new InvalidOperationException("A batch settle item was refused.");
         });
-        report.Rows.AddRange([reserve, single, batch]);
+        var mix = await VerifyMix.RunAsync(client, customers, o.Workers, o.Duration);
+        report.Rows.AddRange([reserve, single, batch, mix.Mix, mix.Verify, mix.Reserve, mix.Settle]);
+        var profile = await VerifyProfile.RunAsync(app, client, customers, o.Workers, o.Duration, o.Runs * 5);
+        report.Rows.AddRange(profile.Rows);
         report.Violations = (await new InvariantChecker(db.Factory, TimeProvider.System).RunAsync(InvariantCheckMode.Full)).ViolationCount;
 
         report.Print(o.Out);
@@ -57,11 +65,16 @@ public static class MeteringScenario
         o.Out.WriteLine($"reserve p99: {reserve.Percentile(99):N1} ms (target <= 25 ms at 20 clients); batch/single settles per second: " +
                         $"{batch.PerSecond / single.PerSecond:N1}x (target >= 5x); reserve+settle pairs/s: single {Pairs(single):N0}, batch {Pairs(batch):N0}; " +
                         $"violations: {report.Violations}");
+        o.Out.WriteLine($"keys:verify p50 / p99 in the mix: {mix.Verify.Percentile(50):N2} / {mix.Verify.Percentile(99):N2} ms (target p99 <= 5 ms at 20 clients); " +
+                        $"verify+reserve+settle: {mix.Mix.PerSecond:N0} per second (reserve+settle pairs/s without verify, single settles: {Pairs(single):N0}); " +
+                        $"verify p50 / reserve p50 in the mix: {mix.Verify.Percentile(50) / mix.Reserve.Percentile(50):N2}x");
+        o.Out.WriteLine(profile.Summary());
         o.Out.WriteLine($"durability: {await db.DurabilityAsync()}");
+        o.Out.WriteLine($"machine: before the run {loadBefore}; after it {MachineLoad.Describe()}");
         return report;
     }
 
-    private static async Task<long> ReserveAsync(HttpClient client, long keyId)
+    internal static async Task<long> ReserveAsync(HttpClient client, long keyId)
     {
         using var response = await client.PostAsJsonAsync("/v1/meter/reservations",
             new ReserveBody(Guid.NewGuid().ToString("N"), keyId, "gpt-4o-mini", 2_000, 500, ["bench"]), Json);
@@ -69,7 +82,7 @@ public static class MeteringScenario
         return (await response.Content.ReadFromJsonAsync<ReserveResponse>(Json))!.ReservationId;
     }
 
-    private static async Task SettleAsync(HttpClient client, long reservationId)
+    internal static async Task SettleAsync(HttpClient client, long reservationId)
     {
         var i = Item(reservationId);
         using var response = await client.PostAsJsonAsync($"/v1/meter/reservations/{reservationId}/settle", new SettleBody(i.InputTokens,

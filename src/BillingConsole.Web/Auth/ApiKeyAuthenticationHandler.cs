@@ -1,10 +1,8 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using BillingConsole.Web.Api;
-using BillingConsole.Accounting.Data;
 using BillingConsole.Accounting.Identity;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace BillingConsole.Web.Auth;
@@ -17,10 +15,9 @@ public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    IDbContextFactory<BillingDbContext> dbFactory,
+    ApiKeyService keys,
     ServiceTokens serviceTokens,
-    AdminTokens adminTokens,
-    TimeProvider clock)
+    AdminTokens adminTokens)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
@@ -38,10 +35,7 @@ public sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new ClaimsIdentity(
                 [new Claim(BillingClaims.Role, BillingClaims.AdminServiceRole), new Claim(BillingClaims.Name, tokenName)],
                 SchemeName, BillingClaims.Name, BillingClaims.Role)), SchemeName));
-        await using var db = await dbFactory.CreateDbContextAsync(Context.RequestAborted);
-        var key = await ApiKeyService.Usable(db.ApiKeys.AsNoTracking(), secret, clock.GetUtcNow().UtcDateTime)
-            .Select(k => new { k.Id, k.AccountId, k.Name, k.Scopes })
-            .FirstOrDefaultAsync(Context.RequestAborted);
+        var key = await keys.FindUsableAsync(secret, Context.RequestAborted);
         if (key is null)
             return AuthenticateResult.Fail("Unknown, revoked or expired API key.");
         var identity = new ClaimsIdentity(
