@@ -57,14 +57,14 @@ public sealed partial class UsageQueries
                 Model = m == null ? null : m.Slug,
                 Provider = x.r.Provider ?? (m == null ? null : m.Provider),
                 x.r.Status, x.r.ErrorCode, x.r.InputTokens, x.r.OutputTokens, x.r.CachedTokens, x.r.Cost, x.r.MarketCost,
-                x.r.LatencyMs, x.r.TtfbMs, x.r.Streaming, x.r.ApiKeyId, x.r.ClientIp, x.r.UserAgent, x.r.Tags, x.KeyName,
+                x.r.LatencyMs, x.r.TtfbMs, x.r.Streaming, x.r.ApiKeyId, x.r.ClientIp, x.r.UserAgent, x.r.Tags, x.KeyName, x.r.HttpStatus,
             })
             .OrderByDescending(r => r.Id)
             .ToListAsync(ct);
         return rows.Select(r => new RequestRow(r.Id, r.ReservationId, r.CompletedAt, r.StartedAt, r.Model, r.Provider, r.Status,
             r.ErrorCode, r.InputTokens, r.OutputTokens, r.CachedTokens, new Money(r.Cost), new Money(r.MarketCost), r.LatencyMs,
             r.TtfbMs, r.Streaming, r.ApiKeyId, r.ClientIp, r.UserAgent,
-            SplitTags(r.Tags).OfType<string>().ToList(), r.KeyName)).ToList();
+            SplitTags(r.Tags).OfType<string>().ToList(), r.KeyName, r.HttpStatus)).ToList();
     }
 
     /// <summary>The id of the catalog model with this slug (ignoring case), or null.</summary>

@@ -36,7 +36,8 @@ public sealed record UsageRow(
 
 /// <summary>One metered call's audit record (metadata only: no prompt or completion is ever stored).
 /// <see cref="CreatedAt"/> is when the call was settled or released. <see cref="KeyName"/> is the name of the key the call
-/// was made with (kept after the key is revoked), null for a call made without a key.</summary>
+/// was made with (kept after the key is revoked), null for a call made without a key. <see cref="HttpStatus"/> is the status
+/// the gateway answered its client with, when its settle reported one.</summary>
 public sealed record RequestRow(
     long Id,
     long ReservationId,
@@ -58,7 +59,8 @@ public sealed record RequestRow(
     string? ClientIp,
     string? UserAgent,
     IReadOnlyList<string> Tags,
-    string? KeyName);
+    string? KeyName,
+    int? HttpStatus = null);
 
 /// <summary>Filters of the audit trail; every one is optional. <see cref="From"/> and <see cref="To"/> are inclusive
 /// UTC dates of completion; <see cref="ReservationId"/> picks the one record of that call (a link to a single call);

@@ -21,14 +21,13 @@ public sealed record UsageRowResponse(DateOnly? Date, string? Model, string? Pro
 
 public sealed record RequestResponse(long Id, long ReservationId, DateTime CreatedAt, DateTime StartedAt, string? Model, string? Provider,
     string Status, string? ErrorCode, long InputTokens, long OutputTokens, long CachedTokens, decimal Cost, decimal MarketCost, int? LatencyMs,
-    int? TtfbMs, bool Streaming, long? ApiKeyId, string? ClientIp, string? UserAgent, IReadOnlyList<string> Tags, string? KeyName)
+    int? TtfbMs, bool Streaming, long? ApiKeyId, string? ClientIp, string? UserAgent, IReadOnlyList<string> Tags, string? KeyName, int? HttpStatus)
 {
-    // New fields go last (key_name after tags) so the CSV's existing columns keep their positions.
-    // TODO(issue 16): add http_status (after key_name, here, in RequestsCsv and on the audit page) once request_records has the column.
+    // New fields go last (key_name after tags, then http_status) so the CSV's existing columns keep their positions.
     public static RequestResponse From(RequestRow r) =>
         new(r.Id, r.ReservationId, r.CreatedAt, r.StartedAt, r.Model, r.Provider, r.Status, r.ErrorCode, r.InputTokens, r.OutputTokens,
             r.CachedTokens, r.Cost.ToDecimal(), r.MarketCost.ToDecimal(), r.LatencyMs, r.TtfbMs, r.Streaming, r.ApiKeyId, r.ClientIp,
-            r.UserAgent, r.Tags, r.KeyName);
+            r.UserAgent, r.Tags, r.KeyName, r.HttpStatus);
 }
 
 public sealed record InvoiceLineResponse(string Type, long Count, decimal Amount);

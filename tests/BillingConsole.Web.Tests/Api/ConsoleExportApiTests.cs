@@ -25,7 +25,7 @@ public sealed class ConsoleExportApiTests(ConsoleApp app)
     [
         "id", "reservation_id", "created_at", "started_at", "model", "provider", "status", "error_code", "input_tokens", "output_tokens",
         "cached_tokens", "cost", "market_cost", "latency_ms", "ttfb_ms", "streaming", "api_key_id", "client_ip", "user_agent", "tags",
-        "key_name",
+        "key_name", "http_status",
     ];
 
     /// <summary>A fresh account with its own key and <paramref name="calls"/> settled calls (every fifth a failure), oldest first.</summary>

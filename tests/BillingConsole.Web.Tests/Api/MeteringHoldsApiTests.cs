@@ -160,9 +160,9 @@ public sealed class MeteringHoldsApiTests(ConsoleApp app)
     }
 
     [Fact]
-    public async Task Settle_HttpStatus_IsStored_AndOutOfRangeIsRefused()
+    public async Task Settle_HttpStatus_IsStored_ShownInTheAuditTrail_AndOutOfRangeIsRefused()
     {
-        var (_, key, _) = await app.CreateCustomerAsync(Money.FromDollars(5));
+        var (_, key, secret) = await app.CreateCustomerAsync(Money.FromDollars(5));
         using var gateway = app.Client(app.MeteringToken);
         var id = (await ReserveAsync(gateway, key)).GetProperty("reservation_id").GetInt64();
 
@@ -175,6 +175,11 @@ public sealed class MeteringHoldsApiTests(ConsoleApp app)
 
         await using var db = await app.DbFactory.CreateDbContextAsync(Ct);
         Assert.Equal((int?)502, (await db.RequestRecords.SingleAsync(q => q.ReservationId == id, Ct)).HttpStatus);
+        using var customer = app.Client(secret);
+        var audit = await customer.GetFromJsonAsync<JsonElement>($"/billing/requests?reservation_id={id}", Ct);
+        Assert.Equal(502, audit[0].GetProperty("http_status").GetInt32());
+        var csv = (await customer.GetStringAsync($"/billing/requests?reservation_id={id}&format=csv", Ct)).Split('\n');
+        Assert.Equal("502", csv[1].Split(',')[Array.IndexOf(csv[0].Split(','), "http_status")].Trim());
     }
 
     [Fact]

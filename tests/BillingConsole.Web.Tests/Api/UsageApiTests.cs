@@ -29,7 +29,7 @@ public sealed class UsageApiTests(ConsoleApp app)
     [
         "id", "reservation_id", "created_at", "started_at", "model", "provider", "status", "error_code", "input_tokens", "output_tokens",
         "cached_tokens", "cost", "market_cost", "latency_ms", "ttfb_ms", "streaming", "api_key_id", "client_ip", "user_agent", "tags",
-        "key_name",
+        "key_name", "http_status",
     ];
 
     private static readonly string[] InvoiceFields =
