@@ -169,6 +169,45 @@ public abstract class PaymentsConformanceTests(LedgerDatabase database)
         Assert.Equal((orphan, EntryTypes.Topup), (stray.RefId, stray.Type));
         Assert.False(report.Balanced);
     }
+
+    [Fact]
+    public async Task Receipts_EachPaymentGroupsItsEntries_WithPaidFeeCreditsAndBalanceAfter_AndOnlyForItsAccount()
+    {
+        _db.RequireAvailable();
+        var account = await _db.CreateAccountAsync();
+        var other = await _db.CreateAccountAsync();
+        var tag = Guid.NewGuid().ToString("N")[..8];
+        var session = $"cs_receipt_{tag}";
+        var purchase = await Postings.CreditPurchaseAsync(new PurchaseCredit(account, session, PaymentKeys.StripeTopup(session), PaymentKeys.StripeFee(session),
+            Money.FromCents(5250), Money.FromCents(250), "Credit purchase", "Platform fee", PaymentPostings.Stripe), Ct);
+        var recharge = await Postings.CreditAutoRechargeAsync(account, Money.FromDollars(20), $"pi_{tag}", PaymentKeys.StripeAutoRecharge($"pi_{tag}"),
+            "Auto-recharge", PaymentPostings.Stripe, Ct);
+        var refund = await Postings.DebitRefundAsync(account, $"ch_{tag}", $"re_{tag}", Money.FromDollars(10), "Refund", Ct);
+        var dispute = await Postings.DebitDisputeAsync(account, $"dp_{tag}", Money.FromDollars(5), "Dispute", Ct);
+        var won = await Postings.ReverseDisputeAsync(account, $"dp_{tag}", Money.FromDollars(5), "Dispute won", Ct);
+        var usage = await Ledger.PostAsync(new PostRequest(account, EntryTypes.UsageDebit, -Money.FromDollars(1), "Usage", PaymentPostings.Stripe, "not-a-payment"), Ct);
+        var receipts = new Receipts(_db.Factory);
+
+        var bought = await receipts.FindAsync(account, purchase.Value!.Fee!.EntryId, Ct);
+
+        Assert.Equal((ReceiptKinds.Purchase, session, purchase.Value.Topup.EntryId), (bought!.Kind, bought.Reference, bought.Number));
+        Assert.Equal((Money.FromCents(5250), Money.FromCents(250), Money.FromDollars(50)), (bought.Paid, bought.Fee, bought.Credits));
+        Assert.Equal([(EntryTypes.Topup, purchase.Value.Topup.BalanceAfter), (EntryTypes.PlatformFee, purchase.Value.Fee.BalanceAfter)],
+            bought.Lines.Select(l => (l.Type, l.BalanceAfter)));
+        var recharged = await receipts.FindAsync(account, recharge.Value!.EntryId, Ct);
+        Assert.Equal((ReceiptKinds.AutoRecharge, Money.FromDollars(20), Money.FromDollars(20)), (recharged!.Kind, recharged.Paid, recharged.Credits));
+        var refunded = await receipts.FindAsync(account, refund.Value!.EntryId, Ct);
+        Assert.Equal((ReceiptKinds.Refund, -Money.FromDollars(10)), (refunded!.Kind, refunded.Credits));
+        var disputed = await receipts.FindAsync(account, won.Value!.EntryId, Ct);
+        Assert.Equal((ReceiptKinds.Dispute, dispute.Value!.EntryId, Money.Zero, 2), (disputed!.Kind, disputed.Number, disputed.Credits, disputed.Lines.Count));
+        Assert.Null(await receipts.FindAsync(account, usage.Value!.EntryId, Ct));
+        Assert.Null(await receipts.FindAsync(other, purchase.Value.Topup.EntryId, Ct));
+
+        var month = await receipts.ListAsync(account, Statements.BillingMonth.Of(_clock.GetUtcNow().UtcDateTime), Ct);
+        Assert.Equal([(purchase.Value.Topup.EntryId, ReceiptKinds.Purchase), (recharge.Value.EntryId, ReceiptKinds.AutoRecharge),
+            (refund.Value.EntryId, ReceiptKinds.Refund), (dispute.Value.EntryId, ReceiptKinds.Dispute)], month.Select(r => (r.Number, r.Kind)));
+        Assert.Empty(await receipts.ListAsync(account, Statements.BillingMonth.Of(_clock.GetUtcNow().UtcDateTime).Next, Ct));
+    }
 }
 
 public sealed class SqlitePaymentsConformanceTests(SqliteLedgerDatabase db) : PaymentsConformanceTests(db), IClassFixture<SqliteLedgerDatabase>;

@@ -178,8 +178,9 @@ public sealed class MeteringHoldsApiTests(ConsoleApp app)
         using var customer = app.Client(secret);
         var audit = await customer.GetFromJsonAsync<JsonElement>($"/billing/requests?reservation_id={id}", Ct);
         Assert.Equal(502, audit[0].GetProperty("http_status").GetInt32());
-        var csv = (await customer.GetStringAsync($"/billing/requests?reservation_id={id}&format=csv", Ct)).Split('\n');
-        Assert.Equal("502", csv[1].Split(',')[Array.IndexOf(csv[0].Split(','), "http_status")].Trim());
+        var csv = (await customer.GetStringAsync($"/billing/requests?reservation_id={id}&format=csv", Ct))
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.Equal("502", csv[1].Split(',')[Array.IndexOf(csv[0].Split(','), "http_status")]);
     }
 
     [Fact]

@@ -272,6 +272,8 @@ public sealed class AuthorizationMatrixTests(ConsoleApp app)
                 $$"""{"name":"Matrix","email":"matrix@example.test","idempotency_key":"{{Guid.NewGuid():N}}"}""", 201),
             "GET /v1/admin/accounts" => new RouteCase(e.Route, Status: 200),
             "GET /v1/admin/reconciliation" => new RouteCase(e.Route, Status: 200),
+            // A page: customer B sees "no receipt" there (200), as for an entry that is not a payment.
+            "GET /billing/receipts/{EntryId:long}" => new RouteCase($"/billing/receipts/{await w.NewPurchaseEntryOfAAsync()}", Status: 200),
             "GET /v1/admin/accounts/{id}" => new RouteCase($"/v1/admin/accounts/{w.AccountA}", Status: 200),
             "POST /v1/admin/accounts/{id}/suspend" or "POST /v1/admin/accounts/{id}/reinstate" or "POST /v1/admin/accounts/{id}/close" =>
                 new RouteCase(e.Route.Replace("{id}", (await w.NewEmptyAccountAsync()).ToString()), """{"reason":"Authorization matrix"}""", 200),
@@ -367,6 +369,16 @@ public sealed class AuthorizationMatrixTests(ConsoleApp app)
             await TestData.CreateUserAsync(_app.DbFactory, $"matrix-{Guid.NewGuid():N}@example.test", Roles.Customer, account);
             var second = await TestData.CreateUserAsync(_app.DbFactory, $"matrix-{Guid.NewGuid():N}@example.test", Roles.Customer, account);
             return $"/v1/admin/accounts/{account}/members/{second}";
+        }
+
+        /// <summary>The top-up entry of a purchase of customer A (it has a receipt).</summary>
+        public async Task<long> NewPurchaseEntryOfAAsync()
+        {
+            var session = $"cs_matrix_{Guid.NewGuid():N}";
+            var purchase = await _app.Services.GetRequiredService<Accounting.Payments.PaymentPostings>().CreditPurchaseAsync(new(AccountA, session,
+                Accounting.Payments.PaymentKeys.StripeTopup(session), Accounting.Payments.PaymentKeys.StripeFee(session), Money.FromDollars(1), Money.Zero,
+                "Matrix purchase", "Matrix fee", Accounting.Payments.PaymentPostings.Stripe));
+            return purchase.Value!.Topup.EntryId;
         }
 
         public async Task<long> NewReservationOfAAsync()

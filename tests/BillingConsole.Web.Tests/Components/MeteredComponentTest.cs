@@ -38,6 +38,7 @@ public abstract class MeteredComponentTest : LedgerComponentTest
         Services.AddSingleton(KeyService);
         Services.AddSingleton(Usage);
         Services.AddSingleton(Statements);
+        Services.AddSingleton(new Accounting.Payments.Receipts(Factory));
     }
 
     /// <summary>The time everything is written and read at; it moves only when a test moves it (Advance, or AdjustTime to
