@@ -8,6 +8,8 @@ using BillingConsole.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
+using static BillingConsole.Web.Tests.Api.ApiResponses;
+
 namespace BillingConsole.Web.Tests.Api;
 
 /// <summary>The provisioning API over real HTTP with the demo admin token: every route, replays, conflicts, bad input
@@ -18,9 +20,6 @@ public sealed class AdminAccountsApiTests(ConsoleApp app)
     private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
 
     private HttpClient Admin() => app.Client(app.AdminToken);
-
-    private static async Task<JsonElement> JsonAsync(HttpResponseMessage response) =>
-        JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement.Clone();
 
     private static async Task AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string code)
     {

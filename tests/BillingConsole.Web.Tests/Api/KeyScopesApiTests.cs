@@ -7,6 +7,8 @@ using BillingConsole.Accounting.Ledger;
 using BillingConsole.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
+using static BillingConsole.Web.Tests.Api.ApiResponses;
+
 namespace BillingConsole.Web.Tests.Api;
 
 /// <summary>Scopes and expiry of customer keys over real HTTP: what a key may do, what it may grant, and when it stops.</summary>
@@ -15,17 +17,7 @@ public sealed class KeyScopesApiTests(ConsoleApp app)
 {
     private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
 
-    private static async Task<JsonElement> JsonAsync(HttpResponseMessage response) =>
-        JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement.Clone();
-
     private static List<string> Scopes(JsonElement key) => key.GetProperty("scopes").EnumerateArray().Select(s => s.GetString()!).ToList();
-
-    private static async Task AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string code)
-    {
-        Assert.Equal(status, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        Assert.Equal(code, (await JsonAsync(response)).GetProperty("code").GetString());
-    }
 
     /// <summary>A fresh account's key holding <paramref name="scopes"/>, made through the API by the account's all-scope key.</summary>
     private async Task<(HttpClient Client, long KeyId)> KeyWithAsync(params string[] scopes)

@@ -6,6 +6,8 @@ using BillingConsole.Accounting.Ledger;
 using BillingConsole.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
+using static BillingConsole.Web.Tests.Api.ApiResponses;
+
 namespace BillingConsole.Web.Tests.Api;
 
 [Collection(ConsoleAppCollection.Name)]
@@ -14,16 +16,6 @@ public sealed class MeteringApiTests(ConsoleApp app)
     private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
 
     private HttpClient Gateway() => app.Client(app.MeteringToken);
-
-    private static async Task<JsonElement> JsonAsync(HttpResponseMessage response) =>
-        JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement.Clone();
-
-    private static async Task AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string code)
-    {
-        Assert.Equal(status, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        Assert.Equal(code, (await JsonAsync(response)).GetProperty("code").GetString());
-    }
 
     private static Task<HttpResponseMessage> ReserveAsync(HttpClient client, long keyId, string model = "gpt-4o-mini", long maxIn = 2_000, long maxOut = 500, string? key = null) =>
         client.PostAsJsonAsync("/v1/meter/reservations", new

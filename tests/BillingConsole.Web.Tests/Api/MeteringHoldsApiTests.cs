@@ -6,6 +6,8 @@ using BillingConsole.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
+using static BillingConsole.Web.Tests.Api.ApiResponses;
+
 namespace BillingConsole.Web.Tests.Api;
 
 /// <summary>A hold's lifetime over HTTP: ttl_seconds, extend, read, a late settle, batch releases, and their bad input.</summary>
@@ -19,16 +21,6 @@ public sealed class MeteringHoldsApiTests(ConsoleApp app)
         input_tokens = 1_200, output_tokens = 300, cached_tokens = 200, status = "success", latency_ms = 900, ttfb_ms = 120,
         streaming = true, provider = "openai", http_status = 200,
     };
-
-    private static async Task<JsonElement> JsonAsync(HttpResponseMessage response) =>
-        JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement.Clone();
-
-    private static async Task AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string code)
-    {
-        Assert.Equal(status, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        Assert.Equal(code, (await JsonAsync(response)).GetProperty("code").GetString());
-    }
 
     private static async Task<JsonElement> ReserveAsync(HttpClient gateway, long keyId, object? ttlSeconds = null)
     {

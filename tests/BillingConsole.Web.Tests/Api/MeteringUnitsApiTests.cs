@@ -5,6 +5,8 @@ using BillingConsole.Accounting.Ledger;
 using BillingConsole.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
+using static BillingConsole.Web.Tests.Api.ApiResponses;
+
 namespace BillingConsole.Web.Tests.Api;
 
 /// <summary>Reserving and settling a priced unit ({sku, quantity}) over real HTTP.</summary>
@@ -15,20 +17,10 @@ public sealed class MeteringUnitsApiTests(ConsoleApp app)
 
     private HttpClient Gateway() => app.Client(app.MeteringToken);
 
-    private static async Task<JsonElement> JsonAsync(HttpResponseMessage response) =>
-        JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement.Clone();
-
     private async Task<long> EntriesAsync(long accountId)
     {
         await using var db = await app.DbFactory.CreateDbContextAsync(Ct);
         return await db.LedgerEntries.LongCountAsync(e => e.AccountId == accountId, Ct);
-    }
-
-    private static async Task AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string code, string why)
-    {
-        Assert.True(status == response.StatusCode, $"{why}: {response.StatusCode} {await response.Content.ReadAsStringAsync(Ct)}");
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        Assert.Equal(code, (await JsonAsync(response)).GetProperty("code").GetString());
     }
 
     private async Task<long> ReserveGpuAsync(HttpClient gateway, long key, decimal quantity = 1)

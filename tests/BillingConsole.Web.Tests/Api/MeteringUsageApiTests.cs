@@ -5,6 +5,8 @@ using BillingConsole.Accounting.Ledger;
 using BillingConsole.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
+using static BillingConsole.Web.Tests.Api.ApiResponses;
+
 namespace BillingConsole.Web.Tests.Api;
 
 /// <summary>POST /v1/meter/usage over real HTTP: priced units charged without a hold.</summary>
@@ -14,9 +16,6 @@ public sealed class MeteringUsageApiTests(ConsoleApp app)
     private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
 
     private HttpClient Gateway() => app.Client(app.MeteringToken);
-
-    private static async Task<JsonElement> JsonAsync(HttpResponseMessage response) =>
-        JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement.Clone();
 
     private async Task<(long Entries, long Balance)> LedgerOfAsync(long accountId)
     {
