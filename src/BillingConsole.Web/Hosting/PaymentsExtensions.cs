@@ -26,6 +26,7 @@ public static class PaymentsExtensions
         services.AddSingleton<PaymentAccounts>();
         services.AddSingleton<StripeEventLog>();
         services.AddSingleton<PaymentsService>();
+        services.AddSingleton<AutoRechargeControls>();
         services.AddSingleton<ReconciliationReports>();
 
         var stripe = builder.Configuration.GetSection("Stripe").Get<StripeOptions>() ?? new StripeOptions();
@@ -45,6 +46,7 @@ public static class PaymentsExtensions
             services.AddSingleton<IPaymentGateway, StripeGateway>();
         }
 
+        services.AddSingleton<CardSaving>();
         services.AddSingleton<CheckoutCrediting>();
         services.AddSingleton<AutoRechargeCrediting>();
         services.AddSingleton<PaymentLookup>();
@@ -72,6 +74,7 @@ public static class PaymentsExtensions
             .WithTags("Payments")
             .WithSummary("Stripe events (Stripe-Signature verified)")
             .ProducesProblem(StatusCodes.Status400BadRequest);
+        app.MapAutoRechargeApi();
         return app;
     }
 }
