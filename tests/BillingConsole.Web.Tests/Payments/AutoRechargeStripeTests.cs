@@ -71,6 +71,8 @@ public abstract class AutoRechargeStripeTests(PaymentsHost host)
         Assert.Equal(new SavedCard("pm_card_mastercard", "mastercard", "4444"), card);
         Assert.Equal("Mastercard •••• 4444", card!.Display);
         Assert.Empty(await host.EntriesAsync(account)); // saving a card moves no money
+        var report = await host.Services.GetRequiredService<ReconciliationReports>().GetAsync(DateTime.UtcNow.AddDays(-1), DateTime.UtcNow.AddDays(1), Ct);
+        Assert.DoesNotContain(report.StripeWithoutLedger, i => i.StripeObjectId == started.RefId); // not a purchase waiting to be credited
 
         var second = await Controls.StartCardSetupAsync(Guid.NewGuid(), account, "https://console.test", Ct);
         await DeliverOkAsync(EventTypes.CheckoutSessionCompleted, host.Stripe.CompleteSetupSession(second.RefId!, "pm_card_visa"));
