@@ -3,7 +3,9 @@ using System.Text.Json;
 using BillingConsole.Accounting.Identity;
 using BillingConsole.Accounting.Ledger;
 using BillingConsole.Accounting.Payments;
+using BillingConsole.Demo;
 using BillingConsole.Web.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
@@ -65,5 +67,29 @@ public sealed class AutoRechargeBrowserTests(BrowserSession browser, ConsoleApp 
         await card.ScrollIntoViewIfNeededAsync();
         await card.ScreenshotAsync(new LocatorScreenshotOptions { Path = Path.Combine(BrowserSession.ScreenshotFolder, "auto-recharge-card.png") });
         await ConsolePages.ScreenshotAsync(page, "auto-recharge-billing-page");
+    }
+
+    [Fact]
+    public async Task AdminAccountView_AfterThreeDeclines_SaysAutoRechargeTurnedItselfOffAndWhy()
+    {
+        var (accountId, _, _) = await OwnerAsync();
+        await using (var db = await app.DbFactory.CreateDbContextAsync(Ct))
+            await db.Accounts.Where(a => a.Id == accountId).ExecuteUpdateAsync(s => s
+                .SetProperty(a => a.AutoRechargeThreshold, Money.FromDollars(10).Units).SetProperty(a => a.AutoRechargeAmount, Money.FromDollars(25).Units)
+                .SetProperty(a => a.AutoRechargeFailures, PaymentAccounts.MaxConsecutiveFailures)
+                .SetProperty(a => a.AutoRechargeFailure, "The card was declined: not enough funds.")
+                .SetProperty(a => a.AutoRechargeLastOutcome, AutoRechargeOutcomes.Failed)
+                .SetProperty(a => a.AutoRechargeLastAttemptAmount, Money.FromDollars(25).Units)
+                .SetProperty(a => a.AutoRechargeLastAttemptAt, DateTime.UtcNow), Ct);
+        var page = await browser.NewPageAsync(app.BaseAddress);
+
+        await ConsolePages.SignInAsync(page, DemoData.AdminEmail, $"/admin/accounts/{accountId}");
+
+        var card = page.GetByTestId("auto-recharge");
+        await Assertions.Expect(card.GetByTestId("auto-recharge-turned-off")).ToContainTextAsync("turned itself off after 3 failed attempts in a row");
+        await Assertions.Expect(card.GetByTestId("auto-recharge-turned-off")).ToContainTextAsync("not enough funds");
+        await Assertions.Expect(card.GetByTestId("auto-recharge-last")).ToContainTextAsync("$25.00, failed");
+        await Assertions.Expect(card.GetByTestId("auto-recharge-state")).ToHaveTextAsync("Off");
+        await card.ScreenshotAsync(new LocatorScreenshotOptions { Path = Path.Combine(BrowserSession.ScreenshotFolder, "auto-recharge-admin-turned-off.png") });
     }
 }
