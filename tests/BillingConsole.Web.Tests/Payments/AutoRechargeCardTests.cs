@@ -161,4 +161,28 @@ public sealed class AutoRechargeCardTests : BunitContext, IAsyncLifetime
         var session = Assert.Single(_stripe!.RequestsTo("POST", "/v1/checkout/sessions"));
         Assert.Equal("setup", session.Field("mode"));
     }
+
+    [Fact]
+    public async Task RemoveCard_WithStripe_AfterConfirming_ForgetsTheCardTurnsAutoRechargeOffAndDetachesIt()
+    {
+        var account = await SetUpAsync(stripe: true);
+        var accounts = new PaymentAccounts(_db.Factory, TimeProvider.System);
+        await accounts.SaveCardAsync(account, new SavedCard("pm_card_visa", "visa", "4242"), ct: Ct);
+        Assert.Null(await accounts.SetAutoRechargeAsync(account, new AutoRechargeChange(true, Money.FromDollars(10), Money.FromDollars(25), null), Ct, requireCard: true));
+        var cut = Render<AutoRechargeCard>(p => p.Add(c => c.AccountId, account));
+        cut.WaitForAssertion(() => Assert.Equal("Visa •••• 4242", cut.Find("[data-testid=auto-recharge-card]").TextContent.Trim()));
+        Assert.Equal("Replace card", cut.Find("[data-testid=auto-recharge-save-card]").TextContent.Trim());
+
+        await cut.Find("[data-testid=auto-recharge-remove-card]").ClickAsync(new());
+        Assert.Equal("Confirm removal", cut.Find("[data-testid=auto-recharge-remove-card]").TextContent.Trim());
+        Assert.NotNull((await AccountAsync(account)).StripePaymentMethodId); // nothing happens before confirming
+        await cut.Find("[data-testid=auto-recharge-remove-card]").ClickAsync(new());
+
+        cut.WaitForAssertion(() => Assert.Equal("No card saved", cut.Find("[data-testid=auto-recharge-card]").TextContent.Trim()));
+        Assert.Equal("Off", cut.Find("[data-testid=auto-recharge-state]").TextContent.Trim());
+        Assert.Contains("auto-recharge is off", cut.Find("[data-testid=auto-recharge-message]").TextContent);
+        var a = await AccountAsync(account);
+        Assert.Equal((false, (string?)null), (a.AutoRechargeEnabled, a.StripePaymentMethodId));
+        Assert.Equal(["pm_card_visa"], _stripe!.Detached);
+    }
 }
