@@ -1120,3 +1120,64 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261203092933_AutoRechargeControls'
+)
+BEGIN
+    ALTER TABLE [accounts] ADD [auto_recharge_failures] int NOT NULL DEFAULT 0;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261203092933_AutoRechargeControls'
+)
+BEGIN
+    ALTER TABLE [accounts] ADD [auto_recharge_last_attempt_amount] bigint NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261203092933_AutoRechargeControls'
+)
+BEGIN
+    ALTER TABLE [accounts] ADD [auto_recharge_last_attempt_at] datetime2 NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261203092933_AutoRechargeControls'
+)
+BEGIN
+    ALTER TABLE [accounts] ADD [auto_recharge_last_outcome] nvarchar(16) NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261203092933_AutoRechargeControls'
+)
+BEGIN
+    ALTER TABLE [accounts] ADD [payment_method_brand] nvarchar(32) NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261203092933_AutoRechargeControls'
+)
+BEGIN
+    ALTER TABLE [accounts] ADD [payment_method_last4] nvarchar(4) NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261203092933_AutoRechargeControls'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([migration_id], [product_version])
+    VALUES (N'20261203092933_AutoRechargeControls', N'10.0.14');
+END;
+
+COMMIT;
+GO
+

@@ -509,6 +509,23 @@ namespace BillingConsole.Db.Postgres.Migrations
                         .HasColumnType("character varying(500)")
                         .HasColumnName("auto_recharge_failure");
 
+                    b.Property<int>("AutoRechargeFailures")
+                        .HasColumnType("integer")
+                        .HasColumnName("auto_recharge_failures");
+
+                    b.Property<long?>("AutoRechargeLastAttemptAmount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("auto_recharge_last_attempt_amount");
+
+                    b.Property<DateTime?>("AutoRechargeLastAttemptAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("auto_recharge_last_attempt_at");
+
+                    b.Property<string>("AutoRechargeLastOutcome")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("auto_recharge_last_outcome");
+
                     b.Property<long?>("AutoRechargeMonthlyCap")
                         .HasColumnType("bigint")
                         .HasColumnName("auto_recharge_monthly_cap");
@@ -565,6 +582,16 @@ namespace BillingConsole.Db.Postgres.Migrations
                     b.Property<long>("OverdraftFloor")
                         .HasColumnType("bigint")
                         .HasColumnName("overdraft_floor");
+
+                    b.Property<string>("PaymentMethodBrand")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("payment_method_brand");
+
+                    b.Property<string>("PaymentMethodLast4")
+                        .HasMaxLength(4)
+                        .HasColumnType("character varying(4)")
+                        .HasColumnName("payment_method_last4");
 
                     b.Property<string>("ProvisioningFingerprint")
                         .HasMaxLength(64)

@@ -510,6 +510,23 @@ namespace BillingConsole.Db.SqlServer.Migrations
                         .HasColumnType("nvarchar(500)")
                         .HasColumnName("auto_recharge_failure");
 
+                    b.Property<int>("AutoRechargeFailures")
+                        .HasColumnType("int")
+                        .HasColumnName("auto_recharge_failures");
+
+                    b.Property<long?>("AutoRechargeLastAttemptAmount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("auto_recharge_last_attempt_amount");
+
+                    b.Property<DateTime?>("AutoRechargeLastAttemptAt")
+                        .HasColumnType("datetime2")
+                        .HasColumnName("auto_recharge_last_attempt_at");
+
+                    b.Property<string>("AutoRechargeLastOutcome")
+                        .HasMaxLength(16)
+                        .HasColumnType("nvarchar(16)")
+                        .HasColumnName("auto_recharge_last_outcome");
+
                     b.Property<long?>("AutoRechargeMonthlyCap")
                         .HasColumnType("bigint")
                         .HasColumnName("auto_recharge_monthly_cap");
@@ -566,6 +583,16 @@ namespace BillingConsole.Db.SqlServer.Migrations
                     b.Property<long>("OverdraftFloor")
                         .HasColumnType("bigint")
                         .HasColumnName("overdraft_floor");
+
+                    b.Property<string>("PaymentMethodBrand")
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)")
+                        .HasColumnName("payment_method_brand");
+
+                    b.Property<string>("PaymentMethodLast4")
+                        .HasMaxLength(4)
+                        .HasColumnType("nvarchar(4)")
+                        .HasColumnName("payment_method_last4");
 
                     b.Property<string>("ProvisioningFingerprint")
                         .HasMaxLength(64)

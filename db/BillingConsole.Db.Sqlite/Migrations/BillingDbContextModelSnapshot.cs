@@ -488,6 +488,23 @@ namespace BillingConsole.Db.Sqlite.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("auto_recharge_failure");
 
+                    b.Property<int>("AutoRechargeFailures")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("auto_recharge_failures");
+
+                    b.Property<long?>("AutoRechargeLastAttemptAmount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("auto_recharge_last_attempt_amount");
+
+                    b.Property<DateTime?>("AutoRechargeLastAttemptAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("auto_recharge_last_attempt_at");
+
+                    b.Property<string>("AutoRechargeLastOutcome")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("auto_recharge_last_outcome");
+
                     b.Property<long?>("AutoRechargeMonthlyCap")
                         .HasColumnType("INTEGER")
                         .HasColumnName("auto_recharge_monthly_cap");
@@ -544,6 +561,16 @@ namespace BillingConsole.Db.Sqlite.Migrations
                     b.Property<long>("OverdraftFloor")
                         .HasColumnType("INTEGER")
                         .HasColumnName("overdraft_floor");
+
+                    b.Property<string>("PaymentMethodBrand")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("payment_method_brand");
+
+                    b.Property<string>("PaymentMethodLast4")
+                        .HasMaxLength(4)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("payment_method_last4");
 
                     b.Property<string>("ProvisioningFingerprint")
                         .HasMaxLength(64)

@@ -50,6 +50,17 @@ public sealed class Account
     public long AutoRechargeSequence { get; set; }
     /// <summary>When attempt <see cref="AutoRechargeSequence"/> started, while it is unresolved; null when none is in flight.</summary>
     public DateTime? AutoRechargePendingAt { get; set; }
+    /// <summary>The saved card as people recognise it (brand and last 4 digits), copied from the provider when it was saved.</summary>
+    public string? PaymentMethodBrand { get; set; }
+    public string? PaymentMethodLast4 { get; set; }
+    /// <summary>Failed attempts in a row; auto-recharge turns itself off at <c>PaymentAccounts.MaxConsecutiveFailures</c>
+    /// and a credited recharge resets it.</summary>
+    public int AutoRechargeFailures { get; set; }
+    /// <summary>The latest attempt: when it started, what it charged (nano-dollars) and how it ended
+    /// (<c>AutoRechargeOutcomes</c>); the ledger alone says what was credited.</summary>
+    public DateTime? AutoRechargeLastAttemptAt { get; set; }
+    public long? AutoRechargeLastAttemptAmount { get; set; }
+    public string? AutoRechargeLastOutcome { get; set; }
 }
 
 internal sealed class AccountConfiguration : IEntityTypeConfiguration<Account>
@@ -63,6 +74,9 @@ internal sealed class AccountConfiguration : IEntityTypeConfiguration<Account>
         b.Property(a => a.StripeCustomerId).HasMaxLength(255);
         b.Property(a => a.StripePaymentMethodId).HasMaxLength(255);
         b.Property(a => a.AutoRechargeFailure).HasMaxLength(500);
+        b.Property(a => a.PaymentMethodBrand).HasMaxLength(32);
+        b.Property(a => a.PaymentMethodLast4).HasMaxLength(4);
+        b.Property(a => a.AutoRechargeLastOutcome).HasMaxLength(16);
         b.Property(a => a.Status).HasMaxLength(10).HasDefaultValue(AccountStatus.Active);
         b.Property(a => a.ProvisioningKey).HasMaxLength(200);
         b.Property(a => a.ProvisioningFingerprint).HasMaxLength(64);

@@ -13,6 +13,20 @@ public sealed class PaymentsOptions
 
     /// <summary>An attempt still unconfirmed after this long is sent to Stripe again with the same idempotency key.</summary>
     public TimeSpan AutoRechargeRetryAfter { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>After a failed recharge the next attempt waits this long, so a declined card is not charged every tick.</summary>
+    public TimeSpan AutoRechargeFailureBackoff { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>The amounts a customer may buy next to the packages, and recharge by.</summary>
+    public CustomAmountOptions CustomAmount { get; set; } = new();
+}
+
+/// <summary><c>Payments:CustomAmount</c>: bounds in USD (whole cents) and the fee, like a package's.</summary>
+public sealed class CustomAmountOptions
+{
+    public decimal Min { get; set; } = 5;
+    public decimal Max { get; set; } = 10_000;
+    public decimal? FeePercent { get; set; } = 5;
 }
 
 /// <summary>One package as configured: <see cref="Credits"/> USD of credits, plus a fee of <see cref="FeePercent"/>
@@ -50,6 +64,24 @@ public sealed class CreditPackages(IOptions<PaymentsOptions> options)
 
     public PackageQuote? Find(string? id) => All.FirstOrDefault(q => string.Equals(q.Id, id, StringComparison.Ordinal));
 
+    /// <summary>The package id of a custom amount (no configured package may use it).</summary>
+    public const string CustomId = "custom";
+
+    public Money CustomMin => Money.FromCents(ToCents(options.Value.CustomAmount.Min) ?? MinCreditsCents);
+    public Money CustomMax => Money.FromCents(ToCents(options.Value.CustomAmount.Max) ?? MaxCreditsCents);
+
+    /// <summary>Why <paramref name="amount"/> is not a custom amount (whole cents within the configured bounds), or null.</summary>
+    public string? CustomAmountProblem(Money amount) =>
+        amount.Units % Money.FromCents(1).Units != 0 || amount < CustomMin || amount > CustomMax
+            ? $"Choose an amount in whole cents from {CustomMin} to {CustomMax}."
+            : null;
+
+    /// <summary>A custom amount priced by the package rule with <c>Payments:CustomAmount:FeePercent</c>; null when out of bounds.</summary>
+    public PackageQuote? QuoteCustom(Money amount) =>
+        CustomAmountProblem(amount) is null
+            ? Quote(new CreditPackage { Id = CustomId, Name = "Custom amount", Credits = amount.ToDecimal(), FeePercent = options.Value.CustomAmount.FeePercent })
+            : null;
+
     public static PackageQuote Quote(CreditPackage p)
     {
         var credits = ToCents(p.Credits) ?? throw new InvalidOperationException($"Package '{p.Id}': credits must be whole cents.");
@@ -79,6 +111,13 @@ public sealed class CreditPackages(IOptions<PaymentsOptions> options)
         var problems = new List<string>();
         if (o.Packages.Count == 0)
             problems.Add("Payments:Packages lists no credit package.");
+        var custom = o.CustomAmount;
+        if (ToCents(custom.Min) is not { } min || ToCents(custom.Max) is not { } max || min < MinCreditsCents || max > MaxCreditsCents || min > max)
+            problems.Add("Payments:CustomAmount: Min and Max must be whole cents from $1.00 to $1,000,000.00, Min at most Max.");
+        if (custom.FeePercent is < 0 or >= 100)
+            problems.Add("Payments:CustomAmount:FeePercent must be from 0 up to (not including) 100.");
+        if (o.Packages.Any(p => p.Id == CustomId))
+            problems.Add($"Package id '{CustomId}' is reserved for custom amounts.");
         foreach (var group in o.Packages.GroupBy(p => p.Id, StringComparer.Ordinal).Where(g => g.Count() > 1))
             problems.Add($"Package id '{group.Key}' is used more than once.");
         foreach (var p in o.Packages)

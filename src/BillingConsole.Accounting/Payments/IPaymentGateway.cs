@@ -17,7 +17,17 @@ public interface IPaymentGateway
 
     /// <summary>Refunds (part of) a Checkout purchase; the ledger entry is written by the charge.refunded webhook.</summary>
     Task<GatewayResult<RefundStarted>> RefundAsync(RefundStart request, CancellationToken ct = default);
+
+    /// <summary>Starts a hosted page that saves a card for off-session charges (no payment); the card is stored on the
+    /// account by the provider's completion webhook.</summary>
+    Task<GatewayResult<CheckoutStarted>> StartCardSetupAsync(CardSetupStart request, CancellationToken ct = default);
+
+    /// <summary>Asks the provider to forget a saved card, so it can never be charged again.</summary>
+    Task<PaymentFailure?> ForgetCardAsync(string cardId, CancellationToken ct = default);
 }
+
+public sealed record CardSetupStart(Guid RequestId, long AccountId, string AccountName, string? Email, string? CustomerId,
+    string SuccessUrl, string CancelUrl);
 
 public sealed record CheckoutStart(Guid PurchaseId, long AccountId, string AccountName, string? Email, string? CustomerId,
     PackageQuote Package, string SuccessUrl, string CancelUrl);

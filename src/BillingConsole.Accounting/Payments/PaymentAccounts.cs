@@ -5,7 +5,18 @@ using Microsoft.EntityFrameworkCore;
 namespace BillingConsole.Accounting.Payments;
 
 public sealed record AutoRechargeSettings(bool Enabled, Money? Threshold, Money? Amount, Money? MonthlyCap, string? PaymentMethodId,
-    string? LastFailure, bool InFlight);
+    string? LastFailure, bool InFlight, SavedCard? Card = null, int ConsecutiveFailures = 0, AutoRechargeAttempt? LastAttempt = null);
+
+/// <summary>The latest auto-recharge attempt: when it started, what it charged and how it ended
+/// (<see cref="AutoRechargeOutcomes"/>), with the reason when it failed.</summary>
+public sealed record AutoRechargeAttempt(DateTime At, Money Amount, string Outcome, string? Reason);
+
+public static class AutoRechargeOutcomes
+{
+    public const string Pending = "pending";
+    public const string Succeeded = "succeeded";
+    public const string Failed = "failed";
+}
 
 /// <summary>What a customer sets. <see cref="Amount"/> is whole cents (Stripe charges cents), at least $1.</summary>
 public sealed record AutoRechargeChange(bool Enabled, Money Threshold, Money Amount, Money? MonthlyCap);
@@ -38,24 +49,57 @@ public sealed class PaymentAccounts(IDbContextFactory<BillingDbContext> dbFactor
         return await db.Accounts.Where(a => a.Id == accountId).Select(a => a.StripeCustomerId).FirstOrDefaultAsync(ct);
     }
 
-    public async Task<bool> SetPaymentMethodAsync(long accountId, string? paymentMethodId, bool onlyIfEmpty = false, CancellationToken ct = default)
+    /// <summary>Stores the card auto-recharge charges. With <paramref name="replace"/> false it is stored only when the
+    /// account has none (a purchase paid with another card does not move auto-recharge to it).</summary>
+    public async Task<bool> SaveCardAsync(long accountId, SavedCard card, bool replace = true, CancellationToken ct = default)
+    {
+        var brand = card.Brand.Length > 32 ? card.Brand[..32] : card.Brand;
+        var last4 = card.Last4.Length > 4 ? card.Last4[^4..] : card.Last4;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Accounts.Where(a => a.Id == accountId && (replace || a.StripePaymentMethodId == null))
+            .ExecuteUpdateAsync(s => s.SetProperty(a => a.StripePaymentMethodId, card.Id)
+                .SetProperty(a => a.PaymentMethodBrand, brand)
+                .SetProperty(a => a.PaymentMethodLast4, last4), ct) == 1;
+    }
+
+    /// <summary>Forgets the saved card and turns auto-recharge off (it has nothing to charge). Returns the card that was
+    /// removed, so the provider can be told to forget it too; null when there was none.</summary>
+    public async Task<string?> RemoveCardAsync(long accountId, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.Accounts.Where(a => a.Id == accountId && (!onlyIfEmpty || a.StripePaymentMethodId == null))
-            .ExecuteUpdateAsync(s => s.SetProperty(a => a.StripePaymentMethodId, paymentMethodId), ct) == 1;
+        var card = await db.Accounts.Where(a => a.Id == accountId).Select(a => a.StripePaymentMethodId).FirstOrDefaultAsync(ct);
+        if (card is null)
+            return null;
+        var removed = await db.Accounts.Where(a => a.Id == accountId && a.StripePaymentMethodId == card)
+            .ExecuteUpdateAsync(s => s.SetProperty(a => a.StripePaymentMethodId, (string?)null)
+                .SetProperty(a => a.PaymentMethodBrand, (string?)null)
+                .SetProperty(a => a.PaymentMethodLast4, (string?)null)
+                .SetProperty(a => a.AutoRechargeEnabled, false), ct);
+        return removed == 1 ? card : null;
     }
 
     public async Task<AutoRechargeSettings?> GetAutoRechargeAsync(long accountId, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var a = await db.Accounts.AsNoTracking().Where(x => x.Id == accountId).FirstOrDefaultAsync(ct);
-        return a is null ? null : new AutoRechargeSettings(a.AutoRechargeEnabled, Units(a.AutoRechargeThreshold), Units(a.AutoRechargeAmount),
-            Units(a.AutoRechargeMonthlyCap), a.StripePaymentMethodId, a.AutoRechargeFailure, a.AutoRechargePendingAt is not null);
+        if (a is null)
+            return null;
+        var card = a.StripePaymentMethodId is null ? null : new SavedCard(a.StripePaymentMethodId, a.PaymentMethodBrand ?? "card", a.PaymentMethodLast4 ?? "");
+        var last = a.AutoRechargeLastAttemptAt is { } at
+            ? new AutoRechargeAttempt(at, new Money(a.AutoRechargeLastAttemptAmount ?? 0), a.AutoRechargeLastOutcome ?? AutoRechargeOutcomes.Pending,
+                a.AutoRechargeLastOutcome == AutoRechargeOutcomes.Failed ? a.AutoRechargeFailure : null)
+            : null;
+        return new AutoRechargeSettings(a.AutoRechargeEnabled, Units(a.AutoRechargeThreshold), Units(a.AutoRechargeAmount),
+            Units(a.AutoRechargeMonthlyCap), a.StripePaymentMethodId, a.AutoRechargeFailure, a.AutoRechargePendingAt is not null, card,
+            a.AutoRechargeFailures, last);
     }
 
-    /// <summary>Validates and stores the settings; turning auto-recharge on clears the last failure. Null on success,
-    /// else why the settings were refused (nothing is stored then).</summary>
-    public async Task<string?> SetAutoRechargeAsync(long accountId, AutoRechargeChange c, CancellationToken ct = default)
+    public const string NoCard = "Save a card first: auto-recharge charges the saved card.";
+
+    /// <summary>Validates and stores the settings; turning auto-recharge on clears the last failure and the failure count.
+    /// Null on success, else why the settings were refused (nothing is stored then). With <paramref name="requireCard"/>,
+    /// turning it on needs a saved card, checked in the same statement that stores the settings.</summary>
+    public async Task<string?> SetAutoRechargeAsync(long accountId, AutoRechargeChange c, CancellationToken ct = default, bool requireCard = false)
     {
         if (c.Threshold.Units <= 0 || c.Threshold > Money.Max)
             return "The threshold is a positive amount.";
@@ -65,26 +109,34 @@ public sealed class PaymentAccounts(IDbContextFactory<BillingDbContext> dbFactor
             return "The monthly cap must allow at least one recharge.";
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var enabled = c.Enabled;
-        var changed = await db.Accounts.Where(a => a.Id == accountId).ExecuteUpdateAsync(s => s
+        var needsCard = requireCard && enabled;
+        var changed = await db.Accounts.Where(a => a.Id == accountId && (!needsCard || a.StripePaymentMethodId != null)).ExecuteUpdateAsync(s => s
             .SetProperty(a => a.AutoRechargeEnabled, enabled)
             .SetProperty(a => a.AutoRechargeThreshold, c.Threshold.Units)
             .SetProperty(a => a.AutoRechargeAmount, c.Amount.Units)
             .SetProperty(a => a.AutoRechargeMonthlyCap, c.MonthlyCap == null ? null : c.MonthlyCap.Value.Units)
-            .SetProperty(a => a.AutoRechargeFailure, a => enabled ? null : a.AutoRechargeFailure), ct);
-        return changed == 1 ? null : "No such account.";
+            .SetProperty(a => a.AutoRechargeFailure, a => enabled ? null : a.AutoRechargeFailure)
+            .SetProperty(a => a.AutoRechargeFailures, a => enabled ? 0 : a.AutoRechargeFailures), ct);
+        if (changed == 1)
+            return null;
+        return needsCard && await db.Accounts.AnyAsync(a => a.Id == accountId, ct) ? NoCard : "No such account.";
     }
 
     /// <summary>Accounts below their threshold with auto-recharge on and nothing in flight, plus attempts in flight for
     /// longer than <paramref name="retryAfter"/> (and less than a day: Stripe keeps idempotency keys for 24 hours).</summary>
-    public async Task<IReadOnlyList<DueRecharge>> DueAsync(TimeSpan retryAfter, bool needsCard, int max = 100, CancellationToken ct = default)
+    /// After a failed attempt the next one waits <paramref name="failureBackoff"/>, so a declined card is not charged every tick.</summary>
+    public async Task<IReadOnlyList<DueRecharge>> DueAsync(TimeSpan retryAfter, bool needsCard, int max = 100, CancellationToken ct = default,
+        TimeSpan failureBackoff = default)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var retryBefore = now - retryAfter;
+        var failedBefore = now - failureBackoff;
         var giveUpBefore = now - StaleAfter;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var rows = await db.Accounts.AsNoTracking()
             .Where(a => a.AutoRechargeAmount != null && a.AutoRechargeThreshold != null
                 && ((a.AutoRechargeEnabled && a.AutoRechargePendingAt == null && a.Balance < a.AutoRechargeThreshold
+                        && (a.AutoRechargeFailures == 0 || a.AutoRechargeLastAttemptAt == null || a.AutoRechargeLastAttemptAt < failedBefore)
                         && (!needsCard || (a.StripePaymentMethodId != null && a.StripeCustomerId != null)))
                     || (a.AutoRechargePendingAt != null && a.AutoRechargePendingAt < retryBefore)))
             .OrderBy(a => a.Id).Take(max)
@@ -123,28 +175,44 @@ public sealed class PaymentAccounts(IDbContextFactory<BillingDbContext> dbFactor
         var claimed = await db.Accounts
             .Where(a => a.Id == accountId && a.AutoRechargeEnabled && a.AutoRechargePendingAt == null && a.AutoRechargeSequence == seenSequence)
             .ExecuteUpdateAsync(s => s.SetProperty(a => a.AutoRechargeSequence, a => a.AutoRechargeSequence + 1)
-                .SetProperty(a => a.AutoRechargePendingAt, now), ct);
+                .SetProperty(a => a.AutoRechargePendingAt, now)
+                .SetProperty(a => a.AutoRechargeLastAttemptAt, now)
+                .SetProperty(a => a.AutoRechargeLastAttemptAmount, a => a.AutoRechargeAmount)
+                .SetProperty(a => a.AutoRechargeLastOutcome, AutoRechargeOutcomes.Pending), ct);
         return claimed == 1 ? seenSequence + 1 : null;
     }
 
-    /// <summary>Attempt <paramref name="sequence"/> is credited: nothing is in flight any more.</summary>
+    /// <summary>Failed attempts in a row after which auto-recharge turns itself off (a credited recharge resets the count).</summary>
+    public const int MaxConsecutiveFailures = 3;
+
+    /// <summary>Attempt <paramref name="sequence"/> is credited: nothing is in flight any more, and the failure count
+    /// starts again.</summary>
     public async Task CompleteAsync(long accountId, long sequence, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await db.Accounts.Where(a => a.Id == accountId && a.AutoRechargeSequence == sequence)
-            .ExecuteUpdateAsync(s => s.SetProperty(a => a.AutoRechargePendingAt, (DateTime?)null), ct);
+            .ExecuteUpdateAsync(s => s.SetProperty(a => a.AutoRechargePendingAt, (DateTime?)null)
+                .SetProperty(a => a.AutoRechargeFailures, 0)
+                .SetProperty(a => a.AutoRechargeFailure, (string?)null)
+                .SetProperty(a => a.AutoRechargeLastOutcome, AutoRechargeOutcomes.Succeeded), ct);
     }
 
-    /// <summary>An attempt failed: auto-recharge is turned off with the reason, so a declined card is not retried
-    /// every tick; the customer turns it on again after fixing the card.</summary>
-    public async Task FailAsync(long accountId, long? sequence, string reason, CancellationToken ct = default)
+    /// <summary>Attempt <paramref name="sequence"/> failed: the reason is stored and counted; at
+    /// <see cref="MaxConsecutiveFailures"/> in a row auto-recharge turns itself off until the customer turns it on again.
+    /// An attempt counts once: only while it is still in flight, so a decline reported both by the charge and by its
+    /// payment_intent.payment_failed event is one failure. True when this call counted it.</summary>
+    public async Task<bool> FailAsync(long accountId, long? sequence, string reason, CancellationToken ct = default)
     {
         var text = reason.Length > 500 ? reason[..500] : reason;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        await db.Accounts.Where(a => a.Id == accountId).ExecuteUpdateAsync(s => s
-            .SetProperty(a => a.AutoRechargeEnabled, false)
-            .SetProperty(a => a.AutoRechargeFailure, text)
-            .SetProperty(a => a.AutoRechargePendingAt, a => sequence == null || a.AutoRechargeSequence == sequence ? null : a.AutoRechargePendingAt), ct);
+        return await db.Accounts
+            .Where(a => a.Id == accountId && (sequence == null || (a.AutoRechargeSequence == sequence && a.AutoRechargePendingAt != null)))
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(a => a.AutoRechargeEnabled, a => a.AutoRechargeEnabled && a.AutoRechargeFailures + 1 < MaxConsecutiveFailures)
+                .SetProperty(a => a.AutoRechargeFailures, a => a.AutoRechargeFailures + 1)
+                .SetProperty(a => a.AutoRechargeFailure, text)
+                .SetProperty(a => a.AutoRechargeLastOutcome, AutoRechargeOutcomes.Failed)
+                .SetProperty(a => a.AutoRechargePendingAt, (DateTime?)null), ct) == 1;
     }
 
     private static Money? Units(long? units) => units is { } u ? new Money(u) : null;

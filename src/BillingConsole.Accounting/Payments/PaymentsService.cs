@@ -6,8 +6,9 @@ using Microsoft.Extensions.Options;
 namespace BillingConsole.Accounting.Payments;
 
 /// <summary>A purchase as the console builds it: <see cref="PurchaseId"/> is created with the request (when the dialog
-/// shows the packages), not on click, so a double click or a retry of the same request cannot buy twice.</summary>
-public sealed record PurchaseRequest(Guid PurchaseId, long AccountId, string PackageId);
+/// shows the packages), not on click, so a double click or a retry of the same request cannot buy twice.
+/// A <see cref="CustomAmount"/> buys that many credits (package id <see cref="CreditPackages.CustomId"/>).</summary>
+public sealed record PurchaseRequest(Guid PurchaseId, long AccountId, string PackageId, Money? CustomAmount = null);
 
 public enum PurchaseOutcomeKind { Credited, Redirect, Failed }
 
@@ -53,9 +54,27 @@ public sealed class PaymentsService(
 
     public PurchaseRequest NewPurchase(long accountId, string packageId) => new(Guid.NewGuid(), accountId, packageId);
 
+    public PurchaseRequest NewCustomPurchase(long accountId, Money amount) => new(Guid.NewGuid(), accountId, CreditPackages.CustomId, amount);
+
+    /// <summary>The price of a custom amount before paying, or null when it is out of bounds.</summary>
+    public PackageQuote? QuoteCustom(Money amount) => packages.QuoteCustom(amount);
+
+    public Money CustomMin => packages.CustomMin;
+    public Money CustomMax => packages.CustomMax;
+
     public async Task<PurchaseOutcome> BuyAsync(PurchaseRequest request, string consoleBaseUrl, string actor, CancellationToken ct = default)
     {
-        if (packages.Find(request.PackageId) is not { } quote)
+        PackageQuote quote;
+        if (request.CustomAmount is { } custom)
+        {
+            // Bounds are checked here, not only in the dialog: this is what the customer is charged.
+            if (packages.QuoteCustom(custom) is not { } customQuote)
+                return PurchaseOutcome.Failed(packages.CustomAmountProblem(custom)!);
+            quote = customQuote;
+        }
+        else if (packages.Find(request.PackageId) is { } found)
+            quote = found;
+        else
             return PurchaseOutcome.Failed("That package is not offered any more. Close the dialog and choose again.");
         if (await accounts.GetCustomerAsync(request.AccountId, ct) is not { } account)
             return PurchaseOutcome.Failed("The billing account no longer exists.");
@@ -153,7 +172,8 @@ public sealed class PaymentsService(
     public async Task<AutoRechargeRun> RunAutoRechargeAsync(CancellationToken ct = default)
     {
         int started = 0, credited = 0, failed = 0, skipped = 0;
-        var due = await accounts.DueAsync(options.Value.AutoRechargeRetryAfter, needsCard: gateway is not null, ct: ct);
+        var due = await accounts.DueAsync(options.Value.AutoRechargeRetryAfter, needsCard: gateway is not null, ct: ct,
+            failureBackoff: options.Value.AutoRechargeFailureBackoff);
         foreach (var d in due)
         {
             long sequence;

@@ -56,7 +56,8 @@ public sealed class ReconciliationReports(IDbContextFactory<BillingDbContext> db
         var processed = events.Where(e => e.Outcome == StripeEventOutcomes.Processed && e.AccountId is not null && e.ObjectId is not null).ToList();
 
         // Payments: each paid session or auto-recharge PaymentIntent once.
-        foreach (var e in processed.Where(e => StripeEventTypes.Crediting.Contains(e.Type)).DistinctBy(e => e.ObjectId))
+        // A setup-mode session ("Save a card") completes with no amount: it saved a card and moved no money.
+        foreach (var e in processed.Where(e => StripeEventTypes.Crediting.Contains(e.Type) && e.AmountCents is not null).DistinctBy(e => e.ObjectId))
         {
             var paid = Money.FromCents(e.AmountCents ?? 0);
             stripePaid += paid;

@@ -26,6 +26,7 @@ public static class PaymentsExtensions
         services.AddSingleton<PaymentAccounts>();
         services.AddSingleton<StripeEventLog>();
         services.AddSingleton<PaymentsService>();
+        services.AddSingleton<AutoRechargeControls>();
         services.AddSingleton<ReconciliationReports>();
         services.AddSingleton<Receipts>();
 
@@ -46,6 +47,7 @@ public static class PaymentsExtensions
             services.AddSingleton<IPaymentGateway, StripeGateway>();
         }
 
+        services.AddSingleton<CardSaving>();
         services.AddSingleton<CheckoutCrediting>();
         services.AddSingleton<AutoRechargeCrediting>();
         services.AddSingleton<PaymentLookup>();
@@ -73,6 +75,7 @@ public static class PaymentsExtensions
             .WithTags("Payments")
             .WithSummary("Stripe events (Stripe-Signature verified)")
             .ProducesProblem(StatusCodes.Status400BadRequest);
+        app.MapAutoRechargeApi();
         return app;
     }
 }

@@ -26,23 +26,14 @@ public sealed class StripeGateway(StripeClient stripe, ILogger<StripeGateway> lo
         public const string Sequence = "sequence";
         public const string KindCheckout = "checkout";
         public const string KindAutoRecharge = "auto_recharge";
+        public const string KindCardSetup = "card_setup";
     }
 
     public async Task<GatewayResult<CheckoutStarted>> StartCheckoutAsync(CheckoutStart r, CancellationToken ct = default)
     {
         try
         {
-            var customerId = r.CustomerId;
-            if (customerId is null)
-            {
-                var customer = await stripe.V1.Customers.CreateAsync(new CustomerCreateOptions
-                {
-                    Name = r.AccountName,
-                    Email = r.Email,
-                    Metadata = new() { [Meta.AccountId] = Id(r.AccountId) },
-                }, new RequestOptions { IdempotencyKey = $"customer-{r.AccountId}" }, ct);
-                customerId = customer.Id;
-            }
+            var customerId = await CustomerAsync(r.CustomerId, r.AccountId, r.AccountName, r.Email, ct);
             var p = r.Package;
             var metadata = new Dictionary<string, string>
             {
@@ -80,6 +71,58 @@ public sealed class StripeGateway(StripeClient stripe, ILogger<StripeGateway> lo
         }
     }
 
+    public async Task<GatewayResult<CheckoutStarted>> StartCardSetupAsync(CardSetupStart r, CancellationToken ct = default)
+    {
+        try
+        {
+            var customerId = await CustomerAsync(r.CustomerId, r.AccountId, r.AccountName, r.Email, ct);
+            var metadata = new Dictionary<string, string> { [Meta.AccountId] = Id(r.AccountId), [Meta.Kind] = Meta.KindCardSetup };
+            var session = await stripe.V1.Checkout.Sessions.CreateAsync(new SessionCreateOptions
+            {
+                Mode = "setup",
+                Currency = Currency,
+                Customer = customerId,
+                ClientReferenceId = Id(r.AccountId),
+                Metadata = metadata,
+                SetupIntentData = new SessionSetupIntentDataOptions { Metadata = new Dictionary<string, string>(metadata) },
+                SuccessUrl = r.SuccessUrl,
+                CancelUrl = r.CancelUrl,
+            }, new RequestOptions { IdempotencyKey = $"card-setup-{r.RequestId:N}" }, ct);
+            return GatewayResult<CheckoutStarted>.Ok(new CheckoutStarted(session.Id, session.Url, customerId));
+        }
+        catch (Exception e) when (Fail<CheckoutStarted>(e, "start saving a card") is { } failure)
+        {
+            return failure;
+        }
+    }
+
+    public async Task<PaymentFailure?> ForgetCardAsync(string cardId, CancellationToken ct = default)
+    {
+        try
+        {
+            await stripe.V1.PaymentMethods.DetachAsync(cardId, cancellationToken: ct);
+            return null;
+        }
+        catch (Exception e) when (Fail<PaymentMethod>(e, "forget the card") is { } failure)
+        {
+            return failure.Failure;
+        }
+    }
+
+    /// <summary>The account's Stripe customer, created on first use (idempotent per account).</summary>
+    private async Task<string> CustomerAsync(string? customerId, long accountId, string name, string? email, CancellationToken ct)
+    {
+        if (customerId is not null)
+            return customerId;
+        var customer = await stripe.V1.Customers.CreateAsync(new CustomerCreateOptions
+        {
+            Name = name,
+            Email = email,
+            Metadata = new() { [Meta.AccountId] = Id(accountId) },
+        }, new RequestOptions { IdempotencyKey = $"customer-{accountId}" }, ct);
+        return customer.Id;
+    }
+
     public async Task<GatewayResult<CheckoutState>> GetCheckoutAsync(string sessionId, CancellationToken ct = default)
     {
         try
@@ -114,7 +157,8 @@ public sealed class StripeGateway(StripeClient stripe, ILogger<StripeGateway> lo
                 },
             }, new RequestOptions { IdempotencyKey = r.IdempotencyKey }, ct);
             return intent.Status is "requires_payment_method" or "requires_action" or "canceled"
-                ? GatewayResult<RechargeStarted>.Fail(PaymentErrorKind.Declined, $"The saved card could not be charged without the customer ({intent.Status}).")
+                ? GatewayResult<RechargeStarted>.Fail(PaymentErrorKind.Declined, DeclineReasons.Describe(intent.LastPaymentError?.DeclineCode
+                    ?? intent.LastPaymentError?.Code ?? (intent.Status == "requires_action" ? "authentication_required" : null), null))
                 : GatewayResult<RechargeStarted>.Ok(new RechargeStarted(intent.Id, intent.Status));
         }
         catch (Exception e) when (Fail<RechargeStarted>(e, "charge the saved card") is { } failure)
@@ -174,7 +218,8 @@ public sealed class StripeGateway(StripeClient stripe, ILogger<StripeGateway> lo
         {
             case StripeException { StripeError.Type: "card_error" } card:
                 log.LogInformation("Stripe declined to {Action}: {Code} {Message}", action, card.StripeError.DeclineCode ?? card.StripeError.Code, card.Message);
-                return GatewayResult<T>.Fail(PaymentErrorKind.Declined, $"The card was declined: {card.StripeError.Message ?? card.Message}");
+                return GatewayResult<T>.Fail(PaymentErrorKind.Declined, DeclineReasons.Describe(card.StripeError.DeclineCode ?? card.StripeError.Code,
+                    card.StripeError.Message ?? card.Message));
             case StripeException { HttpStatusCode: var status } refused when (int)status is >= 400 and < 500 && (int)status != 429:
                 log.LogWarning("Stripe refused to {Action}: {Status} {Message}", action, status, refused.Message);
                 return GatewayResult<T>.Fail(PaymentErrorKind.Invalid, $"Stripe refused to {action}: {refused.StripeError?.Message ?? refused.Message}");

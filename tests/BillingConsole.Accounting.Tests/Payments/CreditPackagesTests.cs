@@ -51,6 +51,40 @@ public sealed class CreditPackagesTests
         Assert.Empty(CreditPackages.Problems(new PaymentsOptions { Packages = [new() { Id = "ok", Credits = 10, FeePercent = 5 }] }));
     }
 
+    [Fact]
+    public void Problems_BrokenCustomAmountBounds_AreNamed_AndTheCustomIdIsReserved()
+    {
+        PaymentsOptions With(decimal min, decimal max, decimal? fee = 5) => new()
+        {
+            Packages = [new() { Id = "ok", Credits = 10 }],
+            CustomAmount = new() { Min = min, Max = max, FeePercent = fee },
+        };
+        Assert.Empty(CreditPackages.Problems(With(5, 10_000)));
+        Assert.Contains(CreditPackages.Problems(With(50, 10)), p => p.StartsWith("Payments:CustomAmount: Min and Max"));
+        Assert.Contains(CreditPackages.Problems(With(0.5m, 10)), p => p.StartsWith("Payments:CustomAmount: Min and Max"));
+        Assert.Contains(CreditPackages.Problems(With(5, 10.001m)), p => p.StartsWith("Payments:CustomAmount: Min and Max"));
+        Assert.Contains(CreditPackages.Problems(With(5, 10, 100)), p => p.StartsWith("Payments:CustomAmount:FeePercent"));
+        var reserved = new PaymentsOptions { Packages = [new() { Id = CreditPackages.CustomId, Credits = 10 }] };
+        Assert.Contains(CreditPackages.Problems(reserved), p => p.Contains("reserved for custom amounts"));
+    }
+
+    [Theory]
+    [InlineData(500, true)]
+    [InlineData(1_000_000, true)]
+    [InlineData(499, false)]
+    [InlineData(1_000_001, false)]
+    public void QuoteCustom_WithinTheBoundsOnly_PricedLikeAPackage(long cents, bool offered)
+    {
+        var packages = new CreditPackages(Microsoft.Extensions.Options.Options.Create(new PaymentsOptions()));
+
+        var quote = packages.QuoteCustom(Money.FromCents(cents));
+
+        Assert.Equal(offered, quote is not null);
+        Assert.Equal(offered, packages.CustomAmountProblem(Money.FromCents(cents)) is null);
+        if (quote is not null)
+            Assert.Equal((CreditPackages.CustomId, cents, (long)Math.Round(cents * 0.05m, MidpointRounding.AwayFromZero)), (quote.Id, quote.CreditsCents, quote.FeeCents));
+    }
+
     [Theory]
     [InlineData(5000, 0, 2000, 2000)]     // a partial refund takes credits at face value
     [InlineData(5000, 2000, 3000, 3000)]

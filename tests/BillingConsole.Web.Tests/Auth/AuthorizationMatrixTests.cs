@@ -246,7 +246,9 @@ public sealed class AuthorizationMatrixTests(ConsoleApp app)
         public static async Task<RouteCase?> ForAsync(EndpointAccess e, World w) => e.Key switch
         {
             "GET /billing/balance" or "GET /billing/transactions" or "GET /billing/summary" or "GET /billing/usage"
-                or "GET /billing/requests" or "GET /billing/invoice" or "GET /v1/keys" => new RouteCase(e.Route, Status: 200),
+                or "GET /billing/requests" or "GET /billing/invoice" or "GET /v1/keys" or "GET /billing/auto-recharge" => new RouteCase(e.Route, Status: 200),
+            // Development-mode payments: no saved card is needed, so an allowed caller's valid body is stored.
+            "PUT /billing/auto-recharge" => new RouteCase(e.Route, """{"enabled":false,"threshold":10,"amount":25}""", 200),
             // keys:write only: a key may grant only scopes it holds, and the matrix also calls with a keys:write-only key.
             "POST /v1/keys" => new RouteCase(e.Route, """{"name":"matrix","scopes":["keys:write"]}""", 201),
             "GET /v1/keys/{id}/usage" => new RouteCase($"/v1/keys/{await w.NewKeyOfAAsync()}/usage", Status: 200, OwnedByA: true),

@@ -1,15 +1,21 @@
 using System.Globalization;
 using BillingConsole.Accounting.Ledger;
+using BillingConsole.Accounting.Payments;
 using BillingConsole.Web.Components.Billing;
 using BillingConsole.Web.Components.Pages;
 using Bunit;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace BillingConsole.Web.Tests.Components;
 
 public sealed class BillingPageTests : LedgerComponentTest
 {
+    /// <summary>The overview shows auto-recharge (development mode: no payment gateway).</summary>
+    public BillingPageTests() =>
+        Services.AddSingleton(new AutoRechargeControls(new PaymentAccounts(Factory, Clock), new CreditPackages(Options.Create(new PaymentsOptions()))));
+
     private NavigationManager Navigation => Services.GetRequiredService<NavigationManager>();
 
     [Fact]
@@ -28,6 +34,7 @@ public sealed class BillingPageTests : LedgerComponentTest
         Assert.Equal("false", cut.Find("[data-testid=tab-transactions] [role=tab]").GetAttribute("aria-selected"));
         cut.WaitForElement("[data-testid=summary-total-cost]");
         cut.WaitForElement("[data-testid=savings-saved]");
+        Assert.Equal("Off", cut.WaitForElement("[data-testid=auto-recharge-state]").TextContent.Trim());
         Assert.NotNull(cut.Find("[data-testid=runway]"));
         // Other tabs load only once opened.
         Assert.Empty(cut.FindAll("[data-testid=tx-row]"));

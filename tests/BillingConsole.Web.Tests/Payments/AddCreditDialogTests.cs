@@ -120,4 +120,30 @@ public sealed class AddCreditDialogTests : BunitContext, IAsyncLifetime
         await using var db = await _db.Factory.CreateDbContextAsync(Ct);
         Assert.False(await db.LedgerEntries.AnyAsync(e => e.AccountId == account, Ct));
     }
+
+    [Fact]
+    public async Task Dialog_CustomAmount_ShowsTheFeeBeforePaying_RefusesOutOfBounds_AndCreditsExactlyTheAmount()
+    {
+        var account = await _db.CreateAccountAsync();
+        await SignInAsync(account);
+        var dialogs = Render<MudDialogProvider>();
+        var button = Render<AddCreditButton>(p => p.Add(b => b.AccountId, account));
+        var opening = button.Find("[data-testid=add-credit]").ClickAsync(new());
+        dialogs.WaitForElement("[data-testid=package-custom]");
+
+        await dialogs.Find("input[data-testid=custom-amount]").InputAsync(new() { Value = "4.99" });
+        dialogs.WaitForAssertion(() => Assert.Contains("from $5.00 to $10,000.00", dialogs.Find("[data-testid=package-custom]").TextContent));
+        Assert.True(dialogs.Find("[data-testid=buy]").HasAttribute("disabled"));
+
+        await dialogs.Find("input[data-testid=custom-amount]").InputAsync(new() { Value = "12.34" });
+        dialogs.WaitForAssertion(() => Assert.Equal(("$12.34", "$0.62", "$12.96"), (dialogs.Find("[data-testid=custom-breakdown] [data-testid=credits]").TextContent,
+            dialogs.Find("[data-testid=custom-breakdown] [data-testid=fee]").TextContent, dialogs.Find("[data-testid=package-custom] [data-testid=price]").TextContent)));
+        await dialogs.Find("[data-testid=buy]").ClickAsync(new());
+
+        await opening.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        await using var db = await _db.Factory.CreateDbContextAsync(Ct);
+        Assert.Equal(Money.FromCents(1234).Units, (await db.Accounts.AsNoTracking().SingleAsync(a => a.Id == account, Ct)).Balance);
+        Assert.Equal([(EntryTypes.Topup, Money.FromCents(1296).Units), (EntryTypes.PlatformFee, -Money.FromCents(62).Units)],
+            await db.LedgerEntries.AsNoTracking().Where(e => e.AccountId == account).OrderBy(e => e.Sequence).Select(e => ValueTuple.Create(e.Type, e.Amount)).ToListAsync(Ct));
+    }
 }

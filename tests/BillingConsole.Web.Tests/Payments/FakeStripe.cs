@@ -38,6 +38,44 @@ public sealed class FakeStripe : IAsyncDisposable
     /// <summary>Charging this payment method is declined (402 card_error, insufficient_funds), as Stripe's test card is.</summary>
     public const string DecliningCard = "pm_card_chargeDeclinedInsufficientFunds";
 
+    /// <summary>A card whose off-session charge needs the customer (3-D Secure): the PaymentIntent ends requires_action.</summary>
+    public const string AuthenticationCard = "pm_card_authenticationRequired";
+
+    /// <summary>Completes an open setup-mode session ("Save a card"): a succeeded SetupIntent with <paramref name="card"/>.</summary>
+    public JsonObject CompleteSetupSession(string sessionId, string card = "pm_card_mastercard")
+    {
+        lock (_gate)
+        {
+            var s = _objects[sessionId];
+            var seti = NewId("seti");
+            _objects[seti] = new JsonObject
+            {
+                ["id"] = seti, ["object"] = "setup_intent", ["status"] = "succeeded", ["payment_method"] = card, ["customer"] = (string?)s["customer"],
+                ["usage"] = "off_session", ["metadata"] = s["setup_intent_data_metadata"]?.DeepClone() ?? new JsonObject(),
+            };
+            s["setup_intent"] = seti;
+            s["status"] = "complete";
+            s["payment_status"] = "no_payment_required";
+            return Clean(s);
+        }
+    }
+
+    /// <summary>The cards <c>POST /v1/payment_methods/{id}/detach</c> was called for.</summary>
+    public IReadOnlyList<string> Detached => Requests.Where(r => r.Method == "POST" && r.Path.EndsWith("/detach", StringComparison.Ordinal))
+        .Select(r => r.Path.Split('/')[3]).ToList();
+
+    private static JsonObject PaymentMethod(string id) => new()
+    {
+        ["id"] = id, ["object"] = "payment_method", ["type"] = "card",
+        ["card"] = id switch
+        {
+            "pm_card_mastercard" => new JsonObject { ["brand"] = "mastercard", ["last4"] = "4444", ["exp_month"] = 12, ["exp_year"] = 2030 },
+            DecliningCard => new JsonObject { ["brand"] = "visa", ["last4"] = "9995", ["exp_month"] = 12, ["exp_year"] = 2030 },
+            AuthenticationCard => new JsonObject { ["brand"] = "visa", ["last4"] = "3184", ["exp_month"] = 12, ["exp_year"] = 2030 },
+            _ => new JsonObject { ["brand"] = "visa", ["last4"] = "4242", ["exp_month"] = 12, ["exp_year"] = 2030 },
+        },
+    };
+
     /// <summary>Set to make every API call fail with 500 (Stripe unavailable).</summary>
     public bool Down { get; set; }
 
@@ -142,6 +180,7 @@ public sealed class FakeStripe : IAsyncDisposable
     {
         var copy = (JsonObject)session.DeepClone();
         copy.Remove("payment_intent_data_metadata");
+        copy.Remove("setup_intent_data_metadata");
         return copy;
     }
 
@@ -190,7 +229,10 @@ public sealed class FakeStripe : IAsyncDisposable
                     long total = 0;
                     for (var i = 0; f.ContainsKey($"line_items[{i}][price_data][unit_amount]"); i++)
                         total += long.Parse(f[$"line_items[{i}][price_data][unit_amount]"]) * long.Parse(f.GetValueOrDefault($"line_items[{i}][quantity]", "1"));
-                    var session = StripeObjects.Session(id, Metadata(f, "metadata"), total, f.GetValueOrDefault("customer"), "unpaid", null, status: "open");
+                    var mode = f.GetValueOrDefault("mode", "payment");
+                    var session = StripeObjects.Session(id, Metadata(f, "metadata"), total, f.GetValueOrDefault("customer"), "unpaid", null, status: "open", mode: mode);
+                    session["setup_intent"] = null;
+                    session["setup_intent_data_metadata"] = Metadata(f, "setup_intent_data[metadata]");
                     session["url"] = $"https://checkout.stripe.test/c/pay/{id}";
                     session["success_url"] = f.GetValueOrDefault("success_url");
                     session["cancel_url"] = f.GetValueOrDefault("cancel_url");
@@ -210,6 +252,11 @@ public sealed class FakeStripe : IAsyncDisposable
                 {
                     var id = NewId("pi");
                     var amount = long.Parse(f["amount"]);
+                    if (f.GetValueOrDefault("payment_method") == AuthenticationCard)
+                    {
+                        _objects[id] = StripeObjects.PaymentIntent(id, amount, "requires_action", null, Metadata(f, "metadata"), f.GetValueOrDefault("customer"), f.GetValueOrDefault("payment_method"));
+                        return Ok(_objects[id]);
+                    }
                     if (f.GetValueOrDefault("payment_method") == DecliningCard)
                     {
                         const string code = "insufficient_funds";
@@ -223,6 +270,12 @@ public sealed class FakeStripe : IAsyncDisposable
                 }
                 case ("GET", ["v1", "payment_intents", var id]):
                     return _objects.TryGetValue(id, out var pi2) ? Ok(pi2) : Missing(id);
+                case ("GET", ["v1", "setup_intents", var id]):
+                    return _objects.TryGetValue(id, out var seti) ? Ok(seti) : Missing(id);
+                case ("GET", ["v1", "payment_methods", var id]):
+                    return Ok(PaymentMethod(id));
+                case ("POST", ["v1", "payment_methods", var id, "detach"]):
+                    return Ok(PaymentMethod(id));
                 case ("GET", ["v1", "charges", var id]):
                     return _objects.TryGetValue(id, out var c) ? Ok(c) : Missing(id);
                 case ("POST", ["v1", "refunds"]):

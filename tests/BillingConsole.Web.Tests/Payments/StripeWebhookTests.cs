@@ -268,7 +268,7 @@ public abstract class StripeWebhookTests(PaymentsHost host) : PaymentsTest(host)
     }
 
     [Fact]
-    public async Task AutoRechargeSucceeded_CreditsOnce_AndFailedTurnsAutoRechargeOffWithTheReason()
+    public async Task AutoRechargeSucceeded_CreditsOnce_AndAThirdFailureInARowTurnsAutoRechargeOffWithTheReason()
     {
         host.Db.RequireAvailable();
         var account = await host.NewAccountAsync();
@@ -285,13 +285,16 @@ public abstract class StripeWebhookTests(PaymentsHost host) : PaymentsTest(host)
             new JsonObject { ["account_id"] = account.ToString(), ["kind"] = "checkout" }, "cus_x", "pm_x");
         await OkAsync(await host.DeliverAsync(StripeObjects.Event(EventTypes.PaymentIntentSucceeded, checkoutPi), ct: Ct), "ignored");
 
-        await host.Db.ExecuteSqlAsync($"UPDATE accounts SET auto_recharge_enabled = {(host.Db.ProviderName == "Postgres" ? "TRUE" : "1")} WHERE id = {account}");
+        // Attempt 2 is in flight after two failures in a row.
+        await host.Db.ExecuteSqlAsync($"UPDATE accounts SET auto_recharge_enabled = {(host.Db.ProviderName == "Postgres" ? "TRUE" : "1")}, auto_recharge_sequence = 2, auto_recharge_failures = 2 WHERE id = {account}");
+        await host.SetPendingSinceAsync(account, DateTime.UtcNow);
         var failed = StripeObjects.PaymentIntent(host.Stripe.NewId("pi"), 2500, "requires_payment_method", null,
             new JsonObject { ["account_id"] = account.ToString(), ["kind"] = "auto_recharge", ["sequence"] = "2" }, "cus_x", "pm_x", failure: "insufficient_funds");
         await OkAsync(await host.DeliverAsync(StripeObjects.Event(EventTypes.PaymentIntentPaymentFailed, failed), ct: Ct), "processed");
+        await OkAsync(await host.DeliverAsync(StripeObjects.Event(EventTypes.PaymentIntentPaymentFailed, failed), ct: Ct), "processed");
         var settings = await host.AccountAsync(account);
-        Assert.False(settings.AutoRechargeEnabled);
-        Assert.Contains("insufficient_funds", settings.AutoRechargeFailure);
+        Assert.Equal((false, 3, (DateTime?)null), (settings.AutoRechargeEnabled, settings.AutoRechargeFailures, settings.AutoRechargePendingAt));
+        Assert.Equal("The card was declined: not enough funds.", settings.AutoRechargeFailure);
         Assert.Single(await host.EntriesAsync(account));
     }
 

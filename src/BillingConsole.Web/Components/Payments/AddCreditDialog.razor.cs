@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using BillingConsole.Accounting.Ledger;
 using BillingConsole.Accounting.Payments;
 using BillingConsole.Web.Auth;
 using Microsoft.AspNetCore.Components;
@@ -18,6 +19,12 @@ public partial class AddCreditDialog
     private string? _selected;
     private string? _error;
     private bool _busy;
+    private const string CustomOption = "__custom";
+    private string? _customText;
+    private string? _customError;
+    private PackageQuote? _customQuote;
+    // One request per custom amount, made when the amount is typed (not on click), so a double click buys once.
+    private readonly Dictionary<Money, PurchaseRequest> _customRequests = [];
 
     [Inject] private PaymentsService Payments { get; set; } = default!;
     [Inject] private BillingConsole.Web.Auth.AccountGate Gate { get; set; } = default!;
@@ -41,11 +48,41 @@ public partial class AddCreditDialog
         _selected = Payments.Packages.Count > 0 ? Payments.Packages[Math.Min(1, Payments.Packages.Count - 1)].Id : null;
     }
 
+    private static InputMode DecimalInput => InputMode.@decimal;
+
     private void Cancel() => Dialog.Cancel();
+
+    private void OnCustomChanged(string? text)
+    {
+        _customText = text;
+        _selected = CustomOption;
+        _customQuote = null;
+        _customError = null;
+        if (string.IsNullOrWhiteSpace(text))
+            return;
+        if (!Money.TryParse(text, out var amount))
+        {
+            _customError = "Enter an amount in dollars, for example 25 or 12.50.";
+            return;
+        }
+        _customQuote = Payments.QuoteCustom(amount);
+        if (_customQuote is null)
+        {
+            _customError = $"Choose an amount in whole cents from {Payments.CustomMin.Format()} to {Payments.CustomMax.Format()}.";
+            return;
+        }
+        if (!_customRequests.ContainsKey(amount))
+            _customRequests[amount] = Payments.NewCustomPurchase(AccountId, amount);
+    }
+
+    private PurchaseRequest? SelectedRequest() =>
+        _selected == CustomOption
+            ? _customQuote is { } q ? _customRequests.GetValueOrDefault(q.Credits) : null
+            : _selected is not null ? _requests.GetValueOrDefault(_selected) : null;
 
     private async Task BuyAsync()
     {
-        if (_busy || _selected is null || !_requests.TryGetValue(_selected, out var request))
+        if (_busy || SelectedRequest() is not { } request)
             return;
         _busy = true;
         _error = null;

@@ -1,7 +1,6 @@
 using System.Globalization;
 using BillingConsole.Accounting.Ledger;
 using BillingConsole.Accounting.Payments;
-using Stripe;
 using Stripe.Checkout;
 
 namespace BillingConsole.Web.Payments.Webhooks;
@@ -11,7 +10,7 @@ namespace BillingConsole.Web.Payments.Webhooks;
 /// the session id, with keys <c>stripe:{cs}:topup</c> and <c>stripe:{cs}:fee</c>. Used by both Checkout handlers and
 /// by <see cref="PaymentLookup"/> when a refund or dispute arrives before its purchase.
 /// </summary>
-public sealed class CheckoutCrediting(PaymentPostings postings, PaymentAccounts accounts, ILogger<CheckoutCrediting> log, StripeClient? stripe = null)
+public sealed class CheckoutCrediting(PaymentPostings postings, CardSaving cards)
 {
     public async Task<HandlerOutcome> CreditAsync(Session s, CancellationToken ct)
     {
@@ -39,30 +38,10 @@ public sealed class CheckoutCrediting(PaymentPostings postings, PaymentAccounts 
             return failure.Error == LedgerError.IdempotencyConflict
                 ? HandlerOutcome.Processed($"Checkout Session {s.Id} was already credited with other amounts: {failure.Message}", accountId, paid)
                 : HandlerOutcome.Failed($"Crediting Checkout Session {s.Id} failed: {failure.Message}", accountId);
-        await SaveCardAsync(accountId, s.PaymentIntentId, ct);
+        await cards.SaveFromPurchaseAsync(accountId, s.PaymentIntentId, ct);
         var posted = result.Value!;
         return HandlerOutcome.Processed(posted.Replayed
             ? $"Checkout Session {s.Id} was already credited."
             : $"Credited {posted.Credits} to account {accountId} for Checkout Session {s.Id}.", accountId, paid);
-    }
-
-    /// <summary>Remembers the card the purchase was paid with (saved off-session by Checkout) for auto-recharge, if the
-    /// account has none. Best effort: a failure here never fails the credit.</summary>
-    private async Task SaveCardAsync(long accountId, string? paymentIntentId, CancellationToken ct)
-    {
-        if (stripe is null || paymentIntentId is null)
-            return;
-        try
-        {
-            if ((await accounts.GetAutoRechargeAsync(accountId, ct))?.PaymentMethodId is not null)
-                return;
-            var intent = await stripe.V1.PaymentIntents.GetAsync(paymentIntentId, cancellationToken: ct);
-            if (intent.PaymentMethodId is { } card)
-                await accounts.SetPaymentMethodAsync(accountId, card, onlyIfEmpty: true, ct);
-        }
-        catch (Exception e) when (e is StripeException or HttpRequestException)
-        {
-            log.LogWarning(e, "Could not read the card of {PaymentIntent} for account {AccountId}", paymentIntentId, accountId);
-        }
     }
 }

@@ -12,8 +12,8 @@ public sealed class PaymentIntentSucceededHandler(AutoRechargeCrediting creditin
     public Task<HandlerOutcome> HandleAsync(Event e, CancellationToken ct) => crediting.CreditAsync((PaymentIntent)e.Data.Object, ct);
 }
 
-/// <summary><c>payment_intent.payment_failed</c>: an auto-recharge was declined; auto-recharge is turned off with the
-/// reason so the card is not retried every tick.</summary>
+/// <summary><c>payment_intent.payment_failed</c>: an auto-recharge was declined; the reason is stored and the failure
+/// counted once per attempt (<see cref="PaymentAccounts.FailAsync"/>: the third in a row turns auto-recharge off).</summary>
 public sealed class PaymentIntentPaymentFailedHandler(PaymentAccounts accounts) : IStripeEventHandler
 {
     public string EventType => EventTypes.PaymentIntentPaymentFailed;
@@ -24,9 +24,10 @@ public sealed class PaymentIntentPaymentFailedHandler(PaymentAccounts accounts) 
         if (!AutoRechargeCrediting.IsAutoRecharge(pi) || StripeGateway.AccountOf(pi.Metadata) is not { } accountId)
             return HandlerOutcome.Ignored($"PaymentIntent {pi.Id} is not an auto-recharge.");
         var error = pi.LastPaymentError;
-        var reason = $"The auto-recharge payment {pi.Id} failed: {error?.Message ?? "the card was declined"}"
-            + (error?.DeclineCode is { } code ? $" ({code})" : "");
-        await accounts.FailAsync(accountId, AutoRechargeCrediting.SequenceOf(pi), reason, ct);
-        return HandlerOutcome.Processed($"Auto-recharge turned off for account {accountId}: {reason}", accountId, pi.Amount);
+        var reason = DeclineReasons.Describe(error?.DeclineCode ?? error?.Code, error?.Message);
+        var counted = await accounts.FailAsync(accountId, AutoRechargeCrediting.SequenceOf(pi), reason, ct);
+        return HandlerOutcome.Processed(counted
+            ? $"Auto-recharge attempt {pi.Id} of account {accountId} failed: {reason}"
+            : $"Auto-recharge attempt {pi.Id} was already recorded as failed.", accountId, pi.Amount);
     }
 }
