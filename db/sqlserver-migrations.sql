@@ -1123,7 +1123,7 @@ GO
 BEGIN TRANSACTION;
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [migration_id] = N'20261203092933_AutoRechargeControls'
+    WHERE [migration_id] = N'20261203104415_AutoRechargeControls'
 )
 BEGIN
     ALTER TABLE [accounts] ADD [auto_recharge_failures] int NOT NULL DEFAULT 0;
@@ -1131,7 +1131,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [migration_id] = N'20261203092933_AutoRechargeControls'
+    WHERE [migration_id] = N'20261203104415_AutoRechargeControls'
 )
 BEGIN
     ALTER TABLE [accounts] ADD [auto_recharge_last_attempt_amount] bigint NULL;
@@ -1139,7 +1139,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [migration_id] = N'20261203092933_AutoRechargeControls'
+    WHERE [migration_id] = N'20261203104415_AutoRechargeControls'
 )
 BEGIN
     ALTER TABLE [accounts] ADD [auto_recharge_last_attempt_at] datetime2 NULL;
@@ -1147,7 +1147,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [migration_id] = N'20261203092933_AutoRechargeControls'
+    WHERE [migration_id] = N'20261203104415_AutoRechargeControls'
 )
 BEGIN
     ALTER TABLE [accounts] ADD [auto_recharge_last_outcome] nvarchar(16) NULL;
@@ -1155,7 +1155,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [migration_id] = N'20261203092933_AutoRechargeControls'
+    WHERE [migration_id] = N'20261203104415_AutoRechargeControls'
 )
 BEGIN
     ALTER TABLE [accounts] ADD [payment_method_brand] nvarchar(32) NULL;
@@ -1163,7 +1163,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [migration_id] = N'20261203092933_AutoRechargeControls'
+    WHERE [migration_id] = N'20261203104415_AutoRechargeControls'
 )
 BEGIN
     ALTER TABLE [accounts] ADD [payment_method_last4] nvarchar(4) NULL;
@@ -1171,11 +1171,11 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [migration_id] = N'20261203092933_AutoRechargeControls'
+    WHERE [migration_id] = N'20261203104415_AutoRechargeControls'
 )
 BEGIN
     INSERT INTO [__EFMigrationsHistory] ([migration_id], [product_version])
-    VALUES (N'20261203092933_AutoRechargeControls', N'10.0.14');
+    VALUES (N'20261203104415_AutoRechargeControls', N'10.0.14');
 END;
 
 COMMIT;

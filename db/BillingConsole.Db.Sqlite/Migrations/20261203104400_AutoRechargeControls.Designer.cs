@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace BillingConsole.Db.Sqlite.Migrations
 {
     [DbContext(typeof(BillingDbContext))]
-    [Migration("20261203093037_AutoRechargeControls")]
+    [Migration("20261203104400_AutoRechargeControls")]
     partial class AutoRechargeControls
     {
         /// <inheritdoc />
@@ -129,6 +129,14 @@ namespace BillingConsole.Db.Sqlite.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("type");
 
+                    b.Property<string>("Unit")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("tokens")
+                        .HasColumnName("unit");
+
                     b.HasKey("Id")
                         .HasName("pk_catalog_models");
 
@@ -170,6 +178,10 @@ namespace BillingConsole.Db.Sqlite.Migrations
                         .HasColumnType("INTEGER")
                         .HasColumnName("market_output_per_million");
 
+                    b.Property<long>("MarketUnitPrice")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("market_unit_price");
+
                     b.Property<long>("ModelId")
                         .HasColumnType("INTEGER")
                         .HasColumnName("model_id");
@@ -177,6 +189,10 @@ namespace BillingConsole.Db.Sqlite.Migrations
                     b.Property<long>("OutputPerMillion")
                         .HasColumnType("INTEGER")
                         .HasColumnName("output_per_million");
+
+                    b.Property<long>("UnitPrice")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("unit_price");
 
                     b.HasKey("Id")
                         .HasName("pk_model_prices");
@@ -765,6 +781,10 @@ namespace BillingConsole.Db.Sqlite.Migrations
                         .HasColumnType("INTEGER")
                         .HasColumnName("max_output_tokens");
 
+                    b.Property<long?>("MaxQuantity")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("max_quantity");
+
                     b.Property<long?>("ModelId")
                         .HasColumnType("INTEGER")
                         .HasColumnName("model_id");
@@ -880,6 +900,10 @@ namespace BillingConsole.Db.Sqlite.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("TEXT")
                         .HasColumnName("provider");
+
+                    b.Property<long>("Quantity")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("quantity");
 
                     b.Property<long>("ReservationId")
                         .HasColumnType("INTEGER")
@@ -1150,6 +1174,10 @@ namespace BillingConsole.Db.Sqlite.Migrations
                     b.Property<long>("OutputTokens")
                         .HasColumnType("INTEGER")
                         .HasColumnName("output_tokens");
+
+                    b.Property<long>("Quantity")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("quantity");
 
                     b.HasKey("Id")
                         .HasName("pk_usage_rollups");
