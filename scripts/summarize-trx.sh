@@ -19,7 +19,9 @@ perl -0777 -ne '
     my ($message) = $body =~ /<Message>(.*?)<\/Message>/s;
     my ($stack) = $body =~ /<StackTrace>(.*?)<\/StackTrace>/s;
     my @lines = (split(/\n/, $message // ""))[0..7];
-    my @frames = grep { /\.cs:line/ } split(/\n/, $stack // "");
+    my @all = grep { /\.cs:line/ } split(/\n/, $stack // "");
+    # Frames of this project first: a library frame rarely says which step failed.
+    my @frames = ((grep { !m{ in /_/} } @all), (grep { m{ in /_/} } @all));
     print "FAILED $name\n", map({ defined $_ ? "  $_\n" : "" } @lines), map({ "  $_\n" } @frames[0..($#frames < 2 ? $#frames : 2)]);
   }' "${files[@]}" | sed -e 's/&lt;/</g; s/&gt;/>/g; s/&quot;/"/g; s/&apos;/'"'"'/g; s/&amp;/\&/g'
 passed=0; failed=0; skipped=0

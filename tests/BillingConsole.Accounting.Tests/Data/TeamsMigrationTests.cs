@@ -13,8 +13,8 @@ public abstract class TeamsMigrationTests(LedgerDatabase database)
     public async Task Migration_RenamesMemberAndGivesDefaultAccountsAnOwnerRow()
     {
         database.RequireAvailable();
-        var account = await database.CreateAccountAsync();
-        var other = await database.CreateAccountAsync();
+        var account = await CreateAccountAsOfThenAsync();
+        var other = await CreateAccountAsOfThenAsync();
         long withRow, withoutRow, noAccount;
         await using (var db = await database.Factory.CreateDbContextAsync(Ct))
         {
@@ -45,6 +45,19 @@ public abstract class TeamsMigrationTests(LedgerDatabase database)
         ], rows);
         check.AccountMembers.Add(new AccountMember { AccountId = other, UserId = noAccount, Role = "member", CreatedAt = DateTime.UtcNow });
         await Assert.ThrowsAsync<DbUpdateException>(() => check.SaveChangesAsync(Ct));
+    }
+
+    /// <summary>An account row with the columns the schema had before this migration: the current model has more
+    /// (later migrations add them), so EF's own insert would name columns that do not exist yet.</summary>
+    private async Task<long> CreateAccountAsOfThenAsync()
+    {
+        await using var db = await database.Factory.CreateDbContextAsync(Ct);
+        var name = $"Before teams {Guid.NewGuid():N}";
+        await db.Database.ExecuteSqlInterpolatedAsync($"""
+            INSERT INTO accounts (name, currency, balance, overdraft_floor, last_sequence, created_at, auto_recharge_enabled, auto_recharge_sequence)
+            VALUES ({name}, {"USD"}, {0L}, {0L}, {0L}, {DateTime.UtcNow}, {false}, {0L})
+            """, Ct);
+        return await db.Database.SqlQuery<long>($"SELECT id AS \"Value\" FROM accounts WHERE name = {name}").SingleAsync(Ct);
     }
 }
 

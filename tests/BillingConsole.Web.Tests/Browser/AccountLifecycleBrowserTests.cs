@@ -45,7 +45,8 @@ public sealed class AccountLifecycleBrowserTests(BrowserSession browser, Console
         await page.GetByTestId("admin-new-account-create").ClickAsync();
 
         await Assertions.Expect(dialog).ToHaveCountAsync(0);
-        await page.WaitForURLAsync(url => url.Contains("/admin/accounts/", StringComparison.Ordinal));
+        // The dialog navigates inside the circuit (no page load): poll the address rather than wait for a load event.
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/admin/accounts/[0-9]+"), new() { Timeout = 60_000 });
         await Assertions.Expect(page.GetByTestId("admin-account-name")).ToHaveTextAsync(name);
         await Assertions.Expect(page.GetByTestId("admin-balance")).ToHaveTextAsync("$250.00");
         await Assertions.Expect(page.GetByTestId("admin-floor")).ToContainTextAsync("100.00");

@@ -110,7 +110,8 @@ public sealed class TeamBrowserTests(BrowserSession browser, OidcConsole oidc) :
         await Field(admin, "admin-new-account-grant").FillAsync("75");
         await Field(admin, "admin-new-account-reason").FillAsync("Welcome credit for the pilot");
         await admin.GetByTestId("admin-new-account-create").ClickAsync();
-        await admin.WaitForURLAsync(url => url.Contains("/admin/accounts/", StringComparison.Ordinal));
+        // The dialog navigates inside the circuit (no page load): poll the address rather than wait for a load event.
+        await Assertions.Expect(admin).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/admin/accounts/[0-9]+"), new() { Timeout = 60_000 });
         await Assertions.Expect(admin.GetByTestId("admin-balance")).ToHaveTextAsync("$75.00");
 
         await admin.GetByRole(AriaRole.Tab, new() { Name = "Team" }).ClickAsync();
