@@ -107,12 +107,14 @@ public sealed class SqlServerLedgerDialect : ILedgerDialect
             WHERE id = (SELECT account_id FROM @r);
             UPDATE k SET spend_committed = k.spend_committed + r.cost - r.amount
             FROM api_keys k JOIN @r r ON k.id = r.api_key_id AND k.spend_month = r.spend_month;
-            -- A late settle updates the record its hold's expiry wrote; any other resolution writes the first one.
+            -- A late settle updates the record its hold's expiry wrote (only it can find one); any other resolution
+            -- writes the first one.
             UPDATE q SET {string.Format(LedgerSql.RequestUpdate, "s")}
             FROM request_records q JOIN (SELECT id, @provider AS provider, @request_status AS status, @error_code AS error_code,
                 @http_status AS http_status, @input_tokens AS input_tokens, @output_tokens AS output_tokens, @cached_tokens AS cached_tokens,
                 cost, market_cost, @latency_ms AS latency_ms, @ttfb_ms AS ttfb_ms, @streaming AS streaming, @client_ip AS client_ip,
-                @user_agent AS user_agent, @created_at AS completed_at, @quantity AS quantity FROM @r) s ON q.reservation_id = s.id;
+                @user_agent AS user_agent, @created_at AS completed_at, @quantity AS quantity FROM @r) s ON q.reservation_id = s.id
+            WHERE @late = 1;
             INSERT INTO request_records ({LedgerSql.RequestColumns})
             SELECT account_id, id, api_key_id, model_id, price_id, @provider, @request_status, @error_code, @http_status, @input_tokens, @output_tokens,
                 @cached_tokens, cost, market_cost, @latency_ms, @ttfb_ms, @streaming, @client_ip, @user_agent, tags, created_at, @created_at, @quantity
