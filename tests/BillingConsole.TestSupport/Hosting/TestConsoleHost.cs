@@ -61,6 +61,13 @@ public class TestConsoleHost(string environment, IReadOnlyDictionary<string, str
 
     public Task<long> CreateAccountAsync(string? name = null) => TestData.CreateAccountAsync(DbFactory, name);
 
+    /// <summary>How many ledger entries an account has: a refused request must leave it unchanged.</summary>
+    public async Task<long> EntryCountAsync(long accountId)
+    {
+        await using var db = await DbFactory.CreateDbContextAsync();
+        return await db.LedgerEntries.LongCountAsync(e => e.AccountId == accountId);
+    }
+
     public Task<long> CreateUserAsync(string email, string role, params long[] accounts) => TestData.CreateUserAsync(DbFactory, email, role, accounts);
 
     public Task<string> CreateApiKeyAsync(long accountId) => TestData.CreateApiKeyAsync(Services, accountId);

@@ -24,12 +24,6 @@ public sealed class MeteringApiTests(ConsoleApp app)
             tags = new[] { "prod" },
         }, Ct);
 
-    private async Task<long> EntriesAsync(long accountId)
-    {
-        await using var db = await app.DbFactory.CreateDbContextAsync(Ct);
-        return await db.LedgerEntries.LongCountAsync(e => e.AccountId == accountId, Ct);
-    }
-
     [Fact]
     public async Task ReserveSettle_OverHttp_MovesTheBalanceByTheRealCost()
     {
@@ -66,7 +60,7 @@ public sealed class MeteringApiTests(ConsoleApp app)
         Assert.Equal(body.ToString(), (await JsonAsync(again)).ToString());
         await AssertProblemAsync(await gateway.PostAsJsonAsync($"/v1/meter/reservations/{reservationId}/settle",
             new { input_tokens = 9, output_tokens = 9 }, Ct), HttpStatusCode.Conflict, "reservation_closed");
-        Assert.Equal(3, await EntriesAsync(account));
+        Assert.Equal(3, await app.EntryCountAsync(account));
     }
 
     [Fact]
@@ -82,7 +76,7 @@ public sealed class MeteringApiTests(ConsoleApp app)
         var body = await JsonAsync(released);
         Assert.Equal(hold.GetProperty("held").GetDecimal(), body.GetProperty("released").GetDecimal());
         Assert.Equal(1m, body.GetProperty("balance_after").GetDecimal());
-        Assert.Equal(3, await EntriesAsync(account));
+        Assert.Equal(3, await app.EntryCountAsync(account));
     }
 
     [Fact]
@@ -107,7 +101,7 @@ public sealed class MeteringApiTests(ConsoleApp app)
         Assert.Equal("invalid_request", results[1].GetProperty("code").GetString());
         Assert.Equal("not_found", results[4].GetProperty("code").GetString());
         Assert.True(results[3].GetProperty("result").GetProperty("cost").GetDecimal() > 0);
-        Assert.Equal(1 + 3 * 2, await EntriesAsync(account));
+        Assert.Equal(1 + 3 * 2, await app.EntryCountAsync(account));
     }
 
     [Fact]
@@ -139,7 +133,7 @@ public sealed class MeteringApiTests(ConsoleApp app)
             new StringContent(json.Replace("KEY", key.ToString()), Encoding.UTF8, "application/json"), Ct);
 
         await AssertProblemAsync(response, (HttpStatusCode)status, code);
-        Assert.Equal(1, await EntriesAsync(account));
+        Assert.Equal(1, await app.EntryCountAsync(account));
     }
 
     [Fact]
@@ -156,7 +150,7 @@ public sealed class MeteringApiTests(ConsoleApp app)
         var hold = (await JsonAsync(await ReserveAsync(gateway, key))).GetProperty("reservation_id").GetInt64();
         await AssertProblemAsync(await gateway.PostAsJsonAsync($"/v1/meter/reservations/{hold}/settle", new { input_tokens = -1, output_tokens = 1 }, Ct),
             HttpStatusCode.BadRequest, "invalid_request");
-        Assert.Equal(2, await EntriesAsync(account));
+        Assert.Equal(2, await app.EntryCountAsync(account));
     }
 
     [Fact]

@@ -33,12 +33,6 @@ public sealed class MeteringHoldsApiTests(ConsoleApp app)
         return await JsonAsync(response);
     }
 
-    private async Task<long> EntriesAsync(long accountId)
-    {
-        await using var db = await app.DbFactory.CreateDbContextAsync(Ct);
-        return await db.LedgerEntries.LongCountAsync(e => e.AccountId == accountId, Ct);
-    }
-
     /// <summary>Lets the hold's time run out (its expiry moved into the past) and runs the expiry sweep, as the worker would.</summary>
     private async Task ExpireAsync(long reservationId)
     {
@@ -64,7 +58,7 @@ public sealed class MeteringHoldsApiTests(ConsoleApp app)
         Assert.InRange(expiresAt, before.AddSeconds(3_600), DateTime.UtcNow.AddSeconds(3_600));
         var defaulted = await ReserveAsync(gateway, key);
         Assert.InRange(defaulted.GetProperty("expires_at").GetDateTime(), before.AddSeconds(900), DateTime.UtcNow.AddSeconds(900));
-        var entries = await EntriesAsync(account);
+        var entries = await app.EntryCountAsync(account);
         foreach (var bad in new object[] { 0, 86_401, -5, "soon", 1.5 })
         {
             var response = await gateway.PostAsJsonAsync("/v1/meter/reservations", new
@@ -74,7 +68,7 @@ public sealed class MeteringHoldsApiTests(ConsoleApp app)
             }, Ct);
             await AssertProblemAsync(response, HttpStatusCode.BadRequest, "invalid_request");
         }
-        Assert.Equal(entries, await EntriesAsync(account));
+        Assert.Equal(entries, await app.EntryCountAsync(account));
     }
 
     [Fact]
@@ -146,7 +140,7 @@ public sealed class MeteringHoldsApiTests(ConsoleApp app)
 
         var again = await gateway.PostAsJsonAsync($"/v1/meter/reservations/{id}/settle", Call, Ct);
         Assert.Equal(body.ToString(), (await JsonAsync(again)).ToString());
-        Assert.Equal(4, await EntriesAsync(account)); // the top-up, then hold, release and the late charge
+        Assert.Equal(4, await app.EntryCountAsync(account)); // the top-up, then hold, release and the late charge
         await using var db = await app.DbFactory.CreateDbContextAsync(Ct);
         Assert.Equal((int?)200, (await db.RequestRecords.SingleAsync(q => q.ReservationId == id, Ct)).HttpStatus);
     }
@@ -199,7 +193,7 @@ public sealed class MeteringHoldsApiTests(ConsoleApp app)
         Assert.Equal([200, 404, 400, 200, 200], items.Select(i => i.GetProperty("status").GetInt32()));
         Assert.Equal(first.GetProperty("held").GetDecimal(), items[0].GetProperty("result").GetProperty("released").GetDecimal());
         Assert.Equal(("not_found", "invalid_request"), (items[1].GetProperty("code").GetString(), items[2].GetProperty("code").GetString()));
-        Assert.Equal(5, await EntriesAsync(account)); // top-up, two holds, two releases
+        Assert.Equal(5, await app.EntryCountAsync(account)); // top-up, two holds, two releases
         foreach (var bad in new object[] { new { }, new { releases = Array.Empty<object>() },
                      new { releases = Enumerable.Range(0, 501).Select(i => new { reservation_id = i + 1 }).ToArray() } })
             await AssertProblemAsync(await gateway.PostAsJsonAsync("/v1/meter/releases:batch", bad, Ct), HttpStatusCode.BadRequest, "invalid_request");

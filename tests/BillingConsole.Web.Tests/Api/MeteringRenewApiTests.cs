@@ -17,12 +17,6 @@ public sealed class MeteringRenewApiTests(ConsoleApp app)
 
     private HttpClient Gateway() => app.Client(app.MeteringToken);
 
-    private async Task<long> EntriesAsync(long accountId)
-    {
-        await using var db = await app.DbFactory.CreateDbContextAsync(Ct);
-        return await db.LedgerEntries.LongCountAsync(e => e.AccountId == accountId, Ct);
-    }
-
     private async Task<long> ReserveAsync(HttpClient gateway, object body)
     {
         var response = await gateway.PostAsJsonAsync("/v1/meter/reservations", body, Ct);
@@ -52,7 +46,7 @@ public sealed class MeteringRenewApiTests(ConsoleApp app)
             body.GetProperty("held").GetDecimal()));
         Assert.Equal(20m - 1.3455m - 2.691m, body.GetProperty("balance_after").GetDecimal());
         Assert.Equal(next, (await JsonAsync(again)).GetProperty("reservation_id").GetInt64());
-        Assert.Equal(4, await EntriesAsync(account)); // top-up, hold, settlement, next hold: once
+        Assert.Equal(4, await app.EntryCountAsync(account)); // top-up, hold, settlement, next hold: once
 
         var settled = await gateway.PostAsJsonAsync($"/v1/meter/reservations/{next}/settle", new { quantity = 1 }, Ct);
         Assert.Equal(HttpStatusCode.OK, settled.StatusCode);
@@ -70,7 +64,7 @@ public sealed class MeteringRenewApiTests(ConsoleApp app)
         {
             idempotency_key = Guid.NewGuid().ToString("N"), api_key_id = key, model = "gpt-4o-mini", max_input_tokens = 100, max_output_tokens = 10,
         });
-        var before = await EntriesAsync(account);
+        var before = await app.EntryCountAsync(account);
 
         foreach (var (path, body, status, code) in new (string, object, HttpStatusCode, string)[]
         {
@@ -92,7 +86,7 @@ public sealed class MeteringRenewApiTests(ConsoleApp app)
             Assert.Equal(code, (await JsonAsync(response)).GetProperty("code").GetString());
         }
 
-        Assert.Equal(before, await EntriesAsync(account));
+        Assert.Equal(before, await app.EntryCountAsync(account));
         await using var db = await app.DbFactory.CreateDbContextAsync(Ct);
         Assert.Equal(ReservationStatus.Open, (await db.Reservations.SingleAsync(r => r.Id == open, Ct)).Status);
     }

@@ -17,12 +17,6 @@ public sealed class MeteringUnitsApiTests(ConsoleApp app)
 
     private HttpClient Gateway() => app.Client(app.MeteringToken);
 
-    private async Task<long> EntriesAsync(long accountId)
-    {
-        await using var db = await app.DbFactory.CreateDbContextAsync(Ct);
-        return await db.LedgerEntries.LongCountAsync(e => e.AccountId == accountId, Ct);
-    }
-
     private async Task<long> ReserveGpuAsync(HttpClient gateway, long key, decimal quantity = 1)
     {
         var response = await gateway.PostAsJsonAsync("/v1/meter/reservations", new
@@ -53,7 +47,7 @@ public sealed class MeteringUnitsApiTests(ConsoleApp app)
         var body = await JsonAsync(settled);
         Assert.Equal((2.01375m, 1.20825m, 7.98625m), (body.GetProperty("cost").GetDecimal(), body.GetProperty("settlement").GetDecimal(),
             body.GetProperty("balance_after").GetDecimal()));
-        Assert.Equal(3, await EntriesAsync(account));
+        Assert.Equal(3, await app.EntryCountAsync(account));
     }
 
     [Fact]
@@ -81,7 +75,7 @@ public sealed class MeteringUnitsApiTests(ConsoleApp app)
         };
         foreach (var (body, status, code) in cases)
             await AssertProblemAsync(await gateway.PostAsJsonAsync("/v1/meter/reservations", body, Ct), status, code, JsonSerializer.Serialize(body));
-        Assert.Equal(1, await EntriesAsync(account));
+        Assert.Equal(1, await app.EntryCountAsync(account));
     }
 
     [Fact]
@@ -95,7 +89,7 @@ public sealed class MeteringUnitsApiTests(ConsoleApp app)
             idempotency_key = Guid.NewGuid().ToString("N"), api_key_id = key, model = "gpt-4o-mini", max_input_tokens = 1_000, max_output_tokens = 100,
         }, Ct);
         var tokenHold = (await JsonAsync(tokenReserved)).GetProperty("reservation_id").GetInt64();
-        var before = await EntriesAsync(account);
+        var before = await app.EntryCountAsync(account);
 
         foreach (var (id, body) in new (long, object)[]
         {
@@ -108,7 +102,7 @@ public sealed class MeteringUnitsApiTests(ConsoleApp app)
             await AssertProblemAsync(await gateway.PostAsJsonAsync($"/v1/meter/reservations/{id}/settle", body, Ct), HttpStatusCode.BadRequest,
                 "invalid_request", JsonSerializer.Serialize(body));
 
-        Assert.Equal(before, await EntriesAsync(account));
+        Assert.Equal(before, await app.EntryCountAsync(account));
         await using var db = await app.DbFactory.CreateDbContextAsync(Ct);
         Assert.Equal(2, await db.Reservations.CountAsync(r => r.AccountId == account && r.Status == ReservationStatus.Open, Ct));
     }
