@@ -63,6 +63,9 @@ public abstract class PaymentsHost(LedgerDatabase database) : IAsyncLifetime
         builder.Services.AddProblemDetails();
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
         builder.AddPayments();
+        // The tests run auto-recharge themselves: a worker's run at start-up would claim a test's account between its
+        // setup and its own run, and leave its charge still in flight when the test looks at what reached Stripe.
+        builder.Services.Remove(builder.Services.Single(d => d.ImplementationType == typeof(BillingConsole.Web.Workers.AutoRechargeWorker)));
         _app = builder.Build();
         _app.MapPayments();
         await _app.StartAsync();
