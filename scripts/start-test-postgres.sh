@@ -53,8 +53,10 @@ CONF
 fi
 # 9>&- : never let the server inherit a caller's lock descriptor.
 "${run_as[@]}" "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w start >/dev/null 9>&-
+# pg_signal_backend: DROP DATABASE ... WITH (FORCE) must be able to end an autovacuum worker inside the database.
 "${run_as[@]}" "$bin/psql" -h "$dir/sock" -p "$port" -U postgres -q -v ON_ERROR_STOP=1 \
-  -c "CREATE ROLE billing_test LOGIN CREATEDB PASSWORD '$password'" >/dev/null
+  -c "CREATE ROLE billing_test LOGIN CREATEDB PASSWORD '$password'" \
+  -c "GRANT pg_signal_backend TO billing_test" >/dev/null
 log "cluster up on 127.0.0.1:$port ($dir)"
 echo "export BILLING_TEST_POSTGRES='Host=127.0.0.1;Port=$port;Username=billing_test;Password=$password;Database=postgres'"
 echo "export BILLING_TEST_POSTGRES_DIR='$dir'"

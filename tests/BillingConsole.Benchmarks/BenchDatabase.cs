@@ -116,12 +116,6 @@ public sealed class BenchDatabase : IAsyncDisposable
                 File.Delete(file);
         }
         if (_postgresAdmin is not null)
-        {
-            NpgsqlConnection.ClearAllPools();
-            await using var connection = new NpgsqlConnection(_postgresAdmin);
-            await connection.OpenAsync();
-            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {_database} WITH (FORCE)", connection);
-            await drop.ExecuteNonQueryAsync();
-        }
+            await PostgresScratchDatabase.DropAsync(_postgresAdmin, _database!);
     }
 }

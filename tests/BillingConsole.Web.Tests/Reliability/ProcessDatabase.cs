@@ -101,10 +101,6 @@ public sealed class PostgresProcessDatabase : ProcessDatabase
     {
         if (_admin is null || SkipReason is not null)
             return;
-        NpgsqlConnection.ClearAllPools();
-        await using var connection = new NpgsqlConnection(_admin);
-        await connection.OpenAsync();
-        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {_database} WITH (FORCE)", connection);
-        await drop.ExecuteNonQueryAsync();
+        await BillingConsole.Benchmarks.PostgresScratchDatabase.DropAsync(_admin, _database);
     }
 }
