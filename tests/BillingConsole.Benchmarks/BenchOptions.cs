@@ -32,6 +32,9 @@ public sealed record BenchOptions(string Scenario, string Provider, int Workers,
 
     public bool Smoke { get; init; }
 
+    /// <summary>Folder for heap snapshots taken before and after the idle circuits open (circuits; null: none).</summary>
+    public string? GcDumpDir { get; init; }
+
     /// <summary>Where progress and the tables go (the smoke test captures it).</summary>
     public TextWriter Out { get; init; } = Console.Out;
 
@@ -66,6 +69,7 @@ public sealed record BenchOptions(string Scenario, string Provider, int Workers,
             Runs = (int)Long("runs", "200", "10"),
             ChunkRequests = Long("chunk-requests", "1000000", "1000000"),
             Smoke = smoke,
+            GcDumpDir = values.GetValueOrDefault("gcdump"),
         };
     }
 
@@ -80,7 +84,7 @@ public sealed record BenchOptions(string Scenario, string Provider, int Workers,
               paging    --provider sqlite|postgres --entries 1000000 --runs 200
               reads     --provider sqlite|postgres --requests 10000000 --small-requests 100000 --days 90 --runs 200
               checker   --provider sqlite|postgres --entries 10000000 --appends 1000
-              circuits  --circuits 100
+              circuits  --circuits 100 [--gcdump DIR] (DIR: heap snapshots with dotnet-gcdump and the growth by type)
               seed      --provider sqlite|postgres --requests 10000000 --days 90
             reads, checker and seed also take --chunk-requests 1000000 (calls per bulk-loaded chunk).
             --smoke: sizes that finish in seconds (the CI smoke test). PostgreSQL: BILLING_BENCH_POSTGRES (or

@@ -63,6 +63,7 @@ public static class CircuitsScenario
         foreach (var page in statics)
             await page.CloseAsync();
 
+        var typesBefore = o.GcDumpDir is null ? null : await HeapDumps.CollectAsync(o.GcDumpDir, "before");
         heapBefore = SettledHeap();
         var open = new Measurements($"open /billing circuit ({o.Circuits} pages)");
         var pages = new List<IPage> { first };
@@ -70,6 +71,8 @@ public static class CircuitsScenario
         await Task.Delay(TimeSpan.FromSeconds(2)); // idle: let the first renders' buffers go
         var perPage = (SettledHeap() - heapBefore) / (double)others;
         var perCircuit = perPage - perStaticPage;
+        if (typesBefore is not null)
+            HeapDumps.PrintGrowth(o.Out, typesBefore, await HeapDumps.CollectAsync(o.GcDumpDir!, "after"), others);
 
         await Task.WhenAll(pages.Select(async page =>
         {

@@ -22,7 +22,7 @@ public sealed class EntryTypeChipTests : LedgerComponentTest
     [MemberData(nameof(Colours))]
     public void Render_EachEntryType_HasItsCategorysColour(string type, string colour)
     {
-        var cut = Render<EntryTypeChip>(p => p.Add(x => x.Type, type));
+        var cut = Render(EntryTypeChip.Of(type));
 
         var chip = cut.Find("[data-testid=tx-type]");
         Assert.Contains($"mud-chip-color-{colour}", chip.ClassList);
