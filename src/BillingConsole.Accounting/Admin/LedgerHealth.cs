@@ -18,7 +18,7 @@ public sealed class LedgerHealth(IDbContextFactory<BillingDbContext> dbFactory, 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var last = await db.InvariantRuns.AsNoTracking().OrderByDescending(r => r.Id).FirstOrDefaultAsync(ct);
         var overdue = await db.Reservations.CountAsync(r => r.Status == ReservationStatus.Open && r.ExpiresAt <= now, ct);
-        var webhooks = await db.StripeEvents.CountAsync(e => e.Outcome == StripeEventOutcomes.Failed || e.Outcome == StripeEventOutcomes.Deferred, ct);
+        var webhooks = await db.PaymentEvents.CountAsync(e => e.Outcome == PaymentEventOutcomes.Failed || e.Outcome == PaymentEventOutcomes.Deferred, ct);
         return new HealthSummary(last, overdue, webhooks);
     }
 
