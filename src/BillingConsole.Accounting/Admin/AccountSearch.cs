@@ -14,7 +14,7 @@ public sealed record AdminAccountView(long Id, string Name, string? Email, strin
     Money OverdraftFloor, string? PaymentCustomerId, bool AutoRechargeEnabled, DateTime CreatedAt, DateTime? LastEntryAt,
     long Entries, IReadOnlyList<AccountMemberView> Members, string Status = AccountStatus.Active, DateTime? StatusChangedAt = null);
 
-/// <summary>Finds accounts for billing staff: by id, Stripe customer, account name or email, or a member's email.</summary>
+/// <summary>Finds accounts for billing staff: by id, payment customer id, account name or email, or a member's email.</summary>
 public sealed class AccountSearch(IDbContextFactory<BillingDbContext> dbFactory)
 {
     public const int MaxResults = 50;

@@ -9,7 +9,7 @@ namespace BillingConsole.Accounting.Admin;
 public sealed record HealthSummary(InvariantRun? LastRun, int OverdueHolds, int WebhooksNeedingAttention);
 
 /// <summary>What billing staff look at to know the ledger is sound: the invariant checker's runs and violations,
-/// holds the expiry worker has not released, and how many Stripe events were not processed.</summary>
+/// holds the expiry worker has not released, and how many payment provider events were not processed.</summary>
 public sealed class LedgerHealth(IDbContextFactory<BillingDbContext> dbFactory, TimeProvider clock)
 {
     public async Task<HealthSummary> SummaryAsync(CancellationToken ct = default)

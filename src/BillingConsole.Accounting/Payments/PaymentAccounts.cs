@@ -18,16 +18,16 @@ public static class AutoRechargeOutcomes
     public const string Failed = "failed";
 }
 
-/// <summary>What a customer sets. <see cref="Amount"/> is whole cents (Stripe charges cents), at least $1.</summary>
+/// <summary>What a customer sets. <see cref="Amount"/> is whole cents (the provider charges cents), at least $1.</summary>
 public sealed record AutoRechargeChange(bool Enabled, Money Threshold, Money Amount, Money? MonthlyCap);
 
 /// <summary>An account auto-recharge should charge now: a new attempt, or the unconfirmed attempt <see cref="Sequence"/>
-/// sent again (same idempotency key, so Stripe answers with the first PaymentIntent instead of charging twice).</summary>
+/// sent again (same idempotency key, so the provider answers with the first charge instead of charging twice).</summary>
 public sealed record DueRecharge(long AccountId, long Sequence, bool Retry, Money Amount, Money Balance, Money Threshold, Money? MonthlyCap,
     string? CustomerId, string? PaymentMethodId, DateTime? PendingAt);
 
 /// <summary>
-/// The payment settings on an account: the Stripe customer, the saved card and auto-recharge. None of them moves
+/// The payment settings on an account: the provider's customer, the saved card and auto-recharge. None of them moves
 /// money; the recharge sequence and the in-flight marker exist so a crash or a second worker cannot charge twice.
 /// </summary>
 public sealed class PaymentAccounts(IDbContextFactory<BillingDbContext> dbFactory, TimeProvider clock)
@@ -40,7 +40,7 @@ public sealed class PaymentAccounts(IDbContextFactory<BillingDbContext> dbFactor
         return a is null ? null : (a.Name, a.Email, a.PaymentCustomerId);
     }
 
-    /// <summary>Stores the Stripe customer unless the account already has one; returns the one the account has now.</summary>
+    /// <summary>Stores the provider's customer unless the account already has one; returns the one the account has now.</summary>
     public async Task<string?> SetCustomerIfEmptyAsync(long accountId, string customerId, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -123,7 +123,7 @@ public sealed class PaymentAccounts(IDbContextFactory<BillingDbContext> dbFactor
     }
 
     /// <summary>Accounts below their threshold with auto-recharge on and nothing in flight, plus attempts in flight for
-    /// longer than <paramref name="retryAfter"/> (and less than a day: Stripe keeps idempotency keys for 24 hours).</summary>
+    /// longer than <paramref name="retryAfter"/> (and less than a day: providers keep idempotency keys for about 24 hours).</summary>
     /// After a failed attempt the next one waits <paramref name="failureBackoff"/>, so a declined card is not charged every tick.</summary>
     public async Task<IReadOnlyList<DueRecharge>> DueAsync(TimeSpan retryAfter, bool needsCard, int max = 100, CancellationToken ct = default,
         TimeSpan failureBackoff = default)
@@ -151,7 +151,7 @@ public sealed class PaymentAccounts(IDbContextFactory<BillingDbContext> dbFactor
             a.SavedCardId, a.AutoRechargePendingAt)).ToList();
     }
 
-    /// <summary>An attempt unconfirmed for this long is given up: its idempotency key may have expired at Stripe.</summary>
+    /// <summary>An attempt unconfirmed for this long is given up: its idempotency key may have expired at the provider.</summary>
     public static readonly TimeSpan StaleAfter = TimeSpan.FromHours(23);
 
     /// <summary>What auto-recharge credited this calendar month (UTC), read from the ledger's day totals (a busy
