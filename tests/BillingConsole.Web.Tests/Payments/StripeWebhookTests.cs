@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using BillingConsole.Accounting.Invariants;
 using BillingConsole.Accounting.Ledger;
 using BillingConsole.Accounting.Payments;
+using Microsoft.Extensions.DependencyInjection;
 using Stripe;
 
 namespace BillingConsole.Web.Tests.Payments;
@@ -198,6 +199,32 @@ public abstract class StripeWebhookTests(PaymentsHost host) : PaymentsTest(host)
         Assert.Equal(0, (await host.AccountAsync(account)).Balance); // fully refunded: back where it started
         Assert.Single(host.Stripe.RequestsTo("GET", "/v1/refunds"), r => r.Fields.GetValueOrDefault("charge") == ch);
         await AssertInvariantsAsync(account);
+    }
+
+    [Fact]
+    public async Task Reconciliation_OfRealDeliveries_MatchesEachObject_AndARefundEntryNoRefundExplains_IsAMismatch()
+    {
+        var from = DateTime.UtcNow.AddMinutes(-5);
+        var (account, session) = await PaidCheckoutAsync();
+        await OkAsync(await host.DeliverAsync(StripeObjects.Event(EventTypes.CheckoutSessionCompleted, session), ct: Ct), "processed");
+        var ch = (string)host.Stripe.ChargeOf((string)session["id"]!)["id"]!;
+        var refunded = host.Stripe.Refund(ch, 1000);
+        WithRefunds(refunded, ch);
+        await OkAsync(await host.DeliverAsync(StripeObjects.Event(EventTypes.ChargeRefunded, refunded), ct: Ct), "processed");
+        var reports = host.Services.GetRequiredService<ReconciliationReports>();
+
+        // The stored Stripe payloads are read back as neutral facts and matched with the ledger: all of it adds up.
+        var report = await reports.GetAsync(from, DateTime.UtcNow.AddMinutes(5), Ct);
+        Assert.DoesNotContain(report.ProviderWithoutLedger, i => i.AccountId == account);
+        Assert.DoesNotContain(report.LedgerWithoutProvider, o => o.AccountId == account);
+
+        // A refund entry under the charge that no Stripe refund explains: the charge's refunds no longer add up.
+        var postings = host.Services.GetRequiredService<PaymentPostings>();
+        Assert.True((await postings.DebitRefundAsync(BillingConsole.Web.Payments.StripeFacts.Provider, account, ch, $"re_manual{Guid.NewGuid():N}",
+            Cents(500), "not from Stripe", Ct)).Succeeded);
+        report = await reports.GetAsync(from, DateTime.UtcNow.AddMinutes(5), Ct);
+        var issue = Assert.Single(report.ProviderWithoutLedger, i => i.AccountId == account);
+        Assert.Equal(("refund_mismatch", ch), (issue.Kind, issue.ObjectId));
     }
 
     [Fact]
