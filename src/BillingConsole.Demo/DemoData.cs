@@ -89,7 +89,7 @@ public sealed class DemoData(IDbContextFactory<BillingDbContext> dbFactory, ILed
         var time = new WalkingClock(now.AddDays(-20));
         var ledger = new LedgerWriter(dbFactory, dialect, time);
         var system = new Origin(EntrySources.System, "system");
-        var stripe = new Origin(EntrySources.StripeWebhook, "stripe");
+        var stripe = new Origin(EntrySources.PaymentWebhook, "stripe");
         Require(await ledger.PostAsync(new PostRequest(accountId, EntryTypes.Bonus, Money.FromDollars(10), "Welcome credit", system, IdempotencyKey: "demo-globex-1"), ct));
         time.Advance(TimeSpan.FromDays(2));
         Require(await ledger.PostAsync(new PostRequest(accountId, EntryTypes.Topup, Money.FromDollars(100), "Credit purchase, Stripe Checkout cs_demo_g001", stripe, "cs_demo_g001", "demo-globex-2"), ct));

@@ -23,7 +23,7 @@ public static class TrafficGenerator
     private static readonly string[] Errors = ["upstream_503", "rate_limited", "timeout", "context_length_exceeded"];
     private static readonly string[] Agents = ["acme-gateway/3.2 (python-httpx)", "acme-gateway/3.2 (node-fetch)", "support-bot/1.8"];
 
-    private static readonly Origin Stripe = new(EntrySources.StripeWebhook, "stripe");
+    private static readonly Origin Stripe = new(EntrySources.PaymentWebhook, "stripe");
     private static readonly Origin Admin = new(EntrySources.Admin, DemoData.AdminEmail);
     private static readonly Origin System = new(EntrySources.System, "system");
 

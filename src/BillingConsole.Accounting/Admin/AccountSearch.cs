@@ -5,16 +5,16 @@ using Microsoft.EntityFrameworkCore;
 
 namespace BillingConsole.Accounting.Admin;
 
-public sealed record AccountHit(long Id, string Name, string? Email, string? StripeCustomerId, Money Balance, DateTime? LastEntryAt,
+public sealed record AccountHit(long Id, string Name, string? Email, string? PaymentCustomerId, Money Balance, DateTime? LastEntryAt,
     string Status = AccountStatus.Active);
 
 public sealed record AccountMemberView(long UserId, string Email, string DisplayName, string Role);
 
 public sealed record AdminAccountView(long Id, string Name, string? Email, string Currency, Money Balance, Money Held,
-    Money OverdraftFloor, string? StripeCustomerId, bool AutoRechargeEnabled, DateTime CreatedAt, DateTime? LastEntryAt,
+    Money OverdraftFloor, string? PaymentCustomerId, bool AutoRechargeEnabled, DateTime CreatedAt, DateTime? LastEntryAt,
     long Entries, IReadOnlyList<AccountMemberView> Members, string Status = AccountStatus.Active, DateTime? StatusChangedAt = null);
 
-/// <summary>Finds accounts for billing staff: by id, Stripe customer, account name or email, or a member's email.</summary>
+/// <summary>Finds accounts for billing staff: by id, payment customer id, account name or email, or a member's email.</summary>
 public sealed class AccountSearch(IDbContextFactory<BillingDbContext> dbFactory)
 {
     public const int MaxResults = 50;
@@ -32,11 +32,11 @@ public sealed class AccountSearch(IDbContextFactory<BillingDbContext> dbFactory)
             var memberAccounts = db.AccountMembers
                 .Where(m => db.Users.Any(u => u.Id == m.UserId && u.Email.Contains(lower)))
                 .Select(m => m.AccountId);
-            q = q.Where(a => a.Id == id || a.StripeCustomerId == term || a.Name.ToLower().Contains(lower)
+            q = q.Where(a => a.Id == id || a.PaymentCustomerId == term || a.Name.ToLower().Contains(lower)
                 || (a.Email != null && a.Email.ToLower().Contains(lower)) || memberAccounts.Contains(a.Id));
         }
         return await q.OrderByDescending(a => a.LastEntryAt).ThenBy(a => a.Id).Take(MaxResults)
-            .Select(a => new AccountHit(a.Id, a.Name, a.Email, a.StripeCustomerId, new Money(a.Balance), a.LastEntryAt, a.Status))
+            .Select(a => new AccountHit(a.Id, a.Name, a.Email, a.PaymentCustomerId, new Money(a.Balance), a.LastEntryAt, a.Status))
             .ToListAsync(ct);
     }
 
@@ -56,6 +56,6 @@ public sealed class AccountSearch(IDbContextFactory<BillingDbContext> dbFactory)
             .Select(m => new AccountMemberView(m.Id, m.Email, m.DisplayName, m.Role)).ToList();
         var x = a.Account;
         return new AdminAccountView(x.Id, x.Name, x.Email, x.Currency, new Money(x.Balance), new Money(a.Held), new Money(x.OverdraftFloor),
-            x.StripeCustomerId, x.AutoRechargeEnabled, x.CreatedAt, x.LastEntryAt, x.LastSequence, members, x.Status, x.StatusChangedAt);
+            x.PaymentCustomerId, x.AutoRechargeEnabled, x.CreatedAt, x.LastEntryAt, x.LastSequence, members, x.Status, x.StatusChangedAt);
     }
 }

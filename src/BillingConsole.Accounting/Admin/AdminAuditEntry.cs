@@ -16,7 +16,7 @@ public sealed class AdminAuditEntry
     public required string Actor { get; set; }
     public required string Action { get; set; }
     public long? AccountId { get; set; }
-    /// <summary>What the action was applied to besides the account: a reservation, key, Stripe event or purchase id.</summary>
+    /// <summary>What the action was applied to besides the account: a reservation, key, provider event or purchase id.</summary>
     public string? Target { get; set; }
     public required string Reason { get; set; }
     public string? Before { get; set; }
@@ -32,7 +32,8 @@ public static class AdminActions
     public const string OverdraftFloor = "overdraft_floor";
     public const string KeyLimit = "key_limit";
     public const string ReleaseHold = "release_hold";
-    public const string StripeRefund = "stripe_refund";
+    // The stored value predates provider-neutral names; audit rows keep it.
+    public const string CardRefund = "stripe_refund";
     public const string WebhookReplay = "webhook_replay";
     public const string InvariantCheck = "invariant_check";
     public const string AccountCreate = "account_create";

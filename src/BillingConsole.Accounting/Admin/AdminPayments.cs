@@ -5,26 +5,25 @@ using Microsoft.EntityFrameworkCore;
 
 namespace BillingConsole.Accounting.Admin;
 
-/// <summary>A top-up as the ledger recorded it. <see cref="CardRefundable"/>: paid through Stripe Checkout, so a refund
-/// can go back to the card.</summary>
-public sealed record PurchaseRow(long EntryId, DateTime CreatedAt, string Type, string RefId, Money Paid, string Description)
-{
-    public bool CardRefundable => RefId.StartsWith("cs_", StringComparison.Ordinal);
-}
+/// <summary>A top-up as the ledger recorded it. <see cref="CardRefundable"/>: the provider can refund it to the card
+/// (<see cref="IPaymentGateway.RefundRefusal"/>).</summary>
+public sealed record PurchaseRow(long EntryId, DateTime CreatedAt, string Type, string RefId, Money Paid, string Description, bool CardRefundable);
 
-/// <summary>An account's purchases, and refunds of them to the card through <see cref="PaymentsService"/>: Stripe
-/// refunds the card and its charge.refunded webhook writes the payment_refund entry; the request is in the admin history.</summary>
-public sealed class AdminPayments(IDbContextFactory<BillingDbContext> dbFactory, PaymentsService payments, AdminAuditLog audit)
+/// <summary>An account's purchases, and refunds of them to the card through <see cref="PaymentsService"/>: the provider
+/// refunds the card and its refund event writes the payment_refund entry; the request is in the admin history.</summary>
+public sealed class AdminPayments(IDbContextFactory<BillingDbContext> dbFactory, PaymentsService payments, AdminAuditLog audit, IPaymentGateway gateway)
 {
     public async Task<IReadOnlyList<PurchaseRow>> ListPurchasesAsync(long accountId, CancellationToken ct = default)
     {
         var purchases = EntryCategories.Get(EntryCategory.Purchase).Types;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.LedgerEntries.AsNoTracking()
+        var rows = await db.LedgerEntries.AsNoTracking()
             .Where(e => e.AccountId == accountId && purchases.Contains(e.Type) && e.RefId != null)
             .OrderByDescending(e => e.Id).Take(200)
-            .Select(e => new PurchaseRow(e.Id, e.CreatedAt, e.Type, e.RefId!, new Money(e.Amount), e.Description))
+            .Select(e => new { e.Id, e.CreatedAt, e.Type, e.RefId, e.Amount, e.Description })
             .ToListAsync(ct);
+        return [.. rows.Select(e => new PurchaseRow(e.Id, e.CreatedAt, e.Type, e.RefId!, new Money(e.Amount), e.Description,
+            gateway.RefundRefusal(e.RefId!) is null))];
     }
 
     /// <param name="amount">Null refunds what is left of the purchase.</param>
@@ -35,7 +34,7 @@ public sealed class AdminPayments(IDbContextFactory<BillingDbContext> dbFactory,
             return new(false, bad);
         var result = await payments.RefundPurchaseAsync(new RefundRequest(requestId, accountId, purchaseRef, amount, actor.Name), ct);
         if (result.Succeeded)
-            await audit.AppendAsync(actor, new AdminAuditRecord(AdminActions.StripeRefund, accountId, purchaseRef, reason.Trim(),
+            await audit.AppendAsync(actor, new AdminAuditRecord(AdminActions.CardRefund, accountId, purchaseRef, reason.Trim(),
                 amount is { } a ? $"refund {a} requested" : "full refund requested", result.Message), ct);
         return result;
     }

@@ -9,7 +9,7 @@ namespace BillingConsole.Accounting.Admin;
 public sealed record HealthSummary(InvariantRun? LastRun, int OverdueHolds, int WebhooksNeedingAttention);
 
 /// <summary>What billing staff look at to know the ledger is sound: the invariant checker's runs and violations,
-/// holds the expiry worker has not released, and how many Stripe events were not processed.</summary>
+/// holds the expiry worker has not released, and how many payment provider events were not processed.</summary>
 public sealed class LedgerHealth(IDbContextFactory<BillingDbContext> dbFactory, TimeProvider clock)
 {
     public async Task<HealthSummary> SummaryAsync(CancellationToken ct = default)
@@ -18,7 +18,7 @@ public sealed class LedgerHealth(IDbContextFactory<BillingDbContext> dbFactory, 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var last = await db.InvariantRuns.AsNoTracking().OrderByDescending(r => r.Id).FirstOrDefaultAsync(ct);
         var overdue = await db.Reservations.CountAsync(r => r.Status == ReservationStatus.Open && r.ExpiresAt <= now, ct);
-        var webhooks = await db.StripeEvents.CountAsync(e => e.Outcome == StripeEventOutcomes.Failed || e.Outcome == StripeEventOutcomes.Deferred, ct);
+        var webhooks = await db.PaymentEvents.CountAsync(e => e.Outcome == PaymentEventOutcomes.Failed || e.Outcome == PaymentEventOutcomes.Deferred, ct);
         return new HealthSummary(last, overdue, webhooks);
     }
 

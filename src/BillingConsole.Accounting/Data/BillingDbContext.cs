@@ -29,7 +29,7 @@ public sealed class BillingDbContext(DbContextOptions<BillingDbContext> options)
     public DbSet<InvariantRun> InvariantRuns => Set<InvariantRun>();
     public DbSet<InvariantViolation> InvariantViolations => Set<InvariantViolation>();
     public DbSet<InvariantCheckpoint> InvariantCheckpoints => Set<InvariantCheckpoint>();
-    public DbSet<StripeEvent> StripeEvents => Set<StripeEvent>();
+    public DbSet<PaymentEvent> PaymentEvents => Set<PaymentEvent>();
     public DbSet<Admin.AdminAuditEntry> AdminAuditLog => Set<Admin.AdminAuditEntry>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>

@@ -33,10 +33,10 @@ public sealed class Account
     public string? ProvisioningFingerprint { get; set; }
 
     // Payments (Payments/ feature). None of these moves money; the ledger alone says what was paid and credited.
-    /// <summary>The Stripe customer the account's purchases are made as (created on the first Checkout, then reused).</summary>
-    public string? StripeCustomerId { get; set; }
+    /// <summary>The payment provider's customer the account's purchases are made as (created on the first checkout, then reused).</summary>
+    public string? PaymentCustomerId { get; set; }
     /// <summary>The saved card that auto-recharge charges off-session.</summary>
-    public string? StripePaymentMethodId { get; set; }
+    public string? SavedCardId { get; set; }
     public bool AutoRechargeEnabled { get; set; }
     /// <summary>Nano-dollars: a recharge starts when the balance is below this.</summary>
     public long? AutoRechargeThreshold { get; set; }
@@ -71,8 +71,9 @@ internal sealed class AccountConfiguration : IEntityTypeConfiguration<Account>
         b.Property(a => a.Email).HasMaxLength(320);
         b.Property(a => a.Currency).HasMaxLength(3);
         b.HasIndex(a => a.Email);
-        b.Property(a => a.StripeCustomerId).HasMaxLength(255);
-        b.Property(a => a.StripePaymentMethodId).HasMaxLength(255);
+        // The columns keep the names they were created with: renaming them would be a migration for a C# name only.
+        b.Property(a => a.PaymentCustomerId).HasMaxLength(255).HasColumnName("stripe_customer_id");
+        b.Property(a => a.SavedCardId).HasMaxLength(255).HasColumnName("stripe_payment_method_id");
         b.Property(a => a.AutoRechargeFailure).HasMaxLength(500);
         b.Property(a => a.PaymentMethodBrand).HasMaxLength(32);
         b.Property(a => a.PaymentMethodLast4).HasMaxLength(4);

@@ -47,7 +47,7 @@ public static class EntryTypes
         new(Refund, AmountSign.Positive, true, "Refund", EntryCategory.Refund),
         new(PaymentRefund, AmountSign.Negative, false, "Payment refund", EntryCategory.PaymentRefund),
         new(Dispute, AmountSign.Negative, false, "Dispute", EntryCategory.Dispute),
-        // A chargeback the merchant won: Stripe returns the disputed money, so the credits the dispute took come back.
+        // A chargeback the merchant won: the provider returns the disputed money, so the credits the dispute took come back.
         new(DisputeReversal, AmountSign.Positive, true, "Dispute reversal", EntryCategory.DisputeReversal),
         new(AdminCorrection, AmountSign.Either, true, "Correction", EntryCategory.Correction),
     ];
@@ -66,9 +66,10 @@ public static class EntrySources
 {
     public const string Console = "console";
     public const string MeteringApi = "metering_api";
-    public const string StripeWebhook = "stripe_webhook";
+    /// <summary>A payment provider's webhook (the value predates provider-neutral names and is part of the HTTP contract).</summary>
+    public const string PaymentWebhook = "stripe_webhook";
     public const string Admin = "admin";
     public const string System = "system";
 
-    public static readonly IReadOnlySet<string> All = new HashSet<string>([Console, MeteringApi, StripeWebhook, Admin, System]);
+    public static readonly IReadOnlySet<string> All = new HashSet<string>([Console, MeteringApi, PaymentWebhook, Admin, System]);
 }

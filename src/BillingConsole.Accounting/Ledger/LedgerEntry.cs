@@ -17,7 +17,7 @@ public sealed class LedgerEntry
     public DateTime CreatedAt { get; set; }
     public required string Description { get; set; }
     public required string Source { get; set; }
-    /// <summary>What the entry cites: a reservation, request, Stripe object or another entry.</summary>
+    /// <summary>What the entry cites: a reservation, request, payment provider object or another entry.</summary>
     public string? RefId { get; set; }
     public required string Actor { get; set; }
     public string? IdempotencyKey { get; set; }

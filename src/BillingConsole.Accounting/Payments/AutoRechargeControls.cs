@@ -15,9 +15,9 @@ public sealed record AutoRechargeStatus(AutoRechargeSettings Settings, Money Rec
 /// The customer's auto-recharge controls: settings within the configured amount bounds, and the saved card (saved by the
 /// provider's hosted page, removable). The worker's side is <see cref="PaymentsService.RunAutoRechargeAsync"/>.
 /// </summary>
-public sealed class AutoRechargeControls(PaymentAccounts accounts, CreditPackages packages, IPaymentGateway? gateway = null)
+public sealed class AutoRechargeControls(PaymentAccounts accounts, CreditPackages packages, IPaymentGateway gateway)
 {
-    public bool CardRequired => gateway is not null;
+    public bool CardRequired => !gateway.GrantsInstantly;
 
     public async Task<AutoRechargeStatus?> GetAsync(long accountId, CancellationToken ct = default) =>
         await accounts.GetAutoRechargeAsync(accountId, ct) is { } settings
@@ -37,8 +37,6 @@ public sealed class AutoRechargeControls(PaymentAccounts accounts, CreditPackage
     /// button, so a double click opens one session.</summary>
     public async Task<PurchaseOutcome> StartCardSetupAsync(Guid requestId, long accountId, string consoleBaseUrl, CancellationToken ct = default)
     {
-        if (gateway is null)
-            return PurchaseOutcome.Failed($"In {PaymentsService.DevelopmentModeLabel} recharges are granted without a card, so there is none to save.");
         if (await accounts.GetCustomerAsync(accountId, ct) is not { } account)
             return PurchaseOutcome.Failed("The billing account no longer exists.");
         var baseUrl = consoleBaseUrl.EndsWith('/') ? consoleBaseUrl : consoleBaseUrl + "/";
@@ -46,9 +44,9 @@ public sealed class AutoRechargeControls(PaymentAccounts accounts, CreditPackage
             baseUrl + "billing?card=saved", baseUrl + "billing?card=cancelled"), ct);
         if (started.Value is not { } session)
             return PurchaseOutcome.Failed(started.Failure!.Message);
-        if (account.CustomerId is null)
+        if (account.CustomerId is null && session.CustomerId is not null)
             await accounts.SetCustomerIfEmptyAsync(accountId, session.CustomerId, ct);
-        return new PurchaseOutcome(PurchaseOutcomeKind.Redirect, "Continue to Stripe to save a card.", session.SessionId, session.Url);
+        return new PurchaseOutcome(PurchaseOutcomeKind.Redirect, $"Continue to {gateway.Provider.Name} to save a card.", session.SessionId, session.Url);
     }
 
     /// <summary>Forgets the saved card (auto-recharge goes off with it) and asks the provider to detach it.</summary>
@@ -57,7 +55,7 @@ public sealed class AutoRechargeControls(PaymentAccounts accounts, CreditPackage
         if (await accounts.RemoveCardAsync(accountId, ct) is not { } removed)
             return new(false, "There is no saved card to remove.");
         // The console no longer charges it either way; detaching also stops anyone else using it with this customer.
-        var failure = gateway is null ? null : await gateway.ForgetCardAsync(removed, ct);
+        var failure = await gateway.ForgetCardAsync(removed, ct);
         return new(true, failure is null ? "The card was removed and auto-recharge is off." : $"The card was removed here and auto-recharge is off; {failure.Message}");
     }
 }

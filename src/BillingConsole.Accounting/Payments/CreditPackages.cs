@@ -11,7 +11,7 @@ public sealed class PaymentsOptions
     /// <summary>How often the auto-recharge worker looks for accounts below their threshold.</summary>
     public TimeSpan AutoRechargeInterval { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>An attempt still unconfirmed after this long is sent to Stripe again with the same idempotency key.</summary>
+    /// <summary>An attempt still unconfirmed after this long is sent to the provider again with the same idempotency key.</summary>
     public TimeSpan AutoRechargeRetryAfter { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>After a failed recharge the next attempt waits this long, so a declined card is not charged every tick.</summary>
@@ -40,7 +40,7 @@ public sealed class CreditPackage
     public decimal? FixedFee { get; set; }
 }
 
-/// <summary>A package priced in whole cents, as Stripe charges it. The customer pays <see cref="Total"/> =
+/// <summary>A package priced in whole cents, as the provider charges it. The customer pays <see cref="Total"/> =
 /// <see cref="Credits"/> + <see cref="Fee"/>; the ledger records topup = Total and platform_fee = −Fee, so the balance
 /// grows by exactly <see cref="Credits"/> and the top-ups add up to what was paid.</summary>
 public sealed record PackageQuote(string Id, string Name, long CreditsCents, long FeeCents, string FeeLabel)
@@ -52,7 +52,7 @@ public sealed record PackageQuote(string Id, string Name, long CreditsCents, lon
 }
 
 /// <summary>The configured packages, priced once. Fee rule: percent × credits, rounded half away from zero to a whole
-/// cent (Stripe charges cents); a fixed fee must already be whole cents.</summary>
+/// cent (the provider charges cents); a fixed fee must already be whole cents.</summary>
 public sealed class CreditPackages(IOptions<PaymentsOptions> options)
 {
     public const long MinCreditsCents = 100;

@@ -18,16 +18,16 @@ public static class AutoRechargeOutcomes
     public const string Failed = "failed";
 }
 
-/// <summary>What a customer sets. <see cref="Amount"/> is whole cents (Stripe charges cents), at least $1.</summary>
+/// <summary>What a customer sets. <see cref="Amount"/> is whole cents (the provider charges cents), at least $1.</summary>
 public sealed record AutoRechargeChange(bool Enabled, Money Threshold, Money Amount, Money? MonthlyCap);
 
 /// <summary>An account auto-recharge should charge now: a new attempt, or the unconfirmed attempt <see cref="Sequence"/>
-/// sent again (same idempotency key, so Stripe answers with the first PaymentIntent instead of charging twice).</summary>
+/// sent again (same idempotency key, so the provider answers with the first charge instead of charging twice).</summary>
 public sealed record DueRecharge(long AccountId, long Sequence, bool Retry, Money Amount, Money Balance, Money Threshold, Money? MonthlyCap,
     string? CustomerId, string? PaymentMethodId, DateTime? PendingAt);
 
 /// <summary>
-/// The payment settings on an account: the Stripe customer, the saved card and auto-recharge. None of them moves
+/// The payment settings on an account: the provider's customer, the saved card and auto-recharge. None of them moves
 /// money; the recharge sequence and the in-flight marker exist so a crash or a second worker cannot charge twice.
 /// </summary>
 public sealed class PaymentAccounts(IDbContextFactory<BillingDbContext> dbFactory, TimeProvider clock)
@@ -36,17 +36,17 @@ public sealed class PaymentAccounts(IDbContextFactory<BillingDbContext> dbFactor
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var a = await db.Accounts.AsNoTracking().Where(x => x.Id == accountId)
-            .Select(x => new { x.Name, x.Email, x.StripeCustomerId }).FirstOrDefaultAsync(ct);
-        return a is null ? null : (a.Name, a.Email, a.StripeCustomerId);
+            .Select(x => new { x.Name, x.Email, x.PaymentCustomerId }).FirstOrDefaultAsync(ct);
+        return a is null ? null : (a.Name, a.Email, a.PaymentCustomerId);
     }
 
-    /// <summary>Stores the Stripe customer unless the account already has one; returns the one the account has now.</summary>
+    /// <summary>Stores the provider's customer unless the account already has one; returns the one the account has now.</summary>
     public async Task<string?> SetCustomerIfEmptyAsync(long accountId, string customerId, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        await db.Accounts.Where(a => a.Id == accountId && a.StripeCustomerId == null)
-            .ExecuteUpdateAsync(s => s.SetProperty(a => a.StripeCustomerId, customerId), ct);
-        return await db.Accounts.Where(a => a.Id == accountId).Select(a => a.StripeCustomerId).FirstOrDefaultAsync(ct);
+        await db.Accounts.Where(a => a.Id == accountId && a.PaymentCustomerId == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(a => a.PaymentCustomerId, customerId), ct);
+        return await db.Accounts.Where(a => a.Id == accountId).Select(a => a.PaymentCustomerId).FirstOrDefaultAsync(ct);
     }
 
     /// <summary>Stores the card auto-recharge charges. With <paramref name="replace"/> false it is stored only when the
@@ -56,8 +56,8 @@ public sealed class PaymentAccounts(IDbContextFactory<BillingDbContext> dbFactor
         var brand = card.Brand.Length > 32 ? card.Brand[..32] : card.Brand;
         var last4 = card.Last4.Length > 4 ? card.Last4[^4..] : card.Last4;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.Accounts.Where(a => a.Id == accountId && (replace || a.StripePaymentMethodId == null))
-            .ExecuteUpdateAsync(s => s.SetProperty(a => a.StripePaymentMethodId, card.Id)
+        return await db.Accounts.Where(a => a.Id == accountId && (replace || a.SavedCardId == null))
+            .ExecuteUpdateAsync(s => s.SetProperty(a => a.SavedCardId, card.Id)
                 .SetProperty(a => a.PaymentMethodBrand, brand)
                 .SetProperty(a => a.PaymentMethodLast4, last4), ct) == 1;
     }
@@ -67,11 +67,11 @@ public sealed class PaymentAccounts(IDbContextFactory<BillingDbContext> dbFactor
     public async Task<string?> RemoveCardAsync(long accountId, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var card = await db.Accounts.Where(a => a.Id == accountId).Select(a => a.StripePaymentMethodId).FirstOrDefaultAsync(ct);
+        var card = await db.Accounts.Where(a => a.Id == accountId).Select(a => a.SavedCardId).FirstOrDefaultAsync(ct);
         if (card is null)
             return null;
-        var removed = await db.Accounts.Where(a => a.Id == accountId && a.StripePaymentMethodId == card)
-            .ExecuteUpdateAsync(s => s.SetProperty(a => a.StripePaymentMethodId, (string?)null)
+        var removed = await db.Accounts.Where(a => a.Id == accountId && a.SavedCardId == card)
+            .ExecuteUpdateAsync(s => s.SetProperty(a => a.SavedCardId, (string?)null)
                 .SetProperty(a => a.PaymentMethodBrand, (string?)null)
                 .SetProperty(a => a.PaymentMethodLast4, (string?)null)
                 .SetProperty(a => a.AutoRechargeEnabled, false), ct);
@@ -84,13 +84,13 @@ public sealed class PaymentAccounts(IDbContextFactory<BillingDbContext> dbFactor
         var a = await db.Accounts.AsNoTracking().Where(x => x.Id == accountId).FirstOrDefaultAsync(ct);
         if (a is null)
             return null;
-        var card = a.StripePaymentMethodId is null ? null : new SavedCard(a.StripePaymentMethodId, a.PaymentMethodBrand ?? "card", a.PaymentMethodLast4 ?? "");
+        var card = a.SavedCardId is null ? null : new SavedCard(a.SavedCardId, a.PaymentMethodBrand ?? "card", a.PaymentMethodLast4 ?? "");
         var last = a.AutoRechargeLastAttemptAt is { } at
             ? new AutoRechargeAttempt(at, new Money(a.AutoRechargeLastAttemptAmount ?? 0), a.AutoRechargeLastOutcome ?? AutoRechargeOutcomes.Pending,
                 a.AutoRechargeLastOutcome == AutoRechargeOutcomes.Failed ? a.AutoRechargeFailure : null)
             : null;
         return new AutoRechargeSettings(a.AutoRechargeEnabled, Units(a.AutoRechargeThreshold), Units(a.AutoRechargeAmount),
-            Units(a.AutoRechargeMonthlyCap), a.StripePaymentMethodId, a.AutoRechargeFailure, a.AutoRechargePendingAt is not null, card,
+            Units(a.AutoRechargeMonthlyCap), a.SavedCardId, a.AutoRechargeFailure, a.AutoRechargePendingAt is not null, card,
             a.AutoRechargeFailures, last);
     }
 
@@ -110,7 +110,7 @@ public sealed class PaymentAccounts(IDbContextFactory<BillingDbContext> dbFactor
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var enabled = c.Enabled;
         var needsCard = requireCard && enabled;
-        var changed = await db.Accounts.Where(a => a.Id == accountId && (!needsCard || a.StripePaymentMethodId != null)).ExecuteUpdateAsync(s => s
+        var changed = await db.Accounts.Where(a => a.Id == accountId && (!needsCard || a.SavedCardId != null)).ExecuteUpdateAsync(s => s
             .SetProperty(a => a.AutoRechargeEnabled, enabled)
             .SetProperty(a => a.AutoRechargeThreshold, c.Threshold.Units)
             .SetProperty(a => a.AutoRechargeAmount, c.Amount.Units)
@@ -123,7 +123,7 @@ public sealed class PaymentAccounts(IDbContextFactory<BillingDbContext> dbFactor
     }
 
     /// <summary>Accounts below their threshold with auto-recharge on and nothing in flight, plus attempts in flight for
-    /// longer than <paramref name="retryAfter"/> (and less than a day: Stripe keeps idempotency keys for 24 hours).</summary>
+    /// longer than <paramref name="retryAfter"/> (and less than a day: providers keep idempotency keys for about 24 hours).</summary>
     /// After a failed attempt the next one waits <paramref name="failureBackoff"/>, so a declined card is not charged every tick.</summary>
     public async Task<IReadOnlyList<DueRecharge>> DueAsync(TimeSpan retryAfter, bool needsCard, int max = 100, CancellationToken ct = default,
         TimeSpan failureBackoff = default)
@@ -137,21 +137,21 @@ public sealed class PaymentAccounts(IDbContextFactory<BillingDbContext> dbFactor
             .Where(a => a.AutoRechargeAmount != null && a.AutoRechargeThreshold != null
                 && ((a.AutoRechargeEnabled && a.AutoRechargePendingAt == null && a.Balance < a.AutoRechargeThreshold
                         && (a.AutoRechargeFailures == 0 || a.AutoRechargeLastAttemptAt == null || a.AutoRechargeLastAttemptAt < failedBefore)
-                        && (!needsCard || (a.StripePaymentMethodId != null && a.StripeCustomerId != null)))
+                        && (!needsCard || (a.SavedCardId != null && a.PaymentCustomerId != null)))
                     || (a.AutoRechargePendingAt != null && a.AutoRechargePendingAt < retryBefore)))
             .OrderBy(a => a.Id).Take(max)
             .Select(a => new
             {
                 a.Id, a.AutoRechargeSequence, a.AutoRechargePendingAt, a.AutoRechargeAmount, a.Balance, a.AutoRechargeThreshold,
-                a.AutoRechargeMonthlyCap, a.StripeCustomerId, a.StripePaymentMethodId,
+                a.AutoRechargeMonthlyCap, a.PaymentCustomerId, a.SavedCardId,
             })
             .ToListAsync(ct);
         return rows.Select(a => new DueRecharge(a.Id, a.AutoRechargeSequence, a.AutoRechargePendingAt is not null, new Money(a.AutoRechargeAmount!.Value),
-            new Money(a.Balance), new Money(a.AutoRechargeThreshold!.Value), Units(a.AutoRechargeMonthlyCap), a.StripeCustomerId,
-            a.StripePaymentMethodId, a.AutoRechargePendingAt)).ToList();
+            new Money(a.Balance), new Money(a.AutoRechargeThreshold!.Value), Units(a.AutoRechargeMonthlyCap), a.PaymentCustomerId,
+            a.SavedCardId, a.AutoRechargePendingAt)).ToList();
     }
 
-    /// <summary>An attempt unconfirmed for this long is given up: its idempotency key may have expired at Stripe.</summary>
+    /// <summary>An attempt unconfirmed for this long is given up: its idempotency key may have expired at the provider.</summary>
     public static readonly TimeSpan StaleAfter = TimeSpan.FromHours(23);
 
     /// <summary>What auto-recharge credited this calendar month (UTC), read from the ledger's day totals (a busy

@@ -25,11 +25,12 @@ public sealed record CreditedPayment(long AccountId, string RefId, Money Paid, M
 
 /// <summary>
 /// The ledger side of payments. Every write goes through <see cref="LedgerWriter.PostAsync"/> with a key derived from
-/// the purchase or the Stripe object, so a retry, a re-delivery or a concurrent delivery writes nothing new.
+/// the purchase or the provider's object, so a retry, a re-delivery or a concurrent delivery writes nothing new.
 /// </summary>
 public sealed class PaymentPostings(LedgerWriter ledger, IDbContextFactory<BillingDbContext> dbFactory)
 {
-    public static readonly Origin Stripe = new(EntrySources.StripeWebhook, "stripe");
+    /// <summary>Who writes what a provider reports: its webhook, acting as the provider.</summary>
+    public static Origin WebhookOrigin(PaymentProvider p) => new(EntrySources.PaymentWebhook, p.Key);
 
     /// <summary>Posts the topup and then the fee. Each is idempotent on its own key: if the process stops between the
     /// two, the retry (a re-delivered event, or the same purchase request again) replays the topup and writes the fee.</summary>
@@ -52,19 +53,20 @@ public sealed class PaymentPostings(LedgerWriter ledger, IDbContextFactory<Billi
         string description, Origin origin, CancellationToken ct = default) =>
         ledger.PostAsync(new PostRequest(accountId, EntryTypes.AutoRecharge, amount, description, origin, refId, key), ct);
 
-    public Task<LedgerResult<PostedEntry>> DebitRefundAsync(long accountId, string chargeId, string refundId, Money credits,
+    public Task<LedgerResult<PostedEntry>> DebitRefundAsync(PaymentProvider p, long accountId, string paidRef, string refundRef, Money credits,
         string description, CancellationToken ct = default) =>
-        ledger.PostAsync(new PostRequest(accountId, EntryTypes.PaymentRefund, -credits, description, Stripe, refundId,
-            PaymentKeys.StripeRefund(chargeId, refundId)), ct);
+        ledger.PostAsync(new PostRequest(accountId, EntryTypes.PaymentRefund, -credits, description, WebhookOrigin(p), refundRef,
+            PaymentKeys.Refund(p, paidRef, refundRef)), ct);
 
-    public Task<LedgerResult<PostedEntry>> DebitDisputeAsync(long accountId, string disputeId, Money credits, string description,
+    public Task<LedgerResult<PostedEntry>> DebitDisputeAsync(PaymentProvider p, long accountId, string disputeRef, Money credits, string description,
         CancellationToken ct = default) =>
-        ledger.PostAsync(new PostRequest(accountId, EntryTypes.Dispute, -credits, description, Stripe, disputeId, PaymentKeys.StripeDispute(disputeId)), ct);
+        ledger.PostAsync(new PostRequest(accountId, EntryTypes.Dispute, -credits, description, WebhookOrigin(p), disputeRef,
+            PaymentKeys.Dispute(p, disputeRef)), ct);
 
-    public Task<LedgerResult<PostedEntry>> ReverseDisputeAsync(long accountId, string disputeId, Money credits, string description,
+    public Task<LedgerResult<PostedEntry>> ReverseDisputeAsync(PaymentProvider p, long accountId, string disputeRef, Money credits, string description,
         CancellationToken ct = default) =>
-        ledger.PostAsync(new PostRequest(accountId, EntryTypes.DisputeReversal, credits, description, Stripe, disputeId,
-            PaymentKeys.StripeDisputeWon(disputeId)), ct);
+        ledger.PostAsync(new PostRequest(accountId, EntryTypes.DisputeReversal, credits, description, WebhookOrigin(p), disputeRef,
+            PaymentKeys.DisputeWon(p, disputeRef)), ct);
 
     /// <summary>Credits a refund takes back, given the credits the payment bought, the cash already refunded before it
     /// and its own cash amount: refunds take credits at face value until the purchased credits are gone, and whatever
@@ -75,6 +77,12 @@ public sealed class PaymentPostings(LedgerWriter ledger, IDbContextFactory<Billi
         static Money Min(Money a, Money b) => a < b ? a : b;
         return Min(refundedBefore + amount, purchasedCredits) - Min(refundedBefore, purchasedCredits);
     }
+
+    /// <summary>The purchase or auto-recharge the provider's object <paramref name="reference"/> credited to the account
+    /// (its topup and fee, else its auto-recharge), or null when it is not credited.</summary>
+    public async Task<CreditedPayment?> FindCreditedAsync(PaymentProvider p, long accountId, string reference, CancellationToken ct = default) =>
+        await FindCreditedAsync(accountId, PaymentKeys.Topup(p, reference), PaymentKeys.Fee(p, reference), ct)
+        ?? await FindCreditedAsync(accountId, PaymentKeys.AutoRecharge(p, reference), null, ct);
 
     /// <summary>The purchase or auto-recharge whose entries carry these keys, or null when it is not credited.</summary>
     public async Task<CreditedPayment?> FindCreditedAsync(long accountId, string topupKey, string? feeKey, CancellationToken ct = default)

@@ -18,13 +18,13 @@ public sealed record PurchaseOutcome(PurchaseOutcomeKind Kind, string Message, s
     public static PurchaseOutcome Failed(string message) => new(PurchaseOutcomeKind.Failed, message);
 }
 
-/// <summary>An admin's refund of a Stripe purchase (<see cref="PurchaseRef"/> is its cs_ id); null amount: all of it.</summary>
+/// <summary>An admin's refund of a provider purchase (<see cref="PurchaseRef"/> is its reference); null amount: all of it.</summary>
 public sealed record RefundRequest(Guid RequestId, long AccountId, string PurchaseRef, Money? Amount, string Actor);
 
 /// <summary>The outcome of a payment command, with a message safe to show.</summary>
 public sealed record PaymentCommandResult(bool Succeeded, string Message, string? ObjectId = null);
 
-/// <summary>Where a purchase stands, from the ledger (and, while it is not credited, from Stripe).</summary>
+/// <summary>Where a purchase stands, from the ledger (and, while it is not credited, from the provider).</summary>
 public sealed record PurchaseStatus(string RefId, bool Credited, Money? Paid, Money? Fee, DateTime? CreditedAt, Money Balance, CheckoutState? Checkout)
 {
     public Money? Credits => Paid is { } p ? p - (Fee ?? Money.Zero) : null;
@@ -33,9 +33,9 @@ public sealed record PurchaseStatus(string RefId, bool Credited, Money? Paid, Mo
 public sealed record AutoRechargeRun(int Started, int Credited, int Failed, int Skipped);
 
 /// <summary>
-/// Buying credit packages, admin refunds and auto-recharge. With a gateway (Stripe configured) money moves through the
-/// provider and the ledger is written by its webhooks; without one (development mode) purchases and recharges are
-/// granted instantly through the same postings, and say so in their descriptions.
+/// Buying credit packages, admin refunds and auto-recharge, through the one <see cref="IPaymentGateway"/>: the
+/// provider's moves money and its webhooks write the ledger; development mode's grants at once through the same
+/// postings (and says so in the descriptions).
 /// </summary>
 public sealed class PaymentsService(
     CreditPackages packages,
@@ -44,11 +44,11 @@ public sealed class PaymentsService(
     IDbContextFactory<BillingDbContext> dbFactory,
     IOptions<PaymentsOptions> options,
     TimeProvider clock,
-    IPaymentGateway? gateway = null)
+    IPaymentGateway gateway)
 {
     public const string DevelopmentModeLabel = "development mode";
 
-    public bool IsDevelopmentMode => gateway is null;
+    public bool IsDevelopmentMode => gateway.GrantsInstantly;
 
     public IReadOnlyList<PackageQuote> Packages => packages.All;
 
@@ -78,46 +78,24 @@ public sealed class PaymentsService(
             return PurchaseOutcome.Failed("That package is not offered any more. Close the dialog and choose again.");
         if (await accounts.GetCustomerAsync(request.AccountId, ct) is not { } account)
             return PurchaseOutcome.Failed("The billing account no longer exists.");
-        return gateway is null
-            ? await GrantInstantlyAsync(request, quote, actor, ct)
-            : await StartCheckoutAsync(gateway, request, quote, account, consoleBaseUrl, ct);
-    }
-
-    private async Task<PurchaseOutcome> GrantInstantlyAsync(PurchaseRequest request, PackageQuote quote, string actor, CancellationToken ct)
-    {
-        var refId = PaymentKeys.DevPurchaseRef(request.PurchaseId);
-        var credit = new PurchaseCredit(request.AccountId, refId, PaymentKeys.DevTopup(request.PurchaseId), PaymentKeys.DevFee(request.PurchaseId),
-            quote.Total, quote.Fee,
-            $"Credit purchase in {DevelopmentModeLabel} (no payment taken): {quote.Name}, {quote.Credits} credits + {quote.Fee} fee",
-            $"Platform fee ({quote.FeeLabel}) on purchase {refId}",
-            new Origin(EntrySources.Console, actor));
-        var result = await postings.CreditPurchaseAsync(credit, ct);
-        if (result.Value is not { } posted)
-            return PurchaseOutcome.Failed(result.Failure!.Error == LedgerError.IdempotencyConflict
-                ? "This purchase was already made with another package. Close the dialog and buy again."
-                : result.Failure.Message);
-        return new PurchaseOutcome(PurchaseOutcomeKind.Credited,
-            $"Added {posted.Credits} credits ({DevelopmentModeLabel}: no payment was taken).", refId, Credits: posted.Credits,
-            BalanceAfter: posted.BalanceAfter);
-    }
-
-    private async Task<PurchaseOutcome> StartCheckoutAsync(IPaymentGateway stripe, PurchaseRequest request, PackageQuote quote,
-        (string Name, string? Email, string? CustomerId) account, string consoleBaseUrl, CancellationToken ct)
-    {
         var baseUrl = consoleBaseUrl.EndsWith('/') ? consoleBaseUrl : consoleBaseUrl + "/";
-        var started = await stripe.StartCheckoutAsync(new CheckoutStart(request.PurchaseId, request.AccountId, account.Name, account.Email,
+        var started = await gateway.StartCheckoutAsync(new CheckoutStart(request.PurchaseId, request.AccountId, account.Name, account.Email,
             account.CustomerId, quote,
             SuccessUrl: baseUrl + "billing/checkout/success?session_id={CHECKOUT_SESSION_ID}",
-            CancelUrl: baseUrl + "billing/checkout/cancel"), ct);
+            CancelUrl: baseUrl + "billing/checkout/cancel", actor), ct);
         if (started.Value is not { } session)
             return PurchaseOutcome.Failed(started.Failure!.Message);
-        if (account.CustomerId is null)
+        if (session.Granted is { } posted)
+            return new PurchaseOutcome(PurchaseOutcomeKind.Credited,
+                $"Added {posted.Credits} credits ({DevelopmentModeLabel}: no payment was taken).", session.SessionId, Credits: posted.Credits,
+                BalanceAfter: posted.BalanceAfter);
+        if (account.CustomerId is null && session.CustomerId is not null)
             await accounts.SetCustomerIfEmptyAsync(request.AccountId, session.CustomerId, ct);
-        return new PurchaseOutcome(PurchaseOutcomeKind.Redirect, "Continue to Stripe Checkout to pay.", session.SessionId, session.Url);
+        return new PurchaseOutcome(PurchaseOutcomeKind.Redirect, $"Continue to {gateway.Provider.Name} Checkout to pay.", session.SessionId, session.Url);
     }
 
     /// <summary>The purchase <paramref name="refId"/> of the account: credited or not per the ledger; while it is not,
-    /// Stripe's view of the Checkout Session. Null when the reference is not the account's.</summary>
+    /// the provider's view of the checkout. Null when the reference is not the account's.</summary>
     public async Task<PurchaseStatus?> GetPurchaseAsync(long accountId, string refId, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -133,24 +111,21 @@ public sealed class PaymentsService(
             var fee = entries.Where(e => e.Type == EntryTypes.PlatformFee).Sum(e => -e.Amount);
             return new PurchaseStatus(refId, true, new Money(topup.Amount), new Money(fee), topup.CreatedAt, new Money(balance.Value), null);
         }
-        if (gateway is null || !refId.StartsWith("cs_", StringComparison.Ordinal))
+        if (await gateway.GetCheckoutAsync(refId, ct) is not { } state)
             return null;
-        var state = await gateway.GetCheckoutAsync(refId, ct);
         if (state.Value is { } s && s.AccountId != accountId)
             return null;
         return new PurchaseStatus(refId, false, null, null, null, new Money(balance.Value), state.Value);
     }
 
-    /// <summary>Asks Stripe to refund a purchase. The ledger is not touched here: the charge.refunded webhook writes the
-    /// payment_refund entry when Stripe confirms, exactly once per refund object.</summary>
+    /// <summary>Asks the provider to refund a purchase. The ledger is not touched here: the provider's refund event
+    /// writes the payment_refund entry when it confirms, exactly once per refund.</summary>
     public async Task<PaymentCommandResult> RefundPurchaseAsync(RefundRequest request, CancellationToken ct = default)
     {
-        if (gateway is null)
-            return new(false, $"Refunds go back to the card through Stripe; in {DevelopmentModeLabel} no card was charged.");
-        if (!request.PurchaseRef.StartsWith("cs_", StringComparison.Ordinal))
-            return new(false, "Only Stripe Checkout purchases (cs_...) can be refunded to the card.");
-        var purchase = await postings.FindCreditedAsync(request.AccountId, PaymentKeys.StripeTopup(request.PurchaseRef),
-            PaymentKeys.StripeFee(request.PurchaseRef), ct);
+        if (gateway.RefundRefusal(request.PurchaseRef) is { } refused)
+            return new(false, refused);
+        var purchase = await postings.FindCreditedAsync(request.AccountId, PaymentKeys.Topup(gateway.Provider, request.PurchaseRef),
+            PaymentKeys.Fee(gateway.Provider, request.PurchaseRef), ct);
         if (purchase is null)
             return new(false, "That purchase is not credited to this account.");
         long? cents = null;
@@ -163,7 +138,7 @@ public sealed class PaymentsService(
         }
         var refund = await gateway.RefundAsync(new RefundStart(request.RequestId, request.AccountId, request.PurchaseRef, cents, request.Actor), ct);
         return refund.Value is { } r
-            ? new(true, $"Refund {r.RefundId} of {Money.FromCents(r.AmountCents)} requested ({r.Status}); the credits are removed when Stripe confirms it.", r.RefundId)
+            ? new(true, $"Refund {r.RefundId} of {Money.FromCents(r.AmountCents)} requested ({r.Status}); the credits are removed when {gateway.Provider.Name} confirms it.", r.RefundId)
             : new(false, refund.Failure!.Message);
     }
 
@@ -172,7 +147,7 @@ public sealed class PaymentsService(
     public async Task<AutoRechargeRun> RunAutoRechargeAsync(CancellationToken ct = default)
     {
         int started = 0, credited = 0, failed = 0, skipped = 0;
-        var due = await accounts.DueAsync(options.Value.AutoRechargeRetryAfter, needsCard: gateway is not null, ct: ct,
+        var due = await accounts.DueAsync(options.Value.AutoRechargeRetryAfter, needsCard: !gateway.GrantsInstantly, ct: ct,
             failureBackoff: options.Value.AutoRechargeFailureBackoff);
         foreach (var d in due)
         {
@@ -182,7 +157,7 @@ public sealed class PaymentsService(
                 if (d.PendingAt < clock.GetUtcNow().UtcDateTime - PaymentAccounts.StaleAfter)
                 {
                     await accounts.FailAsync(d.AccountId, d.Sequence,
-                        $"Recharge attempt {d.Sequence} was not confirmed within a day; check Stripe for idempotency key {PaymentKeys.AutoRechargeAttempt(d.AccountId, d.Sequence)}.", ct);
+                        $"Recharge attempt {d.Sequence} was not confirmed within a day; check {gateway.Provider.Name} for idempotency key {PaymentKeys.AutoRechargeAttempt(d.AccountId, d.Sequence)}.", ct);
                     failed++;
                     continue;
                 }
@@ -202,30 +177,17 @@ public sealed class PaymentsService(
                 }
                 sequence = claimed;
             }
-            var description = $"Auto-recharge: balance {d.Balance} fell below {d.Threshold}";
-            if (gateway is null)
-            {
-                var grant = await postings.CreditAutoRechargeAsync(d.AccountId, d.Amount, PaymentKeys.DevAutoRechargeRef(d.AccountId, sequence),
-                    PaymentKeys.AutoRechargeAttempt(d.AccountId, sequence), $"{description} ({DevelopmentModeLabel}: no payment taken)",
-                    new Origin(EntrySources.System, "auto-recharge"), ct);
-                if (grant.Succeeded)
-                {
-                    await accounts.CompleteAsync(d.AccountId, sequence, ct);
-                    credited++;
-                }
-                else
-                {
-                    await accounts.FailAsync(d.AccountId, sequence, grant.Failure!.Message, ct);
-                    failed++;
-                }
-                continue;
-            }
-            var charge = await gateway.ChargeAutoRechargeAsync(new RechargeStart(d.AccountId, sequence, d.Amount.Units / Money.FromCents(1).Units,
-                d.CustomerId!, d.PaymentMethodId!, PaymentKeys.AutoRechargeAttempt(d.AccountId, sequence), description), ct);
+            var charge = await gateway.ChargeAutoRechargeAsync(new RechargeStart(d.AccountId, sequence, d.Amount, d.CustomerId, d.PaymentMethodId,
+                PaymentKeys.AutoRechargeAttempt(d.AccountId, sequence), $"Auto-recharge: balance {d.Balance} fell below {d.Threshold}"), ct);
             if (charge.Failure is { Kind: not PaymentErrorKind.Unavailable } refused)
             {
                 await accounts.FailAsync(d.AccountId, sequence, refused.Message, ct);
                 failed++;
+            }
+            else if (charge.Value is { Granted: not null })
+            {
+                await accounts.CompleteAsync(d.AccountId, sequence, ct);
+                credited++;
             }
             else if (charge.Value is not null)
                 started++;

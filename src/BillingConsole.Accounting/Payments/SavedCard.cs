@@ -1,7 +1,7 @@
 namespace BillingConsole.Accounting.Payments;
 
 /// <summary>A card saved with the payment provider for off-session charges. <see cref="Id"/> is the provider's opaque
-/// reference (a Stripe pm_ id); people recognise the card by <see cref="Brand"/> and <see cref="Last4"/>.</summary>
+/// reference (the provider's id of the card); people recognise the card by <see cref="Brand"/> and <see cref="Last4"/>.</summary>
 public sealed record SavedCard(string Id, string Brand, string Last4)
 {
     /// <summary>"Visa •••• 4242".</summary>

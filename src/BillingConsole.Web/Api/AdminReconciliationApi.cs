@@ -49,12 +49,12 @@ public static class AdminReconciliationApi
     {
         var t = r.Totals;
         return new ReconciliationResponse(from, to, r.Balanced,
-            new ReconciliationTotalsResponse(t.StripePaid.ToDecimal(), t.LedgerPurchased.ToDecimal(), t.StripeFees.ToDecimal(), t.LedgerFees.ToDecimal(),
-                t.StripeRefunded.ToDecimal(), t.LedgerRefunded.ToDecimal(), t.StripeDisputed.ToDecimal(), t.LedgerDisputed.ToDecimal(),
-                t.StripeDisputesWon.ToDecimal(), t.LedgerDisputeReversals.ToDecimal()),
-            [.. r.StripeWithoutLedger.Select(i => new ReconciliationIssueResponse(i.Kind, i.StripeObjectId, i.AccountId, i.Detail,
-                EventsUrl(i.StripeObjectId), i.AccountId is { } a ? AccountUrl(a) : null))],
-            [.. r.LedgerWithoutStripe.Select(o => new LedgerOrphanResponse(o.EntryId, o.AccountId, o.Type, o.Amount.ToDecimal(), o.RefId,
+            new ReconciliationTotalsResponse(t.ProviderPaid.ToDecimal(), t.LedgerPurchased.ToDecimal(), t.ProviderFees.ToDecimal(), t.LedgerFees.ToDecimal(),
+                t.ProviderRefunded.ToDecimal(), t.LedgerRefunded.ToDecimal(), t.ProviderDisputed.ToDecimal(), t.LedgerDisputed.ToDecimal(),
+                t.ProviderDisputesWon.ToDecimal(), t.LedgerDisputeReversals.ToDecimal()),
+            [.. r.ProviderWithoutLedger.Select(i => new ReconciliationIssueResponse(i.Kind, i.ObjectId, i.AccountId, i.Detail,
+                EventsUrl(i.ObjectId), i.AccountId is { } a ? AccountUrl(a) : null))],
+            [.. r.LedgerWithoutProvider.Select(o => new LedgerOrphanResponse(o.EntryId, o.AccountId, o.Type, o.Amount.ToDecimal(), o.RefId,
                 o.IdempotencyKey, o.CreatedAt, AccountUrl(o.AccountId)))]);
     }
 

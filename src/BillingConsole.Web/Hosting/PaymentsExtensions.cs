@@ -24,12 +24,14 @@ public static class PaymentsExtensions
         services.AddSingleton<CreditPackages>();
         services.AddSingleton<PaymentPostings>();
         services.AddSingleton<PaymentAccounts>();
-        services.AddSingleton<StripeEventLog>();
+        services.AddSingleton<PaymentEventLog>();
         services.AddSingleton<PaymentsService>();
         services.AddSingleton<AutoRechargeControls>();
         services.AddSingleton<ReconciliationReports>();
         services.AddSingleton<Receipts>();
 
+        // The one gateway: Stripe with a secret key, else development mode (instant grants). Events are Stripe's either
+        // way (verified with the webhook secret alone), and the engine reads its event log through the same parser.
         var stripe = builder.Configuration.GetSection("Stripe").Get<StripeOptions>() ?? new StripeOptions();
         if (stripe.HasSecretKey)
         {
@@ -46,20 +48,19 @@ public static class PaymentsExtensions
             });
             services.AddSingleton<IPaymentGateway, StripeGateway>();
         }
+        else
+            services.AddSingleton<IPaymentGateway, DevelopmentPaymentGateway>();
+        services.AddSingleton<StripePaymentEvents>();
+        services.AddSingleton<IPaymentEvents>(sp => sp.GetRequiredService<StripePaymentEvents>());
+        services.AddSingleton<IPaymentFactReader>(sp => sp.GetRequiredService<StripePaymentEvents>());
 
         services.AddSingleton<CardSaving>();
-        services.AddSingleton<CheckoutCrediting>();
+        services.AddSingleton<PurchaseCrediting>();
         services.AddSingleton<AutoRechargeCrediting>();
         services.AddSingleton<PaymentLookup>();
+        services.AddSingleton<RefundRecording>();
         services.AddSingleton<DisputeLedger>();
-        services.AddSingleton<IStripeEventHandler, CheckoutSessionCompletedHandler>();
-        services.AddSingleton<IStripeEventHandler, CheckoutSessionAsyncPaymentSucceededHandler>();
-        services.AddSingleton<IStripeEventHandler, ChargeRefundedHandler>();
-        services.AddSingleton<IStripeEventHandler, ChargeDisputeCreatedHandler>();
-        services.AddSingleton<IStripeEventHandler, ChargeDisputeClosedHandler>();
-        services.AddSingleton<IStripeEventHandler, PaymentIntentSucceededHandler>();
-        services.AddSingleton<IStripeEventHandler, PaymentIntentPaymentFailedHandler>();
-        services.AddSingleton<StripeWebhookProcessor>();
+        services.AddSingleton<PaymentWebhookProcessor>();
         // Payments can be hosted without the accounting workers (its own tests do): the meter is registered by either.
         services.TryAddSingleton<WorkerMetrics>();
         services.AddHostedService<AutoRechargeWorker>();

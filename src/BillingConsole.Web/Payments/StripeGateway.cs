@@ -1,7 +1,9 @@
 using System.Globalization;
+using BillingConsole.Accounting.Ledger;
 using BillingConsole.Accounting.Payments;
 using Stripe;
 using Stripe.Checkout;
+using static BillingConsole.Web.Payments.StripeFacts;
 
 namespace BillingConsole.Web.Payments;
 
@@ -12,22 +14,11 @@ namespace BillingConsole.Web.Payments;
 /// </summary>
 public sealed class StripeGateway(StripeClient stripe, ILogger<StripeGateway> log) : IPaymentGateway
 {
-    public const string Currency = "usd";
+    public const string Currency = StripeFacts.Currency;
 
-    /// <summary>Metadata keys the console writes on Stripe objects and reads back in webhooks.</summary>
-    public static class Meta
-    {
-        public const string AccountId = "account_id";
-        public const string PackageId = "package_id";
-        public const string PurchaseId = "purchase_id";
-        public const string CreditsCents = "credits_cents";
-        public const string FeeCents = "fee_cents";
-        public const string Kind = "kind";
-        public const string Sequence = "sequence";
-        public const string KindCheckout = "checkout";
-        public const string KindAutoRecharge = "auto_recharge";
-        public const string KindCardSetup = "card_setup";
-    }
+    public PaymentProvider Provider => StripeFacts.Provider;
+
+    public bool GrantsInstantly => false;
 
     public async Task<GatewayResult<CheckoutStarted>> StartCheckoutAsync(CheckoutStart r, CancellationToken ct = default)
     {
@@ -123,8 +114,10 @@ public sealed class StripeGateway(StripeClient stripe, ILogger<StripeGateway> lo
         return customer.Id;
     }
 
-    public async Task<GatewayResult<CheckoutState>> GetCheckoutAsync(string sessionId, CancellationToken ct = default)
+    public async Task<GatewayResult<CheckoutState>?> GetCheckoutAsync(string sessionId, CancellationToken ct = default)
     {
+        if (!sessionId.StartsWith("cs_", StringComparison.Ordinal))
+            return null;
         try
         {
             var s = await stripe.V1.Checkout.Sessions.GetAsync(sessionId, cancellationToken: ct);
@@ -142,7 +135,7 @@ public sealed class StripeGateway(StripeClient stripe, ILogger<StripeGateway> lo
         {
             var intent = await stripe.V1.PaymentIntents.CreateAsync(new PaymentIntentCreateOptions
             {
-                Amount = r.AmountCents,
+                Amount = r.Amount.Units / Money.FromCents(1).Units,
                 Currency = Currency,
                 Customer = r.CustomerId,
                 PaymentMethod = r.PaymentMethodId,
@@ -167,11 +160,15 @@ public sealed class StripeGateway(StripeClient stripe, ILogger<StripeGateway> lo
         }
     }
 
+    public string? RefundRefusal(string purchaseRef) => purchaseRef.StartsWith("cs_", StringComparison.Ordinal)
+        ? null
+        : "Only Stripe Checkout purchases (cs_...) can be refunded to the card.";
+
     public async Task<GatewayResult<RefundStarted>> RefundAsync(RefundStart r, CancellationToken ct = default)
     {
         try
         {
-            var session = await stripe.V1.Checkout.Sessions.GetAsync(r.CheckoutSessionId, cancellationToken: ct);
+            var session = await stripe.V1.Checkout.Sessions.GetAsync(r.PurchaseRef, cancellationToken: ct);
             if (AccountOf(session.Metadata) != r.AccountId || session.PaymentIntentId is null)
                 return GatewayResult<RefundStarted>.Fail(PaymentErrorKind.Invalid, "That checkout is not a paid purchase of this account.");
             var refund = await stripe.V1.Refunds.CreateAsync(new RefundCreateOptions
@@ -182,7 +179,7 @@ public sealed class StripeGateway(StripeClient stripe, ILogger<StripeGateway> lo
                 Metadata = new()
                 {
                     [Meta.AccountId] = Id(r.AccountId),
-                    ["purchase"] = r.CheckoutSessionId,
+                    ["purchase"] = r.PurchaseRef,
                     ["requested_by"] = r.Actor,
                 },
             }, new RequestOptions { IdempotencyKey = $"refund-{r.RequestId:N}" }, ct);
@@ -194,9 +191,85 @@ public sealed class StripeGateway(StripeClient stripe, ILogger<StripeGateway> lo
         }
     }
 
-    public static long? AccountOf(IDictionary<string, string>? metadata) =>
-        metadata is not null && metadata.TryGetValue(Meta.AccountId, out var text)
-            && long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var id) && id > 0 ? id : null;
+    public async Task<GatewayResult<SavedCard>> GetSetupCardAsync(string setupReference, CancellationToken ct = default)
+    {
+        try
+        {
+            var setup = await stripe.V1.SetupIntents.GetAsync(setupReference, cancellationToken: ct);
+            return setup.PaymentMethodId is { } pm
+                ? GatewayResult<SavedCard>.Ok(await CardAsync(pm, ct))
+                : GatewayResult<SavedCard>.Fail(PaymentErrorKind.Invalid, $"SetupIntent {setup.Id} has no payment method.");
+        }
+        catch (Exception e) when (Fail<SavedCard>(e, "read the saved card") is { } failure)
+        {
+            return failure;
+        }
+    }
+
+    public async Task<GatewayResult<SavedCard>> GetPaymentCardAsync(string paymentId, CancellationToken ct = default)
+    {
+        try
+        {
+            var intent = await stripe.V1.PaymentIntents.GetAsync(paymentId, cancellationToken: ct);
+            return intent.PaymentMethodId is { } pm
+                ? GatewayResult<SavedCard>.Ok(await CardAsync(pm, ct))
+                : GatewayResult<SavedCard>.Fail(PaymentErrorKind.Invalid, $"PaymentIntent {intent.Id} has no payment method.");
+        }
+        catch (Exception e) when (Fail<SavedCard>(e, "read the card of the payment") is { } failure)
+        {
+            return failure;
+        }
+    }
+
+    private async Task<SavedCard> CardAsync(string paymentMethodId, CancellationToken ct)
+    {
+        var pm = await stripe.V1.PaymentMethods.GetAsync(paymentMethodId, cancellationToken: ct);
+        return new SavedCard(pm.Id, pm.Card?.Brand ?? pm.Type ?? "card", pm.Card?.Last4 ?? "");
+    }
+
+    public async Task<GatewayResult<IReadOnlyList<RefundSettled>>> ListRefundsAsync(string paidReference, CancellationToken ct = default)
+    {
+        try
+        {
+            var refunds = new List<Refund>();
+            await foreach (var refund in stripe.V1.Refunds.ListAutoPagingAsync(new RefundListOptions { Charge = paidReference, Limit = 100 }, cancellationToken: ct))
+                refunds.Add(refund);
+            return GatewayResult<IReadOnlyList<RefundSettled>>.Ok(Settled(refunds));
+        }
+        catch (Exception e) when (Fail<IReadOnlyList<RefundSettled>>(e, "list the refunds") is { } failure)
+        {
+            return failure;
+        }
+    }
+
+    public async Task<GatewayResult<PaymentOfCharge>> GetPaymentOfChargeAsync(string chargeReference, CancellationToken ct = default)
+    {
+        try
+        {
+            var charge = await stripe.V1.Charges.GetAsync(chargeReference, cancellationToken: ct);
+            return GatewayResult<PaymentOfCharge>.Ok(new PaymentOfCharge(charge.PaymentIntentId));
+        }
+        catch (Exception e) when (Fail<PaymentOfCharge>(e, "read the charge") is { } failure)
+        {
+            return failure;
+        }
+    }
+
+    /// <summary>The Checkout Session that made the PaymentIntent, else the PaymentIntent itself (an auto-recharge).</summary>
+    public async Task<GatewayResult<PaymentReceived>> FindPaymentAsync(string paymentId, CancellationToken ct = default)
+    {
+        try
+        {
+            var sessions = await stripe.V1.Checkout.Sessions.ListAsync(new SessionListOptions { PaymentIntent = paymentId, Limit = 1 }, cancellationToken: ct);
+            if (sessions.Data.FirstOrDefault() is { } session)
+                return GatewayResult<PaymentReceived>.Ok(Received(session));
+            return GatewayResult<PaymentReceived>.Ok(Received(await stripe.V1.PaymentIntents.GetAsync(paymentId, cancellationToken: ct)));
+        }
+        catch (Exception e) when (Fail<PaymentReceived>(e, "read the payment") is { } failure)
+        {
+            return failure;
+        }
+    }
 
     private static string Id(long value) => value.ToString(CultureInfo.InvariantCulture);
 

@@ -159,7 +159,7 @@ public abstract class AdminConformanceTests(LedgerDatabase database) : LedgerTes
         await using (var db = await Db.Factory.CreateDbContextAsync(Ct))
         {
             await db.Accounts.Where(a => a.Id == id).ExecuteUpdateAsync(s => s
-                .SetProperty(a => a.Email, $"billing-{tag}@orbital.example").SetProperty(a => a.StripeCustomerId, $"cus_{tag}"), Ct);
+                .SetProperty(a => a.Email, $"billing-{tag}@orbital.example").SetProperty(a => a.PaymentCustomerId, $"cus_{tag}"), Ct);
             var user = new User { Email = $"dev-{tag}@member.example", DisplayName = "Dev" };
             db.Users.Add(user);
             await db.SaveChangesAsync(Ct);
@@ -172,7 +172,7 @@ public abstract class AdminConformanceTests(LedgerDatabase database) : LedgerTes
         Assert.Empty(await search.FindAsync($"no-such-{tag}", Ct));
 
         var view = await search.GetAsync(id, Ct);
-        Assert.Equal(($"cus_{tag}", $"dev-{tag}@member.example"), (view!.StripeCustomerId, Assert.Single(view.Members).Email));
+        Assert.Equal(($"cus_{tag}", $"dev-{tag}@member.example"), (view!.PaymentCustomerId, Assert.Single(view.Members).Email));
     }
 }
 

@@ -95,12 +95,17 @@ public sealed class CreditPackagesTests
         Assert.Equal(Money.FromCents(taken), PaymentPostings.CreditsTakenBy(Money.FromCents(credits), Money.FromCents(before), Money.FromCents(amount)));
 
     [Fact]
-    public void StripeObjectOf_PaymentKey_ReadsTheObjectBack()
+    public void ReferenceOf_PaymentKey_ReadsTheObjectBack_AndTheKeysKeepTheirStoredShape()
     {
-        Assert.Equal("cs_1", PaymentKeys.StripeObjectOf(PaymentKeys.StripeTopup("cs_1")));
-        Assert.Equal("ch_1", PaymentKeys.StripeObjectOf(PaymentKeys.StripeRefund("ch_1", "re_1")));
-        Assert.Equal("dp_1", PaymentKeys.StripeObjectOf(PaymentKeys.StripeDispute("dp_1")));
-        Assert.Equal("dp_1", PaymentKeys.StripeObjectOf(PaymentKeys.StripeDisputeWon("dp_1")));
-        Assert.Null(PaymentKeys.StripeObjectOf(PaymentKeys.DevTopup(Guid.NewGuid())));
+        var p = TestProvider.Stripe;
+        Assert.Equal("cs_1", PaymentKeys.ReferenceOf(p, PaymentKeys.Topup(p, "cs_1")));
+        Assert.Equal("ch_1", PaymentKeys.ReferenceOf(p, PaymentKeys.Refund(p, "ch_1", "re_1")));
+        Assert.Equal("dp_1", PaymentKeys.ReferenceOf(p, PaymentKeys.Dispute(p, "dp_1")));
+        Assert.Equal("dp_1", PaymentKeys.ReferenceOf(p, PaymentKeys.DisputeWon(p, "dp_1")));
+        Assert.Null(PaymentKeys.ReferenceOf(p, PaymentKeys.DevTopup(Guid.NewGuid())));
+        // Keys written before the provider-neutral names must still match, or a re-delivered event would credit twice.
+        Assert.Equal(["stripe:cs_1:topup", "stripe:cs_1:fee", "stripe:pi_1:auto_recharge", "stripe:ch_1:re_1", "stripe:dp_1", "stripe:dp_1:won"],
+            [PaymentKeys.Topup(p, "cs_1"), PaymentKeys.Fee(p, "cs_1"), PaymentKeys.AutoRecharge(p, "pi_1"), PaymentKeys.Refund(p, "ch_1", "re_1"),
+                PaymentKeys.Dispute(p, "dp_1"), PaymentKeys.DisputeWon(p, "dp_1")]);
     }
 }

@@ -25,7 +25,7 @@ public abstract class PaymentsConformanceTests(LedgerDatabase database)
     private PaymentAccounts Accounts => new(_db.Factory, _clock);
 
     private PaymentsService Service() => new(new CreditPackages(Microsoft.Extensions.Options.Options.Create(Options)), Postings, Accounts, _db.Factory,
-        Microsoft.Extensions.Options.Options.Create(Options), _clock);
+        Microsoft.Extensions.Options.Options.Create(Options), _clock, new DevelopmentPaymentGateway(Postings));
 
     private async Task<List<LedgerEntry>> EntriesAsync(long account)
     {
@@ -65,7 +65,7 @@ public abstract class PaymentsConformanceTests(LedgerDatabase database)
         _db.RequireAvailable();
         var account = await _db.CreateAccountAsync();
         // A chargeback took the balance to -$200 (facts from elsewhere may overdraw).
-        Assert.True((await Ledger.PostAsync(new PostRequest(account, EntryTypes.Dispute, -Money.FromDollars(200), "Chargeback", PaymentPostings.Stripe), Ct)).Succeeded);
+        Assert.True((await Ledger.PostAsync(new PostRequest(account, EntryTypes.Dispute, -Money.FromDollars(200), "Chargeback", PaymentPostings.WebhookOrigin(TestProvider.Stripe)), Ct)).Succeeded);
 
         var outcome = await Service().BuyAsync(Service().NewPurchase(account, "standard"), "http://localhost/", "tests", Ct);
 
@@ -106,66 +106,74 @@ public abstract class PaymentsConformanceTests(LedgerDatabase database)
     public async Task EventLog_ConcurrentDeliveries_OneRow_CountsEach_AndAProcessedEventStaysProcessed()
     {
         _db.RequireAvailable();
-        var log = new StripeEventLog(_db.Factory, _db.Dialect, _clock);
+        var log = new PaymentEventLog(_db.Factory, _db.Dialect, _clock);
         var id = $"evt_{Guid.NewGuid():N}";
-        StripeEventRecord Record(string outcome) => new(id, "charge.refunded", "ch_1", "pi_1", null, 500, false, "2026-10-28.endive",
+        PaymentEventRecord Record(string outcome) => new(id, "charge.refunded", "ch_1", "pi_1", null, 500, false, "2026-10-28.endive",
             _clock.GetUtcNow().UtcDateTime, outcome, outcome, "{}");
 
-        await Task.WhenAll(Enumerable.Range(0, 10).Select(i => log.RecordAsync(Record(i == 3 ? StripeEventOutcomes.Processed : StripeEventOutcomes.Failed), Ct)));
-        await log.RecordAsync(Record(StripeEventOutcomes.Deferred), Ct);
+        await Task.WhenAll(Enumerable.Range(0, 10).Select(i => log.RecordAsync(Record(i == 3 ? PaymentEventOutcomes.Processed : PaymentEventOutcomes.Failed), Ct)));
+        await log.RecordAsync(Record(PaymentEventOutcomes.Deferred), Ct);
 
         await using var db = await _db.Factory.CreateDbContextAsync(Ct);
-        var row = await db.StripeEvents.AsNoTracking().SingleAsync(e => e.EventId == id, Ct);
+        var row = await db.PaymentEvents.AsNoTracking().SingleAsync(e => e.EventId == id, Ct);
         Assert.Equal(11, row.Deliveries);
-        Assert.Equal(StripeEventOutcomes.Processed, row.Outcome); // once processed, later failures of concurrent copies don't undo it
-        Assert.Equal(StripeEventOutcomes.Processed, await log.FinalOutcomeAsync(id, Ct));
+        Assert.Equal(PaymentEventOutcomes.Processed, row.Outcome); // once processed, later failures of concurrent copies don't undo it
+        Assert.Equal(PaymentEventOutcomes.Processed, await log.FinalOutcomeAsync(id, Ct));
     }
 
     [Fact]
-    public async Task Reconciliation_MatchesStripeObjectsWithLedgerEntries_AndListsWhatIsMissingEitherWay()
+    public async Task Reconciliation_MatchesProviderFactsWithLedgerEntries_AndListsWhatIsMissingEitherWay()
     {
         _db.RequireAvailable();
         var from = new DateTime(2031, 1, 1, 0, 0, 0, DateTimeKind.Utc).AddDays(_db.ProviderName == "Postgres" ? 40 : 0);
         _clock.SetUtcNow(from.AddHours(1));
-        var log = new StripeEventLog(_db.Factory, _db.Dialect, _clock);
+        var log = new PaymentEventLog(_db.Factory, _db.Dialect, _clock);
+        var facts = new FactsByPayload(TestProvider.Stripe);
         var account = await _db.CreateAccountAsync();
         var tag = Guid.NewGuid().ToString("N")[..8];
         string Id(string prefix) => $"{prefix}_{tag}";
-        Task Event(string type, string objectId, string? pi, long cents, string outcome = StripeEventOutcomes.Processed, string payload = "{}") =>
-            log.RecordAsync(new StripeEventRecord($"evt_{Guid.NewGuid():N}", type, objectId, pi, account, cents, false, "2026-10-28.endive",
-                from.AddHours(2), outcome, "test", payload), Ct);
-        static string Meta(long fee) => """{"data":{"object":{"metadata":{"fee_cents":"FEE"}}}}""".Replace("FEE", fee.ToString());
+        var p = TestProvider.Stripe;
+        // The engine sees only neutral facts: the payload is whatever the provider's reader turns into them.
+        Task Event(PaymentFact fact, string? paymentId, long cents, string outcome = PaymentEventOutcomes.Processed) =>
+            log.RecordAsync(new PaymentEventRecord($"evt_{Guid.NewGuid():N}", fact.GetType().Name, fact.Reference, paymentId, account, cents, false, "v1",
+                from.AddHours(2), outcome, "test", facts.Add(fact)), Ct);
+        PaymentReceived Purchase(string id, string pi, long paid, long fee) => new(id, account, PaymentKind.Purchase, pi, true, "paid", "usd", paid, fee);
+        DisputeChanged Dispute(string id, long cents, bool won) =>
+            new(id, null, Id("pi_paid"), cents, won ? DisputeState.Won : DisputeState.Open, won ? "won" : "needs_response", null, won);
 
-        // Credited as Stripe says: a purchase with a partial refund, a dispute won and restored.
+        // Credited as the provider says: a purchase with a partial refund, a dispute won and restored.
         var paid = Id("cs_paid");
-        await Event(StripeEventTypes.CheckoutSessionCompleted, paid, Id("pi_paid"), 5250, payload: Meta(250));
-        await Postings.CreditPurchaseAsync(new PurchaseCredit(account, paid, PaymentKeys.StripeTopup(paid), PaymentKeys.StripeFee(paid),
-            Money.FromCents(5250), Money.FromCents(250), "purchase", "fee", PaymentPostings.Stripe), Ct);
-        await Event(StripeEventTypes.ChargeRefunded, Id("ch_paid"), Id("pi_paid"), 2000);
-        await Postings.DebitRefundAsync(account, Id("ch_paid"), Id("re_1"), Money.FromCents(2000), "refund", Ct);
-        await Event(StripeEventTypes.ChargeDisputeCreated, Id("dp_won"), Id("pi_paid"), 1000);
-        await Event(StripeEventTypes.ChargeDisputeClosed, Id("dp_won"), Id("pi_paid"), 1000, payload: """{"data":{"object":{"status":"won"}}}""");
-        await Postings.DebitDisputeAsync(account, Id("dp_won"), Money.FromCents(1000), "dispute", Ct);
-        await Postings.ReverseDisputeAsync(account, Id("dp_won"), Money.FromCents(1000), "won", Ct);
+        await Event(Purchase(paid, Id("pi_paid"), 5250, 250), Id("pi_paid"), 5250);
+        await Postings.CreditPurchaseAsync(new PurchaseCredit(account, paid, PaymentKeys.Topup(p, paid), PaymentKeys.Fee(p, paid),
+            Money.FromCents(5250), Money.FromCents(250), "purchase", "fee", PaymentPostings.WebhookOrigin(p)), Ct);
+        await Event(new RefundsChanged(Id("ch_paid"), Id("pi_paid"), 2000, null), Id("pi_paid"), 2000);
+        await Postings.DebitRefundAsync(p, account, Id("ch_paid"), Id("re_1"), Money.FromCents(2000), "refund", Ct);
+        await Event(Dispute(Id("dp_won"), 1000, won: false), Id("pi_paid"), 1000);
+        await Event(Dispute(Id("dp_won"), 1000, won: true), Id("pi_paid"), 1000);
+        await Postings.DebitDisputeAsync(p, account, Id("dp_won"), Money.FromCents(1000), "dispute", Ct);
+        await Postings.ReverseDisputeAsync(p, account, Id("dp_won"), Money.FromCents(1000), "won", Ct);
         // Wrong in each way the report should catch.
-        await Event(StripeEventTypes.CheckoutSessionCompleted, Id("cs_missing"), Id("pi_missing"), 1000, payload: Meta(0));
-        await Event(StripeEventTypes.ChargeDisputeClosed, Id("dp_unreversed"), Id("pi_paid"), 300, payload: """{"data":{"object":{"status":"won"}}}""");
-        await Postings.DebitDisputeAsync(account, Id("dp_unreversed"), Money.FromCents(300), "dispute", Ct);
-        await Event(StripeEventTypes.ChargeRefunded, Id("ch_failed"), Id("pi_other"), 100, StripeEventOutcomes.Failed);
+        await Event(Purchase(Id("cs_missing"), Id("pi_missing"), 1000, 0), Id("pi_missing"), 1000);
+        await Event(Dispute(Id("dp_unreversed"), 300, won: true), Id("pi_paid"), 300);
+        await Postings.DebitDisputeAsync(p, account, Id("dp_unreversed"), Money.FromCents(300), "dispute", Ct);
+        await Event(new RefundsChanged(Id("ch_failed"), Id("pi_other"), 100, null), Id("pi_other"), 100, PaymentEventOutcomes.Failed);
+        // A refund of the purchase that took more credits than the provider's cash refund allows.
+        await Event(new RefundsChanged(Id("ch_over"), Id("pi_paid"), 1000, null), Id("pi_paid"), 1000);
+        await Postings.DebitRefundAsync(p, account, Id("ch_over"), Id("re_2"), Money.FromCents(1500), "refund", Ct);
         var orphan = Id("cs_orphan");
-        await Ledger.PostAsync(new PostRequest(account, EntryTypes.Topup, Money.FromDollars(7), "no event", PaymentPostings.Stripe, orphan, PaymentKeys.StripeTopup(orphan)), Ct);
+        await Ledger.PostAsync(new PostRequest(account, EntryTypes.Topup, Money.FromDollars(7), "no event", PaymentPostings.WebhookOrigin(p), orphan, PaymentKeys.Topup(p, orphan)), Ct);
 
-        var report = await new ReconciliationReports(_db.Factory).GetAsync(from, from.AddDays(1), Ct);
+        var report = await new ReconciliationReports(_db.Factory, facts).GetAsync(from, from.AddDays(1), Ct);
 
-        Assert.Equal((Money.FromCents(6250), Money.FromCents(5950)), (report.Totals.StripePaid, report.Totals.LedgerPurchased));
-        Assert.Equal((Money.FromCents(250), Money.FromCents(250)), (report.Totals.StripeFees, report.Totals.LedgerFees));
-        Assert.Equal((Money.FromCents(2000), Money.FromCents(2000)), (report.Totals.StripeRefunded, report.Totals.LedgerRefunded));
+        Assert.Equal((Money.FromCents(6250), Money.FromCents(5950)), (report.Totals.ProviderPaid, report.Totals.LedgerPurchased));
+        Assert.Equal((Money.FromCents(250), Money.FromCents(250)), (report.Totals.ProviderFees, report.Totals.LedgerFees));
+        Assert.Equal((Money.FromCents(3000), Money.FromCents(3500)), (report.Totals.ProviderRefunded, report.Totals.LedgerRefunded));
         Assert.Equal((Money.FromCents(1300), Money.FromCents(1300), Money.FromCents(1300), Money.FromCents(1000)),
-            (report.Totals.StripeDisputed, report.Totals.LedgerDisputed, report.Totals.StripeDisputesWon, report.Totals.LedgerDisputeReversals));
+            (report.Totals.ProviderDisputed, report.Totals.LedgerDisputed, report.Totals.ProviderDisputesWon, report.Totals.LedgerDisputeReversals));
         Assert.Equal(
-            [("dispute_reversal_missing", Id("dp_unreversed")), ("not_credited", Id("cs_missing")), ("unresolved_event", Id("ch_failed"))],
-            report.StripeWithoutLedger.Select(i => (i.Kind, i.StripeObjectId)).Order());
-        var stray = Assert.Single(report.LedgerWithoutStripe);
+            [("dispute_reversal_missing", Id("dp_unreversed")), ("not_credited", Id("cs_missing")), ("refund_mismatch", Id("ch_over")), ("unresolved_event", Id("ch_failed"))],
+            report.ProviderWithoutLedger.Select(i => (i.Kind, i.ObjectId)).Order());
+        var stray = Assert.Single(report.LedgerWithoutProvider);
         Assert.Equal((orphan, EntryTypes.Topup), (stray.RefId, stray.Type));
         Assert.False(report.Balanced);
     }
@@ -178,14 +186,14 @@ public abstract class PaymentsConformanceTests(LedgerDatabase database)
         var other = await _db.CreateAccountAsync();
         var tag = Guid.NewGuid().ToString("N")[..8];
         var session = $"cs_receipt_{tag}";
-        var purchase = await Postings.CreditPurchaseAsync(new PurchaseCredit(account, session, PaymentKeys.StripeTopup(session), PaymentKeys.StripeFee(session),
-            Money.FromCents(5250), Money.FromCents(250), "Credit purchase", "Platform fee", PaymentPostings.Stripe), Ct);
-        var recharge = await Postings.CreditAutoRechargeAsync(account, Money.FromDollars(20), $"pi_{tag}", PaymentKeys.StripeAutoRecharge($"pi_{tag}"),
-            "Auto-recharge", PaymentPostings.Stripe, Ct);
-        var refund = await Postings.DebitRefundAsync(account, $"ch_{tag}", $"re_{tag}", Money.FromDollars(10), "Refund", Ct);
-        var dispute = await Postings.DebitDisputeAsync(account, $"dp_{tag}", Money.FromDollars(5), "Dispute", Ct);
-        var won = await Postings.ReverseDisputeAsync(account, $"dp_{tag}", Money.FromDollars(5), "Dispute won", Ct);
-        var usage = await Ledger.PostAsync(new PostRequest(account, EntryTypes.UsageDebit, -Money.FromDollars(1), "Usage", PaymentPostings.Stripe, "not-a-payment"), Ct);
+        var purchase = await Postings.CreditPurchaseAsync(new PurchaseCredit(account, session, PaymentKeys.Topup(TestProvider.Stripe, session), PaymentKeys.Fee(TestProvider.Stripe, session),
+            Money.FromCents(5250), Money.FromCents(250), "Credit purchase", "Platform fee", PaymentPostings.WebhookOrigin(TestProvider.Stripe)), Ct);
+        var recharge = await Postings.CreditAutoRechargeAsync(account, Money.FromDollars(20), $"pi_{tag}", PaymentKeys.AutoRecharge(TestProvider.Stripe, $"pi_{tag}"),
+            "Auto-recharge", PaymentPostings.WebhookOrigin(TestProvider.Stripe), Ct);
+        var refund = await Postings.DebitRefundAsync(TestProvider.Stripe, account, $"ch_{tag}", $"re_{tag}", Money.FromDollars(10), "Refund", Ct);
+        var dispute = await Postings.DebitDisputeAsync(TestProvider.Stripe, account, $"dp_{tag}", Money.FromDollars(5), "Dispute", Ct);
+        var won = await Postings.ReverseDisputeAsync(TestProvider.Stripe, account, $"dp_{tag}", Money.FromDollars(5), "Dispute won", Ct);
+        var usage = await Ledger.PostAsync(new PostRequest(account, EntryTypes.UsageDebit, -Money.FromDollars(1), "Usage", PaymentPostings.WebhookOrigin(TestProvider.Stripe), "not-a-payment"), Ct);
         var receipts = new Receipts(_db.Factory);
 
         var bought = await receipts.FindAsync(account, purchase.Value!.Fee!.EntryId, Ct);

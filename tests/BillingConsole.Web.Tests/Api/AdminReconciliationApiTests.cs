@@ -2,7 +2,10 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using BillingConsole.Accounting.Ledger;
+using System.Text.Json.Nodes;
 using BillingConsole.Accounting.Payments;
+using BillingConsole.Web.Tests.Payments;
+using Stripe;
 using BillingConsole.Web.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -19,33 +22,36 @@ public sealed class AdminReconciliationApiTests(ConsoleApp app)
     public static async Task<(long AccountId, Dictionary<string, string> ObjectOfKind, string Orphan)> SeedMismatchesAsync(ConsoleApp app)
     {
         var (account, _, _) = await app.CreateCustomerAsync(Money.Zero);
-        var log = app.Services.GetRequiredService<StripeEventLog>();
+        var log = app.Services.GetRequiredService<PaymentEventLog>();
         var postings = app.Services.GetRequiredService<PaymentPostings>();
         var ledger = app.Services.GetRequiredService<LedgerWriter>();
         var tag = Guid.NewGuid().ToString("N")[..10];
         string Id(string prefix) => $"{prefix}_{tag}";
-        Task Event(string type, string objectId, long cents, string outcome = StripeEventOutcomes.Processed, string payload = "{}") =>
-            log.RecordAsync(new StripeEventRecord($"evt_{Guid.NewGuid():N}", type, objectId, $"pi_{objectId}", account, cents, false, "2026-10-28.endive",
-                DateTime.UtcNow, outcome, "test", payload), Ct);
-        const string Won = """{"data":{"object":{"status":"won"}}}""";
+        // Real Stripe event payloads: the report reads them through the web's parser into the engine's neutral facts.
+        Task Event(string type, JsonObject obj, long cents, string outcome = PaymentEventOutcomes.Processed) =>
+            log.RecordAsync(new PaymentEventRecord($"evt_{Guid.NewGuid():N}", type, (string)obj["id"]!, $"pi_{(string)obj["id"]!}", account, cents, false,
+                "2026-10-28.endive", DateTime.UtcNow, outcome, "test", StripeObjects.Event(type, obj)), Ct);
+        JsonObject Session(string id, long paid) =>
+            StripeObjects.Session(id, StripeObjects.PurchaseMetadata(account, paid, 0), paid, "cus_recon", "paid", $"pi_{id}");
 
         var kinds = new Dictionary<string, string>
         {
             ["not_credited"] = Id("cs_missing"), ["amount_mismatch"] = Id("cs_short"), ["refund_not_recorded"] = Id("ch_refunded"),
             ["dispute_not_recorded"] = Id("dp_open"), ["dispute_reversal_missing"] = Id("dp_won"), ["unresolved_event"] = Id("ch_failed"),
         };
-        await Event(StripeEventTypes.CheckoutSessionCompleted, kinds["not_credited"], 1_000);
-        await Event(StripeEventTypes.CheckoutSessionCompleted, kinds["amount_mismatch"], 1_000);
-        Assert.True((await ledger.PostAsync(new PostRequest(account, EntryTypes.Topup, Money.FromDollars(9), "short credit", PaymentPostings.Stripe,
-            kinds["amount_mismatch"], PaymentKeys.StripeTopup(kinds["amount_mismatch"])), Ct)).Succeeded);
-        await Event(StripeEventTypes.ChargeRefunded, kinds["refund_not_recorded"], 500);
-        await Event(StripeEventTypes.ChargeDisputeCreated, kinds["dispute_not_recorded"], 700);
-        await Event(StripeEventTypes.ChargeDisputeClosed, kinds["dispute_reversal_missing"], 300, payload: Won);
-        Assert.True((await postings.DebitDisputeAsync(account, kinds["dispute_reversal_missing"], Money.FromCents(300), "dispute", Ct)).Succeeded);
-        await Event(StripeEventTypes.ChargeRefunded, kinds["unresolved_event"], 100, StripeEventOutcomes.Failed);
+        var stripe = BillingConsole.Web.Payments.StripeFacts.Provider;
+        await Event(EventTypes.CheckoutSessionCompleted, Session(kinds["not_credited"], 1_000), 1_000);
+        await Event(EventTypes.CheckoutSessionCompleted, Session(kinds["amount_mismatch"], 1_000), 1_000);
+        Assert.True((await ledger.PostAsync(new PostRequest(account, EntryTypes.Topup, Money.FromDollars(9), "short credit", PaymentPostings.WebhookOrigin(stripe),
+            kinds["amount_mismatch"], PaymentKeys.Topup(stripe, kinds["amount_mismatch"])), Ct)).Succeeded);
+        await Event(EventTypes.ChargeRefunded, StripeObjects.Charge(kinds["refund_not_recorded"], $"pi_{kinds["refund_not_recorded"]}", 500, 500, null), 500);
+        await Event(EventTypes.ChargeDisputeCreated, StripeObjects.Dispute(kinds["dispute_not_recorded"], Id("ch_x"), $"pi_{kinds["dispute_not_recorded"]}", 700, "needs_response"), 700);
+        await Event(EventTypes.ChargeDisputeClosed, StripeObjects.Dispute(kinds["dispute_reversal_missing"], Id("ch_y"), $"pi_{kinds["dispute_reversal_missing"]}", 300, "won"), 300);
+        Assert.True((await postings.DebitDisputeAsync(stripe, account, kinds["dispute_reversal_missing"], Money.FromCents(300), "dispute", Ct)).Succeeded);
+        await Event(EventTypes.ChargeRefunded, StripeObjects.Charge(kinds["unresolved_event"], $"pi_{kinds["unresolved_event"]}", 100, 100, null), 100, PaymentEventOutcomes.Failed);
         var orphan = Id("cs_orphan");
-        Assert.True((await ledger.PostAsync(new PostRequest(account, EntryTypes.Topup, Money.FromDollars(7), "no event", PaymentPostings.Stripe,
-            orphan, PaymentKeys.StripeTopup(orphan)), Ct)).Succeeded);
+        Assert.True((await ledger.PostAsync(new PostRequest(account, EntryTypes.Topup, Money.FromDollars(7), "no event", BillingConsole.Accounting.Payments.PaymentPostings.WebhookOrigin(BillingConsole.Web.Payments.StripeFacts.Provider),
+            orphan, PaymentKeys.Topup(BillingConsole.Web.Payments.StripeFacts.Provider, orphan)), Ct)).Succeeded);
         return (account, kinds, orphan);
     }
 

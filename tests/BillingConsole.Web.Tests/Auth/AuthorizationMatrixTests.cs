@@ -378,8 +378,8 @@ public sealed class AuthorizationMatrixTests(ConsoleApp app)
         {
             var session = $"cs_matrix_{Guid.NewGuid():N}";
             var purchase = await _app.Services.GetRequiredService<Accounting.Payments.PaymentPostings>().CreditPurchaseAsync(new(AccountA, session,
-                Accounting.Payments.PaymentKeys.StripeTopup(session), Accounting.Payments.PaymentKeys.StripeFee(session), Money.FromDollars(1), Money.Zero,
-                "Matrix purchase", "Matrix fee", Accounting.Payments.PaymentPostings.Stripe));
+                Accounting.Payments.PaymentKeys.Topup(BillingConsole.Web.Payments.StripeFacts.Provider, session), Accounting.Payments.PaymentKeys.Fee(BillingConsole.Web.Payments.StripeFacts.Provider, session), Money.FromDollars(1), Money.Zero,
+                "Matrix purchase", "Matrix fee", BillingConsole.Accounting.Payments.PaymentPostings.WebhookOrigin(BillingConsole.Web.Payments.StripeFacts.Provider)));
             return purchase.Value!.Topup.EntryId;
         }
 

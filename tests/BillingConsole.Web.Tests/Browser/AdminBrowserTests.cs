@@ -138,8 +138,8 @@ public sealed class AdminBrowserTests(BrowserSession browser, ConsoleApp app)
     {
         var (accountId, _) = await CustomerAsync(Money.FromDollars(5));
         var eventId = $"evt_admin_{accountId}";
-        await app.Services.GetRequiredService<StripeEventLog>().RecordAsync(new StripeEventRecord(eventId, "customer.created", "cus_x", null,
-            accountId, null, false, StripeConfiguration.ApiVersion, DateTime.UtcNow, StripeEventOutcomes.Ignored, "not acted on",
+        await app.Services.GetRequiredService<PaymentEventLog>().RecordAsync(new PaymentEventRecord(eventId, "customer.created", "cus_x", null,
+            accountId, null, false, StripeConfiguration.ApiVersion, DateTime.UtcNow, PaymentEventOutcomes.Ignored, "not acted on",
             """{"id":"EVENT","object":"event","type":"customer.created","api_version":"VERSION","created":1763856000,"livemode":false,"data":{"object":{"id":"cus_x","object":"customer"}}}"""
                 .Replace("EVENT", eventId).Replace("VERSION", StripeConfiguration.ApiVersion)), Ct);
 
@@ -174,7 +174,7 @@ public sealed class AdminBrowserTests(BrowserSession browser, ConsoleApp app)
         Assert.Equal(("$0.00", "-$250.00"), (audit[0].Before, audit[0].After));
         Assert.Equal(("no limit", "$40.00"), (audit[1].Before, audit[1].After));
         Assert.StartsWith("ignored", audit[2].After);
-        Assert.Equal(2, await db.StripeEvents.Where(e => e.EventId == eventId).Select(e => e.Deliveries).SingleAsync(Ct));
+        Assert.Equal(2, await db.PaymentEvents.Where(e => e.EventId == eventId).Select(e => e.Deliveries).SingleAsync(Ct));
     }
 
     [Fact]

@@ -30,8 +30,8 @@ public sealed class ReceiptsBrowserTests(BrowserSession browser, ConsoleApp app)
         }
         var session = $"cs_browser_{Guid.NewGuid():N}";
         var purchase = await app.Services.GetRequiredService<PaymentPostings>().CreditPurchaseAsync(new PurchaseCredit(accountId, session,
-            PaymentKeys.StripeTopup(session), PaymentKeys.StripeFee(session), Money.FromCents(5250), Money.FromCents(250), "Credit purchase: Standard",
-            "Platform fee", PaymentPostings.Stripe), Ct);
+            PaymentKeys.Topup(BillingConsole.Web.Payments.StripeFacts.Provider, session), PaymentKeys.Fee(BillingConsole.Web.Payments.StripeFacts.Provider, session), Money.FromCents(5250), Money.FromCents(250), "Credit purchase: Standard",
+            "Platform fee", BillingConsole.Accounting.Payments.PaymentPostings.WebhookOrigin(BillingConsole.Web.Payments.StripeFacts.Provider)), Ct);
         Assert.True(purchase.Succeeded);
 
         var page = await browser.NewPageAsync(app.BaseAddress);
@@ -60,7 +60,7 @@ public sealed class ReceiptsBrowserTests(BrowserSession browser, ConsoleApp app)
         // Another account's entry reads as no receipt.
         var (otherAccount, _, _) = await app.CreateCustomerAsync(Money.FromDollars(1));
         var otherEntry = await app.Services.GetRequiredService<LedgerWriter>().PostAsync(new PostRequest(otherAccount, EntryTypes.Topup, Money.FromDollars(1),
-            "Other", PaymentPostings.Stripe, $"cs_other_{Guid.NewGuid():N}"), Ct);
+            "Other", BillingConsole.Accounting.Payments.PaymentPostings.WebhookOrigin(BillingConsole.Web.Payments.StripeFacts.Provider), $"cs_other_{Guid.NewGuid():N}"), Ct);
         await page.GotoAsync($"/billing/receipts/{otherEntry.Value!.EntryId}");
         await ConsolePages.WaitForCircuitAsync(page);
         await Assertions.Expect(page.GetByTestId("receipt-missing")).ToBeVisibleAsync();

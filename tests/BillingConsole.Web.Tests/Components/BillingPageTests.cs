@@ -14,7 +14,8 @@ public sealed class BillingPageTests : LedgerComponentTest
 {
     /// <summary>The overview shows auto-recharge (development mode: no payment gateway).</summary>
     public BillingPageTests() =>
-        Services.AddSingleton(new AutoRechargeControls(new PaymentAccounts(Factory, Clock), new CreditPackages(Options.Create(new PaymentsOptions()))));
+        Services.AddSingleton(new AutoRechargeControls(new PaymentAccounts(Factory, Clock), new CreditPackages(Options.Create(new PaymentsOptions())),
+            new DevelopmentPaymentGateway(new PaymentPostings(Ledger, Factory))));
 
     private NavigationManager Navigation => Services.GetRequiredService<NavigationManager>();
 

@@ -139,11 +139,11 @@ public abstract class LedgerComponentTest : BunitContext, IAsyncLifetime
     /// amounts, with a top-up every tenth entry. Returned oldest first.</summary>
     protected async Task<List<PostedEntry>> SeedHistoryAsync(long accountId, int count)
     {
-        var entries = new List<PostedEntry> { await PostAsync(accountId, EntryTypes.Topup, Money.FromDollars(500), "Opening top-up", EntrySources.StripeWebhook, "cs_test_0") };
+        var entries = new List<PostedEntry> { await PostAsync(accountId, EntryTypes.Topup, Money.FromDollars(500), "Opening top-up", EntrySources.PaymentWebhook, "cs_test_0") };
         for (var i = 1; i < count; i++)
         {
             entries.Add(i % 10 == 0
-                ? await PostAsync(accountId, EntryTypes.Topup, Money.FromDollars(25), $"Top-up {i}", EntrySources.StripeWebhook, $"cs_test_{i}")
+                ? await PostAsync(accountId, EntryTypes.Topup, Money.FromDollars(25), $"Top-up {i}", EntrySources.PaymentWebhook, $"cs_test_{i}")
                 : await PostAsync(accountId, EntryTypes.UsageDebit, new Money(-(i * 13_700_000L + 123)), $"API usage {i}",
                     EntrySources.MeteringApi, $"req_{i.ToString(CultureInfo.InvariantCulture)}"));
         }
@@ -205,7 +205,7 @@ public abstract class LedgerComponentTest : BunitContext, IAsyncLifetime
         var production = await CreateApiKeyAsync(account, "Production");
         var staging = await CreateApiKeyAsync(account, "Staging");
         Clock.AdjustTime(new DateTime(2026, 2, 1, 9, 0, 0, DateTimeKind.Utc));
-        await PostAsync(account, EntryTypes.Topup, Money.FromDollars(500), "Opening top-up", EntrySources.StripeWebhook, "cs_test_open");
+        await PostAsync(account, EntryTypes.Topup, Money.FromDollars(500), "Opening top-up", EntrySources.PaymentWebhook, "cs_test_open");
         (DateTime At, long Key, string Model, long Input, long Output, long Cached, string Status)[] plan =
         [
             (new(2026, 2, 10, 8, 0, 0), production, "gpt-4o", 100_000, 18_000, 0, RequestStatus.Success),

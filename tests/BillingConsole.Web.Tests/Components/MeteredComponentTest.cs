@@ -75,7 +75,7 @@ public abstract class MeteredComponentTest : LedgerComponentTest
 
     protected async Task TopUpAsync(long accountId, Money amount, string type = EntryTypes.Topup, string description = "Card top-up")
     {
-        var result = await Writer.PostAsync(new PostRequest(accountId, type, amount, description, new BillingConsole.Accounting.Ledger.Origin(EntrySources.StripeWebhook, "tests")), Ct);
+        var result = await Writer.PostAsync(new PostRequest(accountId, type, amount, description, new BillingConsole.Accounting.Ledger.Origin(EntrySources.PaymentWebhook, "tests")), Ct);
         Assert.True(result.Succeeded, result.Failure?.Message);
     }
 

@@ -109,7 +109,7 @@ public sealed class TransactionsFilterTests : LedgerComponentTest
     {
         var account = await CreateAccountAsync();
         var key = await CreateApiKeyAsync(account);
-        await PostAsync(account, EntryTypes.Topup, Money.FromDollars(10), "Card top-up", EntrySources.StripeWebhook, "cs_live_42");
+        await PostAsync(account, EntryTypes.Topup, Money.FromDollars(10), "Card top-up", EntrySources.PaymentWebhook, "cs_live_42");
         var settled = await MeterCallAsync(key, "gpt-4o", 1_000, 200);
         SignInAs(account, role: AccountRoles.Developer);
 
@@ -134,7 +134,7 @@ public sealed class TransactionsFilterTests : LedgerComponentTest
     {
         var account = await CreateAccountAsync();
         var key = await CreateApiKeyAsync(account);
-        await PostAsync(account, EntryTypes.Topup, Money.FromDollars(10), "Card top-up", EntrySources.StripeWebhook, "cs_live_42");
+        await PostAsync(account, EntryTypes.Topup, Money.FromDollars(10), "Card top-up", EntrySources.PaymentWebhook, "cs_live_42");
         var settled = await MeterCallAsync(key, "gpt-4o", 1_000, 200);
         SignInAs(account, role: AccountRoles.Viewer);
 

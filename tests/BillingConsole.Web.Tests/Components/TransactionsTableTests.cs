@@ -56,7 +56,7 @@ public sealed class TransactionsTableTests : LedgerComponentTest
     public async Task TransactionsTable_Row_FormatsAmountDateTypeSourceAndReference()
     {
         var account = await CreateAccountAsync();
-        var topup = await PostAsync(account, EntryTypes.Topup, Money.FromCents(2_500_00), "Card top-up", EntrySources.StripeWebhook, "cs_live_42");
+        var topup = await PostAsync(account, EntryTypes.Topup, Money.FromCents(2_500_00), "Card top-up", EntrySources.PaymentWebhook, "cs_live_42");
         var usage = await PostAsync(account, EntryTypes.UsageDebit, new Money(-42_000), "gpt call", EntrySources.MeteringApi);
 
         var cut = Render<TransactionsTable>(p => p.Add(x => x.AccountId, account));

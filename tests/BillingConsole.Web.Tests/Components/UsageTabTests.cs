@@ -106,7 +106,7 @@ public sealed class UsageTabTests : LedgerComponentTest
         var account = await CreateAccountAsync();
         var key = await CreateApiKeyAsync(account, "Production");
         Clock.AdjustTime(new DateTime(2026, 3, 10, 9, 0, 0, DateTimeKind.Utc));
-        await PostAsync(account, EntryTypes.Topup, Money.FromDollars(100), "Top-up", EntrySources.StripeWebhook, "cs_test_tags");
+        await PostAsync(account, EntryTypes.Topup, Money.FromDollars(100), "Top-up", EntrySources.PaymentWebhook, "cs_test_tags");
         await MeterCallAsync(key, "gpt-4o", 40_000, 5_000, tags: ["prod", "team:search"]);
         await MeterCallAsync(key, "claude-sonnet-4-5", 30_000, 4_000, tags: ["prod"]);
         await MeterCallAsync(key, "gpt-4o-mini", 10_000, 1_000);

@@ -32,8 +32,9 @@ public sealed class AddCreditDialogTests : BunitContext, IAsyncLifetime
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddMudServices();
         Services.AddSingleton<IDbContextFactory<BillingDbContext>>(_db.Factory);
-        Services.AddSingleton(new PaymentsService(new CreditPackages(options), new PaymentPostings(ledger, _db.Factory),
-            new PaymentAccounts(_db.Factory, TimeProvider.System), _db.Factory, options, TimeProvider.System));
+        var postings = new PaymentPostings(ledger, _db.Factory);
+        Services.AddSingleton(new PaymentsService(new CreditPackages(options), postings,
+            new PaymentAccounts(_db.Factory, TimeProvider.System), _db.Factory, options, TimeProvider.System, new DevelopmentPaymentGateway(postings)));
         Services.AddSingleton<UserDirectory>();
         Services.AddSingleton<MembershipLookup>();
         Services.AddSingleton<ConsoleSessions>();

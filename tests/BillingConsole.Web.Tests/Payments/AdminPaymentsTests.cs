@@ -27,7 +27,7 @@ public abstract class AdminPaymentsTests(PaymentsHost host) : PaymentsTest(host)
         await OkAsync(await host.DeliverAsync(payload, ct: Ct), "processed");
         var before = await LedgerAsync(account);
 
-        var processor = host.Services.GetRequiredService<StripeWebhookProcessor>();
+        var processor = host.Services.GetRequiredService<PaymentWebhookProcessor>();
         var replayed = await processor.ReplayAsync(eventId, Ct);
 
         Assert.Equal((200, "processed"), (replayed!.Status, replayed.Outcome));
@@ -43,7 +43,7 @@ public abstract class AdminPaymentsTests(PaymentsHost host) : PaymentsTest(host)
         var (account, session) = await PaidCheckoutAsync();
         await OkAsync(await host.DeliverAsync(StripeObjects.Event(EventTypes.CheckoutSessionCompleted, session), ct: Ct), "processed");
         var cs = (string)session["id"]!;
-        var admin = new AdminPayments(host.Db.Factory, host.Payments, Audit);
+        var admin = new AdminPayments(host.Db.Factory, host.Payments, Audit, host.Services.GetRequiredService<BillingConsole.Accounting.Payments.IPaymentGateway>());
         var purchase = Assert.Single(await admin.ListPurchasesAsync(account, Ct));
         Assert.Equal((cs, true, Cents(5250)), (purchase.RefId, purchase.CardRefundable, purchase.Paid));
 
@@ -57,7 +57,7 @@ public abstract class AdminPaymentsTests(PaymentsHost host) : PaymentsTest(host)
         Assert.Single(host.Stripe.RefundsOfCharge((string)host.Stripe.ChargeOf(cs)["id"]!));
         await using var db = await host.Db.Factory.CreateDbContextAsync(Ct);
         var row = await db.AdminAuditLog.AsNoTracking().SingleAsync(e => e.AccountId == account, Ct);
-        Assert.Equal((AdminActions.StripeRefund, cs, "Customer was double billed", Staff.Email), (row.Action, row.Target, row.Reason, row.Actor));
+        Assert.Equal((AdminActions.CardRefund, cs, "Customer was double billed", Staff.Email), (row.Action, row.Target, row.Reason, row.Actor));
         // The credits leave the balance only when Stripe confirms the refund (charge.refunded), not on the request.
         Assert.Equal(Cents(5000).Units, (await host.AccountAsync(account)).Balance);
     }

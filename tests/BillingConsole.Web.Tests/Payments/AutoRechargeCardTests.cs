@@ -31,7 +31,8 @@ public sealed class AutoRechargeCardTests : BunitContext, IAsyncLifetime
     private async Task<long> SetUpAsync(string role = AccountRoles.Owner, bool stripe = false)
     {
         var options = Options.Create(new PaymentsOptions { Packages = [new() { Id = "starter", Name = "Starter", Credits = 10, FeePercent = 5 }] });
-        IPaymentGateway? gateway = null;
+        var postings = new PaymentPostings(_db.Writer(), _db.Factory);
+        IPaymentGateway gateway = new DevelopmentPaymentGateway(postings);
         if (stripe)
         {
             _stripe = await FakeStripe.StartAsync();
@@ -42,7 +43,7 @@ public sealed class AutoRechargeCardTests : BunitContext, IAsyncLifetime
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddMudServices();
         Services.AddSingleton<IDbContextFactory<BillingDbContext>>(_db.Factory);
-        Services.AddSingleton(new PaymentsService(packages, new PaymentPostings(_db.Writer(), _db.Factory), accounts, _db.Factory, options, TimeProvider.System, gateway));
+        Services.AddSingleton(new PaymentsService(packages, postings, accounts, _db.Factory, options, TimeProvider.System, gateway));
         Services.AddSingleton(new AutoRechargeControls(accounts, packages, gateway));
         Services.AddSingleton<UserDirectory>();
         Services.AddSingleton<MembershipLookup>();
@@ -175,14 +176,14 @@ public sealed class AutoRechargeCardTests : BunitContext, IAsyncLifetime
 
         await cut.Find("[data-testid=auto-recharge-remove-card]").ClickAsync(new());
         Assert.Equal("Confirm removal", cut.Find("[data-testid=auto-recharge-remove-card]").TextContent.Trim());
-        Assert.NotNull((await AccountAsync(account)).StripePaymentMethodId); // nothing happens before confirming
+        Assert.NotNull((await AccountAsync(account)).SavedCardId); // nothing happens before confirming
         await cut.Find("[data-testid=auto-recharge-remove-card]").ClickAsync(new());
 
         cut.WaitForAssertion(() => Assert.Equal("No card saved", cut.Find("[data-testid=auto-recharge-card]").TextContent.Trim()));
         Assert.Equal("Off", cut.Find("[data-testid=auto-recharge-state]").TextContent.Trim());
         Assert.Contains("auto-recharge is off", cut.Find("[data-testid=auto-recharge-message]").TextContent);
         var a = await AccountAsync(account);
-        Assert.Equal((false, (string?)null), (a.AutoRechargeEnabled, a.StripePaymentMethodId));
+        Assert.Equal((false, (string?)null), (a.AutoRechargeEnabled, a.SavedCardId));
         Assert.Equal(["pm_card_visa"], _stripe!.Detached);
     }
 }

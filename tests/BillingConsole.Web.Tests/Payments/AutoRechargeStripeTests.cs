@@ -61,7 +61,7 @@ public abstract class AutoRechargeStripeTests(PaymentsHost host)
         Assert.Equal(("setup", "usd", "card_setup", account.ToString(), $"card-setup-{requestId:N}", "https://console.test/billing?card=saved"),
             (sent.Field("mode"), sent.Field("currency"), sent.Field("metadata[kind]"), sent.Field("setup_intent_data[metadata][account_id]"),
                 sent.IdempotencyKey, sent.Field("success_url")));
-        Assert.Equal((await host.AccountAsync(account)).StripeCustomerId, sent.Field("customer"));
+        Assert.Equal((await host.AccountAsync(account)).PaymentCustomerId, sent.Field("customer"));
         Assert.Null((await Controls.GetAsync(account, Ct))!.Settings.Card); // only the webhook saves it
 
         var completed = host.Stripe.CompleteSetupSession(started.RefId!, "pm_card_mastercard");
@@ -72,7 +72,7 @@ public abstract class AutoRechargeStripeTests(PaymentsHost host)
         Assert.Equal("Mastercard •••• 4444", card!.Display);
         Assert.Empty(await host.EntriesAsync(account)); // saving a card moves no money
         var report = await host.Services.GetRequiredService<ReconciliationReports>().GetAsync(DateTime.UtcNow.AddDays(-1), DateTime.UtcNow.AddDays(1), Ct);
-        Assert.DoesNotContain(report.StripeWithoutLedger, i => i.StripeObjectId == started.RefId); // not a purchase waiting to be credited
+        Assert.DoesNotContain(report.ProviderWithoutLedger, i => i.ObjectId == started.RefId); // not a purchase waiting to be credited
 
         var second = await Controls.StartCardSetupAsync(Guid.NewGuid(), account, "https://console.test", Ct);
         await DeliverOkAsync(EventTypes.CheckoutSessionCompleted, host.Stripe.CompleteSetupSession(second.RefId!, "pm_card_visa"));
@@ -113,7 +113,7 @@ public abstract class AutoRechargeStripeTests(PaymentsHost host)
 
         Assert.True(removed.Succeeded, removed.Message);
         var state = await host.AccountAsync(account);
-        Assert.Equal((false, (string?)null, (string?)null), (state.AutoRechargeEnabled, state.StripePaymentMethodId, state.PaymentMethodLast4));
+        Assert.Equal((false, (string?)null, (string?)null), (state.AutoRechargeEnabled, state.SavedCardId, state.PaymentMethodLast4));
         Assert.Contains("pm_card_visa", host.Stripe.Detached);
         Assert.False((await Controls.RemoveCardAsync(account, Ct)).Succeeded);
         await StopAsync(account);

@@ -114,7 +114,7 @@ public sealed class DevelopmentPaymentsTests(ConsoleApp app)
             (await EntriesAsync(account)).Select(e => (e.Type, e.Amount)));
         await using var db = await app.DbFactory.CreateDbContextAsync(Ct);
         var refundEventId = JsonNode.Parse(refund)!["id"]!.GetValue<string>();
-        var recorded = await db.StripeEvents.AsNoTracking().SingleAsync(e => e.EventId == refundEventId, Ct);
-        Assert.Equal((StripeEventOutcomes.Processed, 2), (recorded.Outcome, recorded.Deliveries));
+        var recorded = await db.PaymentEvents.AsNoTracking().SingleAsync(e => e.EventId == refundEventId, Ct);
+        Assert.Equal((PaymentEventOutcomes.Processed, 2), (recorded.Outcome, recorded.Deliveries));
     }
 }

@@ -128,10 +128,10 @@ public abstract class PaymentsHost(LedgerDatabase database) : IAsyncLifetime
         await db.Accounts.Where(a => a.Id == accountId).ExecuteUpdateAsync(s => s.SetProperty(a => a.AutoRechargePendingAt, at));
     }
 
-    public async Task<List<StripeEvent>> EventsAsync(params string[] eventIds)
+    public async Task<List<PaymentEvent>> EventsAsync(params string[] eventIds)
     {
         await using var db = await Db.Factory.CreateDbContextAsync();
-        return await db.StripeEvents.AsNoTracking().Where(e => eventIds.Contains(e.EventId)).ToListAsync();
+        return await db.PaymentEvents.AsNoTracking().Where(e => eventIds.Contains(e.EventId)).ToListAsync();
     }
 }
 

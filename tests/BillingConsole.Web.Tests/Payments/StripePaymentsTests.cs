@@ -43,7 +43,7 @@ public abstract class StripePaymentsTests(PaymentsHost host)
         var customer = Assert.Single(host.Stripe.RequestsTo("POST", "/v1/customers"), r => r.Fields.GetValueOrDefault("metadata[account_id]") == account.ToString());
         Assert.Equal(($"customer-{account}", "buyer@example.test"), (customer.IdempotencyKey, customer.Field("email")));
         var session = Assert.Single(SessionsCreatedFor(account));
-        var customerId = (await host.AccountAsync(account)).StripeCustomerId;
+        var customerId = (await host.AccountAsync(account)).PaymentCustomerId;
         Assert.StartsWith("cus_", customerId);
         var expected = new Dictionary<string, string>
         {
@@ -242,7 +242,7 @@ public abstract class StripePaymentsTests(PaymentsHost host)
         var declined = await RechargeableAccountAsync(Money.FromDollars(2), card: FakeStripe.DecliningCard);
         var capped = await RechargeableAccountAsync(Money.FromDollars(2), cap: Money.FromDollars(30));
         Assert.True((await host.Ledger.PostAsync(new PostRequest(capped, EntryTypes.AutoRecharge, Money.FromDollars(25), "earlier this month",
-            PaymentPostings.Stripe, "pi_earlier", $"stripe:pi_earlier{capped}:auto_recharge"), Ct)).Succeeded);
+            BillingConsole.Accounting.Payments.PaymentPostings.WebhookOrigin(BillingConsole.Web.Payments.StripeFacts.Provider), "pi_earlier", $"stripe:pi_earlier{capped}:auto_recharge"), Ct)).Succeeded);
         await host.Ledger.PostAsync(new PostRequest(capped, EntryTypes.UsageDebit, -Money.FromDollars(25), "usage", new Origin(EntrySources.System, "tests")), Ct);
 
         await host.Payments.RunAutoRechargeAsync(Ct);

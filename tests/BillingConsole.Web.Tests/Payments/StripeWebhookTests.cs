@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using BillingConsole.Accounting.Invariants;
 using BillingConsole.Accounting.Ledger;
 using BillingConsole.Accounting.Payments;
+using Microsoft.Extensions.DependencyInjection;
 using Stripe;
 
 namespace BillingConsole.Web.Tests.Payments;
@@ -31,16 +32,16 @@ public abstract class StripeWebhookTests(PaymentsHost host) : PaymentsTest(host)
         var entries = await host.EntriesAsync(account);
         Assert.Equal(2, entries.Count);
         var (topup, fee) = (entries[0], entries[1]);
-        Assert.Equal((EntryTypes.Topup, Cents(5250).Units, cs, PaymentKeys.StripeTopup(cs), EntrySources.StripeWebhook),
+        Assert.Equal((EntryTypes.Topup, Cents(5250).Units, cs, PaymentKeys.Topup(BillingConsole.Web.Payments.StripeFacts.Provider, cs), EntrySources.PaymentWebhook),
             (topup.Type, topup.Amount, topup.RefId, topup.IdempotencyKey, topup.Source));
-        Assert.Equal((EntryTypes.PlatformFee, -Cents(250).Units, cs, PaymentKeys.StripeFee(cs), EntrySources.StripeWebhook),
+        Assert.Equal((EntryTypes.PlatformFee, -Cents(250).Units, cs, PaymentKeys.Fee(BillingConsole.Web.Payments.StripeFacts.Provider, cs), EntrySources.PaymentWebhook),
             (fee.Type, fee.Amount, fee.RefId, fee.IdempotencyKey, fee.Source));
         Assert.Equal(Cents(5000).Units, (await host.AccountAsync(account)).Balance);
         Assert.Contains(cs, topup.Description);
 
         var recorded = Assert.Single(await host.EventsAsync(JsonNode.Parse(payload)!["id"]!.GetValue<string>()));
-        Assert.Equal((StripeEventOutcomes.Processed, 2, cs, account, 5250L), (recorded.Outcome, recorded.Deliveries, recorded.ObjectId, recorded.AccountId, recorded.AmountCents));
-        Assert.Equal((string?)session["payment_intent"], recorded.PaymentIntentId);
+        Assert.Equal((PaymentEventOutcomes.Processed, 2, cs, account, 5250L), (recorded.Outcome, recorded.Deliveries, recorded.ObjectId, recorded.AccountId, recorded.AmountCents));
+        Assert.Equal((string?)session["payment_intent"], recorded.PaymentId);
         Assert.Equal(payload, recorded.Payload);
         await AssertInvariantsAsync(account);
     }
@@ -102,7 +103,7 @@ public abstract class StripeWebhookTests(PaymentsHost host) : PaymentsTest(host)
         var payload = StripeObjects.Event("customer.created", new JsonObject { ["id"] = "cus_unknown1", ["object"] = "customer" });
         await OkAsync(await host.DeliverAsync(payload, ct: Ct), "ignored");
         var recorded = Assert.Single(await host.EventsAsync(JsonNode.Parse(payload)!["id"]!.GetValue<string>()));
-        Assert.Equal(("customer.created", StripeEventOutcomes.Ignored, "cus_unknown1"), (recorded.Type, recorded.Outcome, recorded.ObjectId));
+        Assert.Equal(("customer.created", PaymentEventOutcomes.Ignored, "cus_unknown1"), (recorded.Type, recorded.Outcome, recorded.ObjectId));
         Assert.NotNull(recorded.ProcessedAt);
     }
 
@@ -162,7 +163,7 @@ public abstract class StripeWebhookTests(PaymentsHost host) : PaymentsTest(host)
         var ids = payloads.Select(p => JsonNode.Parse(p)!["id"]!.GetValue<string>()).ToArray();
         var recorded = await host.EventsAsync(ids);
         Assert.Equal(ids.Order(), recorded.Select(e => e.EventId).Order());
-        Assert.All(recorded, e => Assert.Equal((StripeEventOutcomes.Processed, 3), (e.Outcome, e.Deliveries)));
+        Assert.All(recorded, e => Assert.Equal((PaymentEventOutcomes.Processed, 3), (e.Outcome, e.Deliveries)));
         await AssertInvariantsAsync([.. expected.Keys]);
     }
 
@@ -193,11 +194,37 @@ public abstract class StripeWebhookTests(PaymentsHost host) : PaymentsTest(host)
 
         var refunds = (await host.EntriesAsync(account)).Where(e => e.Type == EntryTypes.PaymentRefund).ToList();
         Assert.Equal([-Cents(2000).Units, -Cents(3000).Units], refunds.Select(e => e.Amount));
-        Assert.All(refunds, e => Assert.StartsWith(PaymentKeys.StripeRefundPrefix(ch), e.IdempotencyKey));
+        Assert.All(refunds, e => Assert.StartsWith(PaymentKeys.RefundsOf(BillingConsole.Web.Payments.StripeFacts.Provider, ch), e.IdempotencyKey));
         Assert.All(refunds, e => Assert.StartsWith("re_", e.RefId));
         Assert.Equal(0, (await host.AccountAsync(account)).Balance); // fully refunded: back where it started
         Assert.Single(host.Stripe.RequestsTo("GET", "/v1/refunds"), r => r.Fields.GetValueOrDefault("charge") == ch);
         await AssertInvariantsAsync(account);
+    }
+
+    [Fact]
+    public async Task Reconciliation_OfRealDeliveries_MatchesEachObject_AndARefundEntryNoRefundExplains_IsAMismatch()
+    {
+        var from = DateTime.UtcNow.AddMinutes(-5);
+        var (account, session) = await PaidCheckoutAsync();
+        await OkAsync(await host.DeliverAsync(StripeObjects.Event(EventTypes.CheckoutSessionCompleted, session), ct: Ct), "processed");
+        var ch = (string)host.Stripe.ChargeOf((string)session["id"]!)["id"]!;
+        var refunded = host.Stripe.Refund(ch, 1000);
+        WithRefunds(refunded, ch);
+        await OkAsync(await host.DeliverAsync(StripeObjects.Event(EventTypes.ChargeRefunded, refunded), ct: Ct), "processed");
+        var reports = host.Services.GetRequiredService<ReconciliationReports>();
+
+        // The stored Stripe payloads are read back as neutral facts and matched with the ledger: all of it adds up.
+        var report = await reports.GetAsync(from, DateTime.UtcNow.AddMinutes(5), Ct);
+        Assert.DoesNotContain(report.ProviderWithoutLedger, i => i.AccountId == account);
+        Assert.DoesNotContain(report.LedgerWithoutProvider, o => o.AccountId == account);
+
+        // A refund entry under the charge that no Stripe refund explains: the charge's refunds no longer add up.
+        var postings = host.Services.GetRequiredService<PaymentPostings>();
+        Assert.True((await postings.DebitRefundAsync(BillingConsole.Web.Payments.StripeFacts.Provider, account, ch, $"re_manual{Guid.NewGuid():N}",
+            Cents(500), "not from Stripe", Ct)).Succeeded);
+        report = await reports.GetAsync(from, DateTime.UtcNow.AddMinutes(5), Ct);
+        var issue = Assert.Single(report.ProviderWithoutLedger, i => i.AccountId == account);
+        Assert.Equal(("refund_mismatch", ch), (issue.Kind, issue.ObjectId));
     }
 
     [Fact]
@@ -237,8 +264,8 @@ public abstract class StripeWebhookTests(PaymentsHost host) : PaymentsTest(host)
         await OkAsync(await host.DeliverAsync(StripeObjects.Event(EventTypes.ChargeDisputeClosed, won), ct: Ct), "processed");
 
         var tail = (await host.EntriesAsync(account)).Skip(2).Select(e => (e.Type, e.Amount, e.RefId, e.IdempotencyKey)).ToList();
-        Assert.Equal([(EntryTypes.Dispute, -Cents(5000).Units, dp, PaymentKeys.StripeDispute(dp)),
-            (EntryTypes.DisputeReversal, Cents(5000).Units, dp, PaymentKeys.StripeDisputeWon(dp))], tail);
+        Assert.Equal([(EntryTypes.Dispute, -Cents(5000).Units, dp, PaymentKeys.Dispute(BillingConsole.Web.Payments.StripeFacts.Provider, dp)),
+            (EntryTypes.DisputeReversal, Cents(5000).Units, dp, PaymentKeys.DisputeWon(BillingConsole.Web.Payments.StripeFacts.Provider, dp))], tail);
         Assert.Equal(Cents(5000).Units, (await host.AccountAsync(account)).Balance);
         await AssertInvariantsAsync(account);
     }
@@ -277,7 +304,7 @@ public abstract class StripeWebhookTests(PaymentsHost host) : PaymentsTest(host)
         var succeeded = StripeObjects.PaymentIntent(pi, 2500, "succeeded", host.Stripe.NewId("ch"), meta, "cus_x", "pm_x");
         var payload = StripeObjects.Event(EventTypes.PaymentIntentSucceeded, succeeded);
         await Task.WhenAll(Enumerable.Range(0, 3).Select(async _ => await OkAsync(await host.DeliverAsync(payload, ct: Ct), "processed")));
-        Assert.Equal([(EntryTypes.AutoRecharge, Cents(2500).Units, pi, PaymentKeys.StripeAutoRecharge(pi))],
+        Assert.Equal([(EntryTypes.AutoRecharge, Cents(2500).Units, pi, PaymentKeys.AutoRecharge(BillingConsole.Web.Payments.StripeFacts.Provider, pi))],
             (await host.EntriesAsync(account)).Select(e => (e.Type, e.Amount, e.RefId, e.IdempotencyKey)));
 
         // A Checkout PaymentIntent is not credited here (its session is).

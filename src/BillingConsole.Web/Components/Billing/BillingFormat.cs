@@ -38,7 +38,7 @@ public static class BillingFormat
     {
         EntrySources.Console => "Console",
         EntrySources.MeteringApi => "Metering API",
-        EntrySources.StripeWebhook => "Stripe",
+        EntrySources.PaymentWebhook => "Stripe",
         EntrySources.Admin => "Billing admin",
         EntrySources.System => "System",
         _ => source,

@@ -1,36 +1,41 @@
-using System.Globalization;
 using BillingConsole.Accounting.Ledger;
 using BillingConsole.Accounting.Payments;
-using Stripe;
 
 namespace BillingConsole.Web.Payments.Webhooks;
 
-/// <summary>Credits a succeeded auto-recharge PaymentIntent (key <c>stripe:{pi}:auto_recharge</c>) and ends its attempt.</summary>
-public sealed class AutoRechargeCrediting(PaymentPostings postings, PaymentAccounts accounts)
+/// <summary>Credits a paid auto-recharge (key <c>{provider}:{payment}:auto_recharge</c>) and ends its attempt; a failed
+/// one is counted once per attempt (<see cref="PaymentAccounts.FailAsync"/>: the third in a row turns auto-recharge off).</summary>
+public sealed class AutoRechargeCrediting(PaymentPostings postings, PaymentAccounts accounts, IPaymentEvents events)
 {
-    public static bool IsAutoRecharge(PaymentIntent pi) =>
-        pi.Metadata?.GetValueOrDefault(StripeGateway.Meta.Kind) == StripeGateway.Meta.KindAutoRecharge;
-
-    public static long? SequenceOf(PaymentIntent pi) =>
-        long.TryParse(pi.Metadata?.GetValueOrDefault(StripeGateway.Meta.Sequence), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null;
-
-    public async Task<HandlerOutcome> CreditAsync(PaymentIntent pi, CancellationToken ct)
+    public async Task<HandlerOutcome> CreditAsync(PaymentReceived p, CancellationToken ct)
     {
-        if (!IsAutoRecharge(pi) || StripeGateway.AccountOf(pi.Metadata) is not { } accountId)
-            return HandlerOutcome.Ignored($"PaymentIntent {pi.Id} is not an auto-recharge (Checkout purchases are credited from their session).");
-        if (pi.Status != "succeeded" || pi.AmountReceived <= 0)
-            return HandlerOutcome.Ignored($"PaymentIntent {pi.Id} is {pi.Status}: nothing received yet.", accountId);
-        if (!string.Equals(pi.Currency, StripeGateway.Currency, StringComparison.OrdinalIgnoreCase))
-            return HandlerOutcome.Failed($"PaymentIntent {pi.Id} was paid in {pi.Currency}; the ledger holds USD only.", accountId);
-        var amount = Money.FromCents(pi.AmountReceived);
-        var result = await postings.CreditAutoRechargeAsync(accountId, amount, pi.Id, PaymentKeys.StripeAutoRecharge(pi.Id),
-            $"Auto-recharge paid by card, Stripe PaymentIntent {pi.Id}", PaymentPostings.Stripe, ct);
+        var id = p.Reference;
+        if (p.Kind != PaymentKind.AutoRecharge || p.AccountId is not { } accountId)
+            return HandlerOutcome.Ignored($"PaymentIntent {id} is not an auto-recharge (Checkout purchases are credited from their session).");
+        if (!p.Paid)
+            return HandlerOutcome.Ignored($"PaymentIntent {id} is {p.Status}: nothing received yet.", accountId);
+        if (!string.Equals(p.Currency, StripeFacts.Currency, StringComparison.OrdinalIgnoreCase))
+            return HandlerOutcome.Failed($"PaymentIntent {id} was paid in {p.Currency}; the ledger holds USD only.", accountId);
+        var provider = events.Provider;
+        var amount = Money.FromCents(p.AmountPaidCents);
+        var result = await postings.CreditAutoRechargeAsync(accountId, amount, id, PaymentKeys.AutoRecharge(provider, id),
+            $"Auto-recharge paid by card, {provider.Name} PaymentIntent {id}", PaymentPostings.WebhookOrigin(provider), ct);
         if (result.Failure is { } failure && failure.Error != LedgerError.IdempotencyConflict)
-            return HandlerOutcome.Failed($"Crediting auto-recharge {pi.Id} failed: {failure.Message}", accountId);
-        if (SequenceOf(pi) is { } sequence)
+            return HandlerOutcome.Failed($"Crediting auto-recharge {id} failed: {failure.Message}", accountId);
+        if (p.Sequence is { } sequence)
             await accounts.CompleteAsync(accountId, sequence, ct);
         return HandlerOutcome.Processed(result.Value is { Replayed: false }
-            ? $"Credited auto-recharge {amount} to account {accountId} for {pi.Id}."
-            : $"Auto-recharge {pi.Id} was already credited.", accountId, pi.AmountReceived);
+            ? $"Credited auto-recharge {amount} to account {accountId} for {id}."
+            : $"Auto-recharge {id} was already credited.", accountId, p.AmountPaidCents);
+    }
+
+    public async Task<HandlerOutcome> FailAsync(PaymentFailed f, CancellationToken ct)
+    {
+        if (f.Kind != PaymentKind.AutoRecharge || f.AccountId is not { } accountId)
+            return HandlerOutcome.Ignored($"PaymentIntent {f.Reference} is not an auto-recharge.");
+        var counted = await accounts.FailAsync(accountId, f.Sequence, f.Reason, ct);
+        return HandlerOutcome.Processed(counted
+            ? $"Auto-recharge attempt {f.Reference} of account {accountId} failed: {f.Reason}"
+            : $"Auto-recharge attempt {f.Reference} was already recorded as failed.", accountId, f.AmountCents);
     }
 }

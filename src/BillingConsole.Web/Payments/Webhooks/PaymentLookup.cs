@@ -1,6 +1,4 @@
 using BillingConsole.Accounting.Payments;
-using Stripe;
-using Stripe.Checkout;
 
 namespace BillingConsole.Web.Payments.Webhooks;
 
@@ -8,39 +6,36 @@ namespace BillingConsole.Web.Payments.Webhooks;
 public sealed record PaymentResolution(CreditedPayment? Payment, HandlerOutcome? Otherwise);
 
 /// <summary>
-/// Finds the purchase (or auto-recharge) behind a PaymentIntent for refunds and disputes. Out-of-order policy: when the
-/// refund or dispute arrives before the purchase was credited, the purchase is fetched from the Stripe API and credited
+/// Finds the purchase (or auto-recharge) behind a payment for refunds and disputes. Out-of-order policy: when the
+/// refund or dispute arrives before the purchase was credited, the purchase is fetched through the gateway and credited
 /// first, through the very postings (and keys) its own event will use, so that event later finds it done and the
-/// ledger ends the same whatever the order. Without the Stripe API (development mode) the event is deferred: the
-/// webhook answers 503 and Stripe delivers it again later.
+/// ledger ends the same whatever the order. With no provider to ask (development mode) the event is deferred: the
+/// webhook answers 503 and the provider delivers it again later.
 /// </summary>
-public sealed class PaymentLookup(StripeEventLog events, PaymentPostings postings, CheckoutCrediting checkout, AutoRechargeCrediting recharge,
-    StripeClient? stripe = null)
+public sealed class PaymentLookup(PaymentEventLog log, IPaymentEvents events, PaymentPostings postings, PurchaseCrediting purchases,
+    AutoRechargeCrediting recharges, IPaymentGateway gateway)
 {
-    public async Task<PaymentResolution> ResolveAsync(string paymentIntentId, CancellationToken ct)
+    public async Task<PaymentResolution> ResolveAsync(string paymentId, CancellationToken ct)
     {
-        if (await events.FindCreditedPaymentAsync(paymentIntentId, ct) is { } recorded && await FindAsync(recorded.AccountId, recorded.ObjectId, ct) is { } known)
+        if (await log.FindCreditedPaymentAsync(paymentId, events, ct) is { } recorded
+            && await postings.FindCreditedAsync(events.Provider, recorded.AccountId, recorded.ObjectId, ct) is { } known)
             return new(known, null);
-        if (stripe is null)
-            return new(null, HandlerOutcome.Deferred($"The payment {paymentIntentId} is not credited yet; waiting for its own event."));
-
-        var sessions = await stripe.V1.Checkout.Sessions.ListAsync(new SessionListOptions { PaymentIntent = paymentIntentId, Limit = 1 }, cancellationToken: ct);
-        if (sessions.Data.FirstOrDefault() is { } session)
-            return await CreditedAsync(await checkout.CreditAsync(session, ct), session.Id, ct);
-
-        var intent = await stripe.V1.PaymentIntents.GetAsync(paymentIntentId, cancellationToken: ct);
-        if (AutoRechargeCrediting.IsAutoRecharge(intent))
-            return await CreditedAsync(await recharge.CreditAsync(intent, ct), intent.Id, ct);
-        return new(null, HandlerOutcome.Ignored($"The payment {paymentIntentId} is not a console purchase or auto-recharge."));
+        var found = await gateway.FindPaymentAsync(paymentId, ct);
+        if (found.Failure is { Kind: PaymentErrorKind.NotSupported })
+            return new(null, HandlerOutcome.Deferred($"The payment {paymentId} is not credited yet; waiting for its own event."));
+        if (found.Value is not { } payment)
+            return new(null, HandlerOutcome.Failed($"Fetching the payment {paymentId} failed: {found.Failure!.Message}"));
+        return payment.Kind switch
+        {
+            PaymentKind.Purchase => await CreditedAsync(await purchases.CreditAsync(payment, ct), payment.Reference, ct),
+            PaymentKind.AutoRecharge => await CreditedAsync(await recharges.CreditAsync(payment, ct), payment.Reference, ct),
+            _ => new(null, HandlerOutcome.Ignored($"The payment {paymentId} is not a console purchase or auto-recharge.")),
+        };
     }
 
-    private async Task<PaymentResolution> CreditedAsync(HandlerOutcome outcome, string objectId, CancellationToken ct) =>
-        outcome.Outcome == StripeEventOutcomes.Processed && outcome.AccountId is { } accountId && await FindAsync(accountId, objectId, ct) is { } payment
+    private async Task<PaymentResolution> CreditedAsync(HandlerOutcome outcome, string reference, CancellationToken ct) =>
+        outcome.Outcome == PaymentEventOutcomes.Processed && outcome.AccountId is { } accountId
+            && await postings.FindCreditedAsync(events.Provider, accountId, reference, ct) is { } payment
             ? new(payment, null)
-            : new(null, outcome.Outcome == StripeEventOutcomes.Processed ? HandlerOutcome.Failed($"{objectId} was processed but its entries are missing.") : outcome);
-
-    private Task<CreditedPayment?> FindAsync(long accountId, string objectId, CancellationToken ct) =>
-        objectId.StartsWith("cs_", StringComparison.Ordinal)
-            ? postings.FindCreditedAsync(accountId, PaymentKeys.StripeTopup(objectId), PaymentKeys.StripeFee(objectId), ct)
-            : postings.FindCreditedAsync(accountId, PaymentKeys.StripeAutoRecharge(objectId), null, ct);
+            : new(null, outcome.Outcome == PaymentEventOutcomes.Processed ? HandlerOutcome.Failed($"{reference} was processed but its entries are missing.") : outcome);
 }

@@ -12,7 +12,7 @@ public static class StripeWebhookEndpoint
     public const string Path = "/stripe/webhook";
     public const int MaxBytes = 512 * 1024;
 
-    public static async Task<Results<Ok<WebhookResponse>, ProblemHttpResult>> ReceiveAsync(HttpRequest request, StripeWebhookProcessor processor,
+    public static async Task<Results<Ok<WebhookResponse>, ProblemHttpResult>> ReceiveAsync(HttpRequest request, PaymentWebhookProcessor processor,
         CancellationToken ct)
     {
         if (request.ContentLength > MaxBytes)

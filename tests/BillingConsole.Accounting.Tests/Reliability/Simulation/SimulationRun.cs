@@ -102,8 +102,8 @@ internal sealed class SimulationRun(LedgerDatabase database, int seed, int steps
         var paid = Money.FromCents(500 + session[^1] * 37).Units;
         var fee = _random.Next(2) == 0;
         var (type, amount, key) = fee
-            ? (EntryTypes.PlatformFee, -paid / 20, PaymentKeys.StripeFee(session))
-            : (EntryTypes.Topup, paid, PaymentKeys.StripeTopup(session));
+            ? (EntryTypes.PlatformFee, -paid / 20, PaymentKeys.Fee(TestProvider.Stripe, session))
+            : (EntryTypes.Topup, paid, PaymentKeys.Topup(TestProvider.Stripe, session));
         for (var i = 0; i < (dropped ? 2 : 1); i++)
             Expect($"webhook {key}", _model.Post(account, type, amount, session, key), await PostAsync(account, type, amount, session, key, ct));
     }

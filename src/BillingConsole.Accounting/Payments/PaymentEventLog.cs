@@ -5,34 +5,29 @@ using Microsoft.EntityFrameworkCore;
 
 namespace BillingConsole.Accounting.Payments;
 
-/// <summary>The Stripe event type names the engine needs (the web adapter dispatches on Stripe.net's constants, same values).</summary>
-public static class StripeEventTypes
-{
-    public const string CheckoutSessionCompleted = "checkout.session.completed";
-    public const string CheckoutSessionAsyncPaymentSucceeded = "checkout.session.async_payment_succeeded";
-    public const string ChargeRefunded = "charge.refunded";
-    public const string ChargeDisputeCreated = "charge.dispute.created";
-    public const string ChargeDisputeClosed = "charge.dispute.closed";
-    public const string PaymentIntentSucceeded = "payment_intent.succeeded";
-    public const string PaymentIntentPaymentFailed = "payment_intent.payment_failed";
-
-    /// <summary>Events whose processing credits a payment (a Checkout purchase or an auto-recharge).</summary>
-    public static readonly IReadOnlyList<string> Crediting = [CheckoutSessionCompleted, CheckoutSessionAsyncPaymentSucceeded, PaymentIntentSucceeded];
-}
-
 /// <summary>What one delivery of an event came to.</summary>
-public sealed record StripeEventRecord(string EventId, string Type, string? ObjectId, string? PaymentIntentId, long? AccountId,
+public sealed record PaymentEventRecord(string EventId, string Type, string? ObjectId, string? PaymentId, long? AccountId,
     long? AmountCents, bool Livemode, string ApiVersion, DateTime CreatedAt, string Outcome, string? Detail, string Payload);
 
-/// <summary>One recorded Stripe event as the admin event log lists it.</summary>
-public sealed record StripeEventRow(long Id, string EventId, string Type, string? ObjectId, long? AccountId, long? AmountCents,
+/// <summary>One recorded provider event as the admin event log lists it.</summary>
+public sealed record PaymentEventRow(long Id, string EventId, string Type, string? ObjectId, long? AccountId, long? AmountCents,
     DateTime CreatedAt, DateTime ReceivedAt, int Deliveries, string Outcome, string? Detail);
 
-/// <summary>The payment a PaymentIntent credited, as recorded: the account and the object the ledger entries cite.</summary>
-public sealed record RecordedPayment(long AccountId, string ObjectId, string Type);
+/// <summary>The payment a provider payment credited, as recorded: the account and the object the ledger entries cite.</summary>
+public sealed record RecordedPayment(long AccountId, string ObjectId);
 
-/// <summary>Reads and writes <c>stripe_events</c>.</summary>
-public sealed class StripeEventLog(IDbContextFactory<BillingDbContext> dbFactory, ILedgerDialect dialect, TimeProvider clock)
+/// <summary>Reads a recorded event's payload as the fact it reported. The provider's adapter implements it (in the web
+/// project), so the engine reads its own event table without knowing the provider's formats.</summary>
+public interface IPaymentFactReader
+{
+    PaymentProvider Provider { get; }
+
+    /// <summary>The fact the event reported, or null for an event the console does not act on (or cannot read).</summary>
+    PaymentFact? Read(string payload);
+}
+
+/// <summary>Reads and writes the payment event table.</summary>
+public sealed class PaymentEventLog(IDbContextFactory<BillingDbContext> dbFactory, ILedgerDialect dialect, TimeProvider clock)
 {
     // A delivery whose insert lost to a concurrent one runs its update again; each retry follows a committed insert.
     private const int MaxAttempts = 5;
@@ -41,24 +36,24 @@ public sealed class StripeEventLog(IDbContextFactory<BillingDbContext> dbFactory
     public async Task<string?> FinalOutcomeAsync(string eventId, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var outcome = await db.StripeEvents.AsNoTracking().Where(e => e.EventId == eventId).Select(e => e.Outcome).FirstOrDefaultAsync(ct);
-        return outcome is not null && StripeEventOutcomes.IsFinal(outcome) ? outcome : null;
+        var outcome = await db.PaymentEvents.AsNoTracking().Where(e => e.EventId == eventId).Select(e => e.Outcome).FirstOrDefaultAsync(ct);
+        return outcome is not null && PaymentEventOutcomes.IsFinal(outcome) ? outcome : null;
     }
 
     /// <summary>
     /// Inserts the event, or counts one more delivery of it. A processed event stays processed (a concurrent delivery
     /// that came second, or failed transiently, does not overwrite it); otherwise the latest outcome wins.
     /// </summary>
-    public async Task RecordAsync(StripeEventRecord r, CancellationToken ct = default)
+    public async Task RecordAsync(PaymentEventRecord r, CancellationToken ct = default)
     {
         var now = Now();
-        DateTime? processedAt = StripeEventOutcomes.IsFinal(r.Outcome) ? now : null;
+        DateTime? processedAt = PaymentEventOutcomes.IsFinal(r.Outcome) ? now : null;
         var detail = Truncate(r.Detail, 1000);
         for (var attempt = 1; ; attempt++)
         {
             await using var db = await dbFactory.CreateDbContextAsync(ct);
-            var updated = await db.StripeEvents
-                .Where(e => e.EventId == r.EventId && e.Outcome != StripeEventOutcomes.Processed)
+            var updated = await db.PaymentEvents
+                .Where(e => e.EventId == r.EventId && e.Outcome != PaymentEventOutcomes.Processed)
                 .ExecuteUpdateAsync(s => s
                     .SetProperty(e => e.Outcome, r.Outcome)
                     .SetProperty(e => e.Detail, detail)
@@ -71,13 +66,13 @@ public sealed class StripeEventLog(IDbContextFactory<BillingDbContext> dbFactory
             // delivery's outcome (a processed one lost under a failed one), so the insert below fails and the loop
             // runs the update again, which now sees it.
             if (updated == 0)
-                updated = await db.StripeEvents.Where(e => e.EventId == r.EventId && e.Outcome == StripeEventOutcomes.Processed)
+                updated = await db.PaymentEvents.Where(e => e.EventId == r.EventId && e.Outcome == PaymentEventOutcomes.Processed)
                     .ExecuteUpdateAsync(s => s.SetProperty(e => e.Deliveries, e => e.Deliveries + 1), ct);
             if (updated > 0)
                 return;
-            db.StripeEvents.Add(new StripeEvent
+            db.PaymentEvents.Add(new PaymentEvent
             {
-                EventId = r.EventId, Type = Truncate(r.Type, 100)!, ObjectId = r.ObjectId, PaymentIntentId = r.PaymentIntentId,
+                EventId = r.EventId, Type = Truncate(r.Type, 100)!, ObjectId = r.ObjectId, PaymentId = r.PaymentId,
                 AccountId = r.AccountId, AmountCents = r.AmountCents, Livemode = r.Livemode, ApiVersion = Truncate(r.ApiVersion, 64)!,
                 CreatedAt = r.CreatedAt, ReceivedAt = now, ProcessedAt = processedAt, Deliveries = 1, Outcome = r.Outcome,
                 Detail = detail, Payload = r.Payload,
@@ -94,12 +89,12 @@ public sealed class StripeEventLog(IDbContextFactory<BillingDbContext> dbFactory
         }
     }
 
-    /// <summary>Stripe events newest first; <paramref name="outcome"/> narrows to one outcome; keyset paging by id.</summary>
-    public async Task<IReadOnlyList<StripeEventRow>> ListAsync(string? outcome = null, long? before = null, int limit = 50,
+    /// <summary>Provider events newest first; <paramref name="outcome"/> narrows to one outcome; keyset paging by id.</summary>
+    public async Task<IReadOnlyList<PaymentEventRow>> ListAsync(string? outcome = null, long? before = null, int limit = 50,
         CancellationToken ct = default, string? objectId = null)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var q = db.StripeEvents.AsNoTracking();
+        var q = db.PaymentEvents.AsNoTracking();
         if (!string.IsNullOrEmpty(outcome))
             q = q.Where(e => e.Outcome == outcome);
         if (!string.IsNullOrEmpty(objectId))
@@ -107,7 +102,7 @@ public sealed class StripeEventLog(IDbContextFactory<BillingDbContext> dbFactory
         if (before is { } b)
             q = q.Where(e => e.Id < b);
         return await q.OrderByDescending(e => e.Id).Take(Math.Clamp(limit, 1, 200))
-            .Select(e => new StripeEventRow(e.Id, e.EventId, e.Type, e.ObjectId, e.AccountId, e.AmountCents, e.CreatedAt, e.ReceivedAt,
+            .Select(e => new PaymentEventRow(e.Id, e.EventId, e.Type, e.ObjectId, e.AccountId, e.AmountCents, e.CreatedAt, e.ReceivedAt,
                 e.Deliveries, e.Outcome, e.Detail))
             .ToListAsync(ct);
     }
@@ -116,26 +111,37 @@ public sealed class StripeEventLog(IDbContextFactory<BillingDbContext> dbFactory
     public async Task<string?> PayloadAsync(string eventId, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.StripeEvents.AsNoTracking().Where(e => e.EventId == eventId).Select(e => e.Payload).FirstOrDefaultAsync(ct);
+        return await db.PaymentEvents.AsNoTracking().Where(e => e.EventId == eventId).Select(e => e.Payload).FirstOrDefaultAsync(ct);
     }
 
     public async Task CountDeliveryAsync(string eventId, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        await db.StripeEvents.Where(e => e.EventId == eventId).ExecuteUpdateAsync(s => s.SetProperty(e => e.Deliveries, e => e.Deliveries + 1), ct);
+        await db.PaymentEvents.Where(e => e.EventId == eventId).ExecuteUpdateAsync(s => s.SetProperty(e => e.Deliveries, e => e.Deliveries + 1), ct);
     }
 
-    /// <summary>The payment a PaymentIntent credited according to the processed events, or null.</summary>
-    public async Task<RecordedPayment?> FindCreditedPaymentAsync(string paymentIntentId, CancellationToken ct = default)
+    /// <summary>The purchase or auto-recharge a provider payment credited according to the processed events, or null.</summary>
+    public async Task<RecordedPayment?> FindCreditedPaymentAsync(string paymentId, IPaymentFactReader reader, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.StripeEvents.AsNoTracking()
-            .Where(e => e.PaymentIntentId == paymentIntentId && e.AccountId != null && e.ObjectId != null
-                && e.Outcome == StripeEventOutcomes.Processed && StripeEventTypes.Crediting.Contains(e.Type))
-            .OrderBy(e => e.Id)
-            .Select(e => new RecordedPayment(e.AccountId!.Value, e.ObjectId!, e.Type))
-            .FirstOrDefaultAsync(ct);
+        return await FindCreditedPaymentAsync(db, paymentId, reader, ct);
     }
+
+    internal static async Task<RecordedPayment?> FindCreditedPaymentAsync(BillingDbContext db, string paymentId, IPaymentFactReader reader,
+        CancellationToken ct)
+    {
+        // A payment has a handful of events (its purchase, refunds, disputes): reading their payloads is cheap.
+        var rows = await db.PaymentEvents.AsNoTracking()
+            .Where(e => e.PaymentId == paymentId && e.AccountId != null && e.ObjectId != null && e.Outcome == PaymentEventOutcomes.Processed)
+            .OrderBy(e => e.Id)
+            .Select(e => new { AccountId = e.AccountId!.Value, ObjectId = e.ObjectId!, e.Payload })
+            .ToListAsync(ct);
+        return rows.Where(r => IsCrediting(reader.Read(r.Payload))).Select(r => new RecordedPayment(r.AccountId, r.ObjectId)).FirstOrDefault();
+    }
+
+    /// <summary>Whether a fact credits a payment (a purchase or an auto-recharge that was paid).</summary>
+    public static bool IsCrediting(PaymentFact? fact) =>
+        fact is PaymentReceived { Paid: true, Kind: PaymentKind.Purchase or PaymentKind.AutoRecharge };
 
     private static string? Truncate(string? s, int max) => s is { Length: > 0 } && s.Length > max ? s[..max] : s;
 
