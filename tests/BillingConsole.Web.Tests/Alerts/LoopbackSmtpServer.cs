@@ -19,9 +19,10 @@ public sealed class LoopbackSmtpServer : IAsyncDisposable
 
     public ConcurrentQueue<MimeMessage> Messages { get; } = new();
 
-    public LoopbackSmtpServer()
+    /// <param name="port">A port chosen earlier (a test that starts the server after its client), else a free one.</param>
+    public LoopbackSmtpServer(int? port = null)
     {
-        Port = FreePort();
+        Port = port ?? FreePort();
         var options = new SmtpServerOptionsBuilder().ServerName("localhost")
             .Endpoint(b => b.Endpoint(new IPEndPoint(IPAddress.Loopback, Port)))
             .Build();
@@ -30,7 +31,7 @@ public sealed class LoopbackSmtpServer : IAsyncDisposable
         _running = new SmtpServer.SmtpServer(options, services).StartAsync(_stop.Token);
     }
 
-    private static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
