@@ -1181,3 +1181,182 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261203121319_AlertsAndOutbox'
+)
+BEGIN
+    CREATE TABLE [alert_events] (
+        [id] bigint NOT NULL IDENTITY,
+        [account_id] bigint NOT NULL,
+        [rule_id] bigint NOT NULL,
+        [kind] nvarchar(32) NOT NULL,
+        [transition] nvarchar(16) NOT NULL,
+        [threshold] bigint NOT NULL,
+        [subject_id] bigint NULL,
+        [value] bigint NOT NULL,
+        [message] nvarchar(500) NOT NULL,
+        [created_at] datetime2 NOT NULL,
+        CONSTRAINT [pk_alert_events] PRIMARY KEY ([id]),
+        CONSTRAINT [fk_alert_events_accounts_account_id] FOREIGN KEY ([account_id]) REFERENCES [accounts] ([id]) ON DELETE NO ACTION
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261203121319_AlertsAndOutbox'
+)
+BEGIN
+    CREATE TABLE [alert_rules] (
+        [id] bigint NOT NULL IDENTITY,
+        [account_id] bigint NOT NULL,
+        [kind] nvarchar(32) NOT NULL,
+        [threshold] bigint NOT NULL,
+        [subject_id] bigint NULL,
+        [state] nvarchar(16) NOT NULL,
+        [last_value] bigint NULL,
+        [last_fired_at] datetime2 NULL,
+        [last_resolved_at] datetime2 NULL,
+        [created_at] datetime2 NOT NULL,
+        [created_by] nvarchar(320) NOT NULL,
+        CONSTRAINT [pk_alert_rules] PRIMARY KEY ([id]),
+        CONSTRAINT [ck_alert_rules_state] CHECK (state IN ('armed', 'firing')),
+        CONSTRAINT [fk_alert_rules_accounts_account_id] FOREIGN KEY ([account_id]) REFERENCES [accounts] ([id]) ON DELETE NO ACTION
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261203121319_AlertsAndOutbox'
+)
+BEGIN
+    CREATE TABLE [outbox_messages] (
+        [id] bigint NOT NULL IDENTITY,
+        [message_id] nvarchar(64) NOT NULL,
+        [account_id] bigint NOT NULL,
+        [alert_event_id] bigint NULL,
+        [channel] nvarchar(16) NOT NULL,
+        [recipient] nvarchar(320) NOT NULL,
+        [event_type] nvarchar(64) NOT NULL,
+        [payload] nvarchar(max) NOT NULL,
+        [created_at] datetime2 NOT NULL,
+        [attempts] int NOT NULL,
+        [next_attempt_at] datetime2 NOT NULL,
+        [last_status] int NULL,
+        [last_error] nvarchar(1000) NULL,
+        [delivered_at] datetime2 NULL,
+        [dead] bit NOT NULL,
+        CONSTRAINT [pk_outbox_messages] PRIMARY KEY ([id]),
+        CONSTRAINT [ck_outbox_messages_channel] CHECK (channel IN ('email', 'webhook')),
+        CONSTRAINT [fk_outbox_messages_accounts_account_id] FOREIGN KEY ([account_id]) REFERENCES [accounts] ([id]) ON DELETE NO ACTION
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261203121319_AlertsAndOutbox'
+)
+BEGIN
+    CREATE TABLE [webhook_endpoints] (
+        [id] bigint NOT NULL IDENTITY,
+        [account_id] bigint NOT NULL,
+        [url] nvarchar(2000) NOT NULL,
+        [protected_secret] nvarchar(2000) NOT NULL,
+        [created_at] datetime2 NOT NULL,
+        [created_by] nvarchar(320) NOT NULL,
+        [consecutive_failures] int NOT NULL,
+        [disabled_at] datetime2 NULL,
+        [disabled_reason] nvarchar(500) NULL,
+        [deleted_at] datetime2 NULL,
+        CONSTRAINT [pk_webhook_endpoints] PRIMARY KEY ([id]),
+        CONSTRAINT [fk_webhook_endpoints_accounts_account_id] FOREIGN KEY ([account_id]) REFERENCES [accounts] ([id]) ON DELETE NO ACTION
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261203121319_AlertsAndOutbox'
+)
+BEGIN
+    CREATE TABLE [delivery_attempts] (
+        [id] bigint NOT NULL IDENTITY,
+        [outbox_message_id] bigint NOT NULL,
+        [attempted_at] datetime2 NOT NULL,
+        [succeeded] bit NOT NULL,
+        [status] int NULL,
+        [error] nvarchar(1000) NULL,
+        [duration_ms] int NOT NULL,
+        CONSTRAINT [pk_delivery_attempts] PRIMARY KEY ([id]),
+        CONSTRAINT [fk_delivery_attempts_outbox_messages_outbox_message_id] FOREIGN KEY ([outbox_message_id]) REFERENCES [outbox_messages] ([id]) ON DELETE CASCADE
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261203121319_AlertsAndOutbox'
+)
+BEGIN
+    CREATE INDEX [ix_alert_events_account_id_id] ON [alert_events] ([account_id], [id]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261203121319_AlertsAndOutbox'
+)
+BEGIN
+    CREATE INDEX [ix_alert_rules_account_id] ON [alert_rules] ([account_id]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261203121319_AlertsAndOutbox'
+)
+BEGIN
+    CREATE INDEX [ix_delivery_attempts_outbox_message_id] ON [delivery_attempts] ([outbox_message_id]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261203121319_AlertsAndOutbox'
+)
+BEGIN
+    CREATE INDEX [ix_outbox_messages_account_id_id] ON [outbox_messages] ([account_id], [id]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261203121319_AlertsAndOutbox'
+)
+BEGIN
+    CREATE INDEX [ix_outbox_messages_delivered_at_dead_next_attempt_at] ON [outbox_messages] ([delivered_at], [dead], [next_attempt_at]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261203121319_AlertsAndOutbox'
+)
+BEGIN
+    CREATE UNIQUE INDEX [ix_outbox_messages_message_id] ON [outbox_messages] ([message_id]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261203121319_AlertsAndOutbox'
+)
+BEGIN
+    CREATE INDEX [ix_webhook_endpoints_account_id] ON [webhook_endpoints] ([account_id]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261203121319_AlertsAndOutbox'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([migration_id], [product_version])
+    VALUES (N'20261203121319_AlertsAndOutbox', N'10.0.14');
+END;
+
+COMMIT;
+GO
+

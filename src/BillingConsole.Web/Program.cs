@@ -12,6 +12,7 @@ builder.AddConsoleAuth();
 builder.AddCustomerRateLimiting();
 builder.AddConsoleUi();
 builder.AddPayments();
+builder.AddAlerts();
 builder.AddApiReference();
 
 var app = builder.Build();

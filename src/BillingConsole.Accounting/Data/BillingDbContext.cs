@@ -31,6 +31,11 @@ public sealed class BillingDbContext(DbContextOptions<BillingDbContext> options)
     public DbSet<InvariantCheckpoint> InvariantCheckpoints => Set<InvariantCheckpoint>();
     public DbSet<PaymentEvent> PaymentEvents => Set<PaymentEvent>();
     public DbSet<Admin.AdminAuditEntry> AdminAuditLog => Set<Admin.AdminAuditEntry>();
+    public DbSet<Alerts.AlertRule> AlertRules => Set<Alerts.AlertRule>();
+    public DbSet<Alerts.AlertEvent> AlertEvents => Set<Alerts.AlertEvent>();
+    public DbSet<Alerts.WebhookEndpoint> WebhookEndpoints => Set<Alerts.WebhookEndpoint>();
+    public DbSet<Alerts.OutboxMessage> OutboxMessages => Set<Alerts.OutboxMessage>();
+    public DbSet<Alerts.DeliveryAttempt> DeliveryAttempts => Set<Alerts.DeliveryAttempt>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(BillingDbContext).Assembly);

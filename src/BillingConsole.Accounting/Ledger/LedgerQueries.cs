@@ -5,6 +5,10 @@ namespace BillingConsole.Accounting.Ledger;
 
 public sealed record BalanceView(long AccountId, string AccountName, Money Balance, Money Held, string Currency, DateTime AsOf);
 
+/// <summary>The balance as it stood at <see cref="At"/>: the Balance After of the last entry created at or before it
+/// (<see cref="EntryId"/>), or zero with no entry when the account had none yet.</summary>
+public sealed record BalanceAtView(long AccountId, Money Balance, string Currency, DateTime At, long? EntryId, DateTime? EntryCreatedAt);
+
 public sealed record TransactionRow(long Id, DateTime CreatedAt, string Type, Money Amount, Money BalanceAfter,
     string Description, string Source, string? RefId);
 
@@ -38,6 +42,39 @@ public sealed class LedgerQueries(IDbContextFactory<BillingDbContext> dbFactory,
             .FirstOrDefaultAsync(ct);
         return row is null ? null : new BalanceView(row.Id, row.Name, new Money(row.Balance), new Money(row.Held), row.Currency, clock.GetUtcNow().UtcDateTime);
     }
+
+    /// <summary>The balance at <paramref name="atUtc"/>: one seek on <c>(account_id, created_at)</c> for the last entry
+    /// created at or before it. Entries are never dated before the entry they follow (<c>accounts.last_entry_at</c>), so
+    /// the last by time is the last by sequence; ties on the timestamp go to the higher sequence. Null when the account
+    /// does not exist.</summary>
+    public async Task<BalanceAtView?> GetBalanceAtAsync(long accountId, DateTime atUtc, CancellationToken ct = default)
+    {
+        if (atUtc.Kind != DateTimeKind.Utc)
+            throw new ArgumentException("The time must be UTC.", nameof(atUtc));
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var currency = await db.Accounts.AsNoTracking().Where(a => a.Id == accountId).Select(a => a.Currency).FirstOrDefaultAsync(ct);
+        if (currency is null)
+            return null;
+        var entry = await LastEntryAtOrBefore(db, accountId, atUtc)
+            .Select(e => new { e.Id, e.CreatedAt, e.BalanceAfter }).FirstOrDefaultAsync(ct);
+        return entry is null
+            ? new BalanceAtView(accountId, Money.Zero, currency, atUtc, null, null)
+            : new BalanceAtView(accountId, new Money(entry.BalanceAfter), currency, atUtc, entry.Id, entry.CreatedAt);
+    }
+
+    /// <summary>The keyset cursor that shows history from <paramref name="atUtc"/> backwards: the <c>before</c> value
+    /// whose first page starts at the last entry created at or before that time (its id + 1), or null when the account
+    /// had no entry yet.</summary>
+    public async Task<long?> GetCursorAtAsync(long accountId, DateTime atUtc, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var id = await LastEntryAtOrBefore(db, accountId, atUtc).Select(e => (long?)e.Id).FirstOrDefaultAsync(ct);
+        return id + 1;
+    }
+
+    private static IQueryable<LedgerEntry> LastEntryAtOrBefore(BillingDbContext db, long accountId, DateTime atUtc) =>
+        db.LedgerEntries.AsNoTracking().Where(e => e.AccountId == accountId && e.CreatedAt <= atUtc)
+            .OrderByDescending(e => e.CreatedAt).ThenByDescending(e => e.Sequence);
 
     /// <summary>Newest first; <paramref name="before"/> is the id of the last row already shown (keyset paging, so a page
     /// costs the same at any depth and rows appended meanwhile never shift it).</summary>

@@ -33,6 +33,37 @@ public static class ApiBinder
     public static bool TryWholeNumber(string? text, long min, long max, out long value) =>
         long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value) && value >= min && value <= max;
 
+    public static string TimestampMessage(string name) =>
+        $"{name} must be an ISO 8601 timestamp with its offset, e.g. 2026-03-01T12:00:00Z or 2026-03-01T13:00:00.5+01:00, in years {MinYear:D4} to {MaxYear:D4}.";
+
+    // The offset is required: a time without one would silently mean the server's zone, or UTC, depending on who reads it.
+    private static readonly string[] TimestampFormats =
+        ["yyyy-MM-dd'T'HH:mm:ssK", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK", "yyyy-MM-dd'T'HH:mmK"];
+
+    /// <summary>An ISO 8601 timestamp with <c>Z</c> or a numeric offset, bound as UTC.</summary>
+    public static bool TryTimestamp(string? text, out DateTime utc)
+    {
+        utc = default;
+        if (text is null || !(text.EndsWith('Z') || text.Length > 6 && text[^6] is '+' or '-' && text[^3] == ':'))
+            return false;
+        if (!DateTimeOffset.TryParseExact(text, TimestampFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var at))
+            return false;
+        utc = at.UtcDateTime;
+        return utc.Year is >= MinYear and <= MaxYear;
+    }
+
+    /// <summary>An optional timestamp parameter of the query (<c>at</c>).</summary>
+    public static ProblemHttpResult? OptionalTimestamp(string name, string? text, out DateTime? utc)
+    {
+        utc = null;
+        if (text is null)
+            return null;
+        if (!TryTimestamp(text, out var value))
+            return Problems.Invalid(TimestampMessage(name));
+        utc = value;
+        return null;
+    }
+
     /// <summary>A resource id, in the path or the query: a whole number from 1.</summary>
     public static bool TryId(string? text, out long id) => TryWholeNumber(text, 1, long.MaxValue, out id);
 

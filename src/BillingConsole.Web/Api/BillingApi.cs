@@ -10,6 +10,11 @@ namespace BillingConsole.Web.Api;
 
 public sealed record BalanceResponse(long AccountId, decimal Balance, decimal Held, string Currency, DateTime AsOf);
 
+/// <summary><c>GET /billing/balance?at=</c>: the Balance After of the last entry at or before <c>as_of</c> (<c>entry_id</c>,
+/// <c>entry_created_at</c>), or 0 with both null before the account's first entry. Holds open at a past time are not
+/// recorded, so there is no <c>held</c>.</summary>
+public sealed record BalanceAtResponse(long AccountId, decimal Balance, string Currency, DateTime AsOf, long? EntryId, DateTime? EntryCreatedAt);
+
 public sealed record TransactionResponse(long Id, DateTime CreatedAt, string Type, decimal Amount, decimal BalanceAfter,
     string Description, string Source, string? RefId)
 {
@@ -30,7 +35,11 @@ public static class BillingApi
             .WithMetadata(new ApiEndpointMetadata())
             .WithTags("Billing");
         billing.MapGet("/balance", GetBalanceAsync)
-            .WithSummary("The account's balance and open holds")
+            .WithSummary("The account's balance and open holds, or the balance at a past time (at=)")
+            .WithDescription("With `at` (an ISO 8601 timestamp with its offset), the Balance After of the last entry created at or "
+                + "before it, with that entry's id and time; 0 with no entry before the account's first entry.")
+            .Produces<BalanceAtResponse>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound);
         billing.MapGet("/transactions", GetTransactionsAsync)
             .WithSummary("Ledger entries, newest first (JSON page, or a CSV/JSON download)")
@@ -40,9 +49,19 @@ public static class BillingApi
         return app;
     }
 
-    public static async Task<Results<Ok<BalanceResponse>, ProblemHttpResult>> GetBalanceAsync(
-        ClaimsPrincipal user, LedgerQueries queries, CancellationToken ct)
+    public static async Task<Results<Ok<BalanceResponse>, Ok<BalanceAtResponse>, ProblemHttpResult>> GetBalanceAsync(
+        ClaimsPrincipal user, LedgerQueries queries,
+        [Description("An ISO 8601 timestamp with its offset: answer the balance as it stood then.")] string? at, CancellationToken ct)
     {
+        if (ApiBinder.OptionalTimestamp("at", at, out var atUtc) is { } badAt)
+            return badAt;
+        if (atUtc is { } time)
+        {
+            var then = await queries.GetBalanceAtAsync(user.GetAccountId()!.Value, time, ct);
+            return then is null
+                ? Problems.NotFound("The account no longer exists.")
+                : TypedResults.Ok(new BalanceAtResponse(then.AccountId, then.Balance.ToDecimal(), then.Currency, then.At, then.EntryId, then.EntryCreatedAt));
+        }
         var balance = await queries.GetBalanceAsync(user.GetAccountId()!.Value, ct);
         return balance is null
             ? Problems.NotFound("The account no longer exists.")

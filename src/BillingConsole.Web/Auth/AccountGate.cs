@@ -33,6 +33,7 @@ public sealed class AccountGate(AuthenticationStateProvider authentication, Cons
         CustomerAction.BuyCredits => $"Only {AccountPermissions.WhoMay(action)} can buy credits.",
         CustomerAction.ManagePaymentSettings => $"Only {AccountPermissions.WhoMay(action)} can change the account's billing settings.",
         CustomerAction.ManageTeam => $"Only {AccountPermissions.WhoMay(action)} can manage the team.",
+        CustomerAction.ManageAlerts => $"Only {AccountPermissions.WhoMay(action)} can manage alerts and webhook endpoints.",
         _ => "Your role in this account does not allow this.",
     };
 }

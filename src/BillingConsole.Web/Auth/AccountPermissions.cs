@@ -22,6 +22,9 @@ public static class AccountPermissions
         [CustomerAction.BuyCredits] = AccountRoles.Owner,
         [CustomerAction.ManagePaymentSettings] = AccountRoles.Owner,
         [CustomerAction.ManageTeam] = AccountRoles.Owner,
+        // Rules decide who is emailed and where account data is sent (webhook URLs): the owners' call. Every member
+        // reads the alert list, like the balance it is about.
+        [CustomerAction.ManageAlerts] = AccountRoles.Owner,
     }.ToFrozenDictionary();
 
     /// <summary>The lowest role that may do <paramref name="action"/>.</summary>

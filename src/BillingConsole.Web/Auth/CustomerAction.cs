@@ -15,4 +15,6 @@ public enum CustomerAction
     ManagePaymentSettings,
     /// <summary>Members and invitations.</summary>
     ManageTeam,
+    /// <summary>Alert rules, webhook endpoints and their deliveries (reading the alert list is <see cref="ReadAccount"/>).</summary>
+    ManageAlerts,
 }

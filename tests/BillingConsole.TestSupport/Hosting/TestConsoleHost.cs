@@ -37,6 +37,8 @@ public class TestConsoleHost(string environment, IReadOnlyDictionary<string, str
         builder.UseSetting("Workers:IncrementalCheckInterval", "01:00:00");
         builder.UseSetting("Workers:FullCheckInterval", "01:00:00");
         builder.UseSetting("Payments:AutoRechargeInterval", "01:00:00");
+        builder.UseSetting("Alerts:EvaluationInterval", "01:00:00");
+        builder.UseSetting("Alerts:DispatchInterval", "01:00:00");
         foreach (var (key, value) in settings)
             builder.UseSetting(key, value);
     }

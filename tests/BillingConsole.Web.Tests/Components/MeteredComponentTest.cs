@@ -39,6 +39,13 @@ public abstract class MeteredComponentTest : LedgerComponentTest
         Services.AddSingleton(Usage);
         Services.AddSingleton(Statements);
         Services.AddSingleton(new Accounting.Payments.Receipts(Factory));
+        // The alerts page: rules, evaluation, endpoints (secrets under a throwaway Data Protection key) and deliveries.
+        Services.AddSingleton(new Accounting.Alerts.AlertRules(Factory, Time));
+        Services.AddSingleton(new Accounting.Alerts.AlertEvaluator(Factory, Time,
+            Microsoft.Extensions.Options.Options.Create(new Accounting.Alerts.AlertOptions { ConsoleBaseUrl = "https://console.test" })));
+        Services.AddSingleton(new Accounting.Alerts.OutboxDelivery(Factory, Time));
+        Services.AddSingleton(new Web.Alerts.WebhookEndpoints(Factory,
+            new Web.Alerts.WebhookSecrets(new Microsoft.AspNetCore.DataProtection.EphemeralDataProtectionProvider()), Time));
     }
 
     /// <summary>The time everything is written and read at; it moves only when a test moves it (Advance, or AdjustTime to

@@ -62,6 +62,63 @@ public abstract class CrashTests(ProcessDatabase database)
             $"{acked.Retries} retries of unanswered writes ({acked.LostAnswers} lost mid-request), {acked.Refusals} refused for funds, {acked.ServerErrors} server errors; 0 violations");
     }
 
+    /// <summary>An alert decided before a SIGKILL and not yet delivered (its SMTP server was down) is delivered by the
+    /// restarted process: the outbox row was written in the transaction that fired the alert.</summary>
+    [Fact]
+    public async Task Sigkill_WithAnUndeliveredAlertEmail_RestartedConsoleDeliversIt()
+    {
+        _ = database.Factory; // skips without the database
+        var ct = Xunit.TestContext.Current.CancellationToken;
+        var smtpPort = Alerts.LoopbackSmtpServer.FreePort();
+        using var console = new ConsoleProcess(database.Provider, database.ConnectionString, new Dictionary<string, string>
+        {
+            ["Email__SmtpHost"] = "127.0.0.1",
+            ["Email__SmtpPort"] = smtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Email__UseTls"] = "false",
+            ["Alerts__EvaluationInterval"] = "00:00:00.5",
+            ["Alerts__DispatchInterval"] = "00:00:00.5",
+        });
+        await console.StartAsync(ct);
+        var (accountId, _) = await CreateCustomerAsync(ct);
+        var owner = $"crash-owner-{Guid.NewGuid():N}@example.test";
+        await TestData.CreateUserAsync(database.Factory, owner, Roles.Customer, accountId);
+        // A zero balance is below $5: the running console fires it at its next evaluation.
+        var (rule, error) = await new Accounting.Alerts.AlertRules(database.Factory, TimeProvider.System)
+            .CreateAsync(accountId, new Accounting.Alerts.NewAlertRule(Accounting.Alerts.AlertKinds.BalanceBelow, Money.FromDollars(5).Units, null), owner, ct);
+        Assert.True(rule is not null, error);
+
+        async Task<Accounting.Alerts.OutboxMessage?> EmailAsync()
+        {
+            await using var db = await database.Factory.CreateDbContextAsync(ct);
+            return await db.OutboxMessages.AsNoTracking().SingleOrDefaultAsync(m => m.AccountId == accountId, ct);
+        }
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (await EmailAsync() is not { Attempts: > 0 })
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the alert was not fired and tried within 90 s:\n" + console.RecentOutput);
+            await Task.Delay(100, ct);
+        }
+        await console.KillAsync();
+        var undelivered = await EmailAsync();
+        Assert.Null(undelivered!.DeliveredAt);
+
+        await using var smtp = new Alerts.LoopbackSmtpServer(smtpPort);
+        await console.StartAsync(ct);
+        deadline = DateTime.UtcNow.AddSeconds(90);
+        while (await EmailAsync() is not { DeliveredAt: not null })
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the restarted console did not deliver the alert within 90 s:\n" + console.RecentOutput);
+            await Task.Delay(100, ct);
+        }
+        await console.KillAsync();
+
+        var mail = Assert.Single(smtp.Messages, m => m.To.Mailboxes.Any(a => a.Address == owner));
+        Assert.Contains("below your alert level of $5.00", mail.TextBody);
+        var delivered = await EmailAsync();
+        Assert.Equal(undelivered.MessageId, delivered!.MessageId);
+        Assert.True(delivered.Attempts >= 2, $"{delivered.Attempts} attempts");
+    }
+
     private async Task VerifyAsync(long accountId, AcknowledgedWrites acked, CancellationToken ct)
     {
         Assert.Equal(0, acked.ServerErrors);

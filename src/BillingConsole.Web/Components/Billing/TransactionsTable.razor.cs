@@ -11,7 +11,8 @@ namespace BillingConsole.Web.Components.Billing;
 /// <c>before</c> = the id of the last row shown, so rows posted meanwhile never shift or repeat a page. Filters (entry
 /// types, an inclusive range of UTC dates) reload from the first page; "Export CSV" links to
 /// <c>GET /billing/transactions?format=csv</c> with the same filters, which writes every matching row, not only the
-/// pages loaded here.
+/// pages loaded here. "Jump to date" starts the list at the last entry on or before the end of that UTC day (the keyset
+/// cursor <see cref="LedgerQueries.GetCursorAtAsync"/> finds with one index seek); "Load more" continues backwards from there.
 /// </summary>
 public partial class TransactionsTable : IDisposable
 {
@@ -33,6 +34,8 @@ public partial class TransactionsTable : IDisposable
     private DateTime? _from;
     private DateTime? _to;
     private TransactionFilter _shownFilter = TransactionFilter.None;
+    private DateTime? _jump;
+    private DateTime? _shownJump;
 
     [Inject] private LedgerQueries Ledger { get; set; } = default!;
     [Inject] private ILogger<TransactionsTable> Logger { get; set; } = default!;
@@ -82,7 +85,7 @@ public partial class TransactionsTable : IDisposable
         if (_shownAccountId == AccountId)
             return;
         _shownAccountId = AccountId;
-        if (FirstPage is { } restored && restored.AccountId == AccountId && Filter.IsEmpty)
+        if (FirstPage is { } restored && restored.AccountId == AccountId && Filter.IsEmpty && _jump is null)
         {
             _shownFilter = TransactionFilter.None;
             Show(restored.Rows);
@@ -122,8 +125,15 @@ public partial class TransactionsTable : IDisposable
         await LoadFirstPageAsync();
     }
 
+    private async Task OnJumpChangedAsync(DateTime? day)
+    {
+        _jump = day?.Date;
+        await LoadFirstPageAsync();
+    }
+
     private async Task ClearFiltersAsync()
     {
+        _jump = null;
         _types = [];
         _from = null;
         _to = null;
@@ -136,6 +146,7 @@ public partial class TransactionsTable : IDisposable
     {
         var version = ++_version;
         var filter = Filter;
+        var jump = _jump;
         _rangeError = filter is { From: { } f, To: { } t } && t < f ? "The start date is after the end date." : null;
         if (_rangeError is not null)
             return;
@@ -146,11 +157,17 @@ public partial class TransactionsTable : IDisposable
             _rows = null;
         try
         {
-            var page = await Ledger.GetTransactionsAsync(AccountId, filter, PageSize, ct: _cts.Token);
+            // The end of the chosen UTC day, inclusive: the list starts at the last entry of that day or before; with no
+            // entry that early, a cursor below every id shows none.
+            long? before = jump is { } day
+                ? await Ledger.GetCursorAtAsync(AccountId, DateTime.SpecifyKind(day.AddDays(1).AddTicks(-1), DateTimeKind.Utc), _cts.Token) ?? 1
+                : null;
+            var page = await Ledger.GetTransactionsAsync(AccountId, filter, PageSize, before, _cts.Token);
             if (version != _version)
                 return;
-            FirstPage = filter.IsEmpty ? new FirstPageState(AccountId, [.. page]) : FirstPage;
+            FirstPage = filter.IsEmpty && jump is null ? new FirstPageState(AccountId, [.. page]) : FirstPage;
             _shownFilter = filter;
+            _shownJump = jump;
             Show(page);
         }
         catch (OperationCanceledException) when (_cts.IsCancellationRequested)

@@ -1,0 +1,210 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace BillingConsole.Db.Sqlite.Migrations
+{
+    /// <inheritdoc />
+    public partial class AlertsAndOutbox : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "alert_events",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    account_id = table.Column<long>(type: "INTEGER", nullable: false),
+                    rule_id = table.Column<long>(type: "INTEGER", nullable: false),
+                    kind = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    transition = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    threshold = table.Column<long>(type: "INTEGER", nullable: false),
+                    subject_id = table.Column<long>(type: "INTEGER", nullable: true),
+                    value = table.Column<long>(type: "INTEGER", nullable: false),
+                    message = table.Column<string>(type: "TEXT", maxLength: 500, nullable: false),
+                    created_at = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_alert_events", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_alert_events_accounts_account_id",
+                        column: x => x.account_id,
+                        principalTable: "accounts",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "alert_rules",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    account_id = table.Column<long>(type: "INTEGER", nullable: false),
+                    kind = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    threshold = table.Column<long>(type: "INTEGER", nullable: false),
+                    subject_id = table.Column<long>(type: "INTEGER", nullable: true),
+                    state = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    last_value = table.Column<long>(type: "INTEGER", nullable: true),
+                    last_fired_at = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    last_resolved_at = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    created_at = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    created_by = table.Column<string>(type: "TEXT", maxLength: 320, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_alert_rules", x => x.id);
+                    table.CheckConstraint("ck_alert_rules_state", "state IN ('armed', 'firing')");
+                    table.ForeignKey(
+                        name: "fk_alert_rules_accounts_account_id",
+                        column: x => x.account_id,
+                        principalTable: "accounts",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "outbox_messages",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    message_id = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    account_id = table.Column<long>(type: "INTEGER", nullable: false),
+                    alert_event_id = table.Column<long>(type: "INTEGER", nullable: true),
+                    channel = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    recipient = table.Column<string>(type: "TEXT", maxLength: 320, nullable: false),
+                    event_type = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    payload = table.Column<string>(type: "TEXT", nullable: false),
+                    created_at = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    attempts = table.Column<int>(type: "INTEGER", nullable: false),
+                    next_attempt_at = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    last_status = table.Column<int>(type: "INTEGER", nullable: true),
+                    last_error = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    delivered_at = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    dead = table.Column<bool>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_outbox_messages", x => x.id);
+                    table.CheckConstraint("ck_outbox_messages_channel", "channel IN ('email', 'webhook')");
+                    table.ForeignKey(
+                        name: "fk_outbox_messages_accounts_account_id",
+                        column: x => x.account_id,
+                        principalTable: "accounts",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "webhook_endpoints",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    account_id = table.Column<long>(type: "INTEGER", nullable: false),
+                    url = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: false),
+                    protected_secret = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: false),
+                    created_at = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    created_by = table.Column<string>(type: "TEXT", maxLength: 320, nullable: false),
+                    consecutive_failures = table.Column<int>(type: "INTEGER", nullable: false),
+                    disabled_at = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    disabled_reason = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
+                    deleted_at = table.Column<DateTime>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_webhook_endpoints", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_webhook_endpoints_accounts_account_id",
+                        column: x => x.account_id,
+                        principalTable: "accounts",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "delivery_attempts",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    outbox_message_id = table.Column<long>(type: "INTEGER", nullable: false),
+                    attempted_at = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    succeeded = table.Column<bool>(type: "INTEGER", nullable: false),
+                    status = table.Column<int>(type: "INTEGER", nullable: true),
+                    error = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    duration_ms = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_delivery_attempts", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_delivery_attempts_outbox_messages_outbox_message_id",
+                        column: x => x.outbox_message_id,
+                        principalTable: "outbox_messages",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_alert_events_account_id_id",
+                table: "alert_events",
+                columns: new[] { "account_id", "id" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_alert_rules_account_id",
+                table: "alert_rules",
+                column: "account_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_delivery_attempts_outbox_message_id",
+                table: "delivery_attempts",
+                column: "outbox_message_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_outbox_messages_account_id_id",
+                table: "outbox_messages",
+                columns: new[] { "account_id", "id" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_outbox_messages_delivered_at_dead_next_attempt_at",
+                table: "outbox_messages",
+                columns: new[] { "delivered_at", "dead", "next_attempt_at" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_outbox_messages_message_id",
+                table: "outbox_messages",
+                column: "message_id",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_webhook_endpoints_account_id",
+                table: "webhook_endpoints",
+                column: "account_id");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "alert_events");
+
+            migrationBuilder.DropTable(
+                name: "alert_rules");
+
+            migrationBuilder.DropTable(
+                name: "delivery_attempts");
+
+            migrationBuilder.DropTable(
+                name: "webhook_endpoints");
+
+            migrationBuilder.DropTable(
+                name: "outbox_messages");
+        }
+    }
+}
