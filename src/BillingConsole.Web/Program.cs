@@ -13,6 +13,7 @@ builder.AddCustomerRateLimiting();
 builder.AddConsoleUi();
 builder.AddPayments();
 builder.AddApiReference();
+builder.AddConsoleHealth();
 
 var app = builder.Build();
 
@@ -39,6 +40,7 @@ app.MapKeysApi();
 app.MapAdminAccountsApi();
 app.MapPayments();
 app.MapApiReference();
+app.MapConsoleHealth();
 app.MapConsoleAuth();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.Run();
