@@ -14,6 +14,7 @@ builder.AddConsoleUi();
 builder.AddPayments();
 builder.AddApiReference();
 builder.AddConsoleHealth();
+builder.AddConsoleTelemetry();
 
 var app = builder.Build();
 
@@ -41,6 +42,7 @@ app.MapAdminAccountsApi();
 app.MapPayments();
 app.MapApiReference();
 app.MapConsoleHealth();
+app.MapConsoleMetrics();
 app.MapConsoleAuth();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.Run();

@@ -70,6 +70,7 @@ public static class EndpointPolicies
         ["GET /api/favicon.svg"] = "the API reference's icon",
         ["GET /healthz"] = "liveness probe: answers that the process runs, holds no data",
         ["GET /readyz"] = "readiness probe: each check's status and the workers' lag, no secrets",
+        ["GET /metrics"] = "Prometheus scraping: its own bearer token (Metrics:Prometheus:Token, required outside Development), off by default outside Development",
     };
 
     public static IReadOnlyList<EndpointAccess> Read(EndpointDataSource source) =>

@@ -62,6 +62,7 @@ public sealed class StripeWebhookProcessor
         if (stripeEvent.Livemode != _options.ExpectedLivemode)
             return new(400, "livemode_mismatch",
                 $"Event {stripeEvent.Id} is a {(stripeEvent.Livemode ? "live" : "test")}-mode event; this console takes {(_options.ExpectedLivemode ? "live" : "test")}-mode events.");
+        using var scope = Diagnostics.WebhookTelemetry.Identify(_logger, stripeEvent.Id, stripeEvent.Type);
 
         if (await _log.FinalOutcomeAsync(stripeEvent.Id, ct) is { } known)
         {
