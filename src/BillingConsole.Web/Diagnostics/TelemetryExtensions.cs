@@ -40,6 +40,13 @@ public static class TelemetryExtensions
         return builder;
     }
 
+    /// <summary>Logging scopes with the request's account and reservation ids (after authentication, so the account is known).</summary>
+    public static WebApplication UseRequestLogScopes(this WebApplication app)
+    {
+        app.UseMiddleware<RequestLogScope>();
+        return app;
+    }
+
     /// <summary>Maps <c>/metrics</c> (when enabled) behind its token. Not behind the console's sign-in: scrapers hold a token,
     /// not a session; keep it off the public internet by a network rule as well (docs/operations.md).</summary>
     public static WebApplication MapConsoleMetrics(this WebApplication app)

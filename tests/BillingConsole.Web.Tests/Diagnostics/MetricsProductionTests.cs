@@ -70,6 +70,6 @@ public sealed class MetricsProductionTests
         var failure = Record.Exception(() => host.Start());
 
         Assert.NotNull(failure);
-        Assert.Contains("Metrics:Prometheus:Token is required", failure.ToString());
+        Assert.Contains("missing setting Metrics:Prometheus:Token.", failure.ToString());
     }
 }
