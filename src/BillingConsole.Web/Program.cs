@@ -10,6 +10,8 @@ return await FriendlyStart.RunAsync(async () =>
     if (builder.CheckConfiguration(args) is { } checkedExitCode)
         return checkedExitCode;
     builder.AddBillingDatabase();
+    // First, so the meter provider listens before the workers' first runs.
+    builder.AddConsoleTelemetry();
     builder.AddAccounting();
     builder.AddUsage();
     builder.AddConsoleAuth();
@@ -18,7 +20,6 @@ return await FriendlyStart.RunAsync(async () =>
     builder.AddPayments();
     builder.AddApiReference();
     builder.AddConsoleHealth();
-    builder.AddConsoleTelemetry();
 
     var app = builder.Build();
 

@@ -1,4 +1,3 @@
-using BillingConsole.Web.Api;
 using BillingConsole.Web.Health;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -23,15 +22,16 @@ public static class HealthExtensions
         return builder;
     }
 
-    /// <summary>Both are anonymous (probes carry no credentials) and hold no secrets; GET only.</summary>
+    /// <summary>Both are anonymous (probes carry no credentials) and hold no secrets; GET only. Probes, not part of the
+    /// API contract: they answer JSON but have no problem responses.</summary>
     public static IEndpointRouteBuilder MapConsoleHealth(this IEndpointRouteBuilder app)
     {
         app.MapGet(LivePath, (HealthCheckService health, HttpContext context) => ReportAsync(health, context, _ => false))
-            .AllowAnonymous().WithMetadata(new ApiEndpointMetadata()).WithTags("Health")
+            .AllowAnonymous().WithTags("Health")
             .WithSummary("Liveness: the process answers (no dependency is checked)")
             .Produces(StatusCodes.Status200OK, contentType: "application/json");
         app.MapGet(ReadyPath, (HealthCheckService health, HttpContext context) => ReportAsync(health, context, c => c.Tags.Contains(ReadyTag)))
-            .AllowAnonymous().WithMetadata(new ApiEndpointMetadata()).WithTags("Health")
+            .AllowAnonymous().WithTags("Health")
             .WithSummary("Readiness: database reachable, migrations applied, background workers not stale (503 when not ready)")
             .Produces(StatusCodes.Status200OK, contentType: "application/json")
             .Produces(StatusCodes.Status503ServiceUnavailable, contentType: "application/json");
