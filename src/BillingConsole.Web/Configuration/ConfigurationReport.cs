@@ -9,7 +9,9 @@ public static class ConfigurationReport
     public static int Write(IConfiguration configuration, IHostEnvironment environment, TextWriter output)
     {
         output.WriteLine($"BillingConsole configuration ({environment.EnvironmentName})");
-        foreach (var setting in ConfigurationCatalog.Keys)
+        var keys = ConfigurationCatalog.Keys;
+        var listsDone = new HashSet<string>();
+        foreach (var setting in keys)
         {
             var listAt = setting.Key.IndexOf(":{n}", StringComparison.Ordinal);
             if (listAt < 0)
@@ -17,13 +19,21 @@ public static class ConfigurationReport
                 output.WriteLine(Line(setting.Key, configuration[setting.Key], setting));
                 continue;
             }
-            // A list: every configured item, or the key once as not set.
-            var list = configuration.GetSection(setting.Key[..listAt]).GetChildren().ToList();
-            var rest = setting.Key[(listAt + 4)..];
-            if (list.Count == 0)
-                output.WriteLine(Line(setting.Key, null, setting));
-            foreach (var item in list)
-                output.WriteLine(Line(item.Path + rest, configuration[item.Path + rest], setting));
+            // A list: each configured item with all its fields together, or the list's keys once as not set.
+            var listKey = setting.Key[..listAt];
+            if (!listsDone.Add(listKey))
+                continue;
+            var fields = keys.Where(k => k.Key.StartsWith(listKey + ":{n}", StringComparison.Ordinal)).ToList();
+            var items = configuration.GetSection(listKey).GetChildren().ToList();
+            if (items.Count == 0)
+                foreach (var field in fields)
+                    output.WriteLine(Line(field.Key, null, field));
+            foreach (var item in items)
+                foreach (var field in fields)
+                {
+                    var key = item.Path + field.Key[(listAt + 4)..];
+                    output.WriteLine(Line(key, configuration[key], field));
+                }
         }
         var missing = RequiredSettings.Missing(configuration, environment);
         output.WriteLine(missing.Count == 0 ? "Complete: every required setting is there." : RequiredSettings.Message(missing, environment));

@@ -48,6 +48,9 @@ public sealed class StartupProcessTests
         Assert.Contains("Auth:Oidc:ClientSecret = (not set)", stdout);
         Assert.Contains("Auth:Revalidation:Interval = (not set; default 00:00:30)", stdout);
         Assert.Contains("db.internal", stdout);
+        // A list prints item by item (the packages come from the shipped appsettings.json).
+        Assert.Contains("Payments:Packages:0:Id = starter\nPayments:Packages:0:Name = Starter\n", stdout.ReplaceLineEndings("\n"));
+        Assert.Contains("Admin:Tokens:{n}:Name = (not set)", stdout);
         foreach (var secret in new[] { "hunter2-very-secret", "sk_live_51Hx", "mt_gateway_0123" })
             Assert.DoesNotContain(secret, stdout);
         var verdict = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Last();
