@@ -5,7 +5,6 @@ using System.Text.Json;
 using BillingConsole.Accounting.Diagnostics;
 using BillingConsole.Accounting.Invariants;
 using BillingConsole.Accounting.Ledger;
-using BillingConsole.Web.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
 using static BillingConsole.Web.Tests.Diagnostics.PrometheusText;
@@ -15,10 +14,21 @@ namespace BillingConsole.Web.Tests.Diagnostics;
 /// <summary>/metrics on the Development console (on by default, no token): a reserve, a settle and a refusal through the
 /// metering API show up as labelled counters next to the workers', the open holds' and ASP.NET Core's, and the ledger
 /// write is traced.</summary>
-[Collection(ConsoleAppCollection.Name)]
-public sealed class MetricsEndpointTests(ConsoleApp app)
+[Collection(MetricsCollection.Name)]
+public sealed class MetricsEndpointTests : IAsyncLifetime
 {
+    private const string MeteringToken = "mt_metrics_tests_5b7d9f1e3a";
     private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
+
+    private readonly TestConsoleHost app = new("Development", new Dictionary<string, string?> { ["Metering:Tokens:0"] = MeteringToken });
+
+    public ValueTask InitializeAsync()
+    {
+        app.Start();
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask DisposeAsync() => app.DisposeAsync();
 
     private async Task<string> ScrapeAsync()
     {
@@ -48,7 +58,7 @@ public sealed class MetricsEndpointTests(ConsoleApp app)
         var before = await ScrapeAsync();
         var (account, key, secret) = await app.CreateCustomerAsync(Money.FromDollars(5));
         var (_, brokeKey, _) = await app.CreateCustomerAsync(Money.Zero);
-        using var gateway = app.Client(app.MeteringToken);
+        using var gateway = app.Client(MeteringToken);
 
         var reserved = await ReserveAsync(gateway, key);
         var id = (await reserved.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("reservation_id").GetInt64();
@@ -84,7 +94,7 @@ public sealed class MetricsEndpointTests(ConsoleApp app)
         Assert.True(Samples(after, "http_server_request_duration_seconds_count", ("http_route", "/v1/meter/reservations")).Any(), $"No {"http_server_request_duration_seconds_count"} sample:\n{after}");
         // Credentials never reach the exposition.
         Assert.DoesNotContain(secret, after);
-        Assert.DoesNotContain(app.MeteringToken, after);
+        Assert.DoesNotContain(MeteringToken, after);
         // The ledger write is traced, tagged with its account and outcome.
         lock (traced)
         {

@@ -5,6 +5,7 @@ using System.Text.Json;
 namespace BillingConsole.Web.Tests.Diagnostics;
 
 /// <summary>Outside Development /metrics is off unless enabled, and enabled only with a bearer token.</summary>
+[Collection(MetricsCollection.Name)]
 public sealed class MetricsProductionTests
 {
     private static CancellationToken Ct => Xunit.TestContext.Current.CancellationToken;
