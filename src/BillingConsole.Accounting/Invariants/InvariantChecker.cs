@@ -34,6 +34,7 @@ public sealed partial class InvariantChecker(IDbContextFactory<BillingDbContext>
         db.InvariantRuns.Add(run);
         await db.SaveChangesAsync(ct);
         await AdvanceCheckpointsAsync(verified, run.FinishedAt, ct);
+        Diagnostics.LedgerMetrics.CheckerRan(mode, run.ViolationCount);
         return run;
     }
 

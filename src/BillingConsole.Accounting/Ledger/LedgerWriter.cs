@@ -1,6 +1,7 @@
 using System.Data.Common;
 using BillingConsole.Accounting.Admin;
 using BillingConsole.Accounting.Data;
+using BillingConsole.Accounting.Diagnostics;
 using BillingConsole.Accounting.Metering;
 using Microsoft.EntityFrameworkCore;
 
@@ -20,7 +21,10 @@ public sealed partial class LedgerWriter(IDbContextFactory<BillingDbContext> dbF
 
     /// <summary>Posts, and in the same transaction inserts the row <paramref name="record"/> makes of the new entry (an
     /// admin action's audit row): both are written or neither. A replayed retry inserts nothing (the first did).</summary>
-    public async Task<LedgerResult<PostedEntry>> PostAsync(PostRequest r, Func<PostedEntry, AdminAuditEntry>? record, CancellationToken ct = default)
+    public Task<LedgerResult<PostedEntry>> PostAsync(PostRequest r, Func<PostedEntry, AdminAuditEntry>? record, CancellationToken ct = default) =>
+        LedgerMetrics.MeasureAsync("post", r.Type, r.AccountId, () => WritePostAsync(r, record, ct));
+
+    private async Task<LedgerResult<PostedEntry>> WritePostAsync(PostRequest r, Func<PostedEntry, AdminAuditEntry>? record, CancellationToken ct)
     {
         if (LedgerValidation.Check(r) is { } invalid)
             return invalid;
@@ -49,7 +53,10 @@ public sealed partial class LedgerWriter(IDbContextFactory<BillingDbContext> dbF
         }
     }
 
-    public async Task<LedgerResult<ReservationHold>> ReserveAsync(ReserveRequest r, CancellationToken ct = default)
+    public Task<LedgerResult<ReservationHold>> ReserveAsync(ReserveRequest r, CancellationToken ct = default) =>
+        LedgerMetrics.MeasureAsync("reserve", EntryTypes.Reservation, r.AccountId, () => WriteReserveAsync(r, ct));
+
+    private async Task<LedgerResult<ReservationHold>> WriteReserveAsync(ReserveRequest r, CancellationToken ct)
     {
         if (LedgerValidation.Check(r) is { } invalid)
             return invalid;
@@ -92,7 +99,10 @@ public sealed partial class LedgerWriter(IDbContextFactory<BillingDbContext> dbF
         Bind(p, "max_quantity", r.Call?.MaxQuantity);
     }
 
-    public async Task<LedgerResult<HoldResolution>> SettleAsync(SettleRequest r, CancellationToken ct = default) =>
+    public Task<LedgerResult<HoldResolution>> SettleAsync(SettleRequest r, CancellationToken ct = default) =>
+        LedgerMetrics.MeasureAsync("settle", EntryTypes.Settlement, r.AccountId, () => WriteSettleAsync(r, ct), r.ReservationId);
+
+    private async Task<LedgerResult<HoldResolution>> WriteSettleAsync(SettleRequest r, CancellationToken ct) =>
         LedgerValidation.Check(r) is { } invalid
             ? invalid
             : await ResolveAsync(new Resolution(r.AccountId, r.ReservationId, ReservationStatus.Settled, EntryTypes.Settlement,
@@ -102,8 +112,12 @@ public sealed partial class LedgerWriter(IDbContextFactory<BillingDbContext> dbF
 
     /// <summary>Releases a hold; with <paramref name="record"/>, also inserts the row it makes of the release in the same
     /// transaction (see <see cref="PostAsync(PostRequest, Func{PostedEntry, AdminAuditEntry}?, CancellationToken)"/>).</summary>
-    public async Task<LedgerResult<HoldResolution>> ReleaseAsync(ReleaseRequest r, Func<HoldResolution, AdminAuditEntry>? record,
+    public Task<LedgerResult<HoldResolution>> ReleaseAsync(ReleaseRequest r, Func<HoldResolution, AdminAuditEntry>? record,
         CancellationToken ct = default) =>
+        LedgerMetrics.MeasureAsync("release", EntryTypes.Release, r.AccountId, () => WriteReleaseAsync(r, record, ct), r.ReservationId);
+
+    private async Task<LedgerResult<HoldResolution>> WriteReleaseAsync(ReleaseRequest r, Func<HoldResolution, AdminAuditEntry>? record,
+        CancellationToken ct) =>
         LedgerValidation.Check(r) is { } invalid
             ? invalid
             : await ResolveAsync(new Resolution(r.AccountId, r.ReservationId, ReservationStatus.Released, EntryTypes.Release,

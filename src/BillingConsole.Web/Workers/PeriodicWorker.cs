@@ -27,6 +27,7 @@ public abstract class PeriodicWorker(TimeProvider clock, WorkerMetrics metrics, 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(Interval, clock);
+        metrics.Started(Name, Interval, clock.GetUtcNow());
         do
             await RunAsync(stoppingToken);
         while (await timer.WaitForNextTickAsync(stoppingToken));
@@ -42,6 +43,7 @@ public abstract class PeriodicWorker(TimeProvider clock, WorkerMetrics metrics, 
             var elapsed = clock.GetElapsedTime(started);
             var outcome = result.DidWork ? Worked : Idle;
             metrics.Record(Name, outcome, elapsed);
+            metrics.Succeeded(Name, clock.GetUtcNow());
             log.Log(result.DidWork ? LogLevel.Information : LogLevel.Debug, "{Worker} run {Outcome} in {DurationMs:F0} ms: {Summary}",
                 Name, outcome, elapsed.TotalMilliseconds, result.Summary);
         }

@@ -68,6 +68,9 @@ public static class EndpointPolicies
         ["GET /api/scalar.js"] = "the API reference's script, served from the Scalar.AspNetCore package",
         ["GET /api/scalar.aspnetcore.js"] = "the API reference's start-up module, served from the Scalar.AspNetCore package",
         ["GET /api/favicon.svg"] = "the API reference's icon",
+        ["GET /healthz"] = "liveness probe: answers that the process runs, holds no data",
+        ["GET /readyz"] = "readiness probe: each check's status and the workers' lag, no secrets",
+        ["GET /metrics"] = "Prometheus scraping: its own bearer token (Metrics:Prometheus:Token, required outside Development), off by default outside Development",
     };
 
     public static IReadOnlyList<EndpointAccess> Read(EndpointDataSource source) =>

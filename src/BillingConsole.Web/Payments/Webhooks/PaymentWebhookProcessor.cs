@@ -26,6 +26,7 @@ public sealed class PaymentWebhookProcessor(IPaymentEvents events, PaymentEventL
         var (e, refusal) = events.Verify(json, signature);
         if (e is null)
             return new(400, refusal!.Code, refusal.Detail);
+        using var scope = Diagnostics.WebhookTelemetry.Identify(logger, e.Id, e.Type);
         if (await log.FinalOutcomeAsync(e.Id, ct) is { } known)
         {
             await log.CountDeliveryAsync(e.Id, ct);

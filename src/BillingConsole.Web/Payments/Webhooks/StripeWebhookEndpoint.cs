@@ -38,7 +38,7 @@ public static class StripeWebhookEndpoint
             }
             json = builder.ToString();
         }
-        var result = await processor.ProcessAsync(json, request.Headers["Stripe-Signature"].FirstOrDefault(), ct);
+        var result = await Diagnostics.WebhookTelemetry.MeasureAsync(() => processor.ProcessAsync(json, request.Headers["Stripe-Signature"].FirstOrDefault(), ct));
         return result.Status == StatusCodes.Status200OK
             ? TypedResults.Ok(new WebhookResponse(true, result.EventId!, result.Outcome!, result.Detail))
             : Problems.Create(result.Status, result.Code, result.Detail);
