@@ -6,6 +6,7 @@ using BillingConsole.Web.Hosting;
 var builder = WebApplication.CreateBuilder(args);
 builder.AddRootDevelopmentSettings();
 builder.AddBillingDatabase();
+builder.AddInstanceCoordination();
 builder.AddAccounting();
 builder.AddUsage();
 builder.AddConsoleAuth();

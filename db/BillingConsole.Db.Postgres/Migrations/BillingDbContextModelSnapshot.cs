@@ -212,6 +212,68 @@ namespace BillingConsole.Db.Postgres.Migrations
                     b.ToTable("model_prices", (string)null);
                 });
 
+            modelBuilder.Entity("BillingConsole.Accounting.Coordination.DataProtectionKeyRow", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("FriendlyName")
+                        .HasColumnType("text")
+                        .HasColumnName("friendly_name");
+
+                    b.Property<string>("Xml")
+                        .HasColumnType("text")
+                        .HasColumnName("xml");
+
+                    b.HasKey("Id")
+                        .HasName("pk_data_protection_keys");
+
+                    b.ToTable("data_protection_keys", (string)null);
+                });
+
+            modelBuilder.Entity("BillingConsole.Accounting.Coordination.WorkerLease", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("name");
+
+                    b.Property<DateTime>("AcquiredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("acquired_at");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("Holder")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("holder");
+
+                    b.Property<DateTime?>("LastRunFinishedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_run_finished_at");
+
+                    b.Property<DateTime?>("LastRunStartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_run_started_at");
+
+                    b.Property<long>("RunCount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("run_count");
+
+                    b.HasKey("Name")
+                        .HasName("pk_worker_leases");
+
+                    b.ToTable("worker_leases", (string)null);
+                });
+
             modelBuilder.Entity("BillingConsole.Accounting.Identity.AccountMember", b =>
                 {
                     b.Property<long>("AccountId")

@@ -212,6 +212,68 @@ namespace BillingConsole.Db.SqlServer.Migrations
                     b.ToTable("model_prices", (string)null);
                 });
 
+            modelBuilder.Entity("BillingConsole.Accounting.Coordination.DataProtectionKeyRow", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("int")
+                        .HasColumnName("id");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("FriendlyName")
+                        .HasColumnType("nvarchar(max)")
+                        .HasColumnName("friendly_name");
+
+                    b.Property<string>("Xml")
+                        .HasColumnType("nvarchar(max)")
+                        .HasColumnName("xml");
+
+                    b.HasKey("Id")
+                        .HasName("pk_data_protection_keys");
+
+                    b.ToTable("data_protection_keys", (string)null);
+                });
+
+            modelBuilder.Entity("BillingConsole.Accounting.Coordination.WorkerLease", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)")
+                        .HasColumnName("name");
+
+                    b.Property<DateTime>("AcquiredAt")
+                        .HasColumnType("datetime2")
+                        .HasColumnName("acquired_at");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("datetime2")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("Holder")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)")
+                        .HasColumnName("holder");
+
+                    b.Property<DateTime?>("LastRunFinishedAt")
+                        .HasColumnType("datetime2")
+                        .HasColumnName("last_run_finished_at");
+
+                    b.Property<DateTime?>("LastRunStartedAt")
+                        .HasColumnType("datetime2")
+                        .HasColumnName("last_run_started_at");
+
+                    b.Property<long>("RunCount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("run_count");
+
+                    b.HasKey("Name")
+                        .HasName("pk_worker_leases");
+
+                    b.ToTable("worker_leases", (string)null);
+                });
+
             modelBuilder.Entity("BillingConsole.Accounting.Identity.AccountMember", b =>
                 {
                     b.Property<long>("AccountId")

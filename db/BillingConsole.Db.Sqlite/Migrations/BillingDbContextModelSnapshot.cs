@@ -201,6 +201,66 @@ namespace BillingConsole.Db.Sqlite.Migrations
                     b.ToTable("model_prices", (string)null);
                 });
 
+            modelBuilder.Entity("BillingConsole.Accounting.Coordination.DataProtectionKeyRow", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("FriendlyName")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("friendly_name");
+
+                    b.Property<string>("Xml")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("xml");
+
+                    b.HasKey("Id")
+                        .HasName("pk_data_protection_keys");
+
+                    b.ToTable("data_protection_keys", (string)null);
+                });
+
+            modelBuilder.Entity("BillingConsole.Accounting.Coordination.WorkerLease", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<DateTime>("AcquiredAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("acquired_at");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("Holder")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("holder");
+
+                    b.Property<DateTime?>("LastRunFinishedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_run_finished_at");
+
+                    b.Property<DateTime?>("LastRunStartedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_run_started_at");
+
+                    b.Property<long>("RunCount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("run_count");
+
+                    b.HasKey("Name")
+                        .HasName("pk_worker_leases");
+
+                    b.ToTable("worker_leases", (string)null);
+                });
+
             modelBuilder.Entity("BillingConsole.Accounting.Identity.AccountMember", b =>
                 {
                     b.Property<long>("AccountId")

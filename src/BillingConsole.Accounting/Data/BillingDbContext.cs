@@ -31,6 +31,8 @@ public sealed class BillingDbContext(DbContextOptions<BillingDbContext> options)
     public DbSet<InvariantCheckpoint> InvariantCheckpoints => Set<InvariantCheckpoint>();
     public DbSet<StripeEvent> StripeEvents => Set<StripeEvent>();
     public DbSet<Admin.AdminAuditEntry> AdminAuditLog => Set<Admin.AdminAuditEntry>();
+    public DbSet<Coordination.WorkerLease> WorkerLeases => Set<Coordination.WorkerLease>();
+    public DbSet<Coordination.DataProtectionKeyRow> DataProtectionKeys => Set<Coordination.DataProtectionKeyRow>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(BillingDbContext).Assembly);
