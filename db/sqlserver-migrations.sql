@@ -1360,3 +1360,46 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261203132500_WorkerLeasesAndDataProtectionKeys'
+)
+BEGIN
+    CREATE TABLE [data_protection_keys] (
+        [id] int NOT NULL IDENTITY,
+        [friendly_name] nvarchar(max) NULL,
+        [xml] nvarchar(max) NULL,
+        CONSTRAINT [pk_data_protection_keys] PRIMARY KEY ([id])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261203132500_WorkerLeasesAndDataProtectionKeys'
+)
+BEGIN
+    CREATE TABLE [worker_leases] (
+        [name] nvarchar(64) NOT NULL,
+        [holder] nvarchar(200) NOT NULL,
+        [acquired_at] datetime2 NOT NULL,
+        [expires_at] datetime2 NOT NULL,
+        [run_count] bigint NOT NULL,
+        [last_run_started_at] datetime2 NULL,
+        [last_run_finished_at] datetime2 NULL,
+        CONSTRAINT [pk_worker_leases] PRIMARY KEY ([name])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261203132500_WorkerLeasesAndDataProtectionKeys'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([migration_id], [product_version])
+    VALUES (N'20261203132500_WorkerLeasesAndDataProtectionKeys', N'10.0.14');
+END;
+
+COMMIT;
+GO
+

@@ -11,7 +11,7 @@ public sealed class PostgresDatabaseProvider : IBillingDatabaseProvider
 
     public ILedgerDialect Dialect { get; } = new PostgresLedgerDialect();
 
-    public void Configure(DbContextOptionsBuilder<BillingDbContext> options, string connectionString) =>
+    public void Configure(DbContextOptionsBuilder options, string connectionString) =>
         options.UseNpgsql(Tuned(connectionString), o => o.MigrationsAssembly(typeof(PostgresDatabaseProvider).Assembly.GetName().Name))
             .UseBillingConventions();
 

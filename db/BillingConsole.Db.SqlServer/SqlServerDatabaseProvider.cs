@@ -11,7 +11,7 @@ public sealed class SqlServerDatabaseProvider : IBillingDatabaseProvider
 
     public ILedgerDialect Dialect { get; } = new SqlServerLedgerDialect();
 
-    public void Configure(DbContextOptionsBuilder<BillingDbContext> options, string connectionString) =>
+    public void Configure(DbContextOptionsBuilder options, string connectionString) =>
         options.UseSqlServer(connectionString, o => o.MigrationsAssembly(typeof(SqlServerDatabaseProvider).Assembly.GetName().Name))
             .UseBillingConventions();
 }

@@ -11,7 +11,7 @@ public sealed class SqliteDatabaseProvider : IBillingDatabaseProvider
 
     public ILedgerDialect Dialect { get; } = new SqliteLedgerDialect();
 
-    public void Configure(DbContextOptionsBuilder<BillingDbContext> options, string connectionString) =>
+    public void Configure(DbContextOptionsBuilder options, string connectionString) =>
         options.UseSqlite(connectionString, o => o.MigrationsAssembly(typeof(SqliteDatabaseProvider).Assembly.GetName().Name))
             .UseBillingConventions();
 

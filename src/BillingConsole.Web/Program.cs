@@ -10,6 +10,7 @@ return await FriendlyStart.RunAsync(async () =>
     if (builder.CheckConfiguration(args) is { } checkedExitCode)
         return checkedExitCode;
     builder.AddBillingDatabase();
+    builder.AddInstanceCoordination();
     // First, so the meter provider listens before the workers' first runs.
     builder.AddConsoleTelemetry();
     builder.AddAccounting();

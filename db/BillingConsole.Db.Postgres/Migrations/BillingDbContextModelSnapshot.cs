@@ -537,6 +537,68 @@ namespace BillingConsole.Db.Postgres.Migrations
                     b.ToTable("model_prices", (string)null);
                 });
 
+            modelBuilder.Entity("BillingConsole.Accounting.Coordination.DataProtectionKeyRow", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("FriendlyName")
+                        .HasColumnType("text")
+                        .HasColumnName("friendly_name");
+
+                    b.Property<string>("Xml")
+                        .HasColumnType("text")
+                        .HasColumnName("xml");
+
+                    b.HasKey("Id")
+                        .HasName("pk_data_protection_keys");
+
+                    b.ToTable("data_protection_keys", (string)null);
+                });
+
+            modelBuilder.Entity("BillingConsole.Accounting.Coordination.WorkerLease", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("name");
+
+                    b.Property<DateTime>("AcquiredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("acquired_at");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("Holder")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("holder");
+
+                    b.Property<DateTime?>("LastRunFinishedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_run_finished_at");
+
+                    b.Property<DateTime?>("LastRunStartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_run_started_at");
+
+                    b.Property<long>("RunCount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("run_count");
+
+                    b.HasKey("Name")
+                        .HasName("pk_worker_leases");
+
+                    b.ToTable("worker_leases", (string)null);
+                });
+
             modelBuilder.Entity("BillingConsole.Accounting.Identity.AccountMember", b =>
                 {
                     b.Property<long>("AccountId")
@@ -908,6 +970,11 @@ namespace BillingConsole.Db.Postgres.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("overdraft_floor");
 
+                    b.Property<string>("PaymentCustomerId")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("stripe_customer_id");
+
                     b.Property<string>("PaymentMethodBrand")
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)")
@@ -928,6 +995,11 @@ namespace BillingConsole.Db.Postgres.Migrations
                         .HasColumnType("character varying(200)")
                         .HasColumnName("provisioning_key");
 
+                    b.Property<string>("SavedCardId")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("stripe_payment_method_id");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .ValueGeneratedOnAdd()
@@ -939,16 +1011,6 @@ namespace BillingConsole.Db.Postgres.Migrations
                     b.Property<DateTime?>("StatusChangedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("status_changed_at");
-
-                    b.Property<string>("StripeCustomerId")
-                        .HasMaxLength(255)
-                        .HasColumnType("character varying(255)")
-                        .HasColumnName("stripe_customer_id");
-
-                    b.Property<string>("StripePaymentMethodId")
-                        .HasMaxLength(255)
-                        .HasColumnType("character varying(255)")
-                        .HasColumnName("stripe_payment_method_id");
 
                     b.HasKey("Id")
                         .HasName("pk_accounts");
@@ -1305,7 +1367,7 @@ namespace BillingConsole.Db.Postgres.Migrations
                     b.ToTable("request_records", (string)null);
                 });
 
-            modelBuilder.Entity("BillingConsole.Accounting.Payments.StripeEvent", b =>
+            modelBuilder.Entity("BillingConsole.Accounting.Payments.PaymentEvent", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -1367,7 +1429,7 @@ namespace BillingConsole.Db.Postgres.Migrations
                         .HasColumnType("text")
                         .HasColumnName("payload");
 
-                    b.Property<string>("PaymentIntentId")
+                    b.Property<string>("PaymentId")
                         .HasMaxLength(255)
                         .HasColumnType("character varying(255)")
                         .HasColumnName("payment_intent_id");
@@ -1399,7 +1461,7 @@ namespace BillingConsole.Db.Postgres.Migrations
                     b.HasIndex("ObjectId")
                         .HasDatabaseName("ix_stripe_events_object_id");
 
-                    b.HasIndex("PaymentIntentId")
+                    b.HasIndex("PaymentId")
                         .HasDatabaseName("ix_stripe_events_payment_intent_id");
 
                     b.ToTable("stripe_events", (string)null);

@@ -537,6 +537,68 @@ namespace BillingConsole.Db.SqlServer.Migrations
                     b.ToTable("model_prices", (string)null);
                 });
 
+            modelBuilder.Entity("BillingConsole.Accounting.Coordination.DataProtectionKeyRow", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("int")
+                        .HasColumnName("id");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("FriendlyName")
+                        .HasColumnType("nvarchar(max)")
+                        .HasColumnName("friendly_name");
+
+                    b.Property<string>("Xml")
+                        .HasColumnType("nvarchar(max)")
+                        .HasColumnName("xml");
+
+                    b.HasKey("Id")
+                        .HasName("pk_data_protection_keys");
+
+                    b.ToTable("data_protection_keys", (string)null);
+                });
+
+            modelBuilder.Entity("BillingConsole.Accounting.Coordination.WorkerLease", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)")
+                        .HasColumnName("name");
+
+                    b.Property<DateTime>("AcquiredAt")
+                        .HasColumnType("datetime2")
+                        .HasColumnName("acquired_at");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("datetime2")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("Holder")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)")
+                        .HasColumnName("holder");
+
+                    b.Property<DateTime?>("LastRunFinishedAt")
+                        .HasColumnType("datetime2")
+                        .HasColumnName("last_run_finished_at");
+
+                    b.Property<DateTime?>("LastRunStartedAt")
+                        .HasColumnType("datetime2")
+                        .HasColumnName("last_run_started_at");
+
+                    b.Property<long>("RunCount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("run_count");
+
+                    b.HasKey("Name")
+                        .HasName("pk_worker_leases");
+
+                    b.ToTable("worker_leases", (string)null);
+                });
+
             modelBuilder.Entity("BillingConsole.Accounting.Identity.AccountMember", b =>
                 {
                     b.Property<long>("AccountId")
@@ -909,6 +971,11 @@ namespace BillingConsole.Db.SqlServer.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("overdraft_floor");
 
+                    b.Property<string>("PaymentCustomerId")
+                        .HasMaxLength(255)
+                        .HasColumnType("nvarchar(255)")
+                        .HasColumnName("stripe_customer_id");
+
                     b.Property<string>("PaymentMethodBrand")
                         .HasMaxLength(32)
                         .HasColumnType("nvarchar(32)")
@@ -929,6 +996,11 @@ namespace BillingConsole.Db.SqlServer.Migrations
                         .HasColumnType("nvarchar(200)")
                         .HasColumnName("provisioning_key");
 
+                    b.Property<string>("SavedCardId")
+                        .HasMaxLength(255)
+                        .HasColumnType("nvarchar(255)")
+                        .HasColumnName("stripe_payment_method_id");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .ValueGeneratedOnAdd()
@@ -940,16 +1012,6 @@ namespace BillingConsole.Db.SqlServer.Migrations
                     b.Property<DateTime?>("StatusChangedAt")
                         .HasColumnType("datetime2")
                         .HasColumnName("status_changed_at");
-
-                    b.Property<string>("StripeCustomerId")
-                        .HasMaxLength(255)
-                        .HasColumnType("nvarchar(255)")
-                        .HasColumnName("stripe_customer_id");
-
-                    b.Property<string>("StripePaymentMethodId")
-                        .HasMaxLength(255)
-                        .HasColumnType("nvarchar(255)")
-                        .HasColumnName("stripe_payment_method_id");
 
                     b.HasKey("Id")
                         .HasName("pk_accounts");
@@ -1308,7 +1370,7 @@ namespace BillingConsole.Db.SqlServer.Migrations
                     b.ToTable("request_records", (string)null);
                 });
 
-            modelBuilder.Entity("BillingConsole.Accounting.Payments.StripeEvent", b =>
+            modelBuilder.Entity("BillingConsole.Accounting.Payments.PaymentEvent", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -1370,7 +1432,7 @@ namespace BillingConsole.Db.SqlServer.Migrations
                         .HasColumnType("nvarchar(max)")
                         .HasColumnName("payload");
 
-                    b.Property<string>("PaymentIntentId")
+                    b.Property<string>("PaymentId")
                         .HasMaxLength(255)
                         .HasColumnType("nvarchar(255)")
                         .HasColumnName("payment_intent_id");
@@ -1402,7 +1464,7 @@ namespace BillingConsole.Db.SqlServer.Migrations
                     b.HasIndex("ObjectId")
                         .HasDatabaseName("ix_stripe_events_object_id");
 
-                    b.HasIndex("PaymentIntentId")
+                    b.HasIndex("PaymentId")
                         .HasDatabaseName("ix_stripe_events_payment_intent_id");
 
                     b.ToTable("stripe_events", (string)null);

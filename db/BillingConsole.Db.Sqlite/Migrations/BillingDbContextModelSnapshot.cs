@@ -516,6 +516,66 @@ namespace BillingConsole.Db.Sqlite.Migrations
                     b.ToTable("model_prices", (string)null);
                 });
 
+            modelBuilder.Entity("BillingConsole.Accounting.Coordination.DataProtectionKeyRow", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("FriendlyName")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("friendly_name");
+
+                    b.Property<string>("Xml")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("xml");
+
+                    b.HasKey("Id")
+                        .HasName("pk_data_protection_keys");
+
+                    b.ToTable("data_protection_keys", (string)null);
+                });
+
+            modelBuilder.Entity("BillingConsole.Accounting.Coordination.WorkerLease", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<DateTime>("AcquiredAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("acquired_at");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("Holder")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("holder");
+
+                    b.Property<DateTime?>("LastRunFinishedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_run_finished_at");
+
+                    b.Property<DateTime?>("LastRunStartedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_run_started_at");
+
+                    b.Property<long>("RunCount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("run_count");
+
+                    b.HasKey("Name")
+                        .HasName("pk_worker_leases");
+
+                    b.ToTable("worker_leases", (string)null);
+                });
+
             modelBuilder.Entity("BillingConsole.Accounting.Identity.AccountMember", b =>
                 {
                     b.Property<long>("AccountId")
@@ -877,6 +937,11 @@ namespace BillingConsole.Db.Sqlite.Migrations
                         .HasColumnType("INTEGER")
                         .HasColumnName("overdraft_floor");
 
+                    b.Property<string>("PaymentCustomerId")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("stripe_customer_id");
+
                     b.Property<string>("PaymentMethodBrand")
                         .HasMaxLength(32)
                         .HasColumnType("TEXT")
@@ -897,6 +962,11 @@ namespace BillingConsole.Db.Sqlite.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("provisioning_key");
 
+                    b.Property<string>("SavedCardId")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("stripe_payment_method_id");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .ValueGeneratedOnAdd()
@@ -908,16 +978,6 @@ namespace BillingConsole.Db.Sqlite.Migrations
                     b.Property<DateTime?>("StatusChangedAt")
                         .HasColumnType("TEXT")
                         .HasColumnName("status_changed_at");
-
-                    b.Property<string>("StripeCustomerId")
-                        .HasMaxLength(255)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("stripe_customer_id");
-
-                    b.Property<string>("StripePaymentMethodId")
-                        .HasMaxLength(255)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("stripe_payment_method_id");
 
                     b.HasKey("Id")
                         .HasName("pk_accounts");
@@ -1268,7 +1328,7 @@ namespace BillingConsole.Db.Sqlite.Migrations
                     b.ToTable("request_records", (string)null);
                 });
 
-            modelBuilder.Entity("BillingConsole.Accounting.Payments.StripeEvent", b =>
+            modelBuilder.Entity("BillingConsole.Accounting.Payments.PaymentEvent", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -1328,7 +1388,7 @@ namespace BillingConsole.Db.Sqlite.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("payload");
 
-                    b.Property<string>("PaymentIntentId")
+                    b.Property<string>("PaymentId")
                         .HasMaxLength(255)
                         .HasColumnType("TEXT")
                         .HasColumnName("payment_intent_id");
@@ -1360,7 +1420,7 @@ namespace BillingConsole.Db.Sqlite.Migrations
                     b.HasIndex("ObjectId")
                         .HasDatabaseName("ix_stripe_events_object_id");
 
-                    b.HasIndex("PaymentIntentId")
+                    b.HasIndex("PaymentId")
                         .HasDatabaseName("ix_stripe_events_payment_intent_id");
 
                     b.ToTable("stripe_events", (string)null);

@@ -36,6 +36,8 @@ public sealed class BillingDbContext(DbContextOptions<BillingDbContext> options)
     public DbSet<Alerts.WebhookEndpoint> WebhookEndpoints => Set<Alerts.WebhookEndpoint>();
     public DbSet<Alerts.OutboxMessage> OutboxMessages => Set<Alerts.OutboxMessage>();
     public DbSet<Alerts.DeliveryAttempt> DeliveryAttempts => Set<Alerts.DeliveryAttempt>();
+    public DbSet<Coordination.WorkerLease> WorkerLeases => Set<Coordination.WorkerLease>();
+    public DbSet<Coordination.DataProtectionKeyRow> DataProtectionKeys => Set<Coordination.DataProtectionKeyRow>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(BillingDbContext).Assembly);

@@ -11,7 +11,9 @@ public interface IBillingDatabaseProvider
 
     ILedgerDialect Dialect { get; }
 
-    void Configure(DbContextOptionsBuilder<BillingDbContext> options, string connectionString);
+    /// <summary>Connects a context to the ledger database: <see cref="BillingDbContext"/>, or another context over tables
+    /// its migrations own (the console's Data Protection keys).</summary>
+    void Configure(DbContextOptionsBuilder options, string connectionString);
 
     /// <summary>One-time settings of a database file or server session that migrations do not carry (SQLite: WAL).</summary>
     Task PrepareAsync(BillingDbContext db, CancellationToken ct) => Task.CompletedTask;

@@ -36,6 +36,7 @@ public static class ConfigurationCatalog
         ("Demo", typeof(DemoOptions)),
         ("Alerts", typeof(BillingConsole.Accounting.Alerts.AlertOptions)),
         ("Email", typeof(BillingConsole.Web.Alerts.EmailOptions)),
+        ("Deployment", typeof(DeploymentOptions)),
     ];
 
     public const string ConnectionStringKey = "ConnectionStrings:Billing";

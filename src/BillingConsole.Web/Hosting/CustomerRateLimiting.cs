@@ -10,7 +10,8 @@ namespace BillingConsole.Web.Hosting;
 
 public sealed class RateLimitingOptions
 {
-    /// <summary>Requests a customer (one API key, or one signed-in user) may make to the customer APIs per minute.</summary>
+    /// <summary>Requests a customer (one API key, or one signed-in user) may make to the customer APIs per minute. Counted
+    /// per instance (in memory): behind a load balancer over N instances a customer gets up to N times this.</summary>
     public int CustomerPermitsPerMinute { get; set; } = 600;
 }
 

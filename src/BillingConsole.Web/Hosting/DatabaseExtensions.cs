@@ -39,6 +39,8 @@ public static class DatabaseExtensions
         builder.Services.AddSingleton<ILedgerDialect>(provider.Dialect);
         builder.Services.AddPooledDbContextFactory<BillingDbContext>(o =>
             provider.Configure((DbContextOptionsBuilder<BillingDbContext>)o, connectionString));
+        // The Data Protection key ring lives in the same database (InstanceExtensions).
+        builder.Services.AddDbContext<DataProtectionKeysDbContext>(o => provider.Configure(o, connectionString));
         return builder;
     }
 

@@ -1,13 +1,17 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using BillingConsole.Accounting.Coordination;
 
 namespace BillingConsole.Web.Workers;
 
 /// <summary>The workers' instruments on the <c>BillingConsole.Workers</c> meter, for an OpenTelemetry (or dotnet-counters)
 /// listener: a counter of runs and a histogram of their durations, both tagged with <c>worker</c> and <c>outcome</c>
-/// (<c>idle</c>, <c>worked</c>, <c>failed</c>), and the lag of each worker (seconds since its last successful run).
-/// The last successful runs are also what readiness (<c>/readyz</c>) reads through <see cref="Health.LocalWorkerRuns"/>.</summary>
+/// (<c>idle</c>, <c>worked</c>, <c>failed</c>, and <c>skipped</c> when another instance holds the job's lease), and the lag
+/// of each worker (seconds since its last successful run). The last successful runs are also what readiness
+/// (<c>/readyz</c>) reads through <see cref="Health.LocalWorkerRuns"/>. It also hands every <see cref="PeriodicWorker"/>
+/// the instance's <see cref="Accounting.Coordination.WorkerLeases"/>: the one shared dependency each worker already
+/// takes, so a new worker gets the lease without asking for it.</summary>
 public sealed class WorkerMetrics
 {
     public const string MeterName = "BillingConsole.Workers";
@@ -24,14 +28,22 @@ public sealed class WorkerMetrics
     {
     }
 
-    public WorkerMetrics(IMeterFactory meters, TimeProvider clock)
+    /// <param name="leases">Null runs every job on this instance without a lease (unit tests of the loop).</param>
+    public WorkerMetrics(IMeterFactory meters, WorkerLeases? leases) : this(meters, TimeProvider.System, leases)
+    {
+    }
+
+    public WorkerMetrics(IMeterFactory meters, TimeProvider clock, WorkerLeases? leases = null)
     {
         _clock = clock;
+        Leases = leases;
         var meter = meters.Create(MeterName);
         _runs = meter.CreateCounter<long>(RunsName, "{run}", "Periodic worker runs, by worker and outcome.");
         _duration = meter.CreateHistogram<double>(DurationName, "s", "How long each periodic worker run took.");
         meter.CreateObservableGauge(LagName, ObserveLag, "s", "Seconds since each worker's last successful run (since its start before the first).");
     }
+
+    public WorkerLeases? Leases { get; }
 
     public void Record(string worker, string outcome, TimeSpan duration)
     {

@@ -13,6 +13,19 @@ public sealed class ConsoleProcess(string provider, string connectionString, IRe
 {
     private Process? _process;
     private readonly Queue<string> _output = new();
+    private readonly List<string> _captured = [];
+
+    /// <summary>Lines to keep whole for the test (the rest of the output keeps only its last 200 lines).</summary>
+    public Func<string, bool>? Capture { get; init; }
+
+    public IReadOnlyList<string> Captured
+    {
+        get
+        {
+            lock (_output)
+                return [.. _captured];
+        }
+    }
 
     public int Port { get; } = FreePort();
     public Uri BaseAddress => new($"http://127.0.0.1:{Port}/");
@@ -107,6 +120,8 @@ public sealed class ConsoleProcess(string provider, string connectionString, IRe
             return;
         lock (_output)
         {
+            if (Capture?.Invoke(line) == true)
+                _captured.Add(line);
             _output.Enqueue(line);
             while (_output.Count > 200)
                 _output.Dequeue();

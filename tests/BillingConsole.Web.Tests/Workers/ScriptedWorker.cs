@@ -5,13 +5,13 @@ namespace BillingConsole.Web.Tests.Workers;
 
 /// <summary>A <see cref="PeriodicWorker"/> whose runs do what the test says, counting how many run at once.</summary>
 public sealed class ScriptedWorker(TimeProvider clock, WorkerMetrics metrics, ILogger log, TimeSpan interval,
-    Func<int, CancellationToken, Task<WorkerRunResult>> run) : PeriodicWorker(clock, metrics, log)
+    Func<int, CancellationToken, Task<WorkerRunResult>> run, string name = "Scripted") : PeriodicWorker(clock, metrics, log)
 {
     private int _active;
     private int _started;
     private int _completed;
 
-    public override string Name => "Scripted";
+    public override string Name => name;
 
     protected override TimeSpan Interval => interval;
 
