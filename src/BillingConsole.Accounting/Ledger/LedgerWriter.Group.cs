@@ -96,9 +96,57 @@ public sealed partial class LedgerWriter
         GroupedOutcome[] outcomes, CancellationToken ct)
     {
         await using var tx = await connection.BeginTransactionAsync(ct);
-        foreach (var i in order)
-            outcomes[i] = await RunInSavepointAsync(connection, tx, writes[i], ct);
-        await tx.CommitAsync(ct);
+        // One prepared command per text, re-bound per write: SQLite keeps the statements compiled for the whole group.
+        var commands = new Dictionary<string, DbCommand>();
+        await using var save = Command(connection, tx, "SAVEPOINT grouped_write");
+        await using var undo = Command(connection, tx, "ROLLBACK TO grouped_write");
+        await using var release = Command(connection, tx, "RELEASE grouped_write");
+        try
+        {
+            foreach (var i in order)
+            {
+                if (!commands.TryGetValue(writes[i].Sql, out var cmd))
+                    commands.Add(writes[i].Sql, cmd = Command(connection, tx, writes[i].Sql));
+                cmd.Parameters.Clear();
+                writes[i].Bind(cmd.Parameters);
+                outcomes[i] = await RunInSavepointAsync(cmd, save, undo, release, ct);
+            }
+            await tx.CommitAsync(ct);
+        }
+        finally
+        {
+            foreach (var cmd in commands.Values)
+                await cmd.DisposeAsync();
+        }
+    }
+
+    private static DbCommand Command(DbConnection connection, DbTransaction tx, string sql)
+    {
+        var cmd = connection.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = sql;
+        return cmd;
+    }
+
+    /// <summary>SQLite: a batch whose guards refused may have run a statement before the guard that refused (a
+    /// reservation's key counter), so each write gets a savepoint, undone when it wrote no entry or raised.</summary>
+    private async Task<GroupedOutcome> RunInSavepointAsync(DbCommand cmd, DbCommand save, DbCommand undo, DbCommand release, CancellationToken ct)
+    {
+        await save.ExecuteNonQueryAsync(ct);
+        try
+        {
+            var row = await RunAsync(cmd, ct);
+            if (row is null)
+                await undo.ExecuteNonQueryAsync(ct);
+            await release.ExecuteNonQueryAsync(ct);
+            return new GroupedOutcome(row, false, false);
+        }
+        catch (DbException e) when (IsRetryable(e))
+        {
+            await undo.ExecuteNonQueryAsync(ct);
+            await release.ExecuteNonQueryAsync(ct);
+            return new GroupedOutcome(null, dialect.IsCheckViolation(e), false);
+        }
     }
 
     /// <summary>PostgreSQL and SQL Server: the group's batches in one round trip. A batch that raises (a duplicate
@@ -134,28 +182,6 @@ public sealed partial class LedgerWriter
                     outcomes[i] = new GroupedOutcome(null, false, RunAlone: true, Grouped: false);
                 return;
             }
-        }
-    }
-
-    /// <summary>SQLite: a batch whose guards refused may have run a statement before the guard that refused (a
-    /// reservation's key counter), so each write gets a savepoint, undone when it wrote no entry or raised.</summary>
-    private async Task<GroupedOutcome> RunInSavepointAsync(DbConnection connection, DbTransaction tx, QueuedWrite write, CancellationToken ct)
-    {
-        const string savepoint = "grouped_write";
-        await tx.SaveAsync(savepoint, ct);
-        try
-        {
-            var row = await RunAsync(connection, tx, write.Sql, write.Bind, ct);
-            if (row is null)
-                await tx.RollbackAsync(savepoint, ct);
-            await tx.ReleaseAsync(savepoint, ct);
-            return new GroupedOutcome(row, false, false);
-        }
-        catch (DbException e) when (IsRetryable(e))
-        {
-            await tx.RollbackAsync(savepoint, ct);
-            await tx.ReleaseAsync(savepoint, ct);
-            return new GroupedOutcome(null, dialect.IsCheckViolation(e), false);
         }
     }
 
