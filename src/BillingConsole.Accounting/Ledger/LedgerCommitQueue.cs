@@ -5,9 +5,10 @@ namespace BillingConsole.Accounting.Ledger;
 /// <summary>
 /// Group commit, one queue per database within this process. A write that finds no commit in flight runs alone at once
 /// (the single path, no added latency on an idle system); one that arrives while a commit is in flight waits here, and
-/// when that commit returns, everything waiting (up to the batch size) runs as one group in one transaction. Only one
-/// commit per database is in flight at a time, so a group forms from exactly the writes that would otherwise have
-/// queued for the disk one sync each.
+/// when that commit returns, everything waiting (up to the batch size) runs as one group in one transaction. At most
+/// <c>maxInFlight</c> commits per database are in flight at a time (one on SQLite, which has one writer anyway; a few on
+/// a server, whose backends work in parallel), so a group forms from exactly the writes that would otherwise have
+/// queued for a commit of their own.
 /// </summary>
 internal sealed class LedgerCommitQueue<TWrite> where TWrite : IQueuedWrite
 {
@@ -15,18 +16,21 @@ internal sealed class LedgerCommitQueue<TWrite> where TWrite : IQueuedWrite
 
     private readonly Lock _lock = new();
     private readonly Queue<TWrite> _waiting = new();
-    private bool _inFlight;
+    private int _inFlight;
 
     public static LedgerCommitQueue<TWrite> For(string database) => Queues.GetOrAdd(database, _ => new());
 
     /// <summary>True when no commit was in flight: the caller runs its write alone now and calls <see cref="HandOff"/>
     /// when it is done. False: the write waits for a group, run by whoever hands off next.</summary>
-    public bool TryLead(TWrite write)
+    public bool TryLead(TWrite write, int maxInFlight)
     {
         lock (_lock)
         {
-            if (!_inFlight)
-                return _inFlight = true;
+            if (_inFlight < maxInFlight)
+            {
+                _inFlight++;
+                return true;
+            }
             _waiting.Enqueue(write);
             return false;
         }
@@ -39,7 +43,7 @@ internal sealed class LedgerCommitQueue<TWrite> where TWrite : IQueuedWrite
         {
             if (_waiting.Count == 0)
             {
-                _inFlight = false;
+                _inFlight--;
                 return;
             }
         }

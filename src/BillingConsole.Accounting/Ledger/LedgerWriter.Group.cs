@@ -41,11 +41,11 @@ public sealed partial class LedgerWriter
     private async Task<(EntryRow? Row, bool OutOfRange)> ExecuteAsync(BillingDbContext db, long lockKey, string sql,
         Action<DbParameterCollection> bind, Func<EntryRow, Admin.AdminAuditEntry>? record, CancellationToken ct)
     {
-        if (record is not null || !_groupCommit.Enabled)
+        if (record is not null || !(_groupCommit.Enabled ?? dialect.NeedsClientTransaction))
             return await ExecuteAloneAsync(db, sql, bind, record, ct);
         var queue = LedgerCommitQueue<QueuedWrite>.For(db.Database.GetConnectionString()!);
         var write = new QueuedWrite(lockKey, sql, bind);
-        if (queue.TryLead(write))
+        if (queue.TryLead(write, _groupCommit.MaxInFlight > 0 ? _groupCommit.MaxInFlight : dialect.NeedsClientTransaction ? 1 : 8))
         {
             try
             {
