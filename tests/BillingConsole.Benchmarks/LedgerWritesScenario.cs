@@ -2,13 +2,15 @@ using System.Data.Common;
 using BillingConsole.Accounting.Invariants;
 using BillingConsole.Accounting.Ledger;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace BillingConsole.Benchmarks;
 
 /// <summary>
 /// Scenario 1: reserve+settle pairs per second through the engine (<see cref="LedgerWriter"/>), W workers over N
-/// accounts, next to a raw ADO.NET loop running the same two batches on a connection each worker keeps open (the
-/// ceiling for this design). Ends with a full invariant check.
+/// accounts, with group commit on and off (<see cref="GroupCommitOptions"/>), next to a raw ADO.NET loop running the
+/// same two batches on a connection each worker keeps open (the ceiling without group commit). Ends with a full
+/// invariant check.
 /// </summary>
 public static class LedgerWritesScenario
 {
@@ -20,27 +22,34 @@ public static class LedgerWritesScenario
         var accounts = new List<long>();
         for (var i = 0; i < o.Accounts; i++)
             accounts.Add(await db.CreateAccountAsync($"bench {i}", Money.FromDollars(1_000_000)));
-        var ledger = new LedgerWriter(db.Factory, db.Dialect, TimeProvider.System);
+        var grouped = new LedgerWriter(db.Factory, db.Dialect, TimeProvider.System, Options.Create(new GroupCommitOptions { Enabled = true }));
+        var alone = new LedgerWriter(db.Factory, db.Dialect, TimeProvider.System, Options.Create(new GroupCommitOptions { Enabled = false }));
 
         // Warm-up: JIT, pools and the first pages of each index.
-        await Measurements.RunAsync("warm-up", o.Workers, TimeSpan.FromSeconds(1), (_, r) => PairAsync(ledger, accounts, r));
+        await Measurements.RunAsync("warm-up", o.Workers, TimeSpan.FromSeconds(1), (_, r) => PairAsync(grouped, accounts, r));
+        await Measurements.RunAsync("warm-up", o.Workers, TimeSpan.FromSeconds(1), (_, r) => PairAsync(alone, accounts, r));
 
-        // Engine, raw, raw, engine (half the time each): whatever drifts during the run (a PostgreSQL checkpoint, the
-        // indexes growing) weighs on both sides alike instead of on whichever ran first.
+        // On, off, raw, raw, off, on (half the time each): whatever drifts during the run (a PostgreSQL checkpoint, the
+        // indexes growing) weighs on every side alike instead of on whichever ran first.
         var half = o.Duration / 2;
-        var engineName = $"engine {o.Provider} {o.Workers}w {o.Accounts}a";
-        var engineFirst = await Measurements.RunAsync(engineName, o.Workers, half, (_, r) => PairAsync(ledger, accounts, r));
+        var onName = $"engine group commit on {o.Provider} {o.Workers}w {o.Accounts}a";
+        var offName = $"engine group commit off {o.Provider} {o.Workers}w {o.Accounts}a";
+        var onFirst = await Measurements.RunAsync(onName, o.Workers, half, (_, r) => PairAsync(grouped, accounts, r));
+        var offFirst = await Measurements.RunAsync(offName, o.Workers, half, (_, r) => PairAsync(alone, accounts, r));
         var rawFirst = await RawAsync(db, o, accounts, half);
         var rawSecond = await RawAsync(db, o, accounts, half);
-        var engineSecond = await Measurements.RunAsync(engineName, o.Workers, half, (_, r) => PairAsync(ledger, accounts, r));
-        var engine = Measurements.Merge(engineName, engineFirst, engineSecond);
+        var offSecond = await Measurements.RunAsync(offName, o.Workers, half, (_, r) => PairAsync(alone, accounts, r));
+        var onSecond = await Measurements.RunAsync(onName, o.Workers, half, (_, r) => PairAsync(grouped, accounts, r));
+        var on = Measurements.Merge(onName, onFirst, onSecond);
+        var off = Measurements.Merge(offName, offFirst, offSecond);
         var raw = Measurements.Merge(rawFirst.Name, rawFirst, rawSecond);
         var run = await new InvariantChecker(db.Factory, TimeProvider.System).RunAsync(InvariantCheckMode.Full);
 
         var report = new BenchReport { Violations = run.ViolationCount };
-        report.Rows.AddRange([engine, raw]);
+        report.Rows.AddRange([on, off, raw]);
         report.Print(o.Out);
-        o.Out.WriteLine($"engine / raw ADO.NET: {engine.PerSecond / raw.PerSecond:P0} (target >= 85%); invariant check: {run.EntriesChecked:N0} entries, {run.ViolationCount} violations");
+        o.Out.WriteLine($"group commit on / off: {on.PerSecond / off.PerSecond:N2}x ({grouped.GroupedWrites:N0} writes committed in groups); " +
+            $"off / raw ADO.NET: {off.PerSecond / raw.PerSecond:P0} (target >= 85%); invariant check: {run.EntriesChecked:N0} entries, {run.ViolationCount} violations");
         o.Out.WriteLine($"durability: {await db.DurabilityAsync()}");
         return report;
     }

@@ -88,23 +88,10 @@ public sealed partial class LedgerWriter
     private async Task RunPipelinedAsync(DbConnection connection, DbTransaction tx, IReadOnlyList<Resolution> items, int[] order,
         EntryRow?[] rows, DateTime now, CancellationToken ct)
     {
-        await using var batch = connection.CreateBatch();
-        batch.Transaction = tx;
-        foreach (var i in order)
-        {
-            var command = batch.CreateBatchCommand();
-            command.CommandText = dialect.ResolveSql;
-            BindResolution(command.Parameters, items[i], now);
-            batch.BatchCommands.Add(command);
-        }
-        await using var reader = await batch.ExecuteReaderAsync(ct);
-        var k = 0;
-        do
-        {
-            if (reader.FieldCount != LedgerSql.ReturnedColumnCount)
-                continue;
-            rows[order[k++]] = await reader.ReadAsync(ct) ? ReadRow(reader) : null;
-        } while (await reader.NextResultAsync(ct));
+        var resolved = await RunPipelinedAsync(connection, tx, order.Select(i => (dialect.ResolveSql,
+            (Action<DbParameterCollection>)(p => BindResolution(p, items[i], now)))).ToList(), ct);
+        for (var k = 0; k < order.Length; k++)
+            rows[order[k]] = resolved[k];
     }
 
     // SQLite: one command executed per item; SQLite keeps its statements prepared between executions.

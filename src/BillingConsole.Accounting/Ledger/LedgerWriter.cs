@@ -4,6 +4,7 @@ using BillingConsole.Accounting.Data;
 using BillingConsole.Accounting.Diagnostics;
 using BillingConsole.Accounting.Metering;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace BillingConsole.Accounting.Ledger;
 
@@ -11,7 +12,8 @@ namespace BillingConsole.Accounting.Ledger;
 /// The one write path of the ledger. Every credit, debit, correction, reservation, settlement and release runs one
 /// <see cref="ILedgerDialect"/> batch on the EF connection; reads happen only to explain a refusal or replay a retry.
 /// </summary>
-public sealed partial class LedgerWriter(IDbContextFactory<BillingDbContext> dbFactory, ILedgerDialect dialect, TimeProvider clock)
+public sealed partial class LedgerWriter(IDbContextFactory<BillingDbContext> dbFactory, ILedgerDialect dialect, TimeProvider clock,
+    IOptions<GroupCommitOptions>? groupCommit = null)
 {
     // A guard can fail because of a concurrent write that has since committed, or a batch can lose a deadlock; the
     // batch wrote nothing either way and simply runs again.
@@ -33,7 +35,7 @@ public sealed partial class LedgerWriter(IDbContextFactory<BillingDbContext> dbF
         {
             await using var db = await dbFactory.CreateDbContextAsync(ct);
             PostedEntry Posted(EntryRow row) => new(row.Id, r.AccountId, row.Sequence, r.Type, new Money(row.Amount), new Money(row.BalanceAfter), false);
-            var (row, outOfRange) = await ExecuteAsync(db, dialect.PostSql(enforceFloor), p =>
+            var (row, outOfRange) = await ExecuteAsync(db, r.AccountId, dialect.PostSql(enforceFloor), p =>
             {
                 BindEntry(p, r.AccountId, r.Type, r.Amount.Units, r.Description, r.Origin, r.RefId, r.IdempotencyKey, Now());
                 BindRange(p);
@@ -65,7 +67,7 @@ public sealed partial class LedgerWriter(IDbContextFactory<BillingDbContext> dbF
             await using var db = await dbFactory.CreateDbContextAsync(ct);
             var now = Now();
             var expiresAt = now + (r.Ttl ?? LedgerValidation.DefaultHoldTtl);
-            var (row, outOfRange) = await ExecuteAsync(db, dialect.ReserveSql, p => BindReserve(p, r, now, expiresAt), null, ct);
+            var (row, outOfRange) = await ExecuteAsync(db, r.AccountId, dialect.ReserveSql, p => BindReserve(p, r, now, expiresAt), null, ct);
             if (outOfRange)
                 return OutOfRange;
             if (row is { } ok)
@@ -169,7 +171,7 @@ public sealed partial class LedgerWriter(IDbContextFactory<BillingDbContext> dbF
         for (var attempt = 1; ; attempt++)
         {
             await using var db = await dbFactory.CreateDbContextAsync(ct);
-            var (row, outOfRange) = await ExecuteAsync(db, dialect.ResolveSql, p => BindResolution(p, r, Now()),
+            var (row, outOfRange) = await ExecuteAsync(db, r.AccountId ?? 0, dialect.ResolveSql, p => BindResolution(p, r, Now()),
                 record is null ? null : written => record(Resolved(r, written).Value!), ct);
             if (outOfRange)
                 return OutOfRange;
@@ -236,7 +238,7 @@ public sealed partial class LedgerWriter(IDbContextFactory<BillingDbContext> dbF
     /// a deadlock, or (OutOfRange) a CHECK constraint refused it. A client transaction commits only when the batch
     /// appended its entry; with <paramref name="record"/> there always is one, and the row it makes of the appended
     /// entry is inserted in it before the commit.</summary>
-    private async Task<(EntryRow? Row, bool OutOfRange)> ExecuteAsync(BillingDbContext db, string sql, Action<DbParameterCollection> bind,
+    private async Task<(EntryRow? Row, bool OutOfRange)> ExecuteAloneAsync(BillingDbContext db, string sql, Action<DbParameterCollection> bind,
         Func<EntryRow, AdminAuditEntry>? record, CancellationToken ct)
     {
         await db.Database.OpenConnectionAsync(ct);

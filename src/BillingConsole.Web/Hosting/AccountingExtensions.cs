@@ -17,6 +17,8 @@ public static class AccountingExtensions
     {
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<LedgerWriter>();
+        builder.Services.AddOptions<GroupCommitOptions>().BindConfiguration("Ledger:GroupCommit")
+            .Validate(o => o.Check() is null, "Ledger:GroupCommit: MaxBatch 1..1000, MaxWaitMs 0..1000, MaxInFlight 0..256.").ValidateOnStart();
         builder.Services.AddSingleton<LedgerQueries>();
         builder.Services.AddSingleton<AccountSettings>();
         builder.Services.AddSingleton<InvariantChecker>();

@@ -12,13 +12,16 @@ namespace BillingConsole.Web.Tests.Reliability;
 /// (reserve, settle, release, abandon) over HTTP, retrying every unanswered write with the same key, while the process
 /// is killed with SIGKILL at random moments and restarted. Afterwards every acknowledged write exists exactly once, the
 /// balance is what the acknowledged answers add up to, no write is partial (invariant checker: zero violations), and
-/// the abandoned holds are released by the expiry pass. Short mode: 5 kills; BILLING_CRASH_KILLS sets the long mode.
+/// the abandoned holds are released by the expiry pass. Group commit is on with a short gathering wait, and enough
+/// clients write at once that most commits are groups: a kill lands while a group is written or committed, and no
+/// write of a group is acknowledged before its commit returned. Short mode: 5 kills; BILLING_CRASH_KILLS sets the long mode.
 /// </summary>
 public abstract class CrashTests(ProcessDatabase database)
 {
     private const string MeteringToken = "bc_crash_metering_token_0123456789";
     private const string WebhookSecret = "whsec_crash_test_0123456789abcdef";
-    private const int Workers = 4;
+    // Enough concurrent writers that a commit is nearly always in flight when the next write arrives (group commit).
+    private const int Workers = 12;
 
     private static int Kills => int.TryParse(Environment.GetEnvironmentVariable("BILLING_CRASH_KILLS"), out var k) ? k : 5;
 
@@ -31,6 +34,9 @@ public abstract class CrashTests(ProcessDatabase database)
         {
             ["Demo__MeteringToken"] = MeteringToken,
             ["Stripe__WebhookSecret"] = WebhookSecret,
+            ["Ledger__GroupCommit__Enabled"] = "true",
+            // Each group gathers for 2 ms, so groups are larger and last longer: more kills land mid-group.
+            ["Ledger__GroupCommit__MaxWaitMs"] = "2",
         });
         await console.StartAsync(ct); // migrates the empty database
         var (accountId, keyId) = await CreateCustomerAsync(ct);
