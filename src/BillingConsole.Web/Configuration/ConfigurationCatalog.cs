@@ -37,6 +37,7 @@ public static class ConfigurationCatalog
         ("Alerts", typeof(BillingConsole.Accounting.Alerts.AlertOptions)),
         ("Email", typeof(BillingConsole.Web.Alerts.EmailOptions)),
         ("Deployment", typeof(DeploymentOptions)),
+        ("Ledger:GroupCommit", typeof(BillingConsole.Accounting.Ledger.GroupCommitOptions)),
     ];
 
     public const string ConnectionStringKey = "ConnectionStrings:Billing";
@@ -53,6 +54,8 @@ public static class ConfigurationCatalog
     {
         [PrometheusOptions.EnabledKey] = "true in Development, else false",
         ["Stripe:Livemode"] = "true exactly with a live secret key",
+        ["Ledger:GroupCommit:Enabled"] = "true on SQLite, false on PostgreSQL and SQL Server",
+        ["Ledger:GroupCommit:MaxInFlight"] = "0 (one on SQLite, eight on PostgreSQL and SQL Server)",
     };
 
     public static IReadOnlyList<SettingKey> Keys { get; } = [.. RawKeys.Take(1), .. Sections.SelectMany(s => Walk(s.Section, s.Options)), .. RawKeys.Skip(1)];
