@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using BillingConsole.Accounting.Identity;
 using BillingConsole.Accounting.Ledger;
 using System.Text.Json.Nodes;
 using BillingConsole.Accounting.Payments;
@@ -97,5 +98,22 @@ public sealed class AdminReconciliationApiTests(ConsoleApp app)
         var (_, _, secret) = await app.CreateCustomerAsync(Money.Zero);
         using var customer = app.Client(secret);
         Assert.Equal(HttpStatusCode.Forbidden, (await customer.GetAsync("/v1/admin/reconciliation", Ct)).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("to=9999-12-31")]
+    [InlineData("from=0001-01-01&to=0001-01-31")]
+    [InlineData("from=9999-12-01&to=9999-12-31")]
+    public async Task Page_PeriodAtTheEdgeOfTheCalendar_AnswersThePageNotAServerError(string query)
+    {
+        // The day after the period (its exclusive end) must exist: the page once added it to 9999-12-31 and failed with 500.
+        var email = $"recon-admin-{Guid.NewGuid():N}@example.test";
+        await TestData.CreateUserAsync(app.DbFactory, email, Roles.BillingAdmin);
+        using var admin = await DevSessions.SignInAsync(app.BaseAddress, email);
+
+        var response = await admin.GetAsync($"/admin/reconciliation?{query}", Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("Reconciliation", await response.Content.ReadAsStringAsync(Ct));
     }
 }
