@@ -43,6 +43,7 @@ public sealed class AlertsBrowserTests(BrowserSession browser, AlertsOidcConsole
         var rule = page.GetByTestId("alert-rule");
         await Assertions.Expect(rule).ToContainTextAsync("Balance below $1.00");
         await Assertions.Expect(rule.GetByTestId("rule-state")).ToHaveTextAsync("Armed");
+        await Assertions.Expect(rule.GetByTestId("rule-state")).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("mud-chip-color-success"));
         await Assertions.Expect(page.GetByTestId("no-events")).ToBeVisibleAsync();
 
         using var gateway = oidc.Console.Client(oidc.Console.Services.GetRequiredService<IConfiguration>()["Demo:MeteringToken"]);
@@ -59,6 +60,8 @@ public sealed class AlertsBrowserTests(BrowserSession browser, AlertsOidcConsole
         }, Ct)).EnsureSuccessStatusCode();
 
         await Assertions.Expect(rule.GetByTestId("rule-state")).ToHaveTextAsync("Firing", new() { Timeout = 30_000 });
+        // The colour follows the state on the same open page.
+        await Assertions.Expect(rule.GetByTestId("rule-state")).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("mud-chip-color-error"));
         var fired = page.Locator("[data-testid='alert-event'][data-transition='fired']");
         await Assertions.Expect(fired).ToHaveCountAsync(1);
         await Assertions.Expect(fired.GetByTestId("alert-message")).ToContainTextAsync("below your alert level of $1.00");
