@@ -70,6 +70,15 @@ public sealed class MetricsEndpointTests : IAsyncLifetime
         using var webhook = await stripe.SendAsync(forged, Ct);
         var check = await app.Services.GetRequiredService<InvariantChecker>().RunAsync(InvariantCheckMode.Incremental, ct: Ct);
         var after = await ScrapeAsync();
+        // The workers' first runs happen at start-up, off the test's path (a lease to take first): on a busy machine the
+        // scrape can come before them, so wait for their series rather than assume they are there.
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!(Samples(after, "billing_worker_runs_total", ("worker", "HoldExpiry")).Any() && Samples(after, "billing_worker_lag_seconds", ("worker", "InvariantCheck")).Any())
+               && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(200, Ct);
+            after = await ScrapeAsync();
+        }
 
         Assert.Equal(HttpStatusCode.Created, reserved.StatusCode);
         Assert.Equal(HttpStatusCode.OK, settled.StatusCode);
