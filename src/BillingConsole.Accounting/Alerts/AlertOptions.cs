@@ -12,6 +12,10 @@ public sealed class AlertOptions
     /// <summary>How often the outbox dispatcher sends due messages.</summary>
     public TimeSpan DispatchInterval { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>Whether owners' webhook endpoints may be loopback, private or link-local addresses (local receivers and
+    /// tests). Unset: only in Development; elsewhere an owner could make the console call services inside its network.</summary>
+    public bool? AllowPrivateWebhookTargets { get; set; }
+
     /// <summary>The console page that lists alerts, linked from every notice.</summary>
     public string AlertsUrl => ConsoleBaseUrl.TrimEnd('/') + "/alerts";
 }

@@ -13,22 +13,14 @@ public sealed record DeliveryView(long Id, string MessageId, string Channel, str
 
 /// <summary>Owners' webhook endpoints: register (the secret is returned once), rotate the secret, delete; and the
 /// account's deliveries (emails and webhooks) with their last outcome.</summary>
-public sealed class WebhookEndpoints(IDbContextFactory<BillingDbContext> dbFactory, WebhookSecrets secrets, TimeProvider clock)
+public sealed class WebhookEndpoints(IDbContextFactory<BillingDbContext> dbFactory, WebhookSecrets secrets, WebhookTargets targets, TimeProvider clock)
 {
     public const int MaxEndpointsPerAccount = 10;
-
-    /// <summary>Null when the URL is acceptable: absolute https, or http to a loopback host (local receivers and tests).</summary>
-    public static string? ValidateUrl(string? url) =>
-        !Uri.TryCreate(url, UriKind.Absolute, out var uri) || url!.Length > 2000 || !string.IsNullOrEmpty(uri.UserInfo)
-            ? "url must be an absolute https URL of at most 2000 characters, without credentials."
-            : uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp && uri.IsLoopback
-                ? null
-                : "url must use https (http only to a loopback address).";
 
     /// <summary>Registers an endpoint; returns it and its signing secret (shown once), or the refusal.</summary>
     public async Task<(WebhookEndpointView? Endpoint, string? Secret, string? Error)> CreateAsync(long accountId, string? url, string actor, CancellationToken ct = default)
     {
-        if (ValidateUrl(url) is { } invalid)
+        if (targets.ValidateUrl(url) is { } invalid)
             return (null, null, invalid);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         if (await db.WebhookEndpoints.CountAsync(e => e.AccountId == accountId && e.DeletedAt == null, ct) >= MaxEndpointsPerAccount)

@@ -2,6 +2,7 @@ using BillingConsole.Accounting.Alerts;
 using BillingConsole.Web.Alerts;
 using BillingConsole.Web.Workers;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -24,8 +25,14 @@ public static class AlertsExtensions
         builder.Services.AddSingleton<SmtpAlertSender>();
         builder.Services.AddSingleton<WebhookAlertSender>();
         builder.Services.AddSingleton<OutboxDispatcher>();
+        builder.Services.AddSingleton(sp => new WebhookTargets(
+            sp.GetRequiredService<IOptions<AlertOptions>>().Value.AllowPrivateWebhookTargets ?? builder.Environment.IsDevelopment()));
+        // No redirects and no proxy: the connect step must dial the address it checked (WebhookTargets).
         builder.Services.AddHttpClient(WebhookAlertSender.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10))
-            .ConfigurePrimaryHttpMessageHandler(() => new HttpClientHandler { AllowAutoRedirect = false });
+            .ConfigurePrimaryHttpMessageHandler(sp => new SocketsHttpHandler
+            {
+                AllowAutoRedirect = false, UseProxy = false, ConnectCallback = sp.GetRequiredService<WebhookTargets>().ConnectAsync,
+            });
         builder.Services.TryAddSingleton<WorkerMetrics>();
         builder.Services.AddHostedService<AlertEvaluationWorker>();
         builder.Services.AddHostedService<OutboxDispatchWorker>();

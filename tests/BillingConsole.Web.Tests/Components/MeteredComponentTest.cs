@@ -45,7 +45,7 @@ public abstract class MeteredComponentTest : LedgerComponentTest
             Microsoft.Extensions.Options.Options.Create(new Accounting.Alerts.AlertOptions { ConsoleBaseUrl = "https://console.test" })));
         Services.AddSingleton(new Accounting.Alerts.OutboxDelivery(Factory, Time));
         Services.AddSingleton(new Web.Alerts.WebhookEndpoints(Factory,
-            new Web.Alerts.WebhookSecrets(new Microsoft.AspNetCore.DataProtection.EphemeralDataProtectionProvider()), Time));
+            new Web.Alerts.WebhookSecrets(new Microsoft.AspNetCore.DataProtection.EphemeralDataProtectionProvider()), new Web.Alerts.WebhookTargets(allowPrivate: false), Time));
     }
 
     /// <summary>The time everything is written and read at; it moves only when a test moves it (Advance, or AdjustTime to
