@@ -248,6 +248,36 @@ public abstract class StripeWebhookTests(PaymentsHost host) : PaymentsTest(host)
     }
 
     [Fact]
+    public async Task CheckoutCompleted_AfterTheAccountClosed_RefundsThePaymentOnce_AndIsNotRedeliveredForever()
+    {
+        var (account, session) = await PaidCheckoutAsync();
+        var cs = (string)session["id"]!;
+        var closed = await new BillingConsole.Accounting.Admin.AdminAccounts(host.Db.Factory, host.Ledger,
+                new BillingConsole.Accounting.Admin.AdminAuditLog(host.Db.Factory, TimeProvider.System), TimeProvider.System)
+            .CloseAsync(account, "Customer left", new BillingConsole.Accounting.Admin.AdminActor(1, "staff@billing.example"), Ct);
+        Assert.True(closed.Succeeded);
+        var payload = StripeObjects.Event(EventTypes.CheckoutSessionCompleted, session);
+
+        await OkAsync(await host.DeliverAsync(payload, ct: Ct), "ignored");
+        // Another event for the same session: the same refund, not a second one.
+        await OkAsync(await host.DeliverAsync(StripeObjects.Event(EventTypes.CheckoutSessionCompleted, session), ct: Ct), "ignored");
+
+        var chargeId = (string)host.Stripe.ChargeOf(cs)["id"]!;
+        var refund = Assert.Single(host.Stripe.RefundsOfCharge(chargeId));
+        Assert.Equal(5250L, (long)refund["amount"]!);
+        var recorded = Assert.Single(await host.EventsAsync(JsonNode.Parse(payload)!["id"]!.GetValue<string>()));
+        Assert.Contains($"Account {account} is closed", recorded.Detail);
+        Assert.Contains((string)refund["id"]!, recorded.Detail);
+
+        // The refund's own event finds a purchase that was never credited: nothing to take back, answered 200.
+        var charge = host.Stripe.Get(chargeId);
+        await OkAsync(await host.DeliverAsync(StripeObjects.Event(EventTypes.ChargeRefunded, charge), ct: Ct), "ignored");
+        Assert.Single(host.Stripe.RefundsOfCharge(chargeId));
+        Assert.Empty(await host.EntriesAsync(account));
+        await AssertInvariantsAsync(account);
+    }
+
+    [Fact]
     public async Task DisputeCreatedThenWon_TakesThePurchasedCredits_ThenRestoresThem()
     {
         var (account, session) = await PaidCheckoutAsync();

@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using BillingConsole.Accounting.Ledger;
 using BillingConsole.Accounting.Payments;
 
@@ -7,8 +9,9 @@ namespace BillingConsole.Web.Payments.Webhooks;
 /// Credits a paid purchase: topup = amount paid, platform_fee = −fee, both citing the purchase, with keys
 /// <c>{provider}:{purchase}:topup</c> and <c>:fee</c>. Used for the purchase's own event and by <see cref="PaymentLookup"/>
 /// when a refund or dispute arrives before it. Then remembers the purchase's card when the account has none.
+/// A purchase paid after its account was closed is refunded instead (<see cref="RefundToClosedAccountAsync"/>).
 /// </summary>
-public sealed class PurchaseCrediting(PaymentPostings postings, CardSaving cards, IPaymentEvents events)
+public sealed class PurchaseCrediting(PaymentPostings postings, CardSaving cards, IPaymentEvents events, IPaymentGateway gateway)
 {
     public async Task<HandlerOutcome> CreditAsync(PaymentReceived p, CancellationToken ct)
     {
@@ -31,6 +34,8 @@ public sealed class PurchaseCrediting(PaymentPostings postings, CardSaving cards
             $"Credit purchase via {provider.Name} Checkout {id}: package {p.PackageId ?? "credits"}, {credits} credits + {Money.FromCents(fee)} fee, paid {Money.FromCents(paid)}",
             $"Platform fee on {provider.Name} Checkout {id}",
             PaymentPostings.WebhookOrigin(provider)), ct);
+        if (result.Failure is { Error: LedgerError.AccountClosed })
+            return await RefundToClosedAccountAsync(p, accountId, ct);
         if (result.Failure is { } failure)
             return failure.Error == LedgerError.IdempotencyConflict
                 ? HandlerOutcome.Processed($"Checkout Session {id} was already credited with other amounts: {failure.Message}", accountId, paid)
@@ -41,4 +46,25 @@ public sealed class PurchaseCrediting(PaymentPostings postings, CardSaving cards
             ? $"Checkout Session {id} was already credited."
             : $"Credited {posted.Credits} to account {accountId} for Checkout Session {id}.", accountId, paid);
     }
+
+    /// <summary>A checkout started before its account was closed and paid after: closing is final, so it can never be
+    /// credited, and failing would only make the provider redeliver for days. The payment goes back to the card in full
+    /// instead, once (the refund's request id is derived from the purchase, so any redelivery, or the refund's own
+    /// event finding the purchase uncredited, meets the same refund), and the event is recorded as ignored, saying why.
+    /// A provider that cannot be reached fails the event, so it is delivered again and the refund retried.</summary>
+    private async Task<HandlerOutcome> RefundToClosedAccountAsync(PaymentReceived p, long accountId, CancellationToken ct)
+    {
+        var requestId = new Guid(SHA256.HashData(Encoding.UTF8.GetBytes($"closed-account-refund:{p.Reference}")).AsSpan(0, 16));
+        var refund = await gateway.RefundAsync(new RefundStart(requestId, accountId, p.Reference, null, ClosedAccountRefunder), ct);
+        if (refund.Value is { } started)
+            return HandlerOutcome.Ignored(
+                $"Account {accountId} is closed, so Checkout Session {p.Reference} cannot be credited: refunded in full to the card ({started.RefundId}).", accountId);
+        return refund.Failure!.Kind == PaymentErrorKind.Unavailable
+            ? HandlerOutcome.Failed($"Account {accountId} is closed; refunding Checkout Session {p.Reference} failed and is retried: {refund.Failure.Message}", accountId)
+            : HandlerOutcome.Ignored(
+                $"Account {accountId} is closed, so Checkout Session {p.Reference} cannot be credited, and the automatic refund was refused: {refund.Failure.Message} Refund it from the provider's dashboard.", accountId);
+    }
+
+    /// <summary>Who asked for a closed account's refund, in the provider's metadata.</summary>
+    public const string ClosedAccountRefunder = "system:closed-account";
 }
