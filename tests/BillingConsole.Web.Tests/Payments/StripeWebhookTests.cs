@@ -278,6 +278,29 @@ public abstract class StripeWebhookTests(PaymentsHost host) : PaymentsTest(host)
     }
 
     [Fact]
+    public async Task RefundAfterTheAccountClosed_IsRecordedAsIgnoredWithWhy_AndAnswered200()
+    {
+        var (account, session) = await PaidCheckoutAsync();
+        var cs = (string)session["id"]!;
+        await OkAsync(await host.DeliverAsync(StripeObjects.Event(EventTypes.CheckoutSessionCompleted, session), ct: Ct), "processed");
+        Assert.True((await host.Ledger.PostAsync(new PostRequest(account, EntryTypes.UsageDebit, -Cents(5000), "spent it all",
+            new Origin(EntrySources.Admin, "tests")), Ct)).Succeeded);
+        Assert.True((await new BillingConsole.Accounting.Admin.AdminAccounts(host.Db.Factory, host.Ledger,
+                new BillingConsole.Accounting.Admin.AdminAuditLog(host.Db.Factory, TimeProvider.System), TimeProvider.System)
+            .CloseAsync(account, "Customer left", new BillingConsole.Accounting.Admin.AdminActor(1, "staff@billing.example"), Ct)).Succeeded);
+        var before = await host.EntriesAsync(account);
+
+        var charge = host.Stripe.Refund((string)host.Stripe.ChargeOf(cs)["id"]!, 1000);
+        var payload = StripeObjects.Event(EventTypes.ChargeRefunded, charge);
+        await OkAsync(await host.DeliverAsync(payload, ct: Ct), "ignored");
+
+        var recorded = Assert.Single(await host.EventsAsync(JsonNode.Parse(payload)!["id"]!.GetValue<string>()));
+        Assert.Contains($"account {account} is closed", recorded.Detail);
+        Assert.Equal(before.Count, (await host.EntriesAsync(account)).Count);
+        await AssertInvariantsAsync(account);
+    }
+
+    [Fact]
     public async Task DisputeCreatedThenWon_TakesThePurchasedCredits_ThenRestoresThem()
     {
         var (account, session) = await PaidCheckoutAsync();

@@ -21,7 +21,7 @@ public sealed class AutoRechargeCrediting(PaymentPostings postings, PaymentAccou
         var result = await postings.CreditAutoRechargeAsync(accountId, amount, id, PaymentKeys.AutoRecharge(provider, id),
             $"Auto-recharge paid by card, {provider.Name} PaymentIntent {id}", PaymentPostings.WebhookOrigin(provider), ct);
         if (result.Failure is { } failure && failure.Error != LedgerError.IdempotencyConflict)
-            return HandlerOutcome.Failed($"Crediting auto-recharge {id} failed: {failure.Message}", accountId);
+            return HandlerOutcome.LedgerRefused($"Crediting auto-recharge {id} failed", failure, accountId);
         if (p.Sequence is { } sequence)
             await accounts.CompleteAsync(accountId, sequence, ct);
         return HandlerOutcome.Processed(result.Value is { Replayed: false }

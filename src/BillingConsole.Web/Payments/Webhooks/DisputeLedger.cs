@@ -31,7 +31,7 @@ public sealed class DisputeLedger(PaymentLookup lookup, PaymentPostings postings
         var reversed = await postings.ReverseDisputeAsync(events.Provider, payment!.AccountId, d.Reference, taken,
             $"Chargeback {d.Reference} won: the {taken} it took from {payment.RefId} is restored", ct);
         if (reversed.Failure is { } failure && failure.Error != LedgerError.IdempotencyConflict)
-            return HandlerOutcome.Failed($"Reversing dispute {d.Reference} failed: {failure.Message}", payment.AccountId);
+            return HandlerOutcome.LedgerRefused($"Reversing dispute {d.Reference} failed", failure, payment.AccountId);
         return HandlerOutcome.Processed($"Dispute {d.Reference} won: restored {taken} to account {payment.AccountId}.", payment.AccountId, d.AmountCents);
     }
 
@@ -58,7 +58,7 @@ public sealed class DisputeLedger(PaymentLookup lookup, PaymentPostings postings
         var posted = await postings.DebitDisputeAsync(provider, payment.AccountId, d.Reference, taken,
             $"Chargeback {d.Reference} opened on {payment.RefId} ({disputed} disputed, reason: {d.Reason ?? "unknown"})", ct);
         if (posted.Failure is { } failure && failure.Error != LedgerError.IdempotencyConflict)
-            return (payment, Money.Zero, HandlerOutcome.Failed($"Recording dispute {d.Reference} failed: {failure.Message}", payment.AccountId));
+            return (payment, Money.Zero, HandlerOutcome.LedgerRefused($"Recording dispute {d.Reference} failed", failure, payment.AccountId));
         var amount = await postings.FindAmountAsync(payment.AccountId, PaymentKeys.Dispute(provider, d.Reference), ct) ?? -taken;
         return (payment, -amount, null);
     }

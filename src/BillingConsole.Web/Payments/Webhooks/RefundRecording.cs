@@ -46,7 +46,7 @@ public sealed class RefundRecording(PaymentLookup lookup, PaymentPostings postin
             var posted = await postings.DebitRefundAsync(provider, payment.AccountId, r.Reference, refund.Reference, credits,
                 $"Refund {refund.Reference} of {cash} to the card for {payment.RefId} (charge {r.Reference})", ct);
             if (posted.Failure is { Error: not LedgerError.IdempotencyConflict } failure)
-                return HandlerOutcome.Failed($"Recording refund {refund.Reference} failed: {failure.Message}", payment.AccountId);
+                return HandlerOutcome.LedgerRefused($"Recording refund {refund.Reference} failed", failure, payment.AccountId);
             notes.Add(posted.Value is { Replayed: false } ? $"{refund.Reference} took {credits}" : $"{refund.Reference} already recorded");
         }
         return HandlerOutcome.Processed(notes.Count == 0 ? $"Charge {r.Reference} has no refund to record." : string.Join("; ", notes),
