@@ -248,6 +248,13 @@ public sealed class AuthorizationMatrixTests(ConsoleApp app)
             "GET /billing/balance" or "GET /billing/transactions" or "GET /billing/summary" or "GET /billing/usage"
                 or "GET /billing/requests" or "GET /billing/invoice" or "GET /v1/keys" or "GET /billing/auto-recharge" => new RouteCase(e.Route, Status: 200),
             // Development-mode payments: no saved card is needed, so an allowed caller's valid body is stored.
+            "GET /billing/alerts/rules" or "GET /billing/alerts/events" or "GET /billing/alerts/endpoints" => new RouteCase(e.Route, Status: 200),
+            "POST /billing/alerts/rules" => new RouteCase(e.Route, """{"kind":"balance_below","threshold":5}""", 201),
+            "DELETE /billing/alerts/rules/{id}" => new RouteCase($"/billing/alerts/rules/{await w.NewAlertRuleOfAAsync()}", Status: 204, OwnedByA: true),
+            "POST /billing/alerts/endpoints" => new RouteCase(e.Route, """{"url":"https://hooks.example.com/matrix"}""", 201),
+            "POST /billing/alerts/endpoints/{id}/rotate" => new RouteCase($"/billing/alerts/endpoints/{await w.NewWebhookEndpointOfAAsync()}/rotate",
+                Status: 200, OwnedByA: true),
+            "DELETE /billing/alerts/endpoints/{id}" => new RouteCase($"/billing/alerts/endpoints/{await w.NewWebhookEndpointOfAAsync()}", Status: 204, OwnedByA: true),
             "PUT /billing/auto-recharge" => new RouteCase(e.Route, """{"enabled":false,"threshold":10,"amount":25}""", 200),
             // keys:write only: a key may grant only scopes it holds, and the matrix also calls with a keys:write-only key.
             "POST /v1/keys" => new RouteCase(e.Route, """{"name":"matrix","scopes":["keys:write"]}""", 201),
@@ -351,6 +358,24 @@ public sealed class AuthorizationMatrixTests(ConsoleApp app)
         {
             var created = await _app.Services.GetRequiredService<ApiKeyService>().CreateAsync(AccountA, "matrix target", null);
             return created.Value!.Key.Id;
+        }
+
+        public async Task<long> NewAlertRuleOfAAsync()
+        {
+            var (rule, _) = await _app.Services.GetRequiredService<Accounting.Alerts.AlertRules>()
+                .CreateAsync(AccountA, new Accounting.Alerts.NewAlertRule(Accounting.Alerts.AlertKinds.BalanceBelow, Money.FromDollars(1).Units, null), "matrix");
+            return rule!.Id;
+        }
+
+        /// <summary>A fresh endpoint of customer A; A's others are deleted first, so every caller's call stays within the
+        /// per-account cap.</summary>
+        public async Task<long> NewWebhookEndpointOfAAsync()
+        {
+            var endpoints = _app.Services.GetRequiredService<BillingConsole.Web.Alerts.WebhookEndpoints>();
+            foreach (var old in await endpoints.ListAsync(AccountA))
+                await endpoints.DeleteAsync(AccountA, old.Id);
+            var (endpoint, _, _) = await endpoints.CreateAsync(AccountA, "https://hooks.example.com/matrix", "matrix");
+            return endpoint!.Id;
         }
 
         public Task<long> NewEmptyAccountAsync() => _app.CreateAccountAsync($"Matrix {Guid.NewGuid():N}");
