@@ -16,6 +16,11 @@ public sealed partial class LedgerWriter
     /// <summary>Holds per transaction: bounds how long one batch keeps its account rows (and SQLite's writer) locked.</summary>
     public const int ResolutionsPerTransaction = 100;
 
+    private long _setResolutions;
+
+    /// <summary>How many holds this writer resolved through the set-based statement (diagnostics and tests).</summary>
+    public long SetResolutions => Interlocked.Read(ref _setResolutions);
+
     /// <summary>Settles many holds; one result per request, in order. Each succeeds or fails on its own.</summary>
     public Task<IReadOnlyList<LedgerResult<HoldResolution>>> SettleManyAsync(IReadOnlyList<SettleRequest> requests, CancellationToken ct = default) =>
         ResolveManyAsync(requests.Select(r => LedgerValidation.Check(r) is { } invalid
@@ -128,7 +133,10 @@ public sealed partial class LedgerWriter
             if (reader.FieldCount != LedgerSql.ReturnedColumnCount + 1)
                 continue;
             while (await reader.ReadAsync(ct))
+            {
                 rows[reader.GetInt64(0) - 1] = ReadRow(reader, 1);
+                Interlocked.Increment(ref _setResolutions);
+            }
         } while (await reader.NextResultAsync(ct));
     }
 
