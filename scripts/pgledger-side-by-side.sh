@@ -19,7 +19,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 
 # The Npgsql connection string as libpq environment variables, for psql and pgbench.
 field() { tr ';' '\n' <<<"$BILLING_TEST_POSTGRES" | sed -n "s/^$1=//p"; }
-export PGHOST=$(field Host) PGPORT=$(field Port) PGUSER=$(field Username) PGPASSWORD=$(field Password)
+export PGHOST=$(field Host) PGPORT=$(field Port) PGUSER=$(field Username) PGPASSWORD=$(field Password) PGOPTIONS="-c client_min_messages=warning"
 command -v pgbench >/dev/null || { log "pgbench not found (Debian: apt-get install postgresql-client)"; exit 3; }
 
 work=$(mktemp -d /tmp/pgledger.XXXXXX)
