@@ -6,10 +6,12 @@ using Microsoft.EntityFrameworkCore;
 namespace BillingConsole.Accounting.Ledger;
 
 /// <summary>
-/// Resolving many holds together: the same per-hold batch (<see cref="ILedgerDialect.ResolveSql"/>, each still guarded
-/// by its own <c>status = 'open'</c>) run back to back in one transaction, so a hundred settlements cost one commit
-/// (one disk sync) instead of a hundred. A hold the batch could not resolve (already closed, unknown, or a failure that
-/// rolled the transaction back) goes through the single path afterwards, which retries, replays or explains it.
+/// Resolving many holds together in one transaction, so a hundred settlements cost one commit (one disk sync) instead
+/// of a hundred: where the dialect has one (PostgreSQL, SQL Server), one set-based statement for the whole batch
+/// (<see cref="ILedgerDialect.ResolveManySql"/>), otherwise (SQLite) the per-hold batch
+/// (<see cref="ILedgerDialect.ResolveSql"/>) run back to back. Either way each hold is guarded by its own
+/// <c>status = 'open'</c>, and a hold the batch could not resolve (already closed, unknown, named twice, or a failure
+/// that rolled the transaction back) goes through the single path afterwards, which retries, replays or explains it.
 /// </summary>
 public sealed partial class LedgerWriter
 {
