@@ -102,6 +102,70 @@ public sealed class PostgresLedgerDialect : ILedgerDialect
         SELECT e.id, e.sequence, e.amount, e.balance_after, e.reservation_id, r.amount, r.cost, r.market_cost FROM e CROSS JOIN r
         """;
 
+    /// <summary>The input table of <see cref="ResolveManySql"/>: the per-hold arrays side by side, numbered from 1.</summary>
+    private static readonly string Items =
+        $"unnest({string.Join(", ", LedgerSetSql.ItemColumns.Select(c => "@" + c.Name))}) WITH ORDINALITY AS u({LedgerSetSql.ColumnList}, ord)";
+
+    private static readonly string RollupSums = string.Join(", ", LedgerSql.RollupColumns.Split(", ").Skip(4).Select(c => $"{c} = usage_rollups.{c} + EXCLUDED.{c}"));
+
+    // One statement for the batch, in the single resolve's steps: resolve the holds (each still guarded by its own
+    // status), then derive everything else from the resolved rows, aggregating what several holds share (an account, a
+    // key, a rollup or day-total row) so each such row is written once. Entries of one account take consecutive
+    // sequences and running balances in input order from the account's opening values. The accounts are locked first,
+    // in id order (the first statement), as single writes and group commits lock them, so batches queue instead of
+    // deadlocking. Another derived counter joins the same way as ku: one CTE that aggregates r by its key and updates.
+    public string? ResolveManySql { get; } = $"""
+        SELECT id FROM accounts WHERE id IN (SELECT account_id FROM reservations WHERE id = ANY(@reservation_id)) ORDER BY id FOR UPDATE;
+        WITH i AS (
+            SELECT DISTINCT ON (in_reservation_id) * FROM {Items} ORDER BY in_reservation_id, ord),
+        r AS (
+            UPDATE reservations SET status = i.in_status, resolved_at = @created_at, cost = {LedgerSetSql.PerItem(LedgerSql.ChargedCost, "i")}
+            FROM i
+            WHERE reservations.id = i.in_reservation_id AND (i.in_account_id IS NULL OR account_id = i.in_account_id)
+              AND {LedgerSetSql.PerItem(LedgerSql.ResolvableHold + LedgerSql.ShapeGuard, "i")}
+            RETURNING i.*, reservations.id, reservations.account_id, {LedgerSetSql.PerItem(LedgerSql.HeldBy("reservations."), "i")} AS amount,
+                reservations.cost, {LedgerSetSql.PerItem(LedgerSql.ChargedMarketCost, "i")} AS market_cost, reservations.api_key_id,
+                reservations.model_id, reservations.price_id, reservations.tags, reservations.spend_month, reservations.created_at),
+        s AS (
+            SELECT r.*, row_number() OVER w AS k, (sum(amount - cost) OVER w)::bigint AS running
+            FROM r WINDOW w AS (PARTITION BY account_id ORDER BY ord)),
+        a AS (
+            UPDATE accounts SET balance = balance + d.delta, last_sequence = last_sequence + d.n, last_entry_at = GREATEST(@created_at, last_entry_at)
+            FROM (SELECT account_id, sum(amount - cost)::bigint AS delta, count(*) AS n FROM r GROUP BY account_id) d
+            WHERE accounts.id = d.account_id
+            RETURNING accounts.id, accounts.balance - d.delta AS opening_balance, accounts.last_sequence - d.n AS opening_sequence, accounts.last_entry_at),
+        ku AS (
+            UPDATE api_keys SET spend_committed = spend_committed + d.delta
+            FROM (SELECT api_key_id, spend_month, sum(cost - amount)::bigint AS delta FROM r GROUP BY api_key_id, spend_month) d
+            WHERE api_keys.id = d.api_key_id AND api_keys.spend_month = d.spend_month),
+        rec AS (
+            INSERT INTO request_records ({LedgerSql.RequestColumns})
+            SELECT account_id, id, api_key_id, model_id, price_id, in_provider, in_request_status, in_error_code, in_http_status, in_input_tokens,
+                in_output_tokens, in_cached_tokens, cost, market_cost, in_latency_ms, in_ttfb_ms, in_streaming, in_client_ip, in_user_agent, tags,
+                created_at, @created_at, in_quantity
+            FROM r WHERE model_id IS NOT NULL
+            ON CONFLICT (reservation_id) DO UPDATE SET {string.Format(LedgerSql.RequestUpdate, "EXCLUDED")}),
+        roll AS (
+            INSERT INTO usage_rollups ({LedgerSql.RollupColumns})
+            SELECT account_id, @day, model_id, COALESCE(api_key_id, 0), count(*), sum(in_input_tokens), sum(in_output_tokens), sum(in_cached_tokens),
+                sum(cost), sum(market_cost), sum(in_quantity)
+            FROM r WHERE model_id IS NOT NULL AND {LedgerSetSql.PerItem(LedgerSql.Settling, "r")}
+            GROUP BY account_id, model_id, COALESCE(api_key_id, 0)
+            ON CONFLICT (account_id, day, model_id, api_key_id) DO UPDATE SET {RollupSums}),
+        t AS (
+            INSERT INTO ledger_day_totals ({LedgerSql.DayTotalColumns})
+            SELECT a.id, (a.last_entry_at AT TIME ZONE 'UTC')::date, s.in_type, count(*), sum(s.amount - s.cost)
+            FROM s JOIN a ON a.id = s.account_id GROUP BY a.id, a.last_entry_at, s.in_type
+            ON CONFLICT (account_id, day, type) DO UPDATE SET entries = ledger_day_totals.entries + EXCLUDED.entries, amount = ledger_day_totals.amount + EXCLUDED.amount),
+        e AS (
+            INSERT INTO ledger_entries ({LedgerSql.EntryColumns})
+            SELECT a.id, a.opening_sequence + s.k, s.in_type, s.amount - s.cost, a.opening_balance + s.running, a.last_entry_at, s.in_description,
+                s.in_source, s.id::text, s.in_actor, NULL, s.id
+            FROM s JOIN a ON a.id = s.account_id ORDER BY a.id, s.k
+            RETURNING {LedgerSql.EntryReturning})
+        SELECT s.ord, e.id, e.sequence, e.amount, e.balance_after, e.reservation_id, s.amount, s.cost, s.market_cost FROM e JOIN s ON s.id = e.reservation_id
+        """;
+
     public bool NeedsClientTransaction => false;
 
     public bool IsUniqueViolation(DbException exception) =>
@@ -116,13 +180,15 @@ public sealed class PostgresLedgerDialect : ILedgerDialect
     public void AddParameter(DbParameterCollection parameters, string name, object? value, Type type)
     {
         // Typed explicitly: an untyped NULL or a reused parameter in CASE would leave PostgreSQL guessing.
+        // An array (the per-hold columns of ResolveManySql) is typed by its element type.
+        var element = type.IsArray ? Nullable.GetUnderlyingType(type.GetElementType()!) ?? type.GetElementType()! : type;
         var p = new NpgsqlParameter(name, value ?? DBNull.Value)
         {
-            NpgsqlDbType = type == typeof(long) ? NpgsqlDbType.Bigint
-                : type == typeof(int) ? NpgsqlDbType.Integer
-                : type == typeof(bool) ? NpgsqlDbType.Boolean
-                : type == typeof(DateTime) ? NpgsqlDbType.TimestampTz
-                : NpgsqlDbType.Text,
+            NpgsqlDbType = (element == typeof(long) ? NpgsqlDbType.Bigint
+                : element == typeof(int) ? NpgsqlDbType.Integer
+                : element == typeof(bool) ? NpgsqlDbType.Boolean
+                : element == typeof(DateTime) ? NpgsqlDbType.TimestampTz
+                : NpgsqlDbType.Text) | (type.IsArray ? NpgsqlDbType.Array : 0),
         };
         parameters.Add(p);
     }

@@ -1,5 +1,6 @@
 using System.Data;
 using System.Data.Common;
+using System.Text.Json;
 using BillingConsole.Accounting.Ledger;
 using Microsoft.Data.SqlClient;
 
@@ -137,6 +138,98 @@ public sealed class SqlServerLedgerDialect : ILedgerDialect
         SELECT e.id, e.sequence, e.amount, e.balance_after, e.reservation_id, r.amount, r.cost, r.market_cost FROM @e e CROSS JOIN @r r;
         """;
 
+    private static string SqlType(Type type) =>
+        type == typeof(long) ? "bigint" : type == typeof(int) ? "int" : type == typeof(bool) ? "bit" : "nvarchar(max)";
+
+    /// <summary>The input of <see cref="ResolveManySql"/>: each per-hold array arrives as a JSON array (see
+    /// <see cref="AddParameter"/>), and OPENJSON's positions line the columns up, numbered from 1.</summary>
+    private static readonly string Items = $"""
+        DECLARE @i TABLE (ord int PRIMARY KEY, {string.Join(", ", LedgerSetSql.ItemColumns.Select(c => $"{LedgerSetSql.Column(c.Name)} {SqlType(c.Type)}"))});
+        INSERT INTO @i (ord, {LedgerSetSql.ColumnList})
+        SELECT CAST(c0.[key] AS int) + 1, {string.Join(", ", LedgerSetSql.ItemColumns.Select((c, k) => $"CAST(c{k}.value AS {SqlType(c.Type)})"))}
+        FROM OPENJSON(@reservation_id) c0
+        {string.Join("\n    ", LedgerSetSql.ItemColumns.Skip(1).Select((c, k) => $"JOIN OPENJSON(@{c.Name}) c{k + 1} ON c{k + 1}.[key] = c0.[key]"))};
+        """;
+
+    private static readonly string RequestValues = string.Join(", ", LedgerSql.RequestColumns.Split(", ").Select(c => c switch
+    {
+        "provider" or "error_code" or "http_status" or "input_tokens" or "output_tokens" or "cached_tokens" or "latency_ms" or "ttfb_ms"
+            or "streaming" or "client_ip" or "user_agent" or "quantity" => $"i.{LedgerSetSql.Column(c)} AS {c}",
+        "status" => $"i.{LedgerSetSql.Column("request_status")} AS status",
+        "reservation_id" => "r.id AS reservation_id",
+        "started_at" => "r.created_at AS started_at",
+        "completed_at" => "@created_at AS completed_at",
+        _ => $"r.{c}",
+    }));
+
+    // The set-based batch in the single resolve's steps (see the PostgreSQL dialect): resolve the holds, each guarded by
+    // its own status, into @r; then write everything else from @r, aggregating what holds share (an account, a key, a
+    // rollup or day-total row) so each such row is written once. Entries of one account take consecutive sequences and
+    // running balances in input order from the account's opening values. The accounts are locked first, in id order,
+    // as the other writers lock them. Another derived counter joins the same way as api_keys: aggregate @r by its key
+    // and update. A hold named twice resolves at its first mention only (the others are deleted from @i).
+    public string? ResolveManySql { get; } = $"""
+        SET NOCOUNT ON; SET XACT_ABORT ON; SET TRANSACTION ISOLATION LEVEL READ COMMITTED;
+        {Items}
+        DELETE i FROM @i i WHERE EXISTS (SELECT 1 FROM @i f WHERE f.in_reservation_id = i.in_reservation_id AND f.ord < i.ord);
+        DECLARE @r TABLE (ord int, id bigint, account_id bigint, amount bigint, cost bigint, market_cost bigint, api_key_id bigint,
+            model_id bigint, price_id bigint, tags nvarchar(700), spend_month datetime2, created_at datetime2);
+        DECLARE @s TABLE (id bigint, account_id bigint, k bigint, running bigint);
+        DECLARE @a TABLE (id bigint, opening_balance bigint, opening_sequence bigint, last_entry_at datetime2);
+        DECLARE @e TABLE (id bigint, sequence bigint, amount bigint, balance_after bigint, reservation_id bigint);
+        BEGIN TRANSACTION;
+        SELECT id FROM accounts WITH (UPDLOCK, ROWLOCK)
+        WHERE id IN (SELECT h.account_id FROM reservations h JOIN @i i ON h.id = i.in_reservation_id) ORDER BY id;
+        UPDATE reservations SET status = i.in_status, resolved_at = @created_at, cost = {LedgerSetSql.PerItem(LedgerSql.ChargedCost, "i")}
+        OUTPUT i.ord, inserted.id, inserted.account_id, {LedgerSetSql.PerItem(LedgerSql.HeldBy("inserted."), "i")}, inserted.cost, 0, inserted.api_key_id,
+            inserted.model_id, inserted.price_id, inserted.tags, inserted.spend_month, inserted.created_at INTO @r
+        FROM reservations JOIN @i i ON reservations.id = i.in_reservation_id
+        WHERE (i.in_account_id IS NULL OR account_id = i.in_account_id) AND {LedgerSetSql.PerItem(LedgerSql.ResolvableHold + LedgerSql.ShapeGuard, "i")};
+        UPDATE r SET market_cost = {LedgerSetSql.PerItem(LedgerSql.ChargedMarketCost, "i")} FROM @r r JOIN @i i ON i.ord = r.ord;
+        INSERT INTO @s (id, account_id, k, running)
+        SELECT id, account_id, ROW_NUMBER() OVER (PARTITION BY account_id ORDER BY ord),
+            SUM(amount - cost) OVER (PARTITION BY account_id ORDER BY ord ROWS UNBOUNDED PRECEDING)
+        FROM @r;
+        UPDATE accounts SET balance = balance + d.delta, last_sequence = last_sequence + d.n,
+            last_entry_at = CASE WHEN last_entry_at > @created_at THEN last_entry_at ELSE @created_at END
+        OUTPUT inserted.id, inserted.balance - d.delta, inserted.last_sequence - d.n, inserted.last_entry_at INTO @a
+        FROM accounts JOIN (SELECT account_id, SUM(amount - cost) AS delta, COUNT_BIG(*) AS n FROM @r GROUP BY account_id) d ON accounts.id = d.account_id;
+        UPDATE k SET spend_committed = k.spend_committed + d.delta
+        FROM api_keys k JOIN (SELECT api_key_id, spend_month, SUM(cost - amount) AS delta FROM @r GROUP BY api_key_id, spend_month) d
+            ON k.id = d.api_key_id AND k.spend_month = d.spend_month;
+        -- A late settle updates the record its hold's expiry wrote; any other resolution writes the first one.
+        UPDATE q SET {string.Format(LedgerSql.RequestUpdate, "s")}
+        FROM request_records q JOIN (SELECT {RequestValues} FROM @r r JOIN @i i ON i.ord = r.ord WHERE i.in_late = 1) s ON q.reservation_id = s.reservation_id;
+        INSERT INTO request_records ({LedgerSql.RequestColumns})
+        SELECT {RequestValues}
+        FROM @r r JOIN @i i ON i.ord = r.ord WHERE r.model_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM request_records q WHERE q.reservation_id = r.id);
+        MERGE usage_rollups WITH (HOLDLOCK)
+        USING (SELECT r.account_id, r.model_id, COALESCE(r.api_key_id, 0) AS api_key_id, COUNT_BIG(*) AS calls, SUM(i.in_input_tokens) AS input_tokens,
+                SUM(i.in_output_tokens) AS output_tokens, SUM(i.in_cached_tokens) AS cached_tokens, SUM(r.cost) AS cost, SUM(r.market_cost) AS market_cost,
+                SUM(i.in_quantity) AS quantity
+            FROM @r r JOIN @i i ON i.ord = r.ord WHERE r.model_id IS NOT NULL AND {LedgerSetSql.PerItem(LedgerSql.Settling, "i")}
+            GROUP BY r.account_id, r.model_id, COALESCE(r.api_key_id, 0)) AS s
+        ON usage_rollups.account_id = s.account_id AND usage_rollups.day = @day AND usage_rollups.model_id = s.model_id AND usage_rollups.api_key_id = s.api_key_id
+        WHEN MATCHED THEN UPDATE SET {string.Join(", ", LedgerSql.RollupColumns.Split(", ").Skip(4).Select(c => $"{c} = usage_rollups.{c} + s.{c}"))}
+        WHEN NOT MATCHED THEN INSERT ({LedgerSql.RollupColumns})
+            VALUES (s.account_id, @day, s.model_id, s.api_key_id, s.calls, s.input_tokens, s.output_tokens, s.cached_tokens, s.cost, s.market_cost, s.quantity);
+        INSERT INTO ledger_entries ({LedgerSql.EntryColumns})
+        {EntryOutput}
+        SELECT a.id, a.opening_sequence + s.k, i.in_type, r.amount - r.cost, a.opening_balance + s.running, a.last_entry_at, i.in_description, i.in_source,
+            CAST(r.id AS nvarchar(128)), i.in_actor, NULL, r.id
+        FROM @r r JOIN @i i ON i.ord = r.ord JOIN @s s ON s.id = r.id JOIN @a a ON a.id = r.account_id
+        ORDER BY a.id, s.k;
+        MERGE ledger_day_totals WITH (HOLDLOCK) AS t
+        USING (SELECT a.id AS account_id, CAST(a.last_entry_at AS date) AS day, i.in_type AS type, COUNT_BIG(*) AS entries, SUM(e.amount) AS amount
+            FROM @e e JOIN @r r ON r.id = e.reservation_id JOIN @i i ON i.ord = r.ord JOIN @a a ON a.id = r.account_id
+            GROUP BY a.id, CAST(a.last_entry_at AS date), i.in_type) AS s
+        ON t.account_id = s.account_id AND t.day = s.day AND t.type = s.type
+        WHEN MATCHED THEN UPDATE SET entries = t.entries + s.entries, amount = t.amount + s.amount
+        WHEN NOT MATCHED THEN INSERT ({LedgerSql.DayTotalColumns}) VALUES (s.account_id, s.day, s.type, s.entries, s.amount);
+        COMMIT;
+        SELECT r.ord, e.id, e.sequence, e.amount, e.balance_after, e.reservation_id, r.amount, r.cost, r.market_cost FROM @e e JOIN @r r ON r.id = e.reservation_id;
+        """;
+
     public bool NeedsClientTransaction => false;
 
     public bool IsUniqueViolation(DbException exception) => exception is SqlException { Number: 2601 or 2627 };
@@ -152,6 +245,12 @@ public sealed class SqlServerLedgerDialect : ILedgerDialect
 
     public void AddParameter(DbParameterCollection parameters, string name, object? value, Type type)
     {
+        // An array (a per-hold column of ResolveManySql) travels as one JSON array that OPENJSON takes apart.
+        if (type.IsArray)
+        {
+            parameters.Add(new SqlParameter(name, SqlDbType.NVarChar, -1) { Value = JsonSerializer.Serialize(value) });
+            return;
+        }
         var p = new SqlParameter(name, value ?? DBNull.Value)
         {
             SqlDbType = type == typeof(long) ? SqlDbType.BigInt

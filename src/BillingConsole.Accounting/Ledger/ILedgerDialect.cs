@@ -35,6 +35,14 @@ public interface ILedgerDialect
     /// one client transaction (where a provider's text opens its own transaction, it nests in the client's).</summary>
     string ResolveSql { get; }
 
+    /// <summary>Resolves a whole batch of holds in one statement (<see cref="LedgerSetSql"/>: every per-hold parameter of
+    /// <see cref="ResolveSql"/> is an array, @created_at and @day are shared), with exactly the writes each hold's
+    /// <see cref="ResolveSql"/> would make, the entries of one account taking consecutive sequences in input order. A hold
+    /// named twice resolves at its first mention only. Returns one row per resolved hold: its 1-based input position,
+    /// then <see cref="LedgerSql.ReturnedColumns"/>; a hold with no row wrote nothing and is explained or retried by the
+    /// single path. Runs inside a client transaction. Null: the provider resolves a batch one <see cref="ResolveSql"/> each.</summary>
+    string? ResolveManySql => null;
+
     /// <summary>True when the batch must run inside a client transaction (SQLite); other providers are atomic on their own.</summary>
     bool NeedsClientTransaction { get; }
 

@@ -6,15 +6,22 @@ using Microsoft.EntityFrameworkCore;
 namespace BillingConsole.Accounting.Ledger;
 
 /// <summary>
-/// Resolving many holds together: the same per-hold batch (<see cref="ILedgerDialect.ResolveSql"/>, each still guarded
-/// by its own <c>status = 'open'</c>) run back to back in one transaction, so a hundred settlements cost one commit
-/// (one disk sync) instead of a hundred. A hold the batch could not resolve (already closed, unknown, or a failure that
-/// rolled the transaction back) goes through the single path afterwards, which retries, replays or explains it.
+/// Resolving many holds together in one transaction, so a hundred settlements cost one commit (one disk sync) instead
+/// of a hundred: where the dialect has one (PostgreSQL, SQL Server), one set-based statement for the whole batch
+/// (<see cref="ILedgerDialect.ResolveManySql"/>), otherwise (SQLite) the per-hold batch
+/// (<see cref="ILedgerDialect.ResolveSql"/>) run back to back. Either way each hold is guarded by its own
+/// <c>status = 'open'</c>, and a hold the batch could not resolve (already closed, unknown, named twice, or a failure
+/// that rolled the transaction back) goes through the single path afterwards, which retries, replays or explains it.
 /// </summary>
 public sealed partial class LedgerWriter
 {
     /// <summary>Holds per transaction: bounds how long one batch keeps its account rows (and SQLite's writer) locked.</summary>
     public const int ResolutionsPerTransaction = 100;
+
+    private long _setResolutions;
+
+    /// <summary>How many holds this writer resolved through the set-based statement (diagnostics and tests).</summary>
+    public long SetResolutions => Interlocked.Read(ref _setResolutions);
 
     /// <summary>Settles many holds; one result per request, in order. Each succeeds or fails on its own.</summary>
     public Task<IReadOnlyList<LedgerResult<HoldResolution>>> SettleManyAsync(IReadOnlyList<SettleRequest> requests, CancellationToken ct = default) =>
@@ -56,7 +63,8 @@ public sealed partial class LedgerWriter
         var rows = new EntryRow?[items.Count];
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
         {
-            var order = await LockOrderAsync(db, items, ct);
+            // The set-based statement locks its accounts in order itself; the per-hold paths need the order up front.
+            var order = dialect.ResolveManySql is null ? await LockOrderAsync(db, items, ct) : [];
             await db.Database.OpenConnectionAsync(ct);
             var connection = db.Database.GetDbConnection();
             using var turn = await EnterWriterGateAsync(connection, ct);
@@ -64,7 +72,9 @@ public sealed partial class LedgerWriter
             try
             {
                 var now = Now();
-                if (connection.CanCreateBatch)
+                if (dialect.ResolveManySql is { } sql)
+                    await RunSetAsync(connection, tx, sql, items, rows, now, ct);
+                else if (connection.CanCreateBatch)
                     await RunPipelinedAsync(connection, tx, items, order, rows, now, ct);
                 else
                     await RunInTurnAsync(connection, tx, items, order, rows, now, ct);
@@ -92,6 +102,44 @@ public sealed partial class LedgerWriter
             (Action<DbParameterCollection>)(p => BindResolution(p, items[i], now)))).ToList(), ct);
         for (var k = 0; k < order.Length; k++)
             rows[order[k]] = resolved[k];
+    }
+
+    // One statement for every hold (see ILedgerDialect.ResolveManySql): each per-hold parameter an array, in input order.
+    private async Task RunSetAsync(DbConnection connection, DbTransaction tx, string sql, IReadOnlyList<Resolution> items,
+        EntryRow?[] rows, DateTime now, CancellationToken ct)
+    {
+        await using var cmd = connection.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = sql;
+        var columns = new Dictionary<string, Array>();
+        foreach (var (name, type) in LedgerSetSql.ItemColumns)
+            columns[name] = Array.CreateInstance(type.IsValueType ? typeof(Nullable<>).MakeGenericType(type) : type, items.Count);
+        // The single path's own binding, read back column by column: both paths bind every value the same way.
+        await using (var single = connection.CreateCommand())
+        {
+            for (var i = 0; i < items.Count; i++)
+            {
+                single.Parameters.Clear();
+                BindResolution(single.Parameters, items[i], now);
+                foreach (var (name, _) in LedgerSetSql.ItemColumns)
+                    columns[name].SetValue(single.Parameters[name].Value is var v && v == DBNull.Value ? null : v, i);
+            }
+        }
+        foreach (var (name, _) in LedgerSetSql.ItemColumns)
+            dialect.AddParameter(cmd.Parameters, name, columns[name], columns[name].GetType());
+        Bind(cmd.Parameters, "created_at", now);
+        Bind(cmd.Parameters, "day", now.Date);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        do
+        {
+            if (reader.FieldCount != LedgerSql.ReturnedColumnCount + 1)
+                continue;
+            while (await reader.ReadAsync(ct))
+            {
+                rows[reader.GetInt64(0) - 1] = ReadRow(reader, 1);
+                Interlocked.Increment(ref _setResolutions);
+            }
+        } while (await reader.NextResultAsync(ct));
     }
 
     // SQLite: one command executed per item; SQLite keeps its statements prepared between executions.

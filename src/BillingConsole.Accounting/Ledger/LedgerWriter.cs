@@ -301,9 +301,9 @@ public sealed partial class LedgerWriter(IDbContextFactory<BillingDbContext> dbF
         return row;
     }
 
-    private static EntryRow ReadRow(DbDataReader reader) =>
-        new(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3),
-            NullableInt64(reader, 4), NullableInt64(reader, 5), NullableInt64(reader, 6), NullableInt64(reader, 7));
+    private static EntryRow ReadRow(DbDataReader reader, int first = 0) =>
+        new(reader.GetInt64(first), reader.GetInt64(first + 1), reader.GetInt64(first + 2), reader.GetInt64(first + 3),
+            NullableInt64(reader, first + 4), NullableInt64(reader, first + 5), NullableInt64(reader, first + 6), NullableInt64(reader, first + 7));
 
     private static long? NullableInt64(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetInt64(ordinal);
 
