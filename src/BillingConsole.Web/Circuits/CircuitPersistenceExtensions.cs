@@ -22,6 +22,7 @@ public static class CircuitPersistenceExtensions
         builder.Services.AddOptions<CircuitOptions>().Configure<HybridCache, Microsoft.Extensions.Options.IOptions<CircuitPersistenceOptions>>((o, cache, persistence) =>
         {
             o.HybridPersistenceCache = cache;
+            o.DisconnectedCircuitRetentionPeriod = persistence.Value.DisconnectedRetention;
             o.PersistedCircuitDistributedRetentionPeriod = persistence.Value.PersistedRetention;
             o.PersistedCircuitInMemoryRetentionPeriod = persistence.Value.PersistedInMemoryRetention;
         });

@@ -6,6 +6,10 @@ public sealed class CircuitPersistenceOptions
 {
     public const string Section = "Circuits";
 
+    /// <summary>How long an instance keeps a circuit whose browser went away in memory before it stores the circuit's
+    /// state in the database and frees it (after that, a reconnect on any instance resumes from the database).</summary>
+    public TimeSpan DisconnectedRetention { get; set; } = TimeSpan.FromMinutes(3);
+
     /// <summary>How long the state stays in the database for any instance to resume.</summary>
     public TimeSpan PersistedRetention { get; set; } = TimeSpan.FromHours(8);
 
