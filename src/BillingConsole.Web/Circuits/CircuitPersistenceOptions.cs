@@ -17,6 +17,10 @@ public sealed class CircuitPersistenceOptions
     /// database read).</summary>
     public TimeSpan PersistedInMemoryRetention { get; set; } = TimeSpan.FromMinutes(30);
 
+    /// <summary>How long an instance that is asked to stop waits for its circuits' browsers to pause them (and resume
+    /// elsewhere) before it stops anyway.</summary>
+    public TimeSpan ShutdownPauseTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>How often expired rows of <c>distributed_cache</c> are deleted (by whichever instance uses the cache).</summary>
     public TimeSpan CacheSweepInterval { get; set; } = TimeSpan.FromMinutes(30);
 }

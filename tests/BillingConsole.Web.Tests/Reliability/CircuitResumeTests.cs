@@ -12,7 +12,8 @@ namespace BillingConsole.Web.Tests.Reliability;
 /// the load balancer), with a real Chromium: a circuit paused on one instance resumes on the other after the first is
 /// gone (its state travels with the browser, protected by the shared Data Protection keys), and a circuit whose
 /// connection dropped is stored in <c>distributed_cache</c> once its instance evicts it and resumes from there on the
-/// other. Each time the page keeps the user's view (pages loaded, filters) without a reload and answers clicks there.
+/// other, and an instance stopped gracefully (SIGTERM) has the browser pause its circuit and resume it on the other by
+/// itself. Each time the page keeps the user's view (pages loaded, filters) without a reload and answers clicks there.
 /// </summary>
 [Collection(HeavyTestsCollection.Name)]
 [Trait("Speed", "Slow")]
@@ -25,6 +26,7 @@ public sealed partial class CircuitResumeTests(PostgresProcessDatabase database)
         ["Circuits__DisconnectedRetention"] = "00:00:02",
         // The framework's own Debug lines say which instance created, stored, found and disposed which circuit.
         ["Logging__LogLevel__Microsoft.AspNetCore.Components.Server.ComponentHub"] = "Debug",
+        ["Logging__LogLevel__BillingConsole.Web.Circuits"] = "Information",
         ["Logging__LogLevel__Microsoft.AspNetCore.Components.Server.Circuits.CircuitHost"] = "Debug",
         ["Logging__LogLevel__Microsoft.AspNetCore.Components.Server.Circuits.CircuitRegistry"] = "Debug",
         ["Logging__LogLevel__Microsoft.AspNetCore.Components.Server.Circuits.ICircuitPersistenceProvider"] = "Debug",
@@ -32,11 +34,11 @@ public sealed partial class CircuitResumeTests(PostgresProcessDatabase database)
     {
         Capture = line => line.Contains("Created circuit", StringComparison.Ordinal) || line.Contains("Disposing circuit", StringComparison.Ordinal)
             || line.Contains("circuit state", StringComparison.OrdinalIgnoreCase) || line.Contains("Pausing circuit", StringComparison.Ordinal)
-            || line.Contains("evicted due to", StringComparison.Ordinal),
+            || line.Contains("evicted due to", StringComparison.Ordinal) || line.Contains("Stopping:", StringComparison.Ordinal),
     };
 
     [Fact]
-    public async Task Circuit_PausedOnAGoneInstanceOrDroppedOnALiveOne_ResumesOnTheOtherWithTheUsersView()
+    public async Task Circuit_PausedEvictedOrStoppedWithItsInstance_ResumesOnTheOtherWithTheUsersView()
     {
         _ = database.Factory; // skips (or fails in CI) without PostgreSQL
         await using var browser = new BrowserSession();
@@ -49,6 +51,8 @@ public sealed partial class CircuitResumeTests(PostgresProcessDatabase database)
         await using var balancer = new SwitchableForwarder(a.Port);
 
         var page = await browser.NewPageAsync(balancer.Address);
+        var console = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        page.Console += (_, m) => console.Enqueue($"{DateTime.UtcNow:HH:mm:ss.fff} {m.Type}: {m.Text}");
         await ConsolePages.SignInAsync(page, email, "/billing?tab=transactions");
         var rows = page.GetByTestId("tx-row");
         await Assertions.Expect(rows).ToHaveCountAsync(50);
@@ -97,8 +101,30 @@ public sealed partial class CircuitResumeTests(PostgresProcessDatabase database)
             () => $"a did not log finding the circuit's state:\n{a.RecentOutput}");
         await page.GetByTestId("tx-clear-filters").ClickAsync();
         await Assertions.Expect(rows).ToHaveCountAsync(50);
+
+        // 3. a is stopped as an orchestrator stops an instance (SIGTERM), the balancer already sending new connections
+        // to b: a has the browser pause its circuit, and the browser resumes it on b by itself.
+        await page.GetByTestId("load-more").ClickAsync();
+        await Assertions.Expect(rows).ToHaveCountAsync(60);
+        await MarkStaleAsync(page, "[data-testid='tx-row']");
+        var createdOnB = b.Captured.Count(l => l.Contains("Created circuit", StringComparison.Ordinal));
+        balancer.SwitchTo(b.Port);
+        await a.StopAsync(Ct);
+        Assert.Contains(a.Captured, l => l.Contains("asking the browsers of 1 circuits", StringComparison.Ordinal));
+        Assert.DoesNotContain(a.Captured, l => l.Contains("did not pause in time", StringComparison.Ordinal));
+        try
+        {
+            await Assertions.Expect(page.Locator("[data-testid='tx-row']:not([data-stale])")).ToHaveCountAsync(60, new() { Timeout = 60_000 });
+        }
+        catch (PlaywrightException e)
+        {
+            Assert.Fail($"{e.Message}\nbrowser:\n{string.Join("\n", console)}\na:\n{string.Join("\n", a.Captured)}\nb:\n{b.RecentOutput}");
+        }
+        Assert.True(b.Captured.Count(l => l.Contains("Created circuit", StringComparison.Ordinal)) > createdOnB, "b did not create the resumed circuit");
+        await jump.FillAsync(yesterday);
+        await jump.PressAsync("Tab");
+        await Assertions.Expect(page.GetByTestId("tx-jump-empty")).ToContainTextAsync(yesterday);
         Assert.True(await page.EvaluateAsync<bool>("() => window.sameDocument === true"), "the page reloaded");
-        Assert.True(balancer.ConnectionsTo(b.Port) > 0);
     }
 
     [GeneratedRegex(@"Pausing circuit with id (\S+) from connection")]
