@@ -1403,3 +1403,37 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261203145426_DistributedCache'
+)
+BEGIN
+    CREATE TABLE [distributed_cache] (
+        [id] varchar(64) NOT NULL,
+        [value] varbinary(max) NOT NULL,
+        [expires_at] datetime2 NOT NULL,
+        CONSTRAINT [pk_distributed_cache] PRIMARY KEY ([id])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261203145426_DistributedCache'
+)
+BEGIN
+    CREATE INDEX [ix_distributed_cache_expires_at] ON [distributed_cache] ([expires_at]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261203145426_DistributedCache'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([migration_id], [product_version])
+    VALUES (N'20261203145426_DistributedCache', N'10.0.14');
+END;
+
+COMMIT;
+GO
+

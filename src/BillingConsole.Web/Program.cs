@@ -18,6 +18,7 @@ return await FriendlyStart.RunAsync(async () =>
     builder.AddConsoleAuth();
     builder.AddCustomerRateLimiting();
     builder.AddConsoleUi();
+    builder.AddCircuitPersistence();
     builder.AddPayments();
     builder.AddAlerts();
     builder.AddApiReference();

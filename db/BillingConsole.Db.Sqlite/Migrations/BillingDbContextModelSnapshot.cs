@@ -516,6 +516,32 @@ namespace BillingConsole.Db.Sqlite.Migrations
                     b.ToTable("model_prices", (string)null);
                 });
 
+            modelBuilder.Entity("BillingConsole.Accounting.Coordination.CacheEntry", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("expires_at");
+
+                    b.Property<byte[]>("Value")
+                        .IsRequired()
+                        .HasColumnType("BLOB")
+                        .HasColumnName("value");
+
+                    b.HasKey("Id")
+                        .HasName("pk_distributed_cache");
+
+                    b.HasIndex("ExpiresAt")
+                        .HasDatabaseName("ix_distributed_cache_expires_at");
+
+                    b.ToTable("distributed_cache", (string)null);
+                });
+
             modelBuilder.Entity("BillingConsole.Accounting.Coordination.DataProtectionKeyRow", b =>
                 {
                     b.Property<int>("Id")

@@ -38,6 +38,7 @@ public sealed class BillingDbContext(DbContextOptions<BillingDbContext> options)
     public DbSet<Alerts.DeliveryAttempt> DeliveryAttempts => Set<Alerts.DeliveryAttempt>();
     public DbSet<Coordination.WorkerLease> WorkerLeases => Set<Coordination.WorkerLease>();
     public DbSet<Coordination.DataProtectionKeyRow> DataProtectionKeys => Set<Coordination.DataProtectionKeyRow>();
+    public DbSet<Coordination.CacheEntry> CacheEntries => Set<Coordination.CacheEntry>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(BillingDbContext).Assembly);

@@ -38,6 +38,7 @@ public static class ConfigurationCatalog
         ("Email", typeof(BillingConsole.Web.Alerts.EmailOptions)),
         ("Deployment", typeof(DeploymentOptions)),
         ("Ledger:GroupCommit", typeof(BillingConsole.Accounting.Ledger.GroupCommitOptions)),
+        (BillingConsole.Web.Circuits.CircuitPersistenceOptions.Section, typeof(BillingConsole.Web.Circuits.CircuitPersistenceOptions)),
     ];
 
     public const string ConnectionStringKey = "ConnectionStrings:Billing";

@@ -88,6 +88,19 @@ public sealed class ConsoleProcess(string provider, string connectionString, IRe
         _process = null;
     }
 
+    /// <summary>SIGTERM, as an orchestrator stops an instance (the host's graceful shutdown runs), then wait until the
+    /// process is gone.</summary>
+    public async Task StopAsync(CancellationToken ct)
+    {
+        if (_process is null)
+            return;
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            await kill.WaitForExitAsync(ct);
+        await _process.WaitForExitAsync(ct);
+        _process.Dispose();
+        _process = null;
+    }
+
     private async Task WaitUntilServingAsync(CancellationToken ct)
     {
         using var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(5) };

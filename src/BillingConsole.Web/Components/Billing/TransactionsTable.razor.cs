@@ -57,6 +57,13 @@ public partial class TransactionsTable : IDisposable
     /// second query or a flash of the loading skeleton.</summary>
     [PersistentState] public FirstPageState? FirstPage { get; set; }
 
+    /// <summary>The filters, jump date and pages loaded, kept when the circuit is paused or evicted so that resuming it
+    /// (on any instance) shows the same list; null while they are the defaults. Not taken from a prerender, which has none.</summary>
+    [PersistentState(RestoreBehavior = RestoreBehavior.SkipInitialValue)] public TransactionsView? View { get; set; }
+
+    /// <summary>A resumed view loads at most this many pages at once.</summary>
+    public const int MaxRestoredPages = 20;
+
     /// <summary>The filters as chosen (types in the order of <see cref="EntryTypes.All"/>).</summary>
     private TransactionFilter Filter => new(
         EntryTypes.All.Select(t => t.Name).Where(_types.Contains).ToList(),
@@ -85,16 +92,34 @@ public partial class TransactionsTable : IDisposable
         if (_shownAccountId == AccountId)
             return;
         _shownAccountId = AccountId;
-        if (FirstPage is { } restored && restored.AccountId == AccountId && Filter.IsEmpty && _jump is null)
+        if (View is { } view && view.AccountId == AccountId)
+        {
+            _types = view.Types.Where(t => EntryTypes.All.Any(e => e.Name == t)).ToHashSet();
+            _from = view.From?.ToDateTime(TimeOnly.MinValue);
+            _to = view.To?.ToDateTime(TimeOnly.MinValue);
+            _jump = view.Jump?.ToDateTime(TimeOnly.MinValue);
+            await LoadFirstPageAsync(Math.Clamp(view.Pages, 1, MaxRestoredPages));
+        }
+        else if (FirstPage is { } restored && restored.AccountId == AccountId && Filter.IsEmpty && _jump is null)
         {
             _shownFilter = TransactionFilter.None;
-            Show(restored.Rows);
+            Show(restored.Rows, PageSize);
         }
         else
             await LoadFirstPageAsync();
     }
 
     private Task RetryAsync() => LoadFirstPageAsync();
+
+    /// <summary>Records what a resumed circuit needs to show this list again (see <see cref="View"/>).</summary>
+    private void RememberView(int pages)
+    {
+        var filter = _shownFilter;
+        DateOnly? jump = _shownJump is { } j ? DateOnly.FromDateTime(j) : null;
+        View = filter.IsEmpty && jump is null && pages <= 1
+            ? null
+            : new TransactionsView(AccountId, [.. filter.Types ?? []], filter.From, filter.To, jump, pages);
+    }
 
     /// <summary>The select's text for the chosen types: their labels, or a count when there are more than two.</summary>
     private static string TypesText(IReadOnlyList<string> names) =>
@@ -142,7 +167,7 @@ public partial class TransactionsTable : IDisposable
 
     /// <summary>Loads the first page of the current filters. A newer load supersedes an older one still running, so
     /// quick filter changes never show the rows of an earlier choice.</summary>
-    private async Task LoadFirstPageAsync()
+    private async Task LoadFirstPageAsync(int pages = 1)
     {
         var version = ++_version;
         var filter = Filter;
@@ -162,13 +187,14 @@ public partial class TransactionsTable : IDisposable
             long? before = jump is { } day
                 ? await Ledger.GetCursorAtAsync(AccountId, DateTime.SpecifyKind(day.AddDays(1).AddTicks(-1), DateTimeKind.Utc), _cts.Token) ?? 1
                 : null;
-            var page = await Ledger.GetTransactionsAsync(AccountId, filter, PageSize, before, _cts.Token);
+            var page = await Ledger.GetTransactionsAsync(AccountId, filter, PageSize * pages, before, _cts.Token);
             if (version != _version)
                 return;
             FirstPage = filter.IsEmpty && jump is null ? new FirstPageState(AccountId, [.. page]) : FirstPage;
             _shownFilter = filter;
             _shownJump = jump;
-            Show(page);
+            Show(page, PageSize * pages);
+            RememberView(pages);
         }
         catch (OperationCanceledException) when (_cts.IsCancellationRequested)
         {
@@ -188,10 +214,10 @@ public partial class TransactionsTable : IDisposable
         }
     }
 
-    private void Show(IReadOnlyList<TransactionRow> firstPage)
+    private void Show(IReadOnlyList<TransactionRow> firstPages, int limit)
     {
-        _rows = [.. firstPage];
-        _hasMore = firstPage.Count == PageSize;
+        _rows = [.. firstPages];
+        _hasMore = firstPages.Count == limit;
     }
 
     private async Task LoadMoreAsync()
@@ -208,6 +234,7 @@ public partial class TransactionsTable : IDisposable
                 return;
             rows.AddRange(page);
             _hasMore = page.Count == PageSize;
+            RememberView((rows.Count + PageSize - 1) / PageSize);
         }
         catch (OperationCanceledException) when (_cts.IsCancellationRequested)
         {
@@ -230,4 +257,7 @@ public partial class TransactionsTable : IDisposable
     }
 
     public sealed record FirstPageState(long AccountId, TransactionRow[] Rows);
+
+    /// <summary>What <see cref="View"/> keeps: small, and nothing secret.</summary>
+    public sealed record TransactionsView(long AccountId, string[] Types, DateOnly? From, DateOnly? To, DateOnly? Jump, int Pages);
 }

@@ -61,3 +61,31 @@ async function retryWhenDocumentBecomesVisible() {
         await retry();
     }
 }
+
+// An instance that is stopping asks its browsers to pause their circuits (the state comes to the browser, protected by
+// the deployment's shared keys) and then to resume them: the balancer sends the resume to another instance. Resuming
+// retries while no instance answers (the stopping one refuses new circuits); a resume refused for good reloads the page.
+async function pauseForShutdown() {
+    if (!await Blazor.pauseCircuit()) {
+        return;
+    }
+    for (let attempt = 0; attempt < 30; attempt++) {
+        await new Promise(resolve => setTimeout(resolve, 1000));
+        try {
+            if (await Blazor.resumeCircuit()) {
+                reconnectModal.close();
+            } else {
+                location.reload();
+            }
+            return;
+        } catch {
+            // No instance took the circuit yet: try again.
+        }
+    }
+    reconnectModal.classList.replace("components-reconnect-paused", "components-reconnect-resume-failed");
+}
+
+// Called by the server (LiveCircuits) without waiting: the pause ends this very connection.
+window.billingConsoleCircuit = {
+    pauseForShutdown: () => { setTimeout(pauseForShutdown, 0); },
+};

@@ -39,6 +39,10 @@ public partial class UsageTab : IDisposable
     /// <summary>What is shown, kept from the prerender so the interactive render shows it without querying again.</summary>
     [PersistentState] public UsageState? Loaded { get; set; }
 
+    /// <summary>The period and grouping chosen, kept when the circuit is paused or evicted so that resuming it (on any
+    /// instance) shows the same choice; null while they are the defaults. Not taken from a prerender, which has none.</summary>
+    [PersistentState(RestoreBehavior = RestoreBehavior.SkipInitialValue)] public UsageChoice? Choice { get; set; }
+
     private UsageDimensions TableDimensions => UsageFormat.Dimensions(_groups);
 
     private string GroupsCaption => _groups.Count == 0
@@ -52,6 +56,11 @@ public partial class UsageTab : IDisposable
 
     protected override async Task OnParametersSetAsync()
     {
+        if (Choice is { } choice && choice.AccountId == AccountId && Enum.IsDefined(choice.Period))
+        {
+            _period = choice.Period;
+            _groups = [.. UsageFormat.Groups.Where(choice.Groups.Contains)];
+        }
         _range = UsagePeriods.RangeOf(_period, Clock.GetUtcNow().UtcDateTime);
         if (Loaded is { } loaded && loaded.AccountId == AccountId && loaded.From == _range.From && loaded.To == _range.To
             && loaded.Dimensions == TableDimensions)
@@ -66,14 +75,21 @@ public partial class UsageTab : IDisposable
     {
         _period = period;
         _range = UsagePeriods.RangeOf(period, Clock.GetUtcNow().UtcDateTime);
+        RememberChoice();
         await LoadAsync();
     }
 
     private async Task OnGroupsChangedAsync(IReadOnlyCollection<UsageGroup>? groups)
     {
         _groups = groups is null ? [] : [.. UsageFormat.Groups.Where(groups.Contains)];
+        RememberChoice();
         await LoadAsync();
     }
+
+    private void RememberChoice() =>
+        Choice = _period == UsagePeriod.Last30Days && _groups.SequenceEqual(UsageFormat.DefaultGroups)
+            ? null
+            : new UsageChoice(AccountId, _period, [.. _groups]);
 
     /// <summary>Loads the charts' and the table's rows; a newer load supersedes one still running.</summary>
     private async Task LoadAsync()
@@ -135,6 +151,9 @@ public partial class UsageTab : IDisposable
         _cts.Dispose();
     }
 }
+
+/// <summary>What <see cref="UsageTab.Choice"/> keeps: small, and nothing secret.</summary>
+public sealed record UsageChoice(long AccountId, UsagePeriod Period, UsageGroup[] Groups);
 
 /// <summary>The Usage tab's data for one account, range and table grouping.</summary>
 /// <param name="Days">Every day of the range with its cost (zero when there were no calls).</param>
