@@ -53,10 +53,11 @@ public sealed class SqlServerLedgerDialect : ILedgerDialect
         SELECT {LedgerSql.EntryReturning}, NULL, NULL, NULL FROM @e;
         """;
 
-    // Lock the account row, then the key row, decide once, then write: two guards, no partial write.
+    // Lock the account row, then the key row, then the budgets' rows, decide once, then write: no partial write.
     public string ReserveSql { get; } = $"""
         {Prologue}
         DECLARE @r TABLE (id bigint);
+        DECLARE @b TABLE (id bigint, cur datetime2, committed bigint, amount bigint);
         DECLARE @balance bigint, @floor bigint, @status nvarchar(10), @committed bigint, @key_ok bit = 1;
         BEGIN TRANSACTION;
         SELECT @balance = balance, @floor = overdraft_floor, @status = status FROM accounts WITH (UPDLOCK, ROWLOCK) WHERE id = @account_id;
@@ -70,7 +71,11 @@ public sealed class SqlServerLedgerDialect : ILedgerDialect
             FROM api_keys WITH (UPDLOCK, ROWLOCK)
             WHERE id = @api_key_id AND account_id = @account_id AND revoked_at IS NULL;
         END
+        INSERT INTO @b (id, cur, committed, amount)
+        SELECT id, {LedgerSql.BudgetPeriodStart()}, {LedgerSql.BudgetCommitted()}, amount
+        FROM budgets WITH (UPDLOCK, ROWLOCK) WHERE {LedgerSql.BudgetApplies()} AND @balance IS NOT NULL;
         IF @balance IS NOT NULL AND @status = {LedgerSql.ReserveStatus} AND @key_ok = 1 AND @balance - @amount >= @floor AND @balance - @amount >= @min_balance
+            AND NOT EXISTS (SELECT 1 FROM @b WHERE committed + @amount > amount)
         BEGIN
             UPDATE accounts SET balance = balance - @amount, last_sequence = last_sequence + 1, last_entry_at = CASE WHEN last_entry_at > @created_at THEN last_entry_at ELSE @created_at END
             OUTPUT inserted.id, inserted.balance, inserted.last_sequence, inserted.last_entry_at INTO @a
@@ -80,6 +85,9 @@ public sealed class SqlServerLedgerDialect : ILedgerDialect
             INSERT INTO reservations ({LedgerSql.ReservationColumns})
             OUTPUT inserted.id INTO @r
             SELECT {LedgerSql.ReservationValues};
+            UPDATE b SET committed = s.committed + @amount, period_start = s.cur FROM budgets b JOIN @b s ON s.id = b.id;
+            INSERT INTO reservation_budgets ({LedgerSql.ReservationBudgetColumns})
+            SELECT r.id, s.id, s.cur, @amount FROM @r r CROSS JOIN @b s;
             INSERT INTO ledger_entries ({LedgerSql.EntryColumns})
             {EntryOutput}
             SELECT @account_id, a.last_sequence, @type, -@amount, a.balance, a.last_entry_at, @description, @source, CAST(r.id AS nvarchar(128)), @actor, @idempotency_key, r.id
@@ -107,6 +115,9 @@ public sealed class SqlServerLedgerDialect : ILedgerDialect
             WHERE id = (SELECT account_id FROM @r);
             UPDATE k SET spend_committed = k.spend_committed + r.cost - r.amount
             FROM api_keys k JOIN @r r ON k.id = r.api_key_id AND k.spend_month = r.spend_month;
+            UPDATE b SET committed = b.committed + r.cost - r.amount
+            FROM budgets b JOIN reservation_budgets rb ON rb.budget_id = b.id AND rb.period_start = b.period_start JOIN @r r ON rb.reservation_id = r.id;
+            UPDATE rb SET amount = r.cost FROM reservation_budgets rb JOIN @r r ON rb.reservation_id = r.id;
             -- A late settle updates the record its hold's expiry wrote (only it can find one); any other resolution
             -- writes the first one.
             UPDATE q SET {string.Format(LedgerSql.RequestUpdate, "s")}
