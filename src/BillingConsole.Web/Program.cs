@@ -46,6 +46,7 @@ return await FriendlyStart.RunAsync(async () =>
     app.MapMeteringUsageApi();
     app.MapMeteringRenewApi();
     app.MapKeysApi();
+    app.MapBudgetsApi();
     app.MapAdminAccountsApi();
     app.MapPayments();
     app.MapApiReference();
