@@ -106,8 +106,9 @@ public partial class AlertsPage : IDisposable
                 _endpoints = await Endpoints.ListAsync(account, _cts.Token);
                 _deliveries = await Endpoints.DeliveriesAsync(account, 50, _cts.Token);
                 _keys = [.. (await Keys.ListAsync(account, _cts.Token)).Where(k => k.RevokedAt is null && k.MonthlySpendLimit is not null)];
-                _budgets = await Budgets.ListAsync(account, _cts.Token);
             }
+            // Every member reads the budgets, so budget rules are named for viewers too.
+            _budgets = await Budgets.ListAsync(account, _cts.Token);
             _error = null;
         }
         catch (OperationCanceledException) when (_cts.IsCancellationRequested)
