@@ -1437,3 +1437,78 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261203161544_Budgets'
+)
+BEGIN
+    CREATE TABLE [budgets] (
+        [id] bigint NOT NULL IDENTITY,
+        [account_id] bigint NOT NULL,
+        [api_key_id] bigint NULL,
+        [amount] bigint NOT NULL,
+        [period] nvarchar(16) NOT NULL,
+        [created_at] datetime2 NOT NULL,
+        [created_by] nvarchar(320) NOT NULL,
+        [deleted_at] datetime2 NULL,
+        [period_start] datetime2 NOT NULL,
+        [committed] bigint NOT NULL,
+        CONSTRAINT [pk_budgets] PRIMARY KEY ([id]),
+        CONSTRAINT [fk_budgets_accounts_account_id] FOREIGN KEY ([account_id]) REFERENCES [accounts] ([id]) ON DELETE NO ACTION,
+        CONSTRAINT [fk_budgets_api_keys_api_key_id] FOREIGN KEY ([api_key_id]) REFERENCES [api_keys] ([id]) ON DELETE NO ACTION
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261203161544_Budgets'
+)
+BEGIN
+    CREATE TABLE [reservation_budgets] (
+        [reservation_id] bigint NOT NULL,
+        [budget_id] bigint NOT NULL,
+        [period_start] datetime2 NOT NULL,
+        [amount] bigint NOT NULL,
+        CONSTRAINT [pk_reservation_budgets] PRIMARY KEY ([reservation_id], [budget_id]),
+        CONSTRAINT [fk_reservation_budgets_budgets_budget_id] FOREIGN KEY ([budget_id]) REFERENCES [budgets] ([id]) ON DELETE NO ACTION,
+        CONSTRAINT [fk_reservation_budgets_reservations_reservation_id] FOREIGN KEY ([reservation_id]) REFERENCES [reservations] ([id]) ON DELETE NO ACTION
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261203161544_Budgets'
+)
+BEGIN
+    CREATE INDEX [ix_budgets_account_id] ON [budgets] ([account_id]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261203161544_Budgets'
+)
+BEGIN
+    CREATE INDEX [ix_budgets_api_key_id] ON [budgets] ([api_key_id]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261203161544_Budgets'
+)
+BEGIN
+    CREATE INDEX [ix_reservation_budgets_budget_id_period_start] ON [reservation_budgets] ([budget_id], [period_start]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261203161544_Budgets'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([migration_id], [product_version])
+    VALUES (N'20261203161544_Budgets', N'10.0.14');
+END;
+
+COMMIT;
+GO
+

@@ -34,8 +34,8 @@ public sealed class PostgresLedgerDialect : ILedgerDialect
         RETURNING {LedgerSql.EntryReturning}, NULL::bigint, NULL::bigint, NULL::bigint
         """;
 
-    // The account row is locked first, then the key row (FOR UPDATE returns the latest committed versions), and both
-    // updates depend on the one guard computed from those locked values: with two guards there is no partial write.
+    // The account row is locked first, then the key row, then the budgets' rows (FOR UPDATE returns the latest committed
+    // versions), and every update depends on the one guard computed from those locked values: no partial write.
     public string ReserveSql { get; } = $"""
         WITH acct AS (
             SELECT balance, overdraft_floor, status FROM accounts WHERE id = @account_id FOR UPDATE),
@@ -44,10 +44,16 @@ public sealed class PostgresLedgerDialect : ILedgerDialect
             FROM api_keys
             WHERE id = @api_key_id AND account_id = @account_id AND revoked_at IS NULL AND EXISTS (SELECT 1 FROM acct)
             FOR UPDATE),
+        bud AS (
+            SELECT id, amount, {LedgerSql.BudgetPeriodStart()} AS cur, {LedgerSql.BudgetCommitted()} AS committed
+            FROM budgets
+            WHERE {LedgerSql.BudgetApplies()} AND EXISTS (SELECT 1 FROM acct)
+            FOR UPDATE),
         ok AS (
             SELECT 1 FROM acct
             WHERE acct.status = {LedgerSql.ReserveStatus} AND acct.balance - @amount >= acct.overdraft_floor AND acct.balance - @amount >= @min_balance
-              AND (@api_key_id IS NULL OR EXISTS (SELECT 1 FROM k WHERE k.monthly_spend_limit IS NULL OR k.committed + @amount <= k.monthly_spend_limit))),
+              AND (@api_key_id IS NULL OR EXISTS (SELECT 1 FROM k WHERE k.monthly_spend_limit IS NULL OR k.committed + @amount <= k.monthly_spend_limit))
+              AND NOT EXISTS (SELECT 1 FROM bud WHERE bud.committed + @amount > bud.amount)),
         a AS (
             UPDATE accounts SET balance = balance - @amount, last_sequence = last_sequence + 1, last_entry_at = GREATEST(@created_at, last_entry_at)
             WHERE id = @account_id AND EXISTS (SELECT 1 FROM ok)
@@ -55,10 +61,16 @@ public sealed class PostgresLedgerDialect : ILedgerDialect
         ku AS (
             UPDATE api_keys SET spend_committed = (SELECT committed FROM k) + @amount, spend_month = @month, last_used_at = @created_at
             WHERE id = @api_key_id AND EXISTS (SELECT 1 FROM a)),
+        bu AS (
+            UPDATE budgets SET committed = bud.committed + @amount, period_start = bud.cur
+            FROM bud WHERE budgets.id = bud.id AND EXISTS (SELECT 1 FROM a)),
         r AS (
             INSERT INTO reservations ({LedgerSql.ReservationColumns})
             SELECT {LedgerSql.ReservationValues} FROM a
             RETURNING id),
+        rb AS (
+            INSERT INTO reservation_budgets ({LedgerSql.ReservationBudgetColumns})
+            SELECT r.id, bud.id, bud.cur, @amount FROM r CROSS JOIN bud),
         {DayTotal("@account_id", "-@amount", "a CROSS JOIN r")}
         INSERT INTO ledger_entries ({LedgerSql.EntryColumns})
         SELECT @account_id, a.last_sequence, @type, -@amount, a.balance, a.last_entry_at, @description, @source, r.id::text, @actor, @idempotency_key, r.id
@@ -82,6 +94,12 @@ public sealed class PostgresLedgerDialect : ILedgerDialect
         ku AS (
             UPDATE api_keys SET spend_committed = spend_committed + (SELECT cost - amount FROM r)
             WHERE id = (SELECT api_key_id FROM r) AND spend_month = (SELECT spend_month FROM r)),
+        bu AS (
+            UPDATE budgets SET committed = budgets.committed + (SELECT cost - amount FROM r)
+            FROM reservation_budgets rb
+            WHERE rb.reservation_id = (SELECT id FROM r) AND rb.budget_id = budgets.id AND rb.period_start = budgets.period_start),
+        rbu AS (
+            UPDATE reservation_budgets SET amount = (SELECT cost FROM r) WHERE reservation_id = (SELECT id FROM r)),
         rec AS (
             INSERT INTO request_records ({LedgerSql.RequestColumns})
             SELECT account_id, id, api_key_id, model_id, price_id, @provider, @request_status, @error_code, @http_status, @input_tokens, @output_tokens,
@@ -113,7 +131,7 @@ public sealed class PostgresLedgerDialect : ILedgerDialect
     // key, a rollup or day-total row) so each such row is written once. Entries of one account take consecutive
     // sequences and running balances in input order from the account's opening values. The accounts are locked first,
     // in id order (the first statement), as single writes and group commits lock them, so batches queue instead of
-    // deadlocking. Another derived counter joins the same way as ku: one CTE that aggregates r by its key and updates.
+    // deadlocking. Derived counters (ku: keys, bu: budgets) aggregate r by their key and update each counter row once.
     public string? ResolveManySql { get; } = $"""
         SELECT id FROM accounts WHERE id IN (SELECT account_id FROM reservations WHERE id = ANY(@reservation_id)) ORDER BY id FOR UPDATE;
         WITH i AS (
@@ -138,6 +156,13 @@ public sealed class PostgresLedgerDialect : ILedgerDialect
             UPDATE api_keys SET spend_committed = spend_committed + d.delta
             FROM (SELECT api_key_id, spend_month, sum(cost - amount)::bigint AS delta FROM r GROUP BY api_key_id, spend_month) d
             WHERE api_keys.id = d.api_key_id AND api_keys.spend_month = d.spend_month),
+        bu AS (
+            UPDATE budgets SET committed = budgets.committed + d.delta
+            FROM (SELECT rb.budget_id, rb.period_start, sum(r.cost - r.amount)::bigint AS delta
+                  FROM r JOIN reservation_budgets rb ON rb.reservation_id = r.id GROUP BY rb.budget_id, rb.period_start) d
+            WHERE budgets.id = d.budget_id AND budgets.period_start = d.period_start),
+        rbu AS (
+            UPDATE reservation_budgets SET amount = r.cost FROM r WHERE reservation_budgets.reservation_id = r.id),
         rec AS (
             INSERT INTO request_records ({LedgerSql.RequestColumns})
             SELECT account_id, id, api_key_id, model_id, price_id, in_provider, in_request_status, in_error_code, in_http_status, in_input_tokens,

@@ -54,10 +54,11 @@ public sealed class SqlServerLedgerDialect : ILedgerDialect
         SELECT {LedgerSql.EntryReturning}, NULL, NULL, NULL FROM @e;
         """;
 
-    // Lock the account row, then the key row, decide once, then write: two guards, no partial write.
+    // Lock the account row, then the key row, then the budgets' rows, decide once, then write: no partial write.
     public string ReserveSql { get; } = $"""
         {Prologue}
         DECLARE @r TABLE (id bigint);
+        DECLARE @b TABLE (id bigint, cur datetime2, committed bigint, amount bigint);
         DECLARE @balance bigint, @floor bigint, @status nvarchar(10), @committed bigint, @key_ok bit = 1;
         BEGIN TRANSACTION;
         SELECT @balance = balance, @floor = overdraft_floor, @status = status FROM accounts WITH (UPDLOCK, ROWLOCK) WHERE id = @account_id;
@@ -71,7 +72,11 @@ public sealed class SqlServerLedgerDialect : ILedgerDialect
             FROM api_keys WITH (UPDLOCK, ROWLOCK)
             WHERE id = @api_key_id AND account_id = @account_id AND revoked_at IS NULL;
         END
+        INSERT INTO @b (id, cur, committed, amount)
+        SELECT id, {LedgerSql.BudgetPeriodStart()}, {LedgerSql.BudgetCommitted()}, amount
+        FROM budgets WITH (UPDLOCK, ROWLOCK) WHERE {LedgerSql.BudgetApplies()} AND @balance IS NOT NULL;
         IF @balance IS NOT NULL AND @status = {LedgerSql.ReserveStatus} AND @key_ok = 1 AND @balance - @amount >= @floor AND @balance - @amount >= @min_balance
+            AND NOT EXISTS (SELECT 1 FROM @b WHERE committed + @amount > amount)
         BEGIN
             UPDATE accounts SET balance = balance - @amount, last_sequence = last_sequence + 1, last_entry_at = CASE WHEN last_entry_at > @created_at THEN last_entry_at ELSE @created_at END
             OUTPUT inserted.id, inserted.balance, inserted.last_sequence, inserted.last_entry_at INTO @a
@@ -81,6 +86,9 @@ public sealed class SqlServerLedgerDialect : ILedgerDialect
             INSERT INTO reservations ({LedgerSql.ReservationColumns})
             OUTPUT inserted.id INTO @r
             SELECT {LedgerSql.ReservationValues};
+            UPDATE b SET committed = s.committed + @amount, period_start = s.cur FROM budgets b JOIN @b s ON s.id = b.id;
+            INSERT INTO reservation_budgets ({LedgerSql.ReservationBudgetColumns})
+            SELECT r.id, s.id, s.cur, @amount FROM @r r CROSS JOIN @b s;
             INSERT INTO ledger_entries ({LedgerSql.EntryColumns})
             {EntryOutput}
             SELECT @account_id, a.last_sequence, @type, -@amount, a.balance, a.last_entry_at, @description, @source, CAST(r.id AS nvarchar(128)), @actor, @idempotency_key, r.id
@@ -108,6 +116,9 @@ public sealed class SqlServerLedgerDialect : ILedgerDialect
             WHERE id = (SELECT account_id FROM @r);
             UPDATE k SET spend_committed = k.spend_committed + r.cost - r.amount
             FROM api_keys k JOIN @r r ON k.id = r.api_key_id AND k.spend_month = r.spend_month;
+            UPDATE b SET committed = b.committed + r.cost - r.amount
+            FROM budgets b JOIN reservation_budgets rb ON rb.budget_id = b.id AND rb.period_start = b.period_start JOIN @r r ON rb.reservation_id = r.id;
+            UPDATE rb SET amount = r.cost FROM reservation_budgets rb JOIN @r r ON rb.reservation_id = r.id;
             -- A late settle updates the record its hold's expiry wrote (only it can find one); any other resolution
             -- writes the first one.
             UPDATE q SET {string.Format(LedgerSql.RequestUpdate, "s")}
@@ -166,8 +177,8 @@ public sealed class SqlServerLedgerDialect : ILedgerDialect
     // its own status, into @r; then write everything else from @r, aggregating what holds share (an account, a key, a
     // rollup or day-total row) so each such row is written once. Entries of one account take consecutive sequences and
     // running balances in input order from the account's opening values. The accounts are locked first, in id order,
-    // as the other writers lock them. Another derived counter joins the same way as api_keys: aggregate @r by its key
-    // and update. A hold named twice resolves at its first mention only (the others are deleted from @i).
+    // as the other writers lock them. Derived counters (api_keys, budgets) aggregate @r by their key and update each
+    // counter row once. A hold named twice resolves at its first mention only (the others are deleted from @i).
     public string? ResolveManySql { get; } = $"""
         SET NOCOUNT ON; SET XACT_ABORT ON; SET TRANSACTION ISOLATION LEVEL READ COMMITTED;
         {Items}
@@ -197,6 +208,11 @@ public sealed class SqlServerLedgerDialect : ILedgerDialect
         UPDATE k SET spend_committed = k.spend_committed + d.delta
         FROM api_keys k JOIN (SELECT api_key_id, spend_month, SUM(cost - amount) AS delta FROM @r GROUP BY api_key_id, spend_month) d
             ON k.id = d.api_key_id AND k.spend_month = d.spend_month;
+        UPDATE b SET committed = b.committed + d.delta
+        FROM budgets b JOIN (SELECT rb.budget_id, rb.period_start, SUM(r.cost - r.amount) AS delta
+                FROM @r r JOIN reservation_budgets rb ON rb.reservation_id = r.id GROUP BY rb.budget_id, rb.period_start) d
+            ON b.id = d.budget_id AND b.period_start = d.period_start;
+        UPDATE rb SET amount = r.cost FROM reservation_budgets rb JOIN @r r ON rb.reservation_id = r.id;
         -- A late settle updates the record its hold's expiry wrote; any other resolution writes the first one.
         UPDATE q SET {string.Format(LedgerSql.RequestUpdate, "s")}
         FROM request_records q JOIN (SELECT {RequestValues} FROM @r r JOIN @i i ON i.ord = r.ord WHERE i.in_late = 1) s ON q.reservation_id = s.reservation_id;

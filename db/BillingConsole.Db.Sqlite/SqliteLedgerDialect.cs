@@ -36,16 +36,21 @@ public sealed class SqliteLedgerDialect : ILedgerDialect
         {DayTotal}
         """;
 
-    // The key guard runs first (a no-op without a key); the account guard requires it to have matched. If the key
-    // matched but the account refused, the writer rolls the transaction back, taking the key's counter with it.
+    // The budgets' counters grow first (those of an earlier period start afresh), then the key guard runs (a no-op
+    // without a key); the account guard requires the key to have matched and no budget to have gone past its amount.
+    // If it refuses, the writer rolls the transaction back (a group commit its savepoint), taking the counters with it.
+    // The hold's budget rows are written last, for the reservation the account's newest entry holds.
     public string ReserveSql { get; } = $"""
+        UPDATE budgets SET committed = {LedgerSql.BudgetCommitted()} + @amount, period_start = {LedgerSql.BudgetPeriodStart()}
+        WHERE {LedgerSql.BudgetApplies()};
         UPDATE api_keys SET spend_committed = CASE WHEN spend_month = @month THEN spend_committed ELSE 0 END + @amount,
             spend_month = @month, last_used_at = @created_at
         WHERE @api_key_id IS NOT NULL AND id = @api_key_id AND account_id = @account_id AND revoked_at IS NULL
           AND (monthly_spend_limit IS NULL OR CASE WHEN spend_month = @month THEN spend_committed ELSE 0 END + @amount <= monthly_spend_limit);
         UPDATE accounts SET balance = balance - @amount, last_sequence = last_sequence + 1, last_entry_at = MAX(@created_at, COALESCE(last_entry_at, @created_at))
         WHERE id = @account_id AND status = {LedgerSql.ReserveStatus} AND balance - @amount >= overdraft_floor AND balance - @amount >= @min_balance
-          AND (@api_key_id IS NULL OR changes() = 1);
+          AND (@api_key_id IS NULL OR changes() = 1)
+          AND NOT EXISTS (SELECT 1 FROM budgets b WHERE {LedgerSql.BudgetApplies("b.")} AND b.committed > b.amount);
         INSERT INTO reservations ({LedgerSql.ReservationColumns})
         SELECT {LedgerSql.ReservationValues} WHERE changes() = 1;
         INSERT INTO ledger_entries ({LedgerSql.EntryColumns})
@@ -54,6 +59,12 @@ public sealed class SqliteLedgerDialect : ILedgerDialect
         WHERE a.id = @account_id AND changes() = 1
         RETURNING {LedgerSql.EntryReturning}, {NoResolution};
         {DayTotal}
+        INSERT INTO reservation_budgets ({LedgerSql.ReservationBudgetColumns})
+        SELECT e.reservation_id, b.id, b.period_start, @amount
+        FROM ledger_entries e JOIN accounts a ON a.id = e.account_id AND a.last_sequence = e.sequence
+            JOIN budgets b ON {LedgerSql.BudgetApplies("b.")}
+        WHERE e.account_id = @account_id AND e.type = 'reservation'
+          AND NOT EXISTS (SELECT 1 FROM reservation_budgets x WHERE x.reservation_id = e.reservation_id);
         """;
 
     // After the entry, "this batch resolved a metered hold" is: the hold is closed and has no request record yet (a
@@ -90,6 +101,18 @@ public sealed class SqliteLedgerDialect : ILedgerDialect
             @cached_tokens, r.cost, {LedgerSql.ChargedMarketCost}, @latency_ms, @ttfb_ms, @streaming, @client_ip, @user_agent, r.tags, r.created_at, @created_at, @quantity
         FROM reservations r WHERE {ResolvedHere}
         ON CONFLICT (reservation_id) DO UPDATE SET {string.Format(LedgerSql.RequestUpdate, "excluded")};
+        {BudgetResolution}
+        """;
+
+    // Moves each budget that counted the hold by what the hold counts now minus what it counted, then records the new
+    // figure: it depends only on the hold's row, so it is right whether or not this batch closed the hold (a refused
+    // resolution in a batch settle changes nothing) and needs no changes() guard.
+    private static readonly string BudgetResolution = $"""
+        UPDATE budgets SET committed = committed + (SELECT {LedgerSql.CountedBy("r.")} - rb.amount FROM reservation_budgets rb
+            JOIN reservations r ON r.id = rb.reservation_id WHERE rb.reservation_id = @reservation_id AND rb.budget_id = budgets.id)
+        WHERE id IN (SELECT rb.budget_id FROM reservation_budgets rb WHERE rb.reservation_id = @reservation_id AND rb.period_start = budgets.period_start);
+        UPDATE reservation_budgets SET amount = (SELECT {LedgerSql.CountedBy("r.")} FROM reservations r WHERE r.id = reservation_budgets.reservation_id)
+        WHERE reservation_id = @reservation_id;
         """;
 
     public bool NeedsClientTransaction => true;

@@ -48,6 +48,7 @@ return await FriendlyStart.RunAsync(async () =>
     app.MapMeteringRenewApi();
     app.MapKeysApi();
     app.MapAlertsApi();
+    app.MapBudgetsApi();
     app.MapAdminAccountsApi();
     app.MapPayments();
     app.MapApiReference();

@@ -413,6 +413,94 @@ namespace BillingConsole.Db.Postgres.Migrations
                     b.ToTable("webhook_endpoints", (string)null);
                 });
 
+            modelBuilder.Entity("BillingConsole.Accounting.Budgets.Budget", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("AccountId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("account_id");
+
+                    b.Property<long>("Amount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount");
+
+                    b.Property<long?>("ApiKeyId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("api_key_id");
+
+                    b.Property<long>("Committed")
+                        .HasColumnType("bigint")
+                        .HasColumnName("committed");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(320)
+                        .HasColumnType("character varying(320)")
+                        .HasColumnName("created_by");
+
+                    b.Property<DateTime?>("DeletedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("deleted_at");
+
+                    b.Property<string>("Period")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("period");
+
+                    b.Property<DateTime>("PeriodStart")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("period_start");
+
+                    b.HasKey("Id")
+                        .HasName("pk_budgets");
+
+                    b.HasIndex("AccountId")
+                        .HasDatabaseName("ix_budgets_account_id");
+
+                    b.HasIndex("ApiKeyId")
+                        .HasDatabaseName("ix_budgets_api_key_id");
+
+                    b.ToTable("budgets", (string)null);
+                });
+
+            modelBuilder.Entity("BillingConsole.Accounting.Budgets.ReservationBudget", b =>
+                {
+                    b.Property<long>("ReservationId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("reservation_id");
+
+                    b.Property<long>("BudgetId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("budget_id");
+
+                    b.Property<long>("Amount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount");
+
+                    b.Property<DateTime>("PeriodStart")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("period_start");
+
+                    b.HasKey("ReservationId", "BudgetId")
+                        .HasName("pk_reservation_budgets");
+
+                    b.HasIndex("BudgetId", "PeriodStart")
+                        .HasDatabaseName("ix_reservation_budgets_budget_id_period_start");
+
+                    b.ToTable("reservation_budgets", (string)null);
+                });
+
             modelBuilder.Entity("BillingConsole.Accounting.Catalog.CatalogModel", b =>
                 {
                     b.Property<long>("Id")
@@ -1683,6 +1771,39 @@ namespace BillingConsole.Db.Postgres.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_webhook_endpoints_accounts_account_id");
+                });
+
+            modelBuilder.Entity("BillingConsole.Accounting.Budgets.Budget", b =>
+                {
+                    b.HasOne("BillingConsole.Accounting.Ledger.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_budgets_accounts_account_id");
+
+                    b.HasOne("BillingConsole.Accounting.Identity.ApiKey", null)
+                        .WithMany()
+                        .HasForeignKey("ApiKeyId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_budgets_api_keys_api_key_id");
+                });
+
+            modelBuilder.Entity("BillingConsole.Accounting.Budgets.ReservationBudget", b =>
+                {
+                    b.HasOne("BillingConsole.Accounting.Budgets.Budget", null)
+                        .WithMany()
+                        .HasForeignKey("BudgetId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_reservation_budgets_budgets_budget_id");
+
+                    b.HasOne("BillingConsole.Accounting.Ledger.Reservation", null)
+                        .WithMany()
+                        .HasForeignKey("ReservationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_reservation_budgets_reservations_reservation_id");
                 });
 
             modelBuilder.Entity("BillingConsole.Accounting.Catalog.ModelPrice", b =>

@@ -396,6 +396,92 @@ namespace BillingConsole.Db.Sqlite.Migrations
                     b.ToTable("webhook_endpoints", (string)null);
                 });
 
+            modelBuilder.Entity("BillingConsole.Accounting.Budgets.Budget", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<long>("AccountId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("account_id");
+
+                    b.Property<long>("Amount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("amount");
+
+                    b.Property<long?>("ApiKeyId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("api_key_id");
+
+                    b.Property<long>("Committed")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("committed");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(320)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_by");
+
+                    b.Property<DateTime?>("DeletedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("deleted_at");
+
+                    b.Property<string>("Period")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("period");
+
+                    b.Property<DateTime>("PeriodStart")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("period_start");
+
+                    b.HasKey("Id")
+                        .HasName("pk_budgets");
+
+                    b.HasIndex("AccountId")
+                        .HasDatabaseName("ix_budgets_account_id");
+
+                    b.HasIndex("ApiKeyId")
+                        .HasDatabaseName("ix_budgets_api_key_id");
+
+                    b.ToTable("budgets", (string)null);
+                });
+
+            modelBuilder.Entity("BillingConsole.Accounting.Budgets.ReservationBudget", b =>
+                {
+                    b.Property<long>("ReservationId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("reservation_id");
+
+                    b.Property<long>("BudgetId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("budget_id");
+
+                    b.Property<long>("Amount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("amount");
+
+                    b.Property<DateTime>("PeriodStart")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("period_start");
+
+                    b.HasKey("ReservationId", "BudgetId")
+                        .HasName("pk_reservation_budgets");
+
+                    b.HasIndex("BudgetId", "PeriodStart")
+                        .HasDatabaseName("ix_reservation_budgets_budget_id_period_start");
+
+                    b.ToTable("reservation_budgets", (string)null);
+                });
+
             modelBuilder.Entity("BillingConsole.Accounting.Catalog.CatalogModel", b =>
                 {
                     b.Property<long>("Id")
@@ -1638,6 +1724,39 @@ namespace BillingConsole.Db.Sqlite.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_webhook_endpoints_accounts_account_id");
+                });
+
+            modelBuilder.Entity("BillingConsole.Accounting.Budgets.Budget", b =>
+                {
+                    b.HasOne("BillingConsole.Accounting.Ledger.Account", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_budgets_accounts_account_id");
+
+                    b.HasOne("BillingConsole.Accounting.Identity.ApiKey", null)
+                        .WithMany()
+                        .HasForeignKey("ApiKeyId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_budgets_api_keys_api_key_id");
+                });
+
+            modelBuilder.Entity("BillingConsole.Accounting.Budgets.ReservationBudget", b =>
+                {
+                    b.HasOne("BillingConsole.Accounting.Budgets.Budget", null)
+                        .WithMany()
+                        .HasForeignKey("BudgetId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_reservation_budgets_budgets_budget_id");
+
+                    b.HasOne("BillingConsole.Accounting.Ledger.Reservation", null)
+                        .WithMany()
+                        .HasForeignKey("ReservationId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_reservation_budgets_reservations_reservation_id");
                 });
 
             modelBuilder.Entity("BillingConsole.Accounting.Catalog.ModelPrice", b =>

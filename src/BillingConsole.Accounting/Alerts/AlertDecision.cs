@@ -2,7 +2,7 @@ namespace BillingConsole.Accounting.Alerts;
 
 /// <summary>The figure a rule is judged on now, in its kind's unit, with the sentence that names it.</summary>
 /// <param name="Value">Nano-dollars (balance), whole days (runway; <see cref="long.MaxValue"/> with no spending),
-/// basis points of the limit (key budget), consecutive failures (auto-recharge).</param>
+/// basis points of the limit (key budget) or of the amount (budget), consecutive failures (auto-recharge).</param>
 public sealed record AlertFigure(long Value, string Fired, string Resolved);
 
 /// <summary>
@@ -16,7 +16,7 @@ public static class AlertDecision
     public static bool IsCrossed(string kind, long threshold, long value) => kind switch
     {
         AlertKinds.BalanceBelow or AlertKinds.RunwayBelow => value < threshold,
-        AlertKinds.KeyBudget => value >= threshold * 100,
+        AlertKinds.KeyBudget or AlertKinds.Budget => value >= threshold * 100,
         AlertKinds.AutoRechargeDeclined => value > 0,
         _ => false,
     };
@@ -25,7 +25,7 @@ public static class AlertDecision
     {
         AlertKinds.BalanceBelow => value >= ClearLevel(kind, threshold),
         AlertKinds.RunwayBelow => value >= ClearLevel(kind, threshold),
-        AlertKinds.KeyBudget => value < ClearLevel(kind, threshold),
+        AlertKinds.KeyBudget or AlertKinds.Budget => value < ClearLevel(kind, threshold),
         AlertKinds.AutoRechargeDeclined => value == 0,
         _ => false,
     };
@@ -35,7 +35,7 @@ public static class AlertDecision
     {
         AlertKinds.BalanceBelow => threshold + threshold / 10,
         AlertKinds.RunwayBelow => threshold + Math.Max(1, threshold / 10),
-        AlertKinds.KeyBudget => Math.Max(0, threshold - 10) * 100,
+        AlertKinds.KeyBudget or AlertKinds.Budget => Math.Max(0, threshold - 10) * 100,
         _ => 0,
     };
 }

@@ -13,7 +13,7 @@ namespace BillingConsole.Accounting.Alerts;
 /// fire a crossing once), then the alert event and its outbox messages (an email per owner, a webhook per active
 /// endpoint), all in one transaction: an alert is never recorded without its notices, nor notices without it.
 /// </summary>
-public sealed class AlertEvaluator(IDbContextFactory<BillingDbContext> dbFactory, TimeProvider clock, IOptions<AlertOptions> options)
+public sealed partial class AlertEvaluator(IDbContextFactory<BillingDbContext> dbFactory, TimeProvider clock, IOptions<AlertOptions> options)
 {
     private sealed record AccountFigures(long Id, string Name, long Balance, int AutoRechargeFailures);
 
@@ -85,6 +85,8 @@ public sealed class AlertEvaluator(IDbContextFactory<BillingDbContext> dbFactory
                     $"The key \"{keyName}\" of {name} has committed {new Money(committed)} this month: {basisPoints / 100} % of its {new Money(limit)} limit (alert at {rule.Threshold} %).",
                     $"The key \"{keyName}\" of {name} is back to {basisPoints / 100} % of its {new Money(limit)} monthly limit, under {Math.Max(0, rule.Threshold - 10)} %.");
             }
+            case AlertKinds.Budget:
+                return await BudgetFigureAsync(db, rule, account, ct);
             case AlertKinds.AutoRechargeDeclined:
                 return new AlertFigure(account.AutoRechargeFailures,
                     $"An auto-recharge of {name} was declined ({account.AutoRechargeFailures} failed in a row).",

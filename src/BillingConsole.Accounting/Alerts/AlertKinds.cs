@@ -3,7 +3,7 @@ namespace BillingConsole.Accounting.Alerts;
 /// <summary>
 /// What an alert rule watches. A rule is a kind plus two parameters: <see cref="AlertRule.Threshold"/> (money in
 /// nano-dollars, days or a percentage, per kind) and an optional <see cref="AlertRule.SubjectId"/> (the key of a
-/// <see cref="KeyBudget"/> rule; a later account or key budget kind names its budget there).
+/// <see cref="KeyBudget"/> rule, the budget of a <see cref="Budget"/> rule).
 /// </summary>
 public static class AlertKinds
 {
@@ -20,8 +20,11 @@ public static class AlertKinds
     /// <summary>A chargeback was recorded (a new <c>dispute</c> entry). Fires once per dispute; a dispute is a fact,
     /// so there is no resolved notice (a won dispute shows as its own <c>dispute_reversal</c> entry).</summary>
     public const string DisputeOpened = "dispute_opened";
+    /// <summary>An account or key budget's current period reached Threshold % of its amount (SubjectId = the budget);
+    /// clears 10 points below, or when a new period starts the counter again.</summary>
+    public const string Budget = "budget";
 
-    public static readonly IReadOnlyList<string> All = [BalanceBelow, KeyBudget, RunwayBelow, AutoRechargeDeclined, DisputeOpened];
+    public static readonly IReadOnlyList<string> All = [BalanceBelow, KeyBudget, RunwayBelow, AutoRechargeDeclined, DisputeOpened, Budget];
 
     /// <summary>A short label for lists and emails.</summary>
     public static string Label(string kind) => kind switch
@@ -31,6 +34,7 @@ public static class AlertKinds
         RunwayBelow => "Runway under",
         AutoRechargeDeclined => "Auto-recharge declined",
         DisputeOpened => "Dispute opened",
+        Budget => "Budget",
         _ => kind,
     };
 }

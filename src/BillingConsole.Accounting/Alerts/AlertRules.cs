@@ -22,6 +22,8 @@ public sealed class AlertRules(IDbContextFactory<BillingDbContext> dbFactory, Ti
         AlertKinds.RunwayBelow when rule.Threshold is < 1 or > MaxRunwayDays => $"threshold must be a whole number of days from 1 to {MaxRunwayDays}.",
         AlertKinds.KeyBudget when rule.Threshold is < 1 or > 100 => "threshold must be a percentage of the key's monthly limit from 1 to 100.",
         AlertKinds.KeyBudget when rule.SubjectId is null => "key_id is required for a key_budget alert.",
+        AlertKinds.Budget when rule.Threshold is < 1 or > 100 => "threshold must be a percentage of the budget's amount from 1 to 100.",
+        AlertKinds.Budget when rule.SubjectId is null => "budget_id is required for a budget alert.",
         AlertKinds.AutoRechargeDeclined or AlertKinds.DisputeOpened when rule.Threshold != 0 => $"{rule.Kind} takes no threshold.",
         AlertKinds.BalanceBelow or AlertKinds.RunwayBelow or AlertKinds.AutoRechargeDeclined or AlertKinds.DisputeOpened when rule.SubjectId is not null =>
             $"{rule.Kind} takes no key_id.",
@@ -36,8 +38,11 @@ public sealed class AlertRules(IDbContextFactory<BillingDbContext> dbFactory, Ti
         if (Validate(rule) is { } invalid)
             return (null, invalid);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        if (rule.SubjectId is { } keyId && !await db.ApiKeys.AnyAsync(k => k.Id == keyId && k.AccountId == accountId && k.RevokedAt == null, ct))
+        if (rule.Kind != AlertKinds.Budget && rule.SubjectId is { } keyId
+            && !await db.ApiKeys.AnyAsync(k => k.Id == keyId && k.AccountId == accountId && k.RevokedAt == null, ct))
             return (null, "key_id must be an active API key of this account.");
+        if (rule.Kind == AlertKinds.Budget && !await db.Budgets.AnyAsync(b => b.Id == rule.SubjectId && b.AccountId == accountId && b.DeletedAt == null, ct))
+            return (null, "budget_id must be a budget of this account.");
         if (await db.AlertRules.CountAsync(r => r.AccountId == accountId, ct) >= MaxRulesPerAccount)
             return (null, $"An account has at most {MaxRulesPerAccount} alert rules.");
         var row = new AlertRule

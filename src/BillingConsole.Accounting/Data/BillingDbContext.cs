@@ -1,3 +1,4 @@
+using BillingConsole.Accounting.Budgets;
 using BillingConsole.Accounting.Catalog;
 using BillingConsole.Accounting.Identity;
 using BillingConsole.Accounting.Metering;
@@ -39,6 +40,8 @@ public sealed class BillingDbContext(DbContextOptions<BillingDbContext> options)
     public DbSet<Coordination.WorkerLease> WorkerLeases => Set<Coordination.WorkerLease>();
     public DbSet<Coordination.DataProtectionKeyRow> DataProtectionKeys => Set<Coordination.DataProtectionKeyRow>();
     public DbSet<Coordination.CacheEntry> CacheEntries => Set<Coordination.CacheEntry>();
+    public DbSet<Budget> Budgets => Set<Budget>();
+    public DbSet<ReservationBudget> ReservationBudgets => Set<ReservationBudget>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(BillingDbContext).Assembly);

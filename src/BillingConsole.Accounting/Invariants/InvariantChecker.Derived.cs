@@ -49,6 +49,7 @@ public sealed partial class InvariantChecker
                 Add(run, accountId, "request_cost_mismatch", $"The ledger charged {charged} for settled calls but their request records cost {records.Cost}.");
         }
         await CheckKeyCountersAsync(db, run, accountIds, ct);
+        await CheckBudgetCountersAsync(db, run, accountIds, ct);
     }
 
     /// <summary>A key's spend counter equals its open holds plus the settled costs of calls reserved in its month.</summary>

@@ -19,13 +19,18 @@ public interface ILedgerDialect
 
     /// <summary>Debits @amount as a hold, opens a reservation and appends the reservation entry. With @api_key_id the
     /// key must be the account's, unrevoked, and within its monthly limit for @month, and its spend counter grows by the
-    /// hold. Extra parameters: @expires_at @api_key_id @month @model_id @price_id @max_input_tokens @max_output_tokens @tags @max_quantity.</summary>
+    /// hold. Every live budget that applies (<see cref="LedgerSql.BudgetApplies"/>) must have room for the hold in its
+    /// current period; each such budget's counter grows by it and a reservation_budgets row records it. Extra parameters:
+    /// @expires_at @api_key_id @month @day_start @week_start @lifetime_start @model_id @price_id @max_input_tokens
+    /// @max_output_tokens @tags @max_quantity.</summary>
     string ReserveSql { get; }
 
     /// <summary>Moves an open reservation (of @account_id, or of any account when it is NULL) to @status and appends
     /// the @type entry for (held − cost). The cost is 0 when @charge is 0, @cost for an unpriced hold, and otherwise
     /// <see cref="Catalog.Pricing"/>'s formula over the tokens and the reservation's price version. For a metered hold
     /// it also writes the request record, adjusts the key's spend counter and, when settled, the usage rollup of @day.
+    /// Every budget that counted the hold (its reservation_budgets rows, while the budget still counts that period) moves
+    /// by what the hold now counts (<see cref="LedgerSql.CountedBy"/>) minus what it counted.
     /// Only a hold of the settle's shape is resolved (<see cref="LedgerSql.ShapeGuard"/>). With @late = 1 it charges an
     /// expired hold whose settle arrived late (<see cref="LedgerSql.ResolvableHold"/>): the entry is −cost, the key
     /// counter grows by the cost, and the request record the expiry wrote is updated in place.
@@ -127,6 +132,26 @@ public static class LedgerSql
     /// (a hold on a priced unit); 0 (release, expiry, an unpriced settle) resolves either.</summary>
     public const string ShapeGuard =
         " AND (@shape = 0 OR (@shape = 1 AND max_quantity IS NULL) OR (@shape = 2 AND max_quantity IS NOT NULL))";
+
+    /// <summary>The live budgets a reservation of @account_id (made with @api_key_id, or none) must fit, on a budgets row
+    /// in scope as <paramref name="a"/>: the account's own and the key's.</summary>
+    public static string BudgetApplies(string a = "") =>
+        $"{a}account_id = @account_id AND {a}deleted_at IS NULL AND ({a}api_key_id IS NULL OR {a}api_key_id = @api_key_id)";
+
+    /// <summary>The start of a budget's current period. The writer binds each kind's start from its clock (UTC calendar:
+    /// @day_start, @week_start on Monday, @month, @lifetime_start), so the SQL does no date arithmetic.</summary>
+    public static string BudgetPeriodStart(string a = "") =>
+        $"CASE {a}period WHEN 'daily' THEN @day_start WHEN 'weekly' THEN @week_start WHEN 'monthly' THEN @month ELSE @lifetime_start END";
+
+    /// <summary>What a budget has committed in its current period: its counter, or 0 once its period has rolled over.</summary>
+    public static string BudgetCommitted(string a = "") =>
+        $"CASE WHEN {a}period_start = {BudgetPeriodStart(a)} THEN {a}committed ELSE 0 END";
+
+    public const string ReservationBudgetColumns = "reservation_id, budget_id, period_start, amount";
+
+    /// <summary>What a reservation row <paramref name="a"/> counts against its budgets: the hold while open, then its cost
+    /// (0 when released or expired, the charged cost when settled, also late).</summary>
+    public static string CountedBy(string a = "") => $"(CASE WHEN {a}status = 'open' THEN {a}amount ELSE COALESCE({a}cost, 0) END)";
 
     public static string FloorGuard(bool enforceFloor) => enforceFloor ? " AND balance + @amount >= overdraft_floor" : "";
 

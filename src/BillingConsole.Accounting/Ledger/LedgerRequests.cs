@@ -82,9 +82,15 @@ public enum LedgerError
     AccountClosed,
     /// <summary>The account cannot be closed: its balance is not zero or a hold is still open.</summary>
     AccountNotEmpty,
+    /// <summary>A budget of the account or of the key has no room for this hold in its period (<see cref="LedgerFailure.Budget"/>).</summary>
+    BudgetExceeded,
 }
 
-public sealed record LedgerFailure(LedgerError Error, string Message);
+/// <param name="Budget">For <see cref="LedgerError.BudgetExceeded"/>: the budget that refused.</param>
+public sealed record LedgerFailure(LedgerError Error, string Message, BudgetRefusal? Budget = null);
+
+/// <summary>Which budget refused a hold, and when its period starts afresh (null for a lifetime budget).</summary>
+public sealed record BudgetRefusal(long BudgetId, string Period, DateTime? ResetAt);
 
 /// <summary>The outcome of a ledger command: a value, or a failure that wrote nothing.</summary>
 public sealed record LedgerResult<T>(T? Value, LedgerFailure? Failure) where T : class

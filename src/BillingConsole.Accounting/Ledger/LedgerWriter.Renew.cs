@@ -112,6 +112,8 @@ public sealed partial class LedgerWriter
             return status;
         if (next.Call is not null && await ExplainKeyRefusalAsync(db, next, ct) is { } key)
             return key;
+        if (await ExplainBudgetRefusalAsync(db, next, settled, ct) is { } budget)
+            return budget;
         if (await ExplainRefusalAsync(db, next.AccountId, settled.Amount - next.Hold.Units, enforceFloor: true, ct) is { } funds)
             return funds;
         return null;

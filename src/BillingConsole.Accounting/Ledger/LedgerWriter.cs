@@ -78,6 +78,8 @@ public sealed partial class LedgerWriter(IDbContextFactory<BillingDbContext> dbF
                 return statusFailure;
             if (r.Call is not null && await ExplainKeyRefusalAsync(db, r, ct) is { } keyFailure)
                 return keyFailure;
+            if (await ExplainBudgetRefusalAsync(db, r, null, ct) is { } budgetFailure)
+                return budgetFailure;
             if (await ExplainRefusalAsync(db, r.AccountId, -r.Hold.Units, enforceFloor: true, ct) is { } failure)
                 return failure;
             if (attempt == MaxAttempts)
@@ -91,7 +93,10 @@ public sealed partial class LedgerWriter(IDbContextFactory<BillingDbContext> dbF
         BindRange(p);
         Bind(p, "expires_at", expiresAt);
         Bind(p, "ttl_seconds", (int)(r.Ttl ?? LedgerValidation.DefaultHoldTtl).TotalSeconds);
-        Bind(p, "month", new DateTime(now.Year, now.Month, 1, 0, 0, 0, DateTimeKind.Utc));
+        Bind(p, "month", Budgets.BudgetPeriods.MonthStart(now));
+        Bind(p, "day_start", Budgets.BudgetPeriods.DayStart(now));
+        Bind(p, "week_start", Budgets.BudgetPeriods.WeekStart(now));
+        Bind(p, "lifetime_start", Budgets.BudgetPeriods.LifetimeStart);
         Bind(p, "api_key_id", r.Call?.ApiKeyId);
         Bind(p, "model_id", r.Call?.ModelId);
         Bind(p, "price_id", r.Call?.PriceId);

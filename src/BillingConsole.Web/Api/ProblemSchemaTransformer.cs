@@ -17,7 +17,7 @@ public sealed class ProblemSchemaTransformer : IOpenApiSchemaTransformer
             {
                 Type = JsonSchemaType.String,
                 Description = "A stable error code: invalid_request, not_found, unauthorized, forbidden, rate_limited, insufficient_credits, "
-                    + "idempotency_conflict, reservation_closed, balance_limit, spend_limit_reached, key_revoked, account_suspended, account_closed, "
+                    + "idempotency_conflict, reservation_closed, balance_limit, spend_limit_reached, budget_exceeded, key_revoked, account_suspended, account_closed, "
                     + "account_not_empty, payload_too_large, "
                     + "unsupported_media_type, ...",
             };

@@ -50,8 +50,22 @@ public static class Problems
         // a 403 would read as "wrong credential" to a client that retries with another key.
         LedgerError.AccountClosed => Create(StatusCodes.Status409Conflict, "account_closed", failure.Message),
         LedgerError.AccountNotEmpty => Create(StatusCodes.Status409Conflict, "account_not_empty", failure.Message),
+        // 403 like a key's spend_limit_reached: a limit the customer set, with what a gateway needs to say when it lifts.
+        LedgerError.BudgetExceeded => BudgetExceeded(failure),
         _ => Create(StatusCodes.Status500InternalServerError, "internal_error", "Unexpected ledger outcome."),
     };
+
+    private static ProblemHttpResult BudgetExceeded(LedgerFailure failure)
+    {
+        var problem = Create(StatusCodes.Status403Forbidden, "budget_exceeded", failure.Message);
+        if (failure.Budget is { } b)
+        {
+            problem.ProblemDetails.Extensions["budget_id"] = b.BudgetId;
+            problem.ProblemDetails.Extensions["period"] = b.Period;
+            problem.ProblemDetails.Extensions["reset_at"] = b.ResetAt;
+        }
+        return problem;
+    }
 
     public static Task WriteAsync(HttpContext context, int status, string code, string detail) =>
         Create(status, code, detail).ExecuteAsync(context);

@@ -30,6 +30,7 @@ public static class AccountingExtensions
             .Validate(o => o.Check() is null, "Accounts:SignupBonus must be a positive USD amount with at most 9 decimals.").ValidateOnStart();
         builder.Services.AddSingleton<PriceCatalog>();
         builder.Services.AddSingleton<MeteringService>();
+        builder.Services.AddSingleton<BillingConsole.Accounting.Budgets.BudgetService>();
         // The admin console's services (billing_admin pages only).
         builder.Services.AddSingleton<AdminAuditLog>();
         builder.Services.AddSingleton<AccountSearch>();

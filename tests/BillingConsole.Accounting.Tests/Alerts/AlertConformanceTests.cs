@@ -162,6 +162,36 @@ public abstract class AlertConformanceTests(LedgerDatabase database)
     }
 
     [Fact]
+    public async Task Evaluate_BudgetPercentages_FireAtEachLevelAndResolveWhenThePeriodTurns()
+    {
+        _db.RequireAvailable();
+        var (account, _) = await AccountWithOwnerAsync(Money.FromDollars(100));
+        var budgets = new BillingConsole.Accounting.Budgets.BudgetService(_db.Factory, _clock);
+        var budget = (await budgets.CreateAsync(account, null, Money.FromDollars(10), BillingConsole.Accounting.Budgets.BudgetPeriods.Daily, "owner", Ct)).Value!;
+        foreach (var percent in new[] { 50, 80, 100 })
+            await RuleAsync(account, AlertKinds.Budget, percent, budget.Id);
+        var (rule, error) = await Rules.CreateAsync(account, new NewAlertRule(AlertKinds.Budget, 80, null), "owner@example.test", Ct);
+        Assert.Null(rule);
+        Assert.Contains("budget_id", error);
+        var (_, foreignError) = await Rules.CreateAsync(account, new NewAlertRule(AlertKinds.Budget, 80, 987_654_321), "owner@example.test", Ct);
+        Assert.Contains("budget of this account", foreignError);
+
+        // The budget counts the hold through the ledger's reserve batch: $8.50 of $10 is 85 %.
+        Assert.True((await Ledger.ReserveAsync(new ReserveRequest(account, Money.FromCents(850), "A hold", new Origin(EntrySources.Console, "tests"),
+            Ttl: TimeSpan.FromDays(1)), Ct)).Succeeded);
+        Assert.Equal(2, await Evaluator.EvaluateAsync(account, Ct));
+        Assert.Equal([5000L, 8000L], (await EventsAsync(account)).Select(e => e.Threshold * 100));
+        Assert.All(await EventsAsync(account), e => Assert.Equal(8500, e.Value));
+        Assert.Contains("85 % of the daily budget of $10.00", (await EventsAsync(account))[0].Message);
+
+        // The next UTC day the budget starts again, so both clear.
+        _clock.AdjustTime(new DateTimeOffset(2026, 11, 21, 0, 5, 0, TimeSpan.Zero));
+        Assert.Equal(2, await Evaluator.EvaluateAsync(account, Ct));
+        Assert.Equal([AlertTransitions.Fired, AlertTransitions.Fired, AlertTransitions.Resolved, AlertTransitions.Resolved],
+            (await EventsAsync(account)).Select(e => e.Transition));
+    }
+
+    [Fact]
     public async Task Evaluate_AutoRechargeDeclined_FiresOnceUntilARechargeSucceeds()
     {
         _db.RequireAvailable();

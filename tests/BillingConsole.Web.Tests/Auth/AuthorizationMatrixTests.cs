@@ -276,6 +276,18 @@ public sealed class AuthorizationMatrixTests(ConsoleApp app)
             "POST /v1/meter/reservations/{id}/extend" => new RouteCase($"/v1/meter/reservations/{await w.NewReservationOfAAsync()}/extend",
                 """{"ttl_seconds":600}""", 200),
             "POST /v1/meter/releases:batch" => new RouteCase(e.Route, $$"""{"releases":[{"reservation_id":{{await w.NewReservationOfAAsync()}}}]}""", 200),
+            "GET /billing/budgets" => new RouteCase(e.Route, Status: 200),
+            // A key budget (a developer's); each call names a fresh key, so no caller meets another's budget_exists.
+            "POST /billing/budgets" => new RouteCase(e.Route, $$"""{"api_key_id":{{await w.NewKeyOfAAsync()}},"amount":5,"period":"daily"}""", 201, OwnedByA: true),
+            "PUT /billing/budgets/{id}" => new RouteCase($"/billing/budgets/{await w.NewKeyBudgetOfAAsync()}", """{"amount":7}""", 200, OwnedByA: true),
+            "DELETE /billing/budgets/{id}" => new RouteCase($"/billing/budgets/{await w.NewKeyBudgetOfAAsync()}", Status: 204, OwnedByA: true),
+            "GET /v1/admin/accounts/{id}/budgets" => new RouteCase($"/v1/admin/accounts/{w.AccountA}/budgets", Status: 200),
+            "POST /v1/admin/accounts/{id}/budgets" => new RouteCase($"/v1/admin/accounts/{await w.NewEmptyAccountAsync()}/budgets",
+                """{"amount":5,"period":"monthly"}""", 201),
+            "PUT /v1/admin/accounts/{id}/budgets/{budget_id}" => new RouteCase(
+                $"/v1/admin/accounts/{w.AccountA}/budgets/{await w.NewKeyBudgetOfAAsync()}", """{"amount":7}""", 200),
+            "DELETE /v1/admin/accounts/{id}/budgets/{budget_id}" => new RouteCase(
+                $"/v1/admin/accounts/{w.AccountA}/budgets/{await w.NewKeyBudgetOfAAsync()}", Status: 204),
             "GET /admin/whoami" => new RouteCase(e.Route, Status: 200),
             "POST /v1/admin/accounts" => new RouteCase(e.Route,
                 $$"""{"name":"Matrix","email":"matrix@example.test","idempotency_key":"{{Guid.NewGuid():N}}"}""", 201),
@@ -376,6 +388,14 @@ public sealed class AuthorizationMatrixTests(ConsoleApp app)
                 await endpoints.DeleteAsync(AccountA, old.Id);
             var (endpoint, _, _) = await endpoints.CreateAsync(AccountA, "https://hooks.example.com/matrix", "matrix");
             return endpoint!.Id;
+        }
+
+        /// <summary>A daily budget of a fresh key of customer A.</summary>
+        public async Task<long> NewKeyBudgetOfAAsync()
+        {
+            var created = await _app.Services.GetRequiredService<BillingConsole.Accounting.Budgets.BudgetService>()
+                .CreateAsync(AccountA, await NewKeyOfAAsync(), Money.FromDollars(5), BillingConsole.Accounting.Budgets.BudgetPeriods.Daily, "matrix");
+            return created.Value!.Id;
         }
 
         public Task<long> NewEmptyAccountAsync() => _app.CreateAccountAsync($"Matrix {Guid.NewGuid():N}");

@@ -40,6 +40,7 @@ public abstract class MeteredComponentTest : LedgerComponentTest
         Services.AddSingleton(Statements);
         Services.AddSingleton(new Accounting.Payments.Receipts(Factory));
         // The alerts page: rules, evaluation, endpoints (secrets under a throwaway Data Protection key) and deliveries.
+        Services.AddSingleton(new Accounting.Budgets.BudgetService(Factory, Time));
         Services.AddSingleton(new Accounting.Alerts.AlertRules(Factory, Time));
         Services.AddSingleton(new Accounting.Alerts.AlertEvaluator(Factory, Time,
             Microsoft.Extensions.Options.Options.Create(new Accounting.Alerts.AlertOptions { ConsoleBaseUrl = "https://console.test" })));

@@ -24,6 +24,8 @@ public static class FuzzTargets
         "/v1/keys" or "/v1/keys/{id}" => ["name", "monthly_spend_limit"],
         "/billing/alerts/rules" => ["kind", "threshold", "key_id"],
         "/billing/alerts/endpoints" => ["url"],
+        "/billing/budgets" or "/v1/admin/accounts/{id}/budgets" => ["api_key_id", "amount", "period"],
+        "/billing/budgets/{id}" or "/v1/admin/accounts/{id}/budgets/{budget_id}" => ["amount"],
         "/billing/auto-recharge" => ["enabled", "threshold", "amount", "monthly_cap", "payment_method"],
         "/v1/admin/accounts" => ["name", "email", "overdraft_floor", "opening_grant", "opening_grant_reason", "idempotency_key"],
         "/v1/admin/accounts/{id}/entries" => ["type", "amount", "reason", "idempotency_key"],

@@ -1,3 +1,4 @@
+using BillingConsole.Accounting.Budgets;
 using System.Globalization;
 using System.Security.Claims;
 using BillingConsole.Accounting.Alerts;
@@ -29,6 +30,8 @@ public partial class AlertsPage : IDisposable
     private IReadOnlyList<WebhookEndpointView> _endpoints = [];
     private IReadOnlyList<DeliveryView> _deliveries = [];
     private IReadOnlyList<ApiKeyView> _keys = [];
+    private IReadOnlyList<BudgetView> _budgets = [];
+    private long? _budgetId;
     private string _kind = AlertKinds.BalanceBelow;
     private string? _threshold;
     private long? _keyId;
@@ -42,6 +45,7 @@ public partial class AlertsPage : IDisposable
     [Inject] private WebhookEndpoints Endpoints { get; set; } = default!;
     [Inject] private OutboxDelivery Delivery { get; set; } = default!;
     [Inject] private ApiKeyService Keys { get; set; } = default!;
+    [Inject] private BudgetService Budgets { get; set; } = default!;
     [Inject] private AccountGate Gate { get; set; } = default!;
     [Inject] private ILogger<AlertsPage> Logger { get; set; } = default!;
 
@@ -52,6 +56,7 @@ public partial class AlertsPage : IDisposable
         AlertKinds.BalanceBelow => "Balance below (USD)",
         AlertKinds.RunwayBelow => "Runway under (days)",
         AlertKinds.KeyBudget => "Percent of the monthly limit",
+        AlertKinds.Budget => "Percent of the budget",
         _ => null,
     };
 
@@ -102,6 +107,8 @@ public partial class AlertsPage : IDisposable
                 _deliveries = await Endpoints.DeliveriesAsync(account, 50, _cts.Token);
                 _keys = [.. (await Keys.ListAsync(account, _cts.Token)).Where(k => k.RevokedAt is null && k.MonthlySpendLimit is not null)];
             }
+            // Every member reads the budgets, so budget rules are named for viewers too.
+            _budgets = await Budgets.ListAsync(account, _cts.Token);
             _error = null;
         }
         catch (OperationCanceledException) when (_cts.IsCancellationRequested)
@@ -119,8 +126,13 @@ public partial class AlertsPage : IDisposable
         AlertKinds.BalanceBelow => $"Balance below {new Money(rule.Threshold)}",
         AlertKinds.RunwayBelow => $"Runway under {rule.Threshold} days",
         AlertKinds.KeyBudget => $"Key \"{_keys.FirstOrDefault(k => k.Id == rule.SubjectId)?.Name ?? $"#{rule.SubjectId}"}\" at {rule.Threshold} % of its monthly limit",
+        AlertKinds.Budget => $"{BudgetName(rule.SubjectId)} at {rule.Threshold} %",
         _ => AlertKinds.Label(rule.Kind),
     };
+
+    private string BudgetName(long? id) => _budgets.FirstOrDefault(b => b.Id == id) is { } b
+        ? $"{char.ToUpperInvariant(b.Period[0])}{b.Period[1..]} budget of {b.Amount}{(b.KeyName is { } k ? $" on key \"{k}\"" : "")}"
+        : $"Budget #{id}";
 
     /// <summary>The threshold typed for the chosen kind, in the kind's unit; null with <paramref name="error"/> set when it does not read.</summary>
     private long? ParseThreshold(out string? error)
@@ -134,7 +146,7 @@ public partial class AlertsPage : IDisposable
                     return money.Units;
                 error = "Enter the balance in USD, e.g. 25 or 12.50.";
                 return null;
-            case AlertKinds.RunwayBelow or AlertKinds.KeyBudget:
+            case AlertKinds.RunwayBelow or AlertKinds.KeyBudget or AlertKinds.Budget:
                 if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n))
                     return n;
                 error = _kind == AlertKinds.RunwayBelow ? "Enter a whole number of days." : "Enter a whole percentage, e.g. 50, 80 or 100.";
@@ -153,7 +165,12 @@ public partial class AlertsPage : IDisposable
             _ruleError = parseError;
             return;
         }
-        var (rule, error) = await Rules.CreateAsync(account, new NewAlertRule(_kind, threshold, _kind == AlertKinds.KeyBudget ? _keyId : null), _actor, _cts.Token);
+        var (rule, error) = await Rules.CreateAsync(account, new NewAlertRule(_kind, threshold, _kind switch
+        {
+            AlertKinds.KeyBudget => _keyId,
+            AlertKinds.Budget => _budgetId,
+            _ => null,
+        }), _actor, _cts.Token);
         _ruleError = error;
         if (rule is not null)
         {
