@@ -17,6 +17,7 @@ public static class UiExtensions
         // too small for a page of 50 transactions or a month of usage rows, and the circuit would die on open.
         builder.Services.AddRazorComponents().AddInteractiveServerComponents()
             .AddHubOptions(o => o.MaximumReceiveMessageSize = 512 * 1024);
+        builder.Services.TrimInteropMetadata();
         builder.Services.AddMudServices();
         // Development's static-asset fallback ({**path:file}, for files added while running) is a catch-all GET route:
         // the router then answers every unknown POST or DELETE path with 405 "Allow: GET, HEAD" instead of 404.

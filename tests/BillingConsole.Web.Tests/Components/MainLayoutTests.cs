@@ -1,6 +1,10 @@
+using System.Text.RegularExpressions;
+using BillingConsole.Accounting.Identity;
 using BillingConsole.Web.Components.Layout;
 using Bunit;
 using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor;
 
 namespace BillingConsole.Web.Tests.Components;
 
@@ -37,4 +41,69 @@ public sealed class MainLayoutTests : LedgerComponentTest
         Assert.Empty(cut.FindAll("form[action='/auth/signout']"));
         Assert.Empty(cut.FindAll(".mud-drawer"));
     }
+
+    [Fact]
+    public async Task NavMenu_Navigating_MarksTheLinkOfTheCurrentSectionActive()
+    {
+        var account = await CreateAccountAsync("Acme Robotics");
+        SignInAs(account);
+        var navigation = Services.GetRequiredService<NavigationManager>();
+        navigation.NavigateTo("/billing?tab=usage");
+
+        var cut = Render<MainLayout>(p => p.Add(x => x.Body, (RenderFragment)(b => b.AddContent(0, "page body"))));
+
+        Assert.Equal(["/billing"], ActiveLinks(cut));
+        navigation.NavigateTo("/keys/12");
+        cut.WaitForAssertion(() => Assert.Equal(["/keys"], ActiveLinks(cut)));
+        navigation.NavigateTo("/keysets");
+        cut.WaitForAssertion(() => Assert.Empty(ActiveLinks(cut)));
+        // An owner may read the audit trail (a developer policy); the admin group is for billing admins only.
+        Assert.NotNull(cut.Find("a.mud-nav-link[href='/audit']"));
+        Assert.Empty(cut.FindAll("a[href='/admin']"));
+    }
+
+    [Fact]
+    public async Task NavMenu_Viewer_HasNoAuditTrailLink()
+    {
+        var account = await CreateAccountAsync("Acme Robotics");
+        SignInAs(account, role: AccountRoles.Viewer);
+
+        var cut = Render<MainLayout>(p => p.Add(x => x.Body, (RenderFragment)(b => b.AddContent(0, "page body"))));
+
+        Assert.NotNull(cut.Find("a.mud-nav-link[href='/invoices']"));
+        Assert.Empty(cut.FindAll("a[href='/audit']"));
+    }
+
+    [Fact]
+    public async Task MainLayout_DarkModeToggle_SwitchesTheThemeAndItsLabel()
+    {
+        var account = await CreateAccountAsync("Acme Robotics");
+        SignInAs(account);
+        var cut = Render<MainLayout>(p => p.Add(x => x.Body, (RenderFragment)(b => b.AddContent(0, "page body"))));
+        var light = cut.Find("style.mud-theme-provider").TextContent;
+
+        await cut.Find("button[title='Switch to dark mode']").ClickAsync(new());
+
+        cut.WaitForAssertion(() => Assert.NotNull(cut.Find("button[title='Switch to light mode']")));
+        Assert.NotEqual(light, cut.Find("style.mud-theme-provider").TextContent);
+        var expanded = cut.Find("button[aria-label='Toggle navigation']").GetAttribute("aria-expanded");
+        await cut.Find("button[aria-label='Toggle navigation']").ClickAsync(new());
+        Assert.NotEqual(expanded, cut.Find("button[aria-label='Toggle navigation']").GetAttribute("aria-expanded"));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void ConsoleThemeProvider_Rendered_IsWhatMudThemeProviderRenders(bool dark)
+    {
+        var mud = Render<MudThemeProvider>(p => p.Add(x => x.Theme, ConsoleTheme.Instance).Add(x => x.IsDarkMode, dark));
+        var cached = Render<ConsoleThemeProvider>(p => p.Add(x => x.Theme, ConsoleTheme.Instance).Add(x => x.IsDarkMode, dark));
+
+        Assert.Equal(Normalized(mud.Markup), Normalized(cached.Markup));
+    }
+
+    private static string[] ActiveLinks(IRenderedComponent<MainLayout> cut) =>
+        [.. cut.FindAll("nav[aria-label='Main navigation'] a.mud-nav-link.active").Select(a => a.GetAttribute("href") ?? "")];
+
+    private static string Normalized(string markup) => Regex.Replace(markup, @">\s+<", "><").Trim();
 }

@@ -44,6 +44,9 @@ public partial class BillingPage
         _resolved = true;
     }
 
+    private bool IsOnThisPage =>
+        Navigation.ToBaseRelativePath(Navigation.Uri).Split('?', '#')[0].Equals("billing", StringComparison.OrdinalIgnoreCase);
+
     public static int IndexOf(string? tab)
     {
         for (var i = 0; i < Tabs.Count; i++)
@@ -56,7 +59,9 @@ public partial class BillingPage
 
     private void OnTabChanged(int index)
     {
-        if (index == _tabIndex || index < 0 || index >= Tabs.Count)
+        // MudTabs also reports a change when its panels are disposed: after a prerender, or when the user has left the
+        // page. Only a user's choice on this page moves the address.
+        if (index == _tabIndex || index < 0 || index >= Tabs.Count || !RendererInfo.IsInteractive || !IsOnThisPage)
             return;
         _tabIndex = index;
         var uri = Navigation.GetUriWithQueryParameter("tab", index == 0 ? null : Tabs[index]);
