@@ -13,17 +13,20 @@ namespace BillingConsole.Web.Api;
 public sealed record AlertRuleResponse(long Id, string Kind,
     [property: Description("USD for balance_below, days for runway_below, a percentage for budget kinds, 0 for event kinds.")] decimal Threshold,
     [property: Description("The API key of a key_budget rule; null otherwise.")] long? KeyId,
+    [property: Description("The budget of a budget rule; null otherwise.")] long? BudgetId,
     [property: Description("armed or firing.")] string State,
     DateTime? LastFiredAt, DateTime? LastResolvedAt, DateTime CreatedAt, string CreatedBy)
 {
     public static AlertRuleResponse From(AlertRule r) =>
-        new(r.Id, r.Kind, AlertsApi.ThresholdOf(r.Kind, r.Threshold), r.SubjectId, r.State, r.LastFiredAt, r.LastResolvedAt, r.CreatedAt, r.CreatedBy);
+        new(r.Id, r.Kind, AlertsApi.ThresholdOf(r.Kind, r.Threshold), r.Kind == AlertKinds.Budget ? null : r.SubjectId,
+            r.Kind == AlertKinds.Budget ? r.SubjectId : null, r.State, r.LastFiredAt, r.LastResolvedAt, r.CreatedAt, r.CreatedBy);
 }
 
 public sealed record AlertRuleBody(
-    [property: Description("balance_below, runway_below, key_budget, auto_recharge_declined or dispute_opened.")] string? Kind,
-    [property: Description("USD for balance_below; whole days for runway_below; a whole percentage (1-100) for key_budget; leave out for event kinds.")] decimal? Threshold,
-    [property: Description("The API key a key_budget rule watches.")] long? KeyId = null);
+    [property: Description("balance_below, runway_below, key_budget, budget, auto_recharge_declined or dispute_opened.")] string? Kind,
+    [property: Description("USD for balance_below; whole days for runway_below; a whole percentage (1-100) for key_budget and budget; leave out for event kinds.")] decimal? Threshold,
+    [property: Description("The API key a key_budget rule watches.")] long? KeyId = null,
+    [property: Description("The budget a budget rule watches (GET /billing/budgets).")] long? BudgetId = null);
 
 public sealed record AlertEventResponse(long Id, long RuleId, string Kind,
     [property: Description("fired or resolved.")] string Transition, string Message, DateTime CreatedAt);
@@ -180,7 +183,8 @@ public static class AlertsApi
             return null;
         else
             threshold = (long)value;
-        return new NewAlertRule(kind, threshold, body.KeyId);
+        // One subject per kind: a key for key_budget, a budget for budget; AlertRules refuses the wrong one.
+        return new NewAlertRule(kind, threshold, kind == AlertKinds.Budget ? body.BudgetId ?? body.KeyId : body.KeyId ?? body.BudgetId);
     }
 
     public static decimal ThresholdOf(string kind, long threshold) => kind == AlertKinds.BalanceBelow ? new Money(threshold).ToDecimal() : threshold;

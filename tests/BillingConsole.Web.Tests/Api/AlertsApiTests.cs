@@ -59,13 +59,29 @@ public sealed class AlertsApiTests(ConsoleApp app)
             r => r.GetProperty("id").GetInt64() == ruleId);
     }
 
+    [Fact]
+    public async Task BudgetRule_NamesItsBudget_AndIsListedWithIt()
+    {
+        var (account, client) = await CustomerAsync();
+        var budget = await app.Services.GetRequiredService<BillingConsole.Accounting.Budgets.BudgetService>()
+            .CreateAsync(account, null, Money.FromDollars(20), BillingConsole.Accounting.Budgets.BudgetPeriods.Monthly, "tests", Ct);
+
+        var created = await client.PostAsJsonAsync("/billing/alerts/rules", new { kind = "budget", threshold = 80, budget_id = budget.Value!.Id }, Ct);
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var rule = Assert.Single((await JsonAsync(await client.GetAsync("/billing/alerts/rules", Ct))).EnumerateArray());
+        Assert.Equal((budget.Value.Id, JsonValueKind.Null, 80m),
+            (rule.GetProperty("budget_id").GetInt64(), rule.GetProperty("key_id").ValueKind, rule.GetProperty("threshold").GetDecimal()));
+    }
+
     [Theory]
     [InlineData("""{"kind":"balance_below","threshold":0.0000000001}""", "threshold is a USD amount with at most 9 decimals.")]
     [InlineData("""{"kind":"runway_below","threshold":2.5}""", "threshold is a whole number in the kind's unit (days or a percentage).")]
     [InlineData("""{"kind":"runway_below","threshold":0}""", "threshold must be a whole number of days from 1 to 3650.")]
     [InlineData("""{"kind":"key_budget","threshold":80}""", "key_id is required for a key_budget alert.")]
     [InlineData("""{"kind":"key_budget","threshold":80,"key_id":999999999}""", "key_id must be an active API key of this account.")]
-    [InlineData("""{"kind":"weather","threshold":1}""", "kind must be one of balance_below, key_budget, runway_below, auto_recharge_declined, dispute_opened.")]
+    [InlineData("""{"kind":"budget","threshold":80}""", "budget_id is required for a budget alert.")]
+    [InlineData("""{"kind":"weather","threshold":1}""", "kind must be one of balance_below, key_budget, runway_below, auto_recharge_declined, dispute_opened, budget.")]
     public async Task CreateRule_BadInput_Is400WithTheReason_AndWritesNothing(string body, string detail)
     {
         var (account, client) = await CustomerAsync();

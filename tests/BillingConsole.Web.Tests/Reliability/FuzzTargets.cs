@@ -22,7 +22,7 @@ public static class FuzzTargets
         "/v1/meter/reservations/{id}/extend" => ["ttl_seconds"],
         "/v1/meter/releases:batch" => ["releases", "reservation_id", "reason"],
         "/v1/keys" or "/v1/keys/{id}" => ["name", "monthly_spend_limit"],
-        "/billing/alerts/rules" => ["kind", "threshold", "key_id"],
+        "/billing/alerts/rules" => ["kind", "threshold", "key_id", "budget_id"],
         "/billing/alerts/endpoints" => ["url"],
         "/billing/budgets" or "/v1/admin/accounts/{id}/budgets" => ["api_key_id", "amount", "period"],
         "/billing/budgets/{id}" or "/v1/admin/accounts/{id}/budgets/{budget_id}" => ["amount"],
