@@ -1,4 +1,5 @@
 using System.Data.Common;
+using BillingConsole.Accounting.Budgets;
 using BillingConsole.Accounting.Invariants;
 using BillingConsole.Accounting.Ledger;
 using Microsoft.EntityFrameworkCore;
@@ -94,6 +95,10 @@ public static class LedgerWritesScenario
                     db.Dialect.AddParameter(cmd.Parameters, "ttl_seconds", 900, typeof(int));
                     db.Dialect.AddParameter(cmd.Parameters, "max_quantity", null, typeof(long));
                     db.Dialect.AddParameter(cmd.Parameters, "month", new DateTime(now.Year, now.Month, 1, 0, 0, 0, DateTimeKind.Utc), typeof(DateTime));
+                    // The budgets' period starts, bound like the writer binds them (the raw loop's accounts have none).
+                    db.Dialect.AddParameter(cmd.Parameters, "day_start", BudgetPeriods.DayStart(now), typeof(DateTime));
+                    db.Dialect.AddParameter(cmd.Parameters, "week_start", BudgetPeriods.WeekStart(now), typeof(DateTime));
+                    db.Dialect.AddParameter(cmd.Parameters, "lifetime_start", BudgetPeriods.LifetimeStart, typeof(DateTime));
                     foreach (var name in new[] { "api_key_id", "model_id", "price_id", "max_input_tokens", "max_output_tokens" })
                         db.Dialect.AddParameter(cmd.Parameters, name, null, typeof(long));
                     db.Dialect.AddParameter(cmd.Parameters, "tags", null, typeof(string));

@@ -12,8 +12,15 @@ public abstract partial class MeteringConformanceTests
 {
     private BudgetService Budgets => new(Db.Factory, Clock);
 
-    /// <summary>One odd-price hold of 1M input tokens.</summary>
-    private long OddHold => PriceOf(OddModel, Clock.GetUtcNow().UtcDateTime).InputPerMillion;
+    /// <summary>One odd-price hold of 1M input tokens (read from the catalog, so a missing database skips first).</summary>
+    private long OddHold
+    {
+        get
+        {
+            Db.RequireAvailable();
+            return PriceOf(OddModel, Clock.GetUtcNow().UtcDateTime).InputPerMillion;
+        }
+    }
 
     private async Task<long> NewBudgetAsync(long accountId, long? keyId, long amount, string period)
     {
