@@ -107,7 +107,7 @@ public static class AlertsApi
             return problem;
         if (Bind(body!) is not { } rule)
             return Problems.Invalid(ThresholdRule(body!.Kind));
-        var (created, error) = await rules.CreateAsync(user.GetAccountId()!.Value, rule, ActorOf(user), ct);
+        var (created, error) = await rules.CreateAsync(user.GetAccountId()!.Value, rule, user.GetActorName(), ct);
         return created is null
             ? Problems.Invalid(error!)
             : TypedResults.Created($"{Route}/rules/{created.Id}", AlertRuleResponse.From(created));
@@ -147,7 +147,7 @@ public static class AlertsApi
         var (body, problem) = await JsonBody.ReadAsync<WebhookEndpointBody>(request, ct);
         if (problem is not null)
             return problem;
-        var (endpoint, secret, error) = await endpoints.CreateAsync(user.GetAccountId()!.Value, body!.Url, ActorOf(user), ct);
+        var (endpoint, secret, error) = await endpoints.CreateAsync(user.GetAccountId()!.Value, body!.Url, user.GetActorName(), ct);
         return endpoint is null
             ? Problems.Invalid(error!)
             : TypedResults.Created($"{Route}/endpoints/{endpoint.Id}", new CreatedWebhookEndpointResponse(WebhookEndpointResponse.From(endpoint), secret!));
@@ -192,9 +192,4 @@ public static class AlertsApi
     private static string ThresholdRule(string? kind) => kind == AlertKinds.BalanceBelow
         ? "threshold is a USD amount with at most 9 decimals."
         : "threshold is a whole number in the kind's unit (days or a percentage).";
-
-    private static string ActorOf(ClaimsPrincipal user) =>
-        user.FindFirstValue(BillingClaims.Email) is { Length: > 0 } email ? email
-        : user.GetUserId() is { } userId ? $"user:{userId}"
-        : $"key:{user.FindFirstValue(BillingClaims.ApiKeyId)}";
 }

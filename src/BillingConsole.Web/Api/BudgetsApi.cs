@@ -101,7 +101,7 @@ public static class BudgetsApi
             return invalid;
         if (body.ApiKeyId is null && !AccountPermissions.Allows(user, CustomerAction.ManagePaymentSettings))
             return OwnersOnly;
-        return Created(await budgets.CreateAsync(user.GetAccountId()!.Value, body.ApiKeyId, amount, body.Period ?? "", ActorOf(user), ct), "/billing/budgets");
+        return Created(await budgets.CreateAsync(user.GetAccountId()!.Value, body.ApiKeyId, amount, body.Period ?? "", user.GetActorName(), ct), "/billing/budgets");
     }
 
     public static async Task<Results<Ok<BudgetResponse>, ProblemHttpResult>> UpdateAsync(string id, HttpRequest request, ClaimsPrincipal user,
@@ -194,9 +194,6 @@ public static class BudgetsApi
     }
 
     /// <summary>A session's email, or the API key that acted.</summary>
-    private static string ActorOf(ClaimsPrincipal user) =>
-        user.GetAdminActor()?.Name ?? $"api-key:{user.FindFirstValue(BillingClaims.ApiKeyId)}";
-
     private static Results<Created<BudgetResponse>, ProblemHttpResult> Created(BudgetResult result, string route) =>
         result.Value is { } created ? TypedResults.Created($"{route}/{created.Id}", BudgetResponse.From(created)) : ProblemOf(result);
 

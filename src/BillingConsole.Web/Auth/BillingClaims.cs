@@ -58,4 +58,9 @@ public static class BillingClaims
     /// <summary>The signed-in billing admin as the actor of what they do, or null for anyone without a user id.</summary>
     public static Accounting.Admin.AdminActor? GetAdminActor(this ClaimsPrincipal user) =>
         user.GetUserId() is { } id ? new(id, user.FindFirstValue(Email) is { Length: > 0 } email ? email : $"user:{id}") : null;
+
+    /// <summary>Who a customer's change is recorded as: the user's email (else <c>user:{id}</c>), or <c>api-key:{id}</c>
+    /// for a key.</summary>
+    public static string GetActorName(this ClaimsPrincipal user) =>
+        user.GetAdminActor()?.Name ?? $"api-key:{user.FindFirstValue(ApiKeyId)}";
 }

@@ -64,7 +64,7 @@ public partial class AlertsPage : IDisposable
     {
         var user = AuthenticationState is null ? null : (await AuthenticationState).User;
         _accountId = user?.GetAccountId();
-        _actor = user?.FindFirstValue(BillingClaims.Email) is { Length: > 0 } email ? email : $"user:{user?.GetUserId()}";
+        _actor = user?.GetActorName() ?? "";
         _canManage = user is not null && AccountPermissions.Allows(user, CustomerAction.ManageAlerts);
         _resolved = true;
         await LoadAsync();
