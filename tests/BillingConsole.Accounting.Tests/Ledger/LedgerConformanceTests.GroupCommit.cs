@@ -18,12 +18,16 @@ public abstract partial class LedgerConformanceTests
         for (var i = 0; i < 10; i++)
             holds.Add(Ok(await writer.ReserveAsync(Hold(keyed, Cents(50)), Ct)).ReservationId);
 
-        // Started together, so all but the first arrive while a commit is in flight and are written in groups.
-        var reserves = Enumerable.Range(0, 30).Select(i => Task.Run(() => writer.ReserveAsync(Hold(floorBound, Cents(10), $"floor-{i}"), Ct))).ToList();
-        var credits = Enumerable.Range(0, 20).Select(i => Task.Run(() => writer.PostAsync(Credit(credited, Cents(3), $"credit-{i}"), Ct))).ToList();
-        var replays = Enumerable.Range(0, 10).Select(_ => Task.Run(() => writer.PostAsync(Credit(keyed, Dollars(1), "replayed"), Ct))).ToList();
-        var conflicts = Enumerable.Range(0, 10).Select(_ => Task.Run(() => writer.PostAsync(Credit(keyed, Dollars(3), "conflicting"), Ct))).ToList();
-        var settles = holds.Select(h => Task.Run(() => writer.SettleAsync(Settle(keyed, h, Cents(20)), Ct))).ToList();
+        // Released together from one gate (not started one by one, when the first could commit before the last had
+        // started), so all but the first arrive while a commit is in flight and are written in groups.
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Task<T> AtGate<T>(Func<Task<T>> write) => Task.Run(async () => { await gate.Task; return await write(); });
+        var reserves = Enumerable.Range(0, 30).Select(i => AtGate(() => writer.ReserveAsync(Hold(floorBound, Cents(10), $"floor-{i}"), Ct))).ToList();
+        var credits = Enumerable.Range(0, 20).Select(i => AtGate(() => writer.PostAsync(Credit(credited, Cents(3), $"credit-{i}"), Ct))).ToList();
+        var replays = Enumerable.Range(0, 10).Select(_ => AtGate(() => writer.PostAsync(Credit(keyed, Dollars(1), "replayed"), Ct))).ToList();
+        var conflicts = Enumerable.Range(0, 10).Select(_ => AtGate(() => writer.PostAsync(Credit(keyed, Dollars(3), "conflicting"), Ct))).ToList();
+        var settles = holds.Select(h => AtGate(() => writer.SettleAsync(Settle(keyed, h, Cents(20)), Ct))).ToList();
+        gate.SetResult();
         await Task.WhenAll(reserves.Cast<Task>().Concat(credits).Concat(replays).Concat(conflicts).Concat(settles));
 
         Assert.Equal(10, reserves.Count(t => t.Result.Succeeded));
