@@ -99,8 +99,8 @@ public static class BudgetsApi
             return problem;
         if (Bind(body!.Amount, out var amount) is { } invalid)
             return invalid;
-        if (body.ApiKeyId is null && !AccountPermissions.Allows(user, CustomerAction.ManagePaymentSettings))
-            return OwnersOnly;
+        if (RefusedFor(user, body.ApiKeyId) is { } refused)
+            return refused;
         return Created(await budgets.CreateAsync(user.GetAccountId()!.Value, body.ApiKeyId, amount, body.Period ?? "", user.GetActorName(), ct), "/billing/budgets");
     }
 
@@ -115,8 +115,8 @@ public static class BudgetsApi
             return problem;
         if (Bind(body!.Amount, out var amount) is { } invalid)
             return invalid;
-        if (budget.ApiKeyId is null && !AccountPermissions.Allows(user, CustomerAction.ManagePaymentSettings))
-            return OwnersOnly;
+        if (RefusedFor(user, budget.ApiKeyId) is { } refused)
+            return refused;
         return Answer(await budgets.UpdateAsync(accountId, budget.Id, amount, ct));
     }
 
@@ -125,8 +125,8 @@ public static class BudgetsApi
         var accountId = user.GetAccountId()!.Value;
         if (await FindAsync(budgets, accountId, id, ct) is not { } budget)
             return Problems.NotFound(NoSuchBudget);
-        if (budget.ApiKeyId is null && !AccountPermissions.Allows(user, CustomerAction.ManagePaymentSettings))
-            return OwnersOnly;
+        if (RefusedFor(user, budget.ApiKeyId) is { } refused)
+            return refused;
         var result = await budgets.DeleteAsync(accountId, budget.Id, ct);
         return result.Succeeded ? TypedResults.NoContent() : ProblemOf(result);
     }
@@ -176,8 +176,11 @@ public static class BudgetsApi
     private const string NoSuchBudget = "No such budget.";
     private const string NoSuchAccount = "No such account.";
 
-    private static ProblemHttpResult OwnersOnly => Problems.Create(StatusCodes.Status403Forbidden, Problems.InsufficientRole,
-        "Only owners can set the account's budgets; developers can set a key's.");
+    /// <summary>The route lets developers in (key budgets); an account budget (no key) is an owner's, like payment settings.</summary>
+    private static ProblemHttpResult? RefusedFor(ClaimsPrincipal user, long? apiKeyId) =>
+        apiKeyId is null && !AccountPermissions.Allows(user, CustomerAction.ManagePaymentSettings)
+            ? Problems.Create(StatusCodes.Status403Forbidden, Problems.InsufficientRole, "Only owners can set the account's budgets; developers can set a key's.")
+            : null;
 
     private static async Task<long?> AccountAsync(string id, Accounting.Admin.AdminAccounts accounts, CancellationToken ct) =>
         ApiBinder.TryId(id, out var accountId) && await accounts.GetAsync(accountId, ct) is not null ? accountId : null;
