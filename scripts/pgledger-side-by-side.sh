@@ -34,8 +34,9 @@ log "pgledger at $(git -C "$work/pgledger" rev-parse --short HEAD)"
 
 db=pgledger_bench
 psql -q -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db" >/dev/null
-# pgledger.sql may include its vendored files by relative path: load it from the clone's folder.
-(cd "$work/pgledger" && psql -q -v ON_ERROR_STOP=1 -d "$db" -f pgledger.sql >/dev/null)
+# pgledger.sql calls its vendored ULID functions: load them first, in one transaction, as pgledger's own set-up does.
+(cd "$work/pgledger" && psql -q -v ON_ERROR_STOP=1 --single-transaction -d "$db" \
+  -f vendor/scoville-pgsql-ulid/ulid-to-uuid.sql -f vendor/scoville-pgsql-ulid/uuid-to-ulid.sql -f pgledger.sql >/dev/null)
 
 # One transfer between two distinct accounts picked at random, as pgledger's own performance check does.
 cat > "$work/transfer.sql" <<'SQL'

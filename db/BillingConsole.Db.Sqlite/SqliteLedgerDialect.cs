@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Data.Common;
 using BillingConsole.Accounting.Ledger;
 using Microsoft.Data.Sqlite;
@@ -126,6 +127,11 @@ public sealed class SqliteLedgerDialect : ILedgerDialect
     // SQLITE_CONSTRAINT_CHECK
     public bool IsCheckViolation(DbException exception) => exception is SqliteException { SqliteErrorCode: 19, SqliteExtendedErrorCode: 275 };
 
+    // Named as written in the SQL ("@name"): the driver binds a parameter by looking its name up in every statement of
+    // the batch, and a bare name costs it three more lookups (one per prefix), each marshalling the name, for every
+    // statement that does not use it. Measured: about a tenth of a grouped write's time (docs/performance.md).
     public void AddParameter(DbParameterCollection parameters, string name, object? value, Type type) =>
-        parameters.Add(new SqliteParameter(name, value ?? DBNull.Value));
+        parameters.Add(new SqliteParameter(SqlNames.GetOrAdd(name, static n => "@" + n), value ?? DBNull.Value));
+
+    private static readonly ConcurrentDictionary<string, string> SqlNames = new(StringComparer.Ordinal);
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using BillingConsole.Accounting.Ledger;
 
 namespace BillingConsole.Benchmarks;
 
@@ -32,6 +33,10 @@ public sealed record BenchOptions(string Scenario, string Provider, int Workers,
 
     public bool Smoke { get; init; }
 
+    /// <summary>Group commit settings for the engine's "on" side (ledger): <c>--group-wait-ms</c>, <c>--group-max-batch</c>,
+    /// <c>--group-in-flight</c>; the app's defaults when not given.</summary>
+    public GroupCommitOptions GroupCommit { get; init; } = new();
+
     /// <summary>Folder for heap snapshots taken before and after the idle circuits open (circuits; null: none).</summary>
     public string? GcDumpDir { get; init; }
 
@@ -50,6 +55,15 @@ public sealed record BenchOptions(string Scenario, string Provider, int Workers,
         var smoke = values.ContainsKey("smoke");
         string Get(string key, string normal, string small) => values.GetValueOrDefault(key, smoke ? small : normal);
         long Long(string key, string normal, string small) => long.Parse(Get(key, normal, small), CultureInfo.InvariantCulture);
+        var groupCommit = new GroupCommitOptions
+        {
+            Enabled = true,
+            MaxWaitMs = (int)Long("group-wait-ms", "0", "0"),
+            MaxBatch = (int)Long("group-max-batch", "64", "64"),
+            MaxInFlight = (int)Long("group-in-flight", "0", "0"),
+        };
+        if (groupCommit.Check() is { } invalid)
+            throw new ArgumentException(invalid);
         return new BenchOptions(
             args.FirstOrDefault() ?? "",
             Get("provider", "sqlite", "sqlite").ToLowerInvariant(),
@@ -70,6 +84,7 @@ public sealed record BenchOptions(string Scenario, string Provider, int Workers,
             ChunkRequests = Long("chunk-requests", "1000000", "1000000"),
             Smoke = smoke,
             GcDumpDir = values.GetValueOrDefault("gcdump"),
+            GroupCommit = groupCommit,
         };
     }
 
@@ -78,6 +93,7 @@ public sealed record BenchOptions(string Scenario, string Provider, int Workers,
         Console.Error.WriteLine("""
             usage: dotnet run -c Release --project tests/BillingConsole.Benchmarks -- <scenario> [options] [--smoke]
               ledger    --provider sqlite|postgres --workers 20 --accounts 50 --seconds 10
+                        [--group-wait-ms 0 --group-max-batch 64 --group-in-flight 0] (the "on" side's group commit)
               metering  --provider sqlite|postgres --workers 20 --accounts 50 --seconds 10 --batch 100 --runs 200
                         (reserve, settle single and batch, the keys:verify + reserve + settle mix, then keys:verify's
                         parts, each timed --runs x 5 times)

@@ -23,7 +23,7 @@ public static class LedgerWritesScenario
         var accounts = new List<long>();
         for (var i = 0; i < o.Accounts; i++)
             accounts.Add(await db.CreateAccountAsync($"bench {i}", Money.FromDollars(1_000_000)));
-        var grouped = new LedgerWriter(db.Factory, db.Dialect, TimeProvider.System, Options.Create(new GroupCommitOptions { Enabled = true }));
+        var grouped = new LedgerWriter(db.Factory, db.Dialect, TimeProvider.System, Options.Create(o.GroupCommit));
         var alone = new LedgerWriter(db.Factory, db.Dialect, TimeProvider.System, Options.Create(new GroupCommitOptions { Enabled = false }));
 
         // Warm-up: JIT, pools and the first pages of each index.

@@ -95,22 +95,18 @@ public sealed partial class LedgerWriter
     private async Task RunSavepointGroupAsync(DbConnection connection, IReadOnlyList<QueuedWrite> writes, int[] order,
         GroupedOutcome[] outcomes, CancellationToken ct)
     {
-        await using var tx = await connection.BeginTransactionAsync(ct);
         // One prepared command per text, re-bound per write: SQLite keeps the statements compiled for the whole group.
         var commands = new Dictionary<string, DbCommand>();
-        await using var save = Command(connection, tx, "SAVEPOINT grouped_write");
-        await using var undo = Command(connection, tx, "ROLLBACK TO grouped_write");
-        await using var release = Command(connection, tx, "RELEASE grouped_write");
         try
         {
+            if (await TryRunUnrefusedGroupAsync(connection, writes, order, outcomes, commands, ct))
+                return;
+            await using var tx = await connection.BeginTransactionAsync(ct);
+            await using var save = Command(connection, tx, "SAVEPOINT grouped_write");
+            await using var undo = Command(connection, tx, "ROLLBACK TO grouped_write");
+            await using var release = Command(connection, tx, "RELEASE grouped_write");
             foreach (var i in order)
-            {
-                if (!commands.TryGetValue(writes[i].Sql, out var cmd))
-                    commands.Add(writes[i].Sql, cmd = Command(connection, tx, writes[i].Sql));
-                cmd.Parameters.Clear();
-                writes[i].Bind(cmd.Parameters);
-                outcomes[i] = await RunInSavepointAsync(cmd, save, undo, release, ct);
-            }
+                outcomes[i] = await RunInSavepointAsync(Rebound(commands, connection, tx, writes[i]), save, undo, release, ct);
             await tx.CommitAsync(ct);
         }
         finally
@@ -118,6 +114,44 @@ public sealed partial class LedgerWriter
             foreach (var cmd in commands.Values)
                 await cmd.DisposeAsync();
         }
+    }
+
+    /// <summary>Nearly every group has no refused write, so it first runs without savepoints (three statements fewer per
+    /// write). When a write is refused or raises, the transaction is rolled back, so nothing of the group was written,
+    /// and it returns false: the group runs again with a savepoint per write.</summary>
+    private async Task<bool> TryRunUnrefusedGroupAsync(DbConnection connection, IReadOnlyList<QueuedWrite> writes, int[] order,
+        GroupedOutcome[] outcomes, Dictionary<string, DbCommand> commands, CancellationToken ct)
+    {
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        try
+        {
+            foreach (var i in order)
+            {
+                if (await RunAsync(Rebound(commands, connection, tx, writes[i]), ct) is not { } row)
+                {
+                    await tx.RollbackAsync(ct);
+                    return false;
+                }
+                outcomes[i] = new GroupedOutcome(row, false, false);
+            }
+        }
+        catch (DbException e) when (IsRetryable(e))
+        {
+            await tx.RollbackAsync(CancellationToken.None);
+            return false;
+        }
+        await tx.CommitAsync(ct);
+        return true;
+    }
+
+    private static DbCommand Rebound(Dictionary<string, DbCommand> commands, DbConnection connection, DbTransaction tx, QueuedWrite write)
+    {
+        if (!commands.TryGetValue(write.Sql, out var cmd))
+            commands.Add(write.Sql, cmd = Command(connection, tx, write.Sql));
+        cmd.Transaction = tx;
+        cmd.Parameters.Clear();
+        write.Bind(cmd.Parameters);
+        return cmd;
     }
 
     private static DbCommand Command(DbConnection connection, DbTransaction tx, string sql)

@@ -46,4 +46,29 @@ public abstract partial class LedgerConformanceTests
         Assert.Equal(2, await db.LedgerEntries.CountAsync(e => e.AccountId == keyed && e.IdempotencyKey != null, Ct));
         await AssertInvariantsHoldAsync(floorBound, credited, keyed);
     }
+
+    [Fact]
+    public async Task GroupCommit_GroupWithoutRefusals_EveryWriteCommittedOnce()
+    {
+        // Only writes that succeed: on SQLite such a group runs without savepoints, so this checks that path's entries.
+        var writer = Ledger;
+        var accounts = new List<long>();
+        for (var i = 0; i < 4; i++)
+            accounts.Add(await NewAccountAsync(Dollars(10)));
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var pairs = Enumerable.Range(0, 40).Select(i => Task.Run(async () =>
+        {
+            await gate.Task;
+            var account = accounts[i % accounts.Count];
+            var hold = Ok(await writer.ReserveAsync(Hold(account, Cents(40), $"pair-{i}"), Ct));
+            return Ok(await writer.SettleAsync(Settle(account, hold.ReservationId, Cents(25)), Ct));
+        })).ToList();
+        gate.SetResult();
+        await Task.WhenAll(pairs);
+
+        Assert.True(writer.GroupedWrites > 0, "No write was committed in a group: the test did not exercise group commit.");
+        foreach (var account in accounts)
+            Assert.Equal(((Dollars(10) - Cents(25 * 10)).Units, 21L), ((await StateAsync(account)).Balance, (await StateAsync(account)).Entries));
+        await AssertInvariantsHoldAsync([.. accounts]);
+    }
 }
