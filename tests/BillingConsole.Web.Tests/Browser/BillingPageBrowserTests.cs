@@ -2,6 +2,8 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using BillingConsole.Accounting.Identity;
 using BillingConsole.Accounting.Ledger;
+using BillingConsole.Demo;
+using BillingConsole.Web.Components.Usage;
 using BillingConsole.Web.Tests.Infrastructure;
 using Microsoft.Playwright;
 
@@ -87,5 +89,27 @@ public sealed class BillingPageBrowserTests(BrowserSession browser, ConsoleApp a
             Assert.Equal(after[i + 1] + amounts[i], after[i]);
         Assert.Equal(amounts[^1], after[^1]);
         await ConsolePages.ScreenshotAsync(page, "billing-transactions-end");
+    }
+
+    [Fact]
+    public async Task SavingsPeriod_PickedWithMouseOrKeyboard_ShowsThatPeriodsRange()
+    {
+        var page = await browser.NewPageAsync(app.BaseAddress);
+        await ConsolePages.SignInAsync(page, DemoData.CustomerEmail);
+        // Found by its visible label: the native select is named by it.
+        var period = page.GetByLabel("Period", new() { Exact = true });
+        var range = page.GetByTestId("savings-range");
+        await Assertions.Expect(period).ToHaveValueAsync(nameof(UsagePeriod.ThisMonth));
+        await Assertions.Expect(range).ToHaveTextAsync(UsagePeriods.RangeOf(UsagePeriod.ThisMonth, DateTime.UtcNow).ToString());
+
+        await period.SelectOptionAsync(new SelectOptionValue { Label = "Last month" });
+        await Assertions.Expect(range).ToHaveTextAsync(UsagePeriods.RangeOf(UsagePeriod.LastMonth, DateTime.UtcNow).ToString());
+
+        // The next option, from the keyboard alone.
+        await period.FocusAsync();
+        await page.Keyboard.PressAsync("ArrowDown");
+        await Assertions.Expect(period).ToHaveValueAsync(nameof(UsagePeriod.Last7Days));
+        await Assertions.Expect(range).ToHaveTextAsync(UsagePeriods.RangeOf(UsagePeriod.Last7Days, DateTime.UtcNow).ToString());
+        await page.GetByTestId("savings").ScreenshotAsync(new LocatorScreenshotOptions { Path = Path.Combine(BrowserSession.ScreenshotFolder, "savings-card.png") });
     }
 }
