@@ -1,7 +1,10 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using BillingConsole.Accounting.Identity;
 using BillingConsole.Accounting.Ledger;
+using BillingConsole.Demo;
+using BillingConsole.Web.Components.Usage;
 using BillingConsole.Web.Tests.Infrastructure;
 using Microsoft.Playwright;
 
@@ -87,5 +90,89 @@ public sealed class BillingPageBrowserTests(BrowserSession browser, ConsoleApp a
             Assert.Equal(after[i + 1] + amounts[i], after[i]);
         Assert.Equal(amounts[^1], after[^1]);
         await ConsolePages.ScreenshotAsync(page, "billing-transactions-end");
+    }
+
+    [Fact]
+    public async Task SavingsPeriod_PickedWithMouseOrKeyboard_ShowsThatPeriodsRange()
+    {
+        var page = await browser.NewPageAsync(app.BaseAddress);
+        await ConsolePages.SignInAsync(page, DemoData.CustomerEmail);
+        // Found by its visible label: the native select is named by it.
+        var period = page.GetByLabel("Period", new() { Exact = true });
+        var range = page.GetByTestId("savings-range");
+        await Assertions.Expect(period).ToHaveValueAsync(nameof(UsagePeriod.ThisMonth));
+        await Assertions.Expect(range).ToHaveTextAsync(UsagePeriods.RangeOf(UsagePeriod.ThisMonth, DateTime.UtcNow).ToString());
+
+        await period.SelectOptionAsync(new SelectOptionValue { Label = "Last month" });
+        await Assertions.Expect(range).ToHaveTextAsync(UsagePeriods.RangeOf(UsagePeriod.LastMonth, DateTime.UtcNow).ToString());
+
+        // The next option, from the keyboard alone.
+        await period.FocusAsync();
+        await page.Keyboard.PressAsync("ArrowDown");
+        await Assertions.Expect(period).ToHaveValueAsync(nameof(UsagePeriod.Last7Days));
+        await Assertions.Expect(range).ToHaveTextAsync(UsagePeriods.RangeOf(UsagePeriod.Last7Days, DateTime.UtcNow).ToString());
+        await page.GetByTestId("savings").ScreenshotAsync(new LocatorScreenshotOptions { Path = Path.Combine(BrowserSession.ScreenshotFolder, "savings-card.png") });
+    }
+
+    [Fact]
+    public async Task BillingTabs_ArrowHomeEndKeys_OpenTheTabsAndKeepVisitedPanels()
+    {
+        // Short enough that End would scroll the page if the tabs did not take the key.
+        var page = await browser.NewPageAsync(app.BaseAddress, height: 700);
+        await ConsolePages.SignInAsync(page, DemoData.CustomerEmail);
+        var list = page.GetByRole(AriaRole.Tablist, new() { Name = "Billing sections" });
+        var overview = list.GetByRole(AriaRole.Tab, new() { Name = "Overview" });
+        var transactions = list.GetByRole(AriaRole.Tab, new() { Name = "Transactions" });
+        var usage = list.GetByRole(AriaRole.Tab, new() { Name = "Usage" });
+        await Assertions.Expect(overview).ToHaveAttributeAsync("aria-selected", "true");
+        await Assertions.Expect(overview).ToHaveAttributeAsync("tabindex", "0");
+        await Assertions.Expect(transactions).ToHaveAttributeAsync("tabindex", "-1");
+        await Assertions.Expect(page.GetByTestId("panel-transactions")).ToHaveCountAsync(0);
+
+        await overview.FocusAsync();
+        await page.Keyboard.PressAsync("ArrowRight");
+        await Assertions.Expect(transactions).ToBeFocusedAsync();
+        await Assertions.Expect(transactions).ToHaveAttributeAsync("aria-selected", "true");
+        await Assertions.Expect(transactions).ToHaveAttributeAsync("tabindex", "0");
+        await Assertions.Expect(overview).ToHaveAttributeAsync("tabindex", "-1");
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex(@"/billing\?tab=transactions$"));
+        await Assertions.Expect(transactions).ToHaveAttributeAsync("aria-controls", "billing-panel-transactions");
+        await Assertions.Expect(page.Locator("#billing-panel-transactions[role=tabpanel]")).ToHaveAttributeAsync("aria-labelledby", "billing-tab-transactions");
+        var rows = page.GetByTestId("tx-row");
+        await Assertions.Expect(rows).ToHaveCountAsync(50);
+        await page.GetByTestId("load-more").ClickAsync();
+        await Assertions.Expect(rows).ToHaveCountAsync(100);
+        await ConsolePages.ScreenshotAsync(page, "billing-tabs-transactions");
+
+        await transactions.FocusAsync();
+        await page.Keyboard.PressAsync("End");
+        await Assertions.Expect(usage).ToBeFocusedAsync();
+        await Assertions.Expect(usage).ToHaveAttributeAsync("aria-selected", "true");
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex(@"/billing\?tab=usage$"));
+        await Assertions.Expect(page.GetByTestId("usage-table")).ToBeVisibleAsync();
+        Assert.Equal(0, await page.EvaluateAsync<double>("window.scrollY"));
+
+        await page.Keyboard.PressAsync("Home");
+        await Assertions.Expect(overview).ToBeFocusedAsync();
+        await Assertions.Expect(overview).ToHaveAttributeAsync("aria-selected", "true");
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex(@"/billing$"));
+        await Assertions.Expect(page.GetByTestId("balance")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByTestId("tx-row").First).ToBeHiddenAsync();
+
+        // Left from the first tab wraps to the last, Right from the last to the first.
+        await page.Keyboard.PressAsync("ArrowLeft");
+        await Assertions.Expect(usage).ToBeFocusedAsync();
+        await Assertions.Expect(usage).ToHaveAttributeAsync("aria-selected", "true");
+        await page.Keyboard.PressAsync("ArrowRight");
+        await Assertions.Expect(overview).ToBeFocusedAsync();
+        await page.Keyboard.PressAsync("ArrowRight");
+        await Assertions.Expect(transactions).ToHaveAttributeAsync("aria-selected", "true");
+        // The transactions panel was kept with the rows loaded before.
+        await Assertions.Expect(rows).ToHaveCountAsync(100);
+
+        // Tab leaves the tab list (one tab in the tab order): the focus goes into the panel.
+        await page.Keyboard.PressAsync("Tab");
+        Assert.True(await page.EvaluateAsync<bool>("document.activeElement !== document.body && document.activeElement.closest('[role=tablist]') === null"));
+        await Assertions.Expect(transactions).ToHaveAttributeAsync("aria-selected", "true");
     }
 }

@@ -38,8 +38,11 @@ public sealed class BillingPageTests : LedgerComponentTest
         Assert.Equal("Off", cut.WaitForElement("[data-testid=auto-recharge-state]").TextContent.Trim());
         Assert.NotNull(cut.Find("[data-testid=runway]"));
         // Other tabs load only once opened.
+        Assert.Empty(cut.FindAll("[data-testid=panel-transactions]"));
         Assert.Empty(cut.FindAll("[data-testid=tx-row]"));
         Assert.Empty(cut.FindAll("[data-testid=usage]"));
+        Assert.Null(cut.Find("[data-testid=tab-transactions] [role=tab]").GetAttribute("aria-controls"));
+        Assert.Equal("billing-panel-overview", cut.Find("[data-testid=tab-overview] [role=tab]").GetAttribute("aria-controls"));
         Assert.DoesNotContain("Not yours", cut.Markup);
     }
 
@@ -80,6 +83,9 @@ public sealed class BillingPageTests : LedgerComponentTest
         await cut.Find("[data-testid=tab-overview] [role=tab]").ClickAsync(new());
         cut.WaitForAssertion(() => Assert.EndsWith("/billing", Navigation.Uri, StringComparison.Ordinal));
         Assert.Equal("true", cut.Find("[data-testid=tab-overview] [role=tab]").GetAttribute("aria-selected"));
+        // The usage panel is kept, hidden by MudBlazor's panel classes.
+        Assert.Equal("mud-tab-panel", cut.Find("[data-testid=panel-usage]").GetAttribute("class"));
+        Assert.Equal("mud-tab-panel mud-tab-panel-active", cut.Find("[data-testid=panel-overview]").GetAttribute("class"));
     }
 
     [Theory]

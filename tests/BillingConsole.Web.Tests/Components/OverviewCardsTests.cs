@@ -5,7 +5,6 @@ using BillingConsole.Web.Components.Billing;
 using BillingConsole.Web.Components.Usage;
 using Bunit;
 using Microsoft.Extensions.DependencyInjection;
-using MudBlazor;
 
 namespace BillingConsole.Web.Tests.Components;
 
@@ -38,8 +37,6 @@ public sealed class OverviewCardsTests : LedgerComponentTest
     public async Task Savings_ChosenPeriod_AreMarketRateMinusCostExactly()
     {
         var (account, calls) = await SeedUsageAsync();
-        var popovers = Render<MudPopoverProvider>();
-
         var cut = Render<SavingsCard>(p => p.Add(x => x.AccountId, account));
 
         // This month (the default): March 1 to 18.
@@ -51,11 +48,29 @@ public sealed class OverviewCardsTests : LedgerComponentTest
         Assert.Equal(rows.Single().MarketCost - rows.Single().Cost, march.Saved);
 
         // Last month, picked in the select: February only.
-        await PickAsync(popovers, cut, "savings-period", "Last month");
+        Assert.Equal(UsagePeriods.All.Select(UsagePeriods.Label), cut.FindAll("[data-testid=savings-period] option").Select(o => o.TextContent));
+        await cut.Find("[data-testid=savings-period]").ChangeAsync(new() { Value = nameof(UsagePeriod.LastMonth) });
         var february = Expected(calls.Where(c => c.At.Month == 2));
         cut.WaitForAssertion(() => Assert.Equal(BillingFormat.Cents(february.Saved), Text(cut, "savings-saved-amount")));
         AssertShows(cut, february);
         Assert.Contains("2026-02-01 – 2026-02-28", Text(cut, "savings-range"));
+    }
+
+    [Fact]
+    public async Task Savings_UnknownPeriodValue_KeepsThePeriodShown()
+    {
+        var (account, calls) = await SeedUsageAsync();
+        var cut = Render<SavingsCard>(p => p.Add(x => x.AccountId, account));
+        var march = Expected(calls.Where(c => c.At >= new DateTime(2026, 3, 1, 0, 0, 0, DateTimeKind.Utc)));
+        cut.WaitForAssertion(() => Assert.Equal(BillingFormat.Cents(march.Saved), Text(cut, "savings-saved-amount")));
+
+        // The value comes from the browser: a forged one is not a period.
+        await cut.Find("[data-testid=savings-period]").ChangeAsync(new() { Value = "Last1000Days" });
+        await cut.Find("[data-testid=savings-period]").ChangeAsync(new() { Value = "42" });
+
+        AssertShows(cut, march);
+        Assert.Contains("2026-03-01 – 2026-03-18", Text(cut, "savings-range"));
+        Assert.Equal("This month", cut.Find("[data-testid=savings-period] option[selected]").TextContent);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Globalization;
 using BillingConsole.Accounting.Ledger;
 using BillingConsole.Accounting.Usage;
+using BillingConsole.Web.Components.Markup;
 using BillingConsole.Web.Components.Usage;
 using Microsoft.AspNetCore.Components;
 
@@ -30,6 +31,16 @@ public partial class SavingsCard : IDisposable
         _range = UsagePeriods.RangeOf(_period, Clock.GetUtcNow().UtcDateTime);
         if (Loaded is not { } loaded || loaded.AccountId != AccountId || loaded.From != _range.From || loaded.To != _range.To)
             await LoadAsync();
+    }
+
+    private static readonly MarkupString DropDownArrow =
+        Glyph.Svg(MudBlazor.Icons.Material.Filled.ArrowDropDown, "medium", "mud-icon-default mud-input-adornment-icon");
+
+    /// <summary>The select's value is the period's name; anything else (a forged event) is ignored.</summary>
+    private async Task OnPeriodSelectedAsync(ChangeEventArgs e)
+    {
+        if (Enum.TryParse<UsagePeriod>(e.Value as string, ignoreCase: false, out var period) && Enum.IsDefined(period) && period != _period)
+            await OnPeriodChangedAsync(period);
     }
 
     private async Task OnPeriodChangedAsync(UsagePeriod period)

@@ -1,6 +1,8 @@
 using BillingConsole.Web.Auth;
+using BillingConsole.Web.Components.Markup;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
+using MudBlazor;
 
 namespace BillingConsole.Web.Components.Pages;
 
@@ -14,7 +16,15 @@ namespace BillingConsole.Web.Components.Pages;
 public partial class BillingPage
 {
     public static readonly IReadOnlyList<string> Tabs = ["overview", "transactions", "usage"];
+    private static readonly string[] TabLabels = ["Overview", "Transactions", "Usage"];
+    private static readonly MarkupString[] TabIcons =
+    [
+        Glyph.Svg(Icons.Material.Outlined.Dashboard, "medium", "mud-tab-icon-text"),
+        Glyph.Svg(Icons.Material.Outlined.ReceiptLong, "medium", "mud-tab-icon-text"),
+        Glyph.Svg(Icons.Material.Outlined.QueryStats, "medium", "mud-tab-icon-text"),
+    ];
 
+    private readonly bool[] _opened = new bool[Tabs.Count];
     private long? _accountId;
     private bool _resolved;
     private int _tabIndex;
@@ -39,13 +49,11 @@ public partial class BillingPage
     protected override async Task OnParametersSetAsync()
     {
         _tabIndex = IndexOf(Tab);
+        _opened[_tabIndex] = true;
         var user = AuthenticationState is null ? null : (await AuthenticationState).User;
         _accountId = user?.GetAccountId();
         _resolved = true;
     }
-
-    private bool IsOnThisPage =>
-        Navigation.ToBaseRelativePath(Navigation.Uri).Split('?', '#')[0].Equals("billing", StringComparison.OrdinalIgnoreCase);
 
     public static int IndexOf(string? tab)
     {
@@ -57,13 +65,14 @@ public partial class BillingPage
         return 0;
     }
 
+    private string PanelClass(int index) => index == _tabIndex ? "mud-tab-panel mud-tab-panel-active" : "mud-tab-panel";
+
     private void OnTabChanged(int index)
     {
-        // MudTabs also reports a change when its panels are disposed: after a prerender, or when the user has left the
-        // page. Only a user's choice on this page moves the address.
-        if (index == _tabIndex || index < 0 || index >= Tabs.Count || !RendererInfo.IsInteractive || !IsOnThisPage)
+        if (index == _tabIndex || index < 0 || index >= Tabs.Count)
             return;
         _tabIndex = index;
+        _opened[index] = true;
         var uri = Navigation.GetUriWithQueryParameter("tab", index == 0 ? null : Tabs[index]);
         Navigation.NavigateTo(uri, replace: true);
     }
