@@ -18,16 +18,14 @@ public abstract partial class LedgerConformanceTests
         for (var i = 0; i < 10; i++)
             holds.Add(Ok(await writer.ReserveAsync(Hold(keyed, Cents(50)), Ct)).ReservationId);
 
-        // Released together from one gate (not started one by one, when the first could commit before the last had
-        // started), so all but the first arrive while a commit is in flight and are written in groups.
-        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        Task<T> AtGate<T>(Func<Task<T>> write) => Task.Run(async () => { await gate.Task; return await write(); });
+        using var gate = new ManualResetEventSlim();
+        Task<T> AtGate<T>(Func<Task<T>> write) => OnOwnThread(gate, write);
         var reserves = Enumerable.Range(0, 30).Select(i => AtGate(() => writer.ReserveAsync(Hold(floorBound, Cents(10), $"floor-{i}"), Ct))).ToList();
         var credits = Enumerable.Range(0, 20).Select(i => AtGate(() => writer.PostAsync(Credit(credited, Cents(3), $"credit-{i}"), Ct))).ToList();
         var replays = Enumerable.Range(0, 10).Select(_ => AtGate(() => writer.PostAsync(Credit(keyed, Dollars(1), "replayed"), Ct))).ToList();
         var conflicts = Enumerable.Range(0, 10).Select(_ => AtGate(() => writer.PostAsync(Credit(keyed, Dollars(3), "conflicting"), Ct))).ToList();
         var settles = holds.Select(h => AtGate(() => writer.SettleAsync(Settle(keyed, h, Cents(20)), Ct))).ToList();
-        gate.SetResult();
+        gate.Set();
         await Task.WhenAll(reserves.Cast<Task>().Concat(credits).Concat(replays).Concat(conflicts).Concat(settles));
 
         Assert.Equal(10, reserves.Count(t => t.Result.Succeeded));
@@ -55,15 +53,14 @@ public abstract partial class LedgerConformanceTests
         var accounts = new List<long>();
         for (var i = 0; i < 4; i++)
             accounts.Add(await NewAccountAsync(Dollars(10)));
-        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var pairs = Enumerable.Range(0, 40).Select(i => Task.Run(async () =>
+        using var gate = new ManualResetEventSlim();
+        var pairs = Enumerable.Range(0, 40).Select(i => OnOwnThread(gate, async () =>
         {
-            await gate.Task;
             var account = accounts[i % accounts.Count];
             var hold = Ok(await writer.ReserveAsync(Hold(account, Cents(40), $"pair-{i}"), Ct));
             return Ok(await writer.SettleAsync(Settle(account, hold.ReservationId, Cents(25)), Ct));
         })).ToList();
-        gate.SetResult();
+        gate.Set();
         await Task.WhenAll(pairs);
 
         Assert.True(writer.GroupedWrites > 0, "No write was committed in a group: the test did not exercise group commit.");
@@ -71,4 +68,15 @@ public abstract partial class LedgerConformanceTests
             Assert.Equal(((Dollars(10) - Cents(25 * 10)).Units, 21L), ((await StateAsync(account)).Balance, (await StateAsync(account)).Entries));
         await AssertInvariantsHoldAsync([.. accounts]);
     }
+
+    /// <summary>Runs <paramref name="write"/> on a thread of its own once <paramref name="gate"/> opens. Writers released
+    /// together from one gate arrive while a commit is in flight and are written in groups; on their own threads, not
+    /// the thread pool's, because SQLite runs a write synchronously on its caller's thread, and on a busy machine a
+    /// starved pool ran pool-thread writers one after another, so none ever met a commit in flight (a CI run).</summary>
+    private static Task<T> OnOwnThread<T>(ManualResetEventSlim gate, Func<Task<T>> write) =>
+        Task.Factory.StartNew(() =>
+        {
+            gate.Wait();
+            return write().GetAwaiter().GetResult();
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 }
