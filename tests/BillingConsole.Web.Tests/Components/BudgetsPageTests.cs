@@ -67,6 +67,24 @@ public sealed class BudgetsPageTests : MeteredComponentTest
         Assert.Equal(keyBudget.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), edit.Closest("[data-testid=budget]")!.GetAttribute("data-budget-id"));
     }
 
+    [Fact]
+    public async Task EditAmount_Escape_ClosesTheFormAndWritesNothing()
+    {
+        var account = await CreateCustomerAsync(Money.FromDollars(3));
+        var budgets = new BudgetService(Factory, Time);
+        var budget = (await budgets.CreateAsync(account, null, Money.FromDollars(50), BudgetPeriods.Monthly, "owner", TestCt)).Value!;
+        SignInAs(account, role: AccountRoles.Owner);
+        var cut = Render<BudgetsPage>();
+        cut.WaitForAssertion(() => Assert.Single(cut.FindAll("[data-testid=edit-budget]")));
+
+        await cut.Find("[data-testid=edit-budget]").ClickAsync(new());
+        await cut.InvokeAsync(() => cut.Find("#budget-edit-amount").Input("7"));
+        await cut.Find("#budget-edit-amount").KeyDownAsync(new Microsoft.AspNetCore.Components.Web.KeyboardEventArgs { Key = "Escape" });
+
+        cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("[data-testid=edit-budget-form]")));
+        Assert.Equal(Money.FromDollars(50), (await budgets.GetAsync(account, budget.Id, TestCt))!.Amount);
+    }
+
     [Theory]
     [InlineData("0")]
     [InlineData("-5")]
