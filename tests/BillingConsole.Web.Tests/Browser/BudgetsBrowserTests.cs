@@ -11,7 +11,8 @@ using Microsoft.Playwright;
 namespace BillingConsole.Web.Tests.Browser;
 
 /// <summary>An owner sets an account budget on the budgets page in Chromium, the gateway spends past it through the
-/// metering API and is refused with budget_exceeded, and the page shows the budget used up and why calls are refused.</summary>
+/// metering API and is refused with budget_exceeded, and the page shows the budget used up and why calls are refused;
+/// an owner changes a budget's amount in place with the keyboard.</summary>
 [Collection(BrowserCollection.Name)]
 [Trait("Speed", "Slow")]
 public sealed class BudgetsBrowserTests(BrowserSession browser, OidcConsole oidc) : IClassFixture<OidcConsole>
@@ -65,5 +66,42 @@ public sealed class BudgetsBrowserTests(BrowserSession browser, OidcConsole oidc
         // The call cost more than its hold: past 100 %.
         await Assertions.Expect(budget.GetByTestId("budget-progress")).ToHaveAttributeAsync("data-percent", new System.Text.RegularExpressions.Regex("^[1-9][0-9]{2,}$"));
         await ConsolePages.ScreenshotAsync(page, "budgets-used-up");
+    }
+
+    [Fact]
+    public async Task Budgets_OwnerChangesTheAmount_TheRowShowsIt()
+    {
+        var (account, _, _) = await oidc.Console.CreateCustomerAsync(Money.FromDollars(5));
+        var ownerEmail = $"bed-{Guid.NewGuid():N}"[..12] + "@example.test";
+        await oidc.Console.CreateUserAsync(ownerEmail, Roles.Customer, account);
+        var page = await browser.NewPageAsync(oidc.BaseAddress);
+        await page.GotoAsync(oidc.Provider.LoginUrl($"sub-{ownerEmail}", ownerEmail, "Bea Owner"));
+        await page.GotoAsync(new Uri(oidc.BaseAddress, "/budgets").ToString());
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/budgets" && new Uri(url).Port == oidc.BaseAddress.Port);
+        await ConsolePages.WaitForCircuitAsync(page);
+        await Assertions.Expect(page.GetByTestId("no-budgets")).ToBeVisibleAsync();
+        await page.Locator("#budget-amount").FillAsync("20");
+        await page.GetByTestId("add-budget").ClickAsync();
+        var budget = page.GetByTestId("budget");
+        await Assertions.Expect(budget.GetByTestId("budget-figures")).ToContainTextAsync("$0.00 of $20.00 spent");
+
+        // Keyboard only: the edit button opens the form with the field focused, Enter saves.
+        await budget.GetByRole(AriaRole.Button, new() { Name = "Edit amount" }).FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        var amount = page.Locator("#budget-edit-amount");
+        await Assertions.Expect(amount).ToBeFocusedAsync();
+        await Assertions.Expect(amount).ToHaveValueAsync("20.00");
+        await amount.FillAsync("abc");
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(budget.GetByTestId("edit-budget-form")).ToContainTextAsync("Enter the amount in USD");
+        await ConsolePages.ScreenshotAsync(page, "budgets-edit-amount");
+        await amount.FillAsync("75.5");
+        await page.Keyboard.PressAsync("Enter");
+
+        await Assertions.Expect(budget.GetByTestId("budget-figures")).ToContainTextAsync("$0.00 of $75.50 spent");
+        await Assertions.Expect(budget.GetByTestId("edit-budget-form")).ToHaveCountAsync(0);
+        await page.ReloadAsync();
+        await ConsolePages.WaitForCircuitAsync(page);
+        await Assertions.Expect(budget.GetByTestId("budget-figures")).ToContainTextAsync("$0.00 of $75.50 spent");
     }
 }

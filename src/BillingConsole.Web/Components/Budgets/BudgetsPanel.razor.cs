@@ -3,12 +3,13 @@ using BillingConsole.Accounting.Identity;
 using BillingConsole.Accounting.Ledger;
 using BillingConsole.Web.Auth;
 using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Web;
 
 namespace BillingConsole.Web.Components.Budgets;
 
 /// <summary>
 /// An account's budgets with this period's spend (a bar of spent against the amount and the reset time), and the form
-/// that adds one. Each write re-checks the role (<see cref="AccountGate"/>): owners set the account's budgets,
+/// that adds one, and an inline form per row that changes a budget's amount. Each write re-checks the role (<see cref="AccountGate"/>): owners set the account's budgets,
 /// developers and owners a key's; the admin console shows the panel for any account.
 /// </summary>
 public partial class BudgetsPanel : IDisposable
@@ -21,6 +22,12 @@ public partial class BudgetsPanel : IDisposable
     private long _scope;
     private string _period = BudgetPeriods.Monthly;
     private string? _amount;
+    private BudgetView? _editing;
+    private string? _editAmount;
+    private string? _editError;
+    private bool _saving;
+
+    private const string AmountHint = "Enter the amount in USD, e.g. 25 or 12.50.";
 
     /// <summary>The account whose budgets are shown.</summary>
     [Parameter, EditorRequired] public long AccountId { get; set; }
@@ -63,6 +70,8 @@ public partial class BudgetsPanel : IDisposable
         }
     }
 
+    private static MudBlazor.InputMode DecimalInput => MudBlazor.InputMode.@decimal;
+
     private static string Label(string period) => char.ToUpperInvariant(period[0]) + period[1..];
 
     private static string Scope(BudgetView b) => b.ApiKeyId is null ? "Whole account" : $"Key \"{b.KeyName ?? $"#{b.ApiKeyId}"}\"";
@@ -79,9 +88,9 @@ public partial class BudgetsPanel : IDisposable
             _formError = "Choose what the budget applies to.";
             return;
         }
-        if (!Money.TryParse(_amount?.Trim().TrimStart('$'), out var amount) || amount.Units <= 0)
+        if (!TryParseAmount(_amount, out var amount))
         {
-            _formError = "Enter the amount in USD, e.g. 25 or 12.50.";
+            _formError = AmountHint;
             return;
         }
         if ((_formError = await Gate.RefusalAsync(AccountId, ActionFor(keyId), _cts.Token)) is not null)
@@ -91,6 +100,65 @@ public partial class BudgetsPanel : IDisposable
         if (result.Succeeded)
             _amount = null;
         await LoadAsync();
+    }
+
+    // Exact decimal parsing (Money never goes through floating point); the same rule for adding and changing a budget.
+    private static bool TryParseAmount(string? text, out Money amount) =>
+        Money.TryParse(text?.Trim().TrimStart('$'), out amount) && amount.Units > 0;
+
+    private void StartEditing(BudgetView b)
+    {
+        _editing = b;
+        _editAmount = b.Amount.Format().TrimStart('$');
+        _editError = null;
+    }
+
+    private void CancelEditing()
+    {
+        if (_saving)
+            return;
+        _editing = null;
+        _editError = null;
+    }
+
+    private void EditKeyDown(KeyboardEventArgs e)
+    {
+        if (e.Key == "Escape")
+            CancelEditing();
+    }
+
+    private async Task SaveAmountAsync()
+    {
+        // A second Enter while the first save runs must not write twice.
+        if (_saving || _editing is not { } b)
+            return;
+        if (!TryParseAmount(_editAmount, out var amount))
+        {
+            _editError = AmountHint;
+            return;
+        }
+        _saving = true;
+        _editError = null;
+        try
+        {
+            if ((_editError = await Gate.RefusalAsync(AccountId, ActionFor(b.ApiKeyId), _cts.Token)) is not null)
+                return;
+            var result = await Budgets.UpdateAsync(AccountId, b.Id, amount, _cts.Token);
+            if (result.Succeeded)
+                _editing = null;
+            else
+                _editError = result.Error == BudgetError.NotFound ? "This budget no longer exists: it may have been deleted." : result.Message;
+            await LoadAsync();
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Logger.LogError(e, "Changing budget {BudgetId} of account {AccountId} failed.", b.Id, AccountId);
+            _editError = "We couldn't change the amount just now; please try again.";
+        }
+        finally
+        {
+            _saving = false;
+        }
     }
 
     private async Task DeleteAsync(BudgetView b)
