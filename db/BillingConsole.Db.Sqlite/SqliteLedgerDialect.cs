@@ -116,6 +116,10 @@ public sealed class SqliteLedgerDialect : ILedgerDialect
         WHERE reservation_id = @reservation_id;
         """;
 
+    public string? ResolveManySql => SqliteSetResolution.Resolve;
+
+    public (string Reset, string Stage)? ResolutionStaging => (SqliteSetResolution.Reset, SqliteSetResolution.Stage);
+
     public bool NeedsClientTransaction => true;
 
     public bool IsUniqueViolation(DbException exception) =>

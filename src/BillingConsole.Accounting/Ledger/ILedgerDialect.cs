@@ -48,6 +48,11 @@ public interface ILedgerDialect
     /// single path. Runs inside a client transaction. Null: the provider resolves a batch one <see cref="ResolveSql"/> each.</summary>
     string? ResolveManySql => null;
 
+    /// <summary>Where the provider has no array parameters (SQLite): <see cref="ResolveManySql"/> reads its holds from a
+    /// staging table of the connection, emptied by <c>Reset</c> and filled by <c>Stage</c>, run once per hold with @ord
+    /// (its 1-based position) and the hold's single-resolution parameters. Null: the per-hold arrays are parameters.</summary>
+    (string Reset, string Stage)? ResolutionStaging => null;
+
     /// <summary>True when the batch must run inside a client transaction (SQLite); other providers are atomic on their own.</summary>
     bool NeedsClientTransaction { get; }
 

@@ -7,10 +7,8 @@ namespace BillingConsole.Accounting.Ledger;
 
 /// <summary>
 /// Resolving many holds together in one transaction, so a hundred settlements cost one commit (one disk sync) instead
-/// of a hundred: where the dialect has one (PostgreSQL, SQL Server), one set-based statement for the whole batch
-/// (<see cref="ILedgerDialect.ResolveManySql"/>), otherwise (SQLite) the per-hold batch
-/// (<see cref="ILedgerDialect.ResolveSql"/>) run back to back. Either way each hold is guarded by its own
-/// <c>status = 'open'</c>, and a hold the batch could not resolve (already closed, unknown, named twice, or a failure
+/// of a hundred, and one set-based statement resolves the whole batch (<see cref="ILedgerDialect.ResolveManySql"/>; on
+/// SQLite a dozen statements over the staged holds). Each hold is still guarded by its own <c>status = 'open'</c>, and a hold the batch could not resolve (already closed, unknown, named twice, or a failure
 /// that rolled the transaction back) goes through the single path afterwards, which retries, replays or explains it.
 /// </summary>
 public sealed partial class LedgerWriter
@@ -63,8 +61,6 @@ public sealed partial class LedgerWriter
         var rows = new EntryRow?[items.Count];
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
         {
-            // The set-based statement locks its accounts in order itself; the per-hold paths need the order up front.
-            var order = dialect.ResolveManySql is null ? await LockOrderAsync(db, items, ct) : [];
             await db.Database.OpenConnectionAsync(ct);
             var connection = db.Database.GetDbConnection();
             using var turn = await EnterWriterGateAsync(connection, ct);
@@ -74,10 +70,6 @@ public sealed partial class LedgerWriter
                 var now = Now();
                 if (dialect.ResolveManySql is { } sql)
                     await RunSetAsync(connection, tx, sql, items, rows, now, ct);
-                else if (connection.CanCreateBatch)
-                    await RunPipelinedAsync(connection, tx, items, order, rows, now, ct);
-                else
-                    await RunInTurnAsync(connection, tx, items, order, rows, now, ct);
                 await tx.CommitAsync(ct);
             }
             catch (DbException e) when (IsRetryable(e))
@@ -94,16 +86,6 @@ public sealed partial class LedgerWriter
         return results;
     }
 
-    // PostgreSQL (and SQL Server): every resolution in one round trip; the server runs them in order.
-    private async Task RunPipelinedAsync(DbConnection connection, DbTransaction tx, IReadOnlyList<Resolution> items, int[] order,
-        EntryRow?[] rows, DateTime now, CancellationToken ct)
-    {
-        var resolved = await RunPipelinedAsync(connection, tx, order.Select(i => (dialect.ResolveSql,
-            (Action<DbParameterCollection>)(p => BindResolution(p, items[i], now)))).ToList(), ct);
-        for (var k = 0; k < order.Length; k++)
-            rows[order[k]] = resolved[k];
-    }
-
     // One statement for every hold (see ILedgerDialect.ResolveManySql): each per-hold parameter an array, in input order.
     private async Task RunSetAsync(DbConnection connection, DbTransaction tx, string sql, IReadOnlyList<Resolution> items,
         EntryRow?[] rows, DateTime now, CancellationToken ct)
@@ -111,22 +93,10 @@ public sealed partial class LedgerWriter
         await using var cmd = connection.CreateCommand();
         cmd.Transaction = tx;
         cmd.CommandText = sql;
-        var columns = new Dictionary<string, Array>();
-        foreach (var (name, type) in LedgerSetSql.ItemColumns)
-            columns[name] = Array.CreateInstance(type.IsValueType ? typeof(Nullable<>).MakeGenericType(type) : type, items.Count);
-        // The single path's own binding, read back column by column: both paths bind every value the same way.
-        await using (var single = connection.CreateCommand())
-        {
-            for (var i = 0; i < items.Count; i++)
-            {
-                single.Parameters.Clear();
-                BindResolution(single.Parameters, items[i], now);
-                foreach (var (name, _) in LedgerSetSql.ItemColumns)
-                    columns[name].SetValue(single.Parameters[name].Value is var v && v == DBNull.Value ? null : v, i);
-            }
-        }
-        foreach (var (name, _) in LedgerSetSql.ItemColumns)
-            dialect.AddParameter(cmd.Parameters, name, columns[name], columns[name].GetType());
+        if (dialect.ResolutionStaging is { } staging)
+            await StageAsync(connection, tx, staging, items, now, ct);
+        else
+            BindItemArrays(connection, cmd, items, now);
         Bind(cmd.Parameters, "created_at", now);
         Bind(cmd.Parameters, "day", now.Date);
         await using var reader = await cmd.ExecuteReaderAsync(ct);
@@ -142,30 +112,40 @@ public sealed partial class LedgerWriter
         } while (await reader.NextResultAsync(ct));
     }
 
-    // SQLite: one command executed per item; SQLite keeps its statements prepared between executions.
-    private async Task RunInTurnAsync(DbConnection connection, DbTransaction tx, IReadOnlyList<Resolution> items, int[] order,
-        EntryRow?[] rows, DateTime now, CancellationToken ct)
+    // The per-hold parameters as arrays, one per column of LedgerSetSql.ItemColumns, read back from the single path's
+    // own binding: both paths bind every value the same way.
+    private void BindItemArrays(DbConnection connection, DbCommand cmd, IReadOnlyList<Resolution> items, DateTime now)
     {
-        await using var cmd = connection.CreateCommand();
-        cmd.Transaction = tx;
-        cmd.CommandText = dialect.ResolveSql;
-        foreach (var i in order)
+        var columns = new Dictionary<string, Array>();
+        foreach (var (name, type) in LedgerSetSql.ItemColumns)
+            columns[name] = Array.CreateInstance(type.IsValueType ? typeof(Nullable<>).MakeGenericType(type) : type, items.Count);
+        using (var single = connection.CreateCommand())
         {
-            cmd.Parameters.Clear();
-            BindResolution(cmd.Parameters, items[i], now);
-            rows[i] = await RunAsync(cmd, ct);
+            for (var i = 0; i < items.Count; i++)
+            {
+                single.Parameters.Clear();
+                BindResolution(single.Parameters, items[i], now);
+                foreach (var (name, _) in LedgerSetSql.ItemColumns)
+                    columns[name].SetValue(single.Parameters[name].Value is var v && v == DBNull.Value ? null : v, i);
+            }
         }
+        foreach (var (name, _) in LedgerSetSql.ItemColumns)
+            dialect.AddParameter(cmd.Parameters, name, columns[name], columns[name].GetType());
     }
 
-    /// <summary>The items' indexes in the order of their accounts: batches lock account rows in one global order, so
-    /// two batches over the same accounts wait for each other instead of deadlocking. A read that guards nothing: an
-    /// unknown hold just sorts first and is refused by its own batch.</summary>
-    private static async Task<int[]> LockOrderAsync(BillingDbContext db, IReadOnlyList<Resolution> items, CancellationToken ct)
+    // SQLite: each hold staged by one short prepared statement, bound exactly as the single path binds it.
+    private async Task StageAsync(DbConnection connection, DbTransaction tx, (string Reset, string Stage) staging,
+        IReadOnlyList<Resolution> items, DateTime now, CancellationToken ct)
     {
-        var ids = items.Select(x => x.ReservationId).Distinct().ToList();
-        var accountOf = await db.Reservations.AsNoTracking().Where(r => ids.Contains(r.Id))
-            .Select(r => new { r.Id, r.AccountId }).ToDictionaryAsync(r => r.Id, r => r.AccountId, ct);
-        // A stable sort: within an account the items keep the caller's order (settles as listed, expiries by expiry time).
-        return Enumerable.Range(0, items.Count).OrderBy(i => accountOf.GetValueOrDefault(items[i].ReservationId)).ToArray();
+        await using (var reset = Command(connection, tx, staging.Reset))
+            await reset.ExecuteNonQueryAsync(ct);
+        await using var stage = Command(connection, tx, staging.Stage);
+        for (var i = 0; i < items.Count; i++)
+        {
+            stage.Parameters.Clear();
+            BindResolution(stage.Parameters, items[i], now);
+            Bind(stage.Parameters, "ord", i + 1L);
+            await stage.ExecuteNonQueryAsync(ct);
+        }
     }
 }
