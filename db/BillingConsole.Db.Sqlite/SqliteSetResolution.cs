@@ -5,7 +5,7 @@ namespace BillingConsole.Db.Sqlite;
 /// <summary>
 /// SQLite's set-based batch resolution (<see cref="ILedgerDialect.ResolveManySql"/>). SQLite has no array parameters,
 /// so the holds are first staged one row each in a connection's temporary table (<see cref="Reset"/>, then
-/// <see cref="Stage"/> per hold: one short statement), and a dozen statements then resolve them all at once, each
+/// <see cref="Stage"/> per hold: one short statement), and fourteen statements then resolve them all at once, each
 /// touching every row it shares once (an account, a key, a budget, a rollup or day-total row), as the PostgreSQL
 /// statement does. The writer holds SQLite's one write lock for the whole transaction, so the guards evaluated by the
 /// first statements still hold when the later ones write.

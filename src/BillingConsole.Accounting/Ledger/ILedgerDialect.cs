@@ -45,7 +45,7 @@ public interface ILedgerDialect
     /// <see cref="ResolveSql"/> would make, the entries of one account taking consecutive sequences in input order. A hold
     /// named twice resolves at its first mention only. Returns one row per resolved hold: its 1-based input position,
     /// then <see cref="LedgerSql.ReturnedColumns"/>; a hold with no row wrote nothing and is explained or retried by the
-    /// single path. Runs inside a client transaction. Null: the provider resolves a batch one <see cref="ResolveSql"/> each.</summary>
+    /// single path. Runs inside a client transaction. Null: each hold of a batch takes the single path.</summary>
     string? ResolveManySql => null;
 
     /// <summary>Where the provider has no array parameters (SQLite): <see cref="ResolveManySql"/> reads its holds from a

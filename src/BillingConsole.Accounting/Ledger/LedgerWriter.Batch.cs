@@ -8,8 +8,9 @@ namespace BillingConsole.Accounting.Ledger;
 /// <summary>
 /// Resolving many holds together in one transaction, so a hundred settlements cost one commit (one disk sync) instead
 /// of a hundred, and one set-based statement resolves the whole batch (<see cref="ILedgerDialect.ResolveManySql"/>; on
-/// SQLite a dozen statements over the staged holds). Each hold is still guarded by its own <c>status = 'open'</c>, and a hold the batch could not resolve (already closed, unknown, named twice, or a failure
-/// that rolled the transaction back) goes through the single path afterwards, which retries, replays or explains it.
+/// SQLite fourteen statements over the staged holds). Each hold is still guarded by its own <c>status = 'open'</c>, and
+/// a hold the batch could not resolve (already closed, unknown, named twice, or a failure that rolled the transaction
+/// back) goes through the single path afterwards, which retries, replays or explains it.
 /// </summary>
 public sealed partial class LedgerWriter
 {
