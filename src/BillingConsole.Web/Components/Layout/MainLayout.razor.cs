@@ -1,18 +1,23 @@
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.JSInterop;
+using MudBlazor.Interfaces;
 
 namespace BillingConsole.Web.Components.Layout;
 
-public partial class MainLayout
+public partial class MainLayout : INavigationEventReceiver
 {
     /// <summary>MudIconButton's classes (colour inherit, ripple) for the app bar's plain buttons and link.</summary>
     private const string IconButtonClass = "mud-button-root mud-icon-button mud-inherit-text hover:mud-inherit-hover mud-ripple mud-ripple-icon";
 
+    private readonly LayoutDrawer _drawer = new();
     private ConsoleThemeProvider? _themeProvider;
-    private bool _drawerOpen = true;
+    private bool _viewportAsked;
     private bool _darkMode;
     private bool _darkModeChosen;
     private bool _signedIn;
+
+    [Inject] private IJSRuntime JS { get; set; } = default!;
 
     [CascadingParameter] private Task<AuthenticationState>? AuthenticationState { get; set; }
 
@@ -23,6 +28,19 @@ public partial class MainLayout
 
     protected override async Task OnAfterRenderAsync(bool firstRender)
     {
+        // The drawer needs the browser's width once (later changes come as events); asked after the first render that
+        // shows it, since the prerendered page could not know it.
+        if (_signedIn && !_viewportAsked)
+        {
+            _viewportAsked = true;
+            if (await IsBrowserWideAsync() is { } wide)
+            {
+                var shown = (_drawer.Open, _drawer.Initial);
+                _drawer.ViewportIs(wide);
+                if (shown != (_drawer.Open, _drawer.Initial))
+                    StateHasChanged();
+            }
+        }
         // Start in the operating system's colour scheme; the toggle overrides it for this session.
         if (!firstRender || _themeProvider is null)
             return;
@@ -34,7 +52,33 @@ public partial class MainLayout
         }
     }
 
-    private void ToggleDrawer() => _drawerOpen = !_drawerOpen;
+    /// <summary>At least MudBlazor's Md breakpoint wide; null when the script did not answer (the drawer then stays as
+    /// prerendered, open, which is right on a desktop and still closable on a phone).</summary>
+    private async Task<bool?> IsBrowserWideAsync()
+    {
+        try
+        {
+            return await JS.InvokeAsync<bool>("billingConsoleLayout.isWide");
+        }
+        catch (JSException)
+        {
+            return null;
+        }
+    }
+
+    private void ToggleDrawer() => _drawer.Toggle();
+
+    private void CloseDrawer() => _drawer.Close();
+
+    private void OnViewportChanged(ChangeEventArgs e) => _drawer.ViewportIs(e.Value is true);
+
+    /// <summary>A link in the drawer was followed (the menu's own links and MudNavLink): close it if it lies over the page.</summary>
+    Task INavigationEventReceiver.OnNavigation()
+    {
+        if (_drawer.CloseOverPage())
+            StateHasChanged();
+        return Task.CompletedTask;
+    }
 
     private void ToggleDarkMode()
     {
