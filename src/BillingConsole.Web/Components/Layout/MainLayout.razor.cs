@@ -11,7 +11,6 @@ public partial class MainLayout : INavigationEventReceiver
     private const string IconButtonClass = "mud-button-root mud-icon-button mud-inherit-text hover:mud-inherit-hover mud-ripple mud-ripple-icon";
 
     private readonly LayoutDrawer _drawer = new();
-    private ConsoleThemeProvider? _themeProvider;
     private bool _viewportAsked;
     private bool _darkMode;
     private bool _darkModeChosen;
@@ -28,12 +27,18 @@ public partial class MainLayout : INavigationEventReceiver
 
     protected override async Task OnAfterRenderAsync(bool firstRender)
     {
+        // Start in the operating system's colour scheme; the toggle overrides it for this session.
+        if (firstRender && await AskBrowserAsync("billingConsoleLayout.prefersDark") == true && !_darkModeChosen)
+        {
+            _darkMode = true;
+            StateHasChanged();
+        }
         // The drawer needs the browser's width once (later changes come as events); asked after the first render that
         // shows it, since the prerendered page could not know it.
         if (_signedIn && !_viewportAsked)
         {
             _viewportAsked = true;
-            if (await IsBrowserWideAsync() is { } wide)
+            if (await AskBrowserAsync("billingConsoleLayout.isWide") is { } wide)
             {
                 var shown = (_drawer.Open, _drawer.Initial);
                 _drawer.ViewportIs(wide);
@@ -41,24 +46,15 @@ public partial class MainLayout : INavigationEventReceiver
                     StateHasChanged();
             }
         }
-        // Start in the operating system's colour scheme; the toggle overrides it for this session.
-        if (!firstRender || _themeProvider is null)
-            return;
-        var systemDark = await _themeProvider.GetSystemDarkModeAsync();
-        if (systemDark && !_darkModeChosen)
-        {
-            _darkMode = true;
-            StateHasChanged();
-        }
     }
 
-    /// <summary>At least MudBlazor's Md breakpoint wide; null when the script did not answer (the drawer then stays as
-    /// prerendered, open, which is right on a desktop and still closable on a phone).</summary>
-    private async Task<bool?> IsBrowserWideAsync()
+    /// <summary>A media query's answer from MainLayout.razor.js; null when the script did not answer (the layout then
+    /// stays as prerendered: light, drawer open, which is right on a desktop and still usable on a phone).</summary>
+    private async Task<bool?> AskBrowserAsync(string function)
     {
         try
         {
-            return await JS.InvokeAsync<bool>("billingConsoleLayout.isWide");
+            return await JS.InvokeAsync<bool>(function);
         }
         catch (JSException)
         {
@@ -79,6 +75,9 @@ public partial class MainLayout : INavigationEventReceiver
             StateHasChanged();
         return Task.CompletedTask;
     }
+
+    // The system switched colour scheme while the page is open: followed, as MudThemeProvider did, even after the toggle.
+    private void OnSystemDarkModeChanged(ChangeEventArgs e) => _darkMode = e.Value is true;
 
     private void ToggleDarkMode()
     {
