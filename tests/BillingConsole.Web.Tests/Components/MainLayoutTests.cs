@@ -80,12 +80,13 @@ public sealed class MainLayoutTests : LedgerComponentTest
         var account = await CreateAccountAsync("Acme Robotics");
         SignInAs(account);
         var cut = Render<MainLayout>(p => p.Add(x => x.Body, (RenderFragment)(b => b.AddContent(0, "page body"))));
-        var light = cut.Find("style.mud-theme-provider").TextContent;
+        Assert.Empty(cut.FindAll("." + ConsoleTheme.DarkModeClass));
 
         await cut.Find("button[title='Switch to dark mode']").ClickAsync(new());
 
         cut.WaitForAssertion(() => Assert.NotNull(cut.Find("button[title='Switch to light mode']")));
-        Assert.NotEqual(light, cut.Find("style.mud-theme-provider").TextContent);
+        // The dark palette applies to a page holding this marker (App.razor's dark stylesheet).
+        Assert.Single(cut.FindAll("." + ConsoleTheme.DarkModeClass));
         var expanded = cut.Find("button[aria-label='Toggle navigation']").GetAttribute("aria-expanded");
         await cut.Find("button[aria-label='Toggle navigation']").ClickAsync(new());
         Assert.NotEqual(expanded, cut.Find("button[aria-label='Toggle navigation']").GetAttribute("aria-expanded"));
@@ -100,6 +101,19 @@ public sealed class MainLayoutTests : LedgerComponentTest
         var cached = Render<ConsoleThemeProvider>(p => p.Add(x => x.Theme, ConsoleTheme.Instance).Add(x => x.IsDarkMode, dark));
 
         Assert.Equal(Normalized(mud.Markup), Normalized(cached.Markup));
+    }
+
+    [Fact]
+    public void ConsoleTheme_DarkMode_IsTheDarkPaletteScopedToAPageMarkedDark()
+    {
+        var light = Render<ConsoleThemeProvider>(p => p.Add(x => x.Theme, ConsoleTheme.Instance)).Find("style.mud-theme-provider").TextContent;
+        var dark = Render<ConsoleThemeProvider>(p => p.Add(x => x.Theme, ConsoleTheme.DarkMode).Add(x => x.IsDarkMode, true))
+            .Find("style.mud-theme-provider").TextContent;
+
+        Assert.StartsWith(":root{", Normalized(light));
+        Assert.StartsWith($":root:has(.{ConsoleTheme.DarkModeClass}){{", Normalized(dark));
+        Assert.Contains("--mud-palette-background: rgba(244,246,250,1);", light);
+        Assert.Contains("--mud-palette-background: rgba(15,22,35,1);", dark);
     }
 
     private static string[] ActiveLinks(IRenderedComponent<MainLayout> cut) =>

@@ -9,9 +9,20 @@ public static class ConsoleTheme
     private static readonly string[] FontStack =
         ["system-ui", "-apple-system", "Segoe UI", "Roboto", "Helvetica Neue", "Noto Sans", "Liberation Sans", "Arial", "sans-serif"];
 
-    public static MudTheme Instance { get; } = Create();
+    /// <summary>The page's theme, light palette, on MudBlazor's <c>:root</c> scope.</summary>
+    public static MudTheme Instance { get; } = Create(":root");
 
-    private static MudTheme Create()
+    /// <summary>
+    /// Marks a page in dark mode: the layout renders an element with this class, and the dark palette applies to a
+    /// page holding one. Both stylesheets come with the page (App.razor) instead of from a MudThemeProvider in every
+    /// circuit, which kept its own default MudTheme and a dark mode watcher per circuit (docs/performance.md, scenario 6).
+    /// </summary>
+    public const string DarkModeClass = "bc-dark-mode";
+
+    /// <summary>The same theme for its dark palette, scoped to a page marked <see cref="DarkModeClass"/>.</summary>
+    public static MudTheme DarkMode { get; } = Create($":root:has(.{DarkModeClass})");
+
+    private static MudTheme Create(string scope)
     {
         var typography = new Typography();
         BaseTypography[] all =
@@ -72,6 +83,7 @@ public static class ConsoleTheme
             },
             Typography = typography,
             LayoutProperties = new LayoutProperties { DefaultBorderRadius = "8px", DrawerWidthLeft = "232px" },
+            PseudoCss = new PseudoCss { Scope = scope },
         };
     }
 }

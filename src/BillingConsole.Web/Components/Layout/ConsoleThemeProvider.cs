@@ -8,8 +8,8 @@ namespace BillingConsole.Web.Components.Layout;
 /// <summary>
 /// <c>MudThemeProvider</c> with its theme stylesheet built once per process instead of once per circuit: the CSS
 /// (about 12,700 characters, 25 KB) depends only on the theme and the dark mode, yet every circuit rendered its own
-/// copy and kept it in its render tree (docs/performance.md, scenario 6). Everything else (dark mode detection and
-/// watching, the palette parameters) is MudThemeProvider's own.
+/// copy and kept it in its render tree (docs/performance.md, scenario 6). App.razor renders it with the page (statically,
+/// outside the circuit), once per palette; the layout follows the system's colour scheme itself.
 /// </summary>
 public sealed class ConsoleThemeProvider : MudThemeProvider
 {
@@ -27,8 +27,8 @@ public sealed class ConsoleThemeProvider : MudThemeProvider
             builder.AddContent(0, Scrollbar);
         builder.AddMarkupContent(1, ChartStyles);
         var theme = Theme ?? throw new InvalidOperationException("The console always sets its theme.");
-        // The parameter, not MudBlazor's internal state, is read for the key: the layout binds IsDarkMode both ways, so a
-        // change the provider makes itself (the system's preference) comes back as the parameter before this render.
+        // The parameter, not MudBlazor's internal state, is read for the key (the provider never changes it here: it does
+        // not watch the system's preference when rendered statically).
 #pragma warning disable MUD0010
         var dark = IsDarkMode;
 #pragma warning restore MUD0010

@@ -18,8 +18,8 @@ public sealed partial class NavMenu : IDisposable
 
     [CascadingParameter] private Task<AuthenticationState>? AuthenticationState { get; set; }
 
-    /// <summary>The drawer: a temporary one (a narrow screen) closes when a link is followed, as MudNavLink does.</summary>
-    [CascadingParameter] private INavigationEventReceiver? NavigationEventReceiver { get; set; }
+    /// <summary>The layout's drawer: over the page (a narrow screen) it closes when a link is followed, as MudNavLink does.</summary>
+    [Parameter] public INavigationEventReceiver? Drawer { get; set; }
 
     protected override void OnInitialized()
     {
@@ -48,7 +48,7 @@ public sealed partial class NavMenu : IDisposable
         return "/" + (end < 0 ? relative : relative[..end]);
     }
 
-    private Task OnNavigateAsync() => NavigationEventReceiver?.OnNavigation() ?? Task.CompletedTask;
+    private Task OnNavigateAsync() => Drawer?.OnNavigation() ?? Task.CompletedTask;
 
     private void OnLocationChanged(object? sender, LocationChangedEventArgs e)
     {
