@@ -36,8 +36,8 @@ public interface ILedgerDialect
     /// counter grows by the cost, and the request record the expiry wrote is updated in place.
     /// Extra parameters: @reservation_id @status @late @charge @cost @day @input_tokens @output_tokens @cached_tokens @quantity
     /// @shape @request_status @error_code @http_status @latency_ms @ttfb_ms @streaming @provider @client_ip @user_agent.
-    /// A resolution that returns no row wrote nothing, so <see cref="LedgerWriter.SettleManyAsync"/> runs many of them in
-    /// one client transaction (where a provider's text opens its own transaction, it nests in the client's).</summary>
+    /// A resolution that returns no row wrote nothing, so a group commit runs many of them in one client transaction
+    /// (where a provider's text opens its own transaction, it nests in the client's).</summary>
     string ResolveSql { get; }
 
     /// <summary>Resolves a whole batch of holds in one statement (<see cref="LedgerSetSql"/>: every per-hold parameter of
