@@ -56,10 +56,15 @@ internal sealed class LedgerCommitQueue<TWrite> where TWrite : IQueuedWrite
         if (options.MaxWaitMs > 0 && Waiting < options.MaxBatch)
             await Task.Delay(options.MaxWaitMs);
         var group = new List<TWrite>();
+        var size = 0;
         lock (_lock)
         {
-            while (group.Count < options.MaxBatch && _waiting.TryDequeue(out var write))
-                group.Add(write);
+            // The first write always goes; the others while the group stays within MaxBatch (in arrival order).
+            while (_waiting.TryPeek(out var next) && (group.Count == 0 || size + next.Size <= options.MaxBatch))
+            {
+                group.Add(_waiting.Dequeue());
+                size += next.Size;
+            }
         }
         try
         {

@@ -145,4 +145,43 @@ public abstract partial class MeteringConformanceTests
         Assert.Equal(HasSetPath ? 6 : 0, writer.SetResolutions);
         await AssertInvariantsHoldAsync(account, other);
     }
+
+    [Fact]
+    public async Task SettleMany_ConcurrentBatches_MergeIntoSharedTransactions_EachCallerGetsItsOwnResults()
+    {
+        var (writer, meter) = SetWriter();
+        var customers = new List<(long Account, long Key)>();
+        for (var c = 0; c < 3; c++)
+            customers.Add(await NewCustomerAsync(Money.FromDollars(100)));
+        // Batches merge only when they arrive while another is writing: a few rounds make that all but certain on any machine.
+        for (var round = 0; round < 5 && writer.MergedBatches == 0; round++)
+        {
+            var batches = new List<List<MeterSettleCommand>>();
+            for (var b = 0; b < 8; b++)
+            {
+                var batch = new List<MeterSettleCommand>();
+                for (var i = 0; i < 6; i++)
+                    batch.Add(Settle(Ok(await meter.ReserveAsync(Reserve(customers[(b + i) % 3].Key, "gpt-4o", 10_000, 2_000), Ct)).ReservationId,
+                        300 + 11 * b + i, 40 + i));
+                batches.Add(batch);
+            }
+            // The same call in two batches: whichever is written first settles it, the other replays that answer.
+            batches[7].Add(batches[0][0]);
+
+            var results = await Task.WhenAll(batches.Select(batch => Task.Run(() => meter.SettleManyAsync(batch, Ct))));
+
+            for (var b = 0; b < batches.Count; b++)
+            {
+                Assert.Equal(batches[b].Count, results[b].Count);
+                var price = PriceOf("gpt-4o", Clock.GetUtcNow().UtcDateTime);
+                foreach (var (command, result) in batches[b].Zip(results[b]))
+                    Assert.Equal(Pricing.Cost(command.Tokens, price), Ok(result).Cost.Units);
+            }
+            Assert.Equal(1, new[] { results[0][0], results[7][^1] }.Count(r => !Ok(r).Replayed));
+            Assert.Equal(batches.Sum(b => b.Count) - 1, results.Sum(r => r.Count(x => !Ok(x).Replayed)));
+        }
+
+        Assert.True(writer.MergedBatches > 0, "Eight batches at once never shared a transaction.");
+        await AssertInvariantsHoldAsync(customers.Select(c => c.Account).ToArray());
+    }
 }
