@@ -12,6 +12,16 @@ public sealed class Measurements(string name)
     public TimeSpan Elapsed { get; set; }
     public long AllocatedBytes { get; set; }
 
+    /// <summary>Time the process spent paused for garbage collection during the run, and the collections (gen0/1/2).</summary>
+    public TimeSpan GcPause { get; set; }
+
+    /// <summary>The process's CPU time during the run (client and server when they share it).</summary>
+    public TimeSpan Cpu { get; set; }
+    public (int Gen0, int Gen1, int Gen2) Collections { get; set; }
+
+    public string GcSummary => string.Create(CultureInfo.InvariantCulture,
+        $"{Cpu.TotalMilliseconds * 1000 / Math.Max(1, Count):N0} us of CPU an op, {Cpu / Elapsed / Environment.ProcessorCount:P0} of the cores; GC paused {GcPause.TotalMilliseconds:N0} ms in {Collections.Gen0}/{Collections.Gen1}/{Collections.Gen2} gen0/1/2 collections");
+
     public void Add(double milliseconds)
     {
         lock (_lock)
@@ -55,6 +65,8 @@ public sealed class Measurements(string name)
     {
         var m = new Measurements(name);
         var allocatedBefore = GC.GetTotalAllocatedBytes();
+        var (pauseBefore, g0, g1, g2) = (GC.GetTotalPauseDuration(), GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var stop = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, workers).Select(worker => Task.Run(async () =>
         {
@@ -68,6 +80,9 @@ public sealed class Measurements(string name)
         })));
         m.Elapsed = stop.Elapsed;
         m.AllocatedBytes = GC.GetTotalAllocatedBytes() - allocatedBefore;
+        m.GcPause = GC.GetTotalPauseDuration() - pauseBefore;
+        m.Cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+        m.Collections = (GC.CollectionCount(0) - g0, GC.CollectionCount(1) - g1, GC.CollectionCount(2) - g2);
         return m;
     }
 

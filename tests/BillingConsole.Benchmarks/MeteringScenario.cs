@@ -62,7 +62,7 @@ public static class MeteringScenario
 
         report.Print(o.Out);
         double Pairs(Measurements settle) => 1 / (1 / reserve.PerSecond + 1 / settle.PerSecond);
-        o.Out.WriteLine($"reserve p99: {reserve.Percentile(99):N1} ms (target <= 25 ms at 20 clients); batch/single settles per second: " +
+        o.Out.WriteLine($"reserve p99: {reserve.Percentile(99):N1} ms (target <= 25 ms at 20 clients; {reserve.GcSummary}); batch/single settles per second: " +
                         $"{batch.PerSecond / single.PerSecond:N1}x (target >= 5x); reserve+settle pairs/s: single {Pairs(single):N0}, batch {Pairs(batch):N0}; " +
                         $"violations: {report.Violations}");
         o.Out.WriteLine($"keys:verify p50 / p99 in the mix: {mix.Verify.Percentile(50):N2} / {mix.Verify.Percentile(99):N2} ms (target p99 <= 5 ms at 20 clients); " +
