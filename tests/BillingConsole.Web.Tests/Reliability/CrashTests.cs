@@ -9,7 +9,7 @@ namespace BillingConsole.Web.Tests.Reliability;
 
 /// <summary>
 /// Crash test: the console runs as its own process; clients drive top-ups (signed Stripe webhooks) and metering
-/// (reserve, settle, release, abandon) over HTTP, retrying every unanswered write with the same key, while the process
+/// (reserve, settle one at a time and in batches, release, abandon) over HTTP, retrying every unanswered write with the same key, while the process
 /// is killed with SIGKILL at random moments and restarted. Afterwards every acknowledged write exists exactly once, the
 /// balance is what the acknowledged answers add up to, no write is partial (invariant checker: zero violations), and
 /// the abandoned holds are released by the expiry pass. Group commit is on with a short gathering wait, and enough
@@ -64,7 +64,7 @@ public abstract class CrashTests(ProcessDatabase database)
         await VerifyAsync(accountId, acked, ct);
         Xunit.TestContext.Current.TestOutputHelper?.WriteLine(
             $"crash test on {database.Provider}: {Kills} SIGKILLs in {watch.Elapsed.TotalSeconds:N0} s; acknowledged {acked.TopUps.Count} top-ups, " +
-            $"{acked.Holds.Count} holds, {acked.Settled.Count} settles, {acked.Released.Count} releases, {acked.Abandoned.Count} abandoned; " +
+            $"{acked.Holds.Count} holds, {acked.Settled.Count} settles ({acked.Batches} batch requests), {acked.Released.Count} releases, {acked.Abandoned.Count} abandoned; " +
             $"{acked.Retries} retries of unanswered writes ({acked.LostAnswers} lost mid-request), {acked.Refusals} refused for funds, {acked.ServerErrors} server errors; 0 violations");
     }
 
@@ -128,6 +128,7 @@ public abstract class CrashTests(ProcessDatabase database)
     private async Task VerifyAsync(long accountId, AcknowledgedWrites acked, CancellationToken ct)
     {
         Assert.Equal(0, acked.ServerErrors);
+        Assert.True(acked.Batches > 0, "No settlements:batch request was acknowledged.");
         // The holds left open expire: release them as the expiry worker will once their 15 minutes are up.
         var later = new FakeTimeProvider(DateTimeOffset.UtcNow.AddDays(2));
         var writer = new LedgerWriter(database.Factory, database.Dialect, later);

@@ -18,6 +18,8 @@ public sealed class AcknowledgedWrites
     public ConcurrentBag<long> Released { get; } = [];
     public ConcurrentBag<long> Abandoned { get; } = [];
     public long Refusals;
+    /// <summary>Acknowledged settlements:batch requests (their holds are in <see cref="Settled"/>).</summary>
+    public long Batches;
     public long Retries;
     public long ServerErrors;
     /// <summary>Requests that reached the console but got no answer (reset or timed out): the kill landed mid-request.</summary>
@@ -27,7 +29,8 @@ public sealed class AcknowledgedWrites
 /// <summary>
 /// A gateway and payment client that keeps going through crashes: every write carries its idempotency key (or Stripe
 /// event and session id) and is sent again, unchanged, until the console answers; only then is it acknowledged.
-/// Writes: top-ups as signed Stripe webhooks, metered reserves, settles, releases, and holds left to expire.
+/// Writes: top-ups as signed Stripe webhooks, metered reserves, settles one at a time and in batches, releases, and holds
+/// left to expire.
 /// </summary>
 public sealed class RetryingClient(Uri baseAddress, string meteringToken, string webhookSecret, long accountId, long keyId, int worker,
     AcknowledgedWrites acked)
@@ -46,8 +49,10 @@ public sealed class RetryingClient(Uri baseAddress, string meteringToken, string
                 await TopUpAsync(ct);
             else if (roll < 50 || _open.Count == 0)
                 await ReserveAsync(ct);
-            else if (roll < 85)
+            else if (roll < 72 || _open.Count < 2)
                 await SettleAsync(ct);
+            else if (roll < 85)
+                await SettleBatchAsync(ct);
             else if (roll < 95)
                 await ReleaseAsync(ct);
             else
@@ -99,6 +104,23 @@ public sealed class RetryingClient(Uri baseAddress, string meteringToken, string
         using var response = await SendAsync(() => Metering($"/v1/meter/reservations/{id}/settle", body), ct);
         Expect(response, HttpStatusCode.OK);
         acked.Settled[id] = Money.FromDecimal((await JsonAsync(response, ct)).GetProperty("cost").GetDecimal());
+    }
+
+    // Several holds in one settlements:batch request, sent again unchanged until answered: batches from several clients
+    // are merged into one transaction, so a kill lands mid-merge too, and each item replays on the retry.
+    private async Task SettleBatchAsync(CancellationToken ct)
+    {
+        var ids = Enumerable.Range(0, Math.Min(_open.Count, 2 + _random.Next(5))).Select(_ => Take()).ToList();
+        var items = ids.Select(id => $$"""{"reservation_id":{{id}},"input_tokens":{{_random.Next(0, 3000)}},"output_tokens":{{_random.Next(0, 900)}}}""");
+        var body = $$"""{"settlements":[{{string.Join(",", items)}}]}""";
+        using var response = await SendAsync(() => Metering("/v1/meter/settlements:batch", body), ct);
+        Expect(response, HttpStatusCode.OK);
+        var results = (await JsonAsync(response, ct)).EnumerateArray().ToList();
+        if (results.Count != ids.Count || results.Any(r => r.GetProperty("status").GetInt32() != 200))
+            throw new InvalidOperationException($"settlements:batch refused an item: {body} -> {string.Join(", ", results)}");
+        foreach (var (id, result) in ids.Zip(results))
+            acked.Settled[id] = Money.FromDecimal(result.GetProperty("result").GetProperty("cost").GetDecimal());
+        Interlocked.Increment(ref acked.Batches);
     }
 
     private async Task ReleaseAsync(CancellationToken ct)
