@@ -6,15 +6,17 @@ using Microsoft.EntityFrameworkCore;
 namespace BillingConsole.Accounting.Ledger;
 
 /// <summary>
-/// Resolving many holds together in one transaction, so a hundred settlements cost one commit (one disk sync) instead
-/// of a hundred, and one set-based statement resolves the whole batch (<see cref="ILedgerDialect.ResolveManySql"/>; on
-/// SQLite fourteen statements over the staged holds). Each hold is still guarded by its own <c>status = 'open'</c>, and
+/// Resolving many holds together in one transaction, so hundreds of settlements cost one commit (one disk sync), and
+/// one set-based statement resolves them all (<see cref="ILedgerDialect.ResolveManySql"/>; on SQLite fourteen statements
+/// over the staged holds). Concurrent batches are merged into one transaction, up to
+/// <see cref="ResolutionsPerTransaction"/> holds. Each hold is still guarded by its own <c>status = 'open'</c>, and
 /// a hold the batch could not resolve (already closed, unknown, named twice, or a failure that rolled the transaction
 /// back) goes through the single path afterwards, which retries, replays or explains it.
 /// </summary>
 public sealed partial class LedgerWriter
 {
-    /// <summary>Holds per transaction: bounds how long one batch keeps its account rows (and SQLite's writer) locked.</summary>
+    /// <summary>Holds per transaction (the batch endpoints' own limit): bounds how long one batch keeps its account rows
+    /// (and SQLite's writer) locked, about 55 ms for 500 on SQLite here.</summary>
     public const int ResolutionsPerTransaction = 500;
 
     private long _setResolutions;
