@@ -81,6 +81,17 @@ $dry_run && exit 0
 
 rm -rf "$results"
 
+# A server named by the caller must answer: a stale BILLING_TEST_POSTGRES (a cluster stopped since) would otherwise
+# fail every PostgreSQL test with "Failed to connect".
+if ! $sqlserver && [ -n "${BILLING_TEST_POSTGRES:-}" ]; then
+  pg_field() { tr ';' '\n' <<<"$BILLING_TEST_POSTGRES" | sed -n "s/^$1=//Ip" | head -1; }
+  pg_host=$(pg_field host); pg_port=$(pg_field port)
+  if ! (exec 3<>"/dev/tcp/${pg_host:-127.0.0.1}/${pg_port:-5432}") 2>/dev/null; then
+    echo "BILLING_TEST_POSTGRES names ${pg_host:-127.0.0.1}:${pg_port:-5432}, which does not answer: start that server, or unset BILLING_TEST_POSTGRES to let test.sh start its own." >&2
+    exit 1
+  fi
+fi
+
 # The SQL Server suites need neither PostgreSQL nor Chromium.
 if ! $sqlserver && [ -z "${BILLING_TEST_POSTGRES:-}" ]; then
   if pg_env=$(scripts/start-test-postgres.sh); then
