@@ -20,7 +20,10 @@ public sealed partial class DatabaseDistributedCache(IDbContextFactory<BillingDb
     /// <summary>What an entry written without any expiration lives (the same as SQL Server's cache package).</summary>
     public static readonly TimeSpan DefaultLifetime = TimeSpan.FromMinutes(20);
 
-    private long _nextSweepTicks;
+    // The first sweep is one interval after the instance starts, not on its first call: the other instances are
+    // already sweeping, and an expired row is never read anyway. (Sweeping on the first call also let a just-started
+    // instance, with its own clock, delete rows at once; the cache tests raced on that.)
+    private long _nextSweepTicks = (clock.GetUtcNow() + options.Value.CacheSweepInterval).UtcTicks;
 
     public byte[]? Get(string key) => GetAsync(key).GetAwaiter().GetResult();
 

@@ -91,9 +91,13 @@ public abstract class DatabaseDistributedCacheTests(LedgerDatabase database)
         await writer.SetAsync(expired, [1], For(TimeSpan.FromMinutes(1)), Ct);
         await writer.SetAsync(live, [2], For(TimeSpan.FromHours(1)), Ct);
         _clock.Advance(TimeSpan.FromMinutes(5));
+        var sweeper = Instance(sweepEvery: TimeSpan.FromMinutes(1));
+        Assert.Null(await sweeper.GetAsync(expired, Ct)); // not due yet: an instance sweeps one interval after it starts
+        Assert.Equal(1, await RowsAsync(expired));
 
-        // The first call of an instance is due for a sweep; it runs in the background.
-        await Instance(sweepEvery: TimeSpan.FromMinutes(1)).GetAsync(live, Ct);
+        // Now due: the call starts a sweep in the background.
+        _clock.Advance(TimeSpan.FromMinutes(1));
+        await sweeper.GetAsync(live, Ct);
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         while (await RowsAsync(expired) > 0 && DateTime.UtcNow < deadline)
             await Task.Delay(50, Ct);
