@@ -132,6 +132,9 @@ public sealed class PostgresLedgerDialect : ILedgerDialect
     // sequences and running balances in input order from the account's opening values. The accounts are locked first,
     // in id order (the first statement), as single writes and group commits lock them, so batches queue instead of
     // deadlocking. Derived counters (ku: keys, bu: budgets) aggregate r by their key and update each counter row once.
+    // Each entry's id is drawn from the table's identity sequence in x, before the insert, so the result comes from x
+    // alone: joining the inserted rows back to their holds was a nested loop over both (the planner estimates every
+    // CTE at one row), 250,000 row visits for 500 holds and a third of the statement's time.
     public string? ResolveManySql { get; } = $"""
         SELECT id FROM accounts WHERE id IN (SELECT account_id FROM reservations WHERE id = ANY(@reservation_id)) ORDER BY id FOR UPDATE;
         WITH i AS (
@@ -177,18 +180,21 @@ public sealed class PostgresLedgerDialect : ILedgerDialect
             FROM r WHERE model_id IS NOT NULL AND {LedgerSetSql.PerItem(LedgerSql.Settling, "r")}
             GROUP BY account_id, model_id, COALESCE(api_key_id, 0)
             ON CONFLICT (account_id, day, model_id, api_key_id) DO UPDATE SET {RollupSums}),
+        x AS (
+            SELECT q.*, nextval((SELECT pg_get_serial_sequence('ledger_entries', 'id'))::regclass) AS entry_id
+            FROM (SELECT s.ord, s.id, s.amount, s.cost, s.market_cost, s.in_type, s.in_description, s.in_source, s.in_actor, a.id AS account_id,
+                      a.opening_sequence + s.k AS sequence, a.opening_balance + s.running AS balance_after, a.last_entry_at
+                  FROM s JOIN a ON a.id = s.account_id ORDER BY a.id, s.k) q),
         t AS (
             INSERT INTO ledger_day_totals ({LedgerSql.DayTotalColumns})
-            SELECT a.id, (a.last_entry_at AT TIME ZONE 'UTC')::date, s.in_type, count(*), sum(s.amount - s.cost)
-            FROM s JOIN a ON a.id = s.account_id GROUP BY a.id, a.last_entry_at, s.in_type
+            SELECT account_id, (last_entry_at AT TIME ZONE 'UTC')::date, in_type, count(*), sum(amount - cost)
+            FROM x GROUP BY account_id, last_entry_at, in_type
             ON CONFLICT (account_id, day, type) DO UPDATE SET entries = ledger_day_totals.entries + EXCLUDED.entries, amount = ledger_day_totals.amount + EXCLUDED.amount),
         e AS (
-            INSERT INTO ledger_entries ({LedgerSql.EntryColumns})
-            SELECT a.id, a.opening_sequence + s.k, s.in_type, s.amount - s.cost, a.opening_balance + s.running, a.last_entry_at, s.in_description,
-                s.in_source, s.id::text, s.in_actor, NULL, s.id
-            FROM s JOIN a ON a.id = s.account_id ORDER BY a.id, s.k
-            RETURNING {LedgerSql.EntryReturning})
-        SELECT s.ord, e.id, e.sequence, e.amount, e.balance_after, e.reservation_id, s.amount, s.cost, s.market_cost FROM e JOIN s ON s.id = e.reservation_id
+            INSERT INTO ledger_entries (id, {LedgerSql.EntryColumns})
+            SELECT entry_id, account_id, sequence, in_type, amount - cost, balance_after, last_entry_at, in_description, in_source, id::text, in_actor, NULL, id
+            FROM x ORDER BY entry_id)
+        SELECT ord, entry_id, sequence, amount - cost, balance_after, id, amount, cost, market_cost FROM x
         """;
 
     public bool NeedsClientTransaction => false;
