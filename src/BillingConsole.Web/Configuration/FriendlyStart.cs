@@ -38,6 +38,5 @@ public static class FriendlyStart
         }
     }
 
-    private static bool IsConfiguration(Exception e) => e is StartupConfigurationException or OptionsValidationException
-        || (e is InvalidOperationException && e.Message.Contains("Database:Provider", StringComparison.Ordinal));
+    private static bool IsConfiguration(Exception e) => e is StartupConfigurationException or OptionsValidationException;
 }

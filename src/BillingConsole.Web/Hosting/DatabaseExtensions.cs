@@ -5,6 +5,7 @@ using BillingConsole.Db.Postgres;
 using BillingConsole.Db.SqlServer;
 using BillingConsole.Db.Sqlite;
 using BillingConsole.Demo;
+using BillingConsole.Web.Configuration;
 using BillingConsole.Web.Hosting;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -25,14 +26,14 @@ public static class DatabaseExtensions
             "sqlite" => new SqliteDatabaseProvider(),
             "postgres" or "postgresql" => new PostgresDatabaseProvider(),
             "sqlserver" => new SqlServerDatabaseProvider(),
-            _ => throw new InvalidOperationException(
+            _ => throw new StartupConfigurationException(
                 $"Database:Provider '{options.Provider}' is not supported; use Sqlite, Postgres or SqlServer."),
         };
         var connectionString = builder.Configuration.GetConnectionString("Billing");
         if (string.IsNullOrWhiteSpace(connectionString))
         {
             if (provider is not SqliteDatabaseProvider)
-                throw new InvalidOperationException($"ConnectionStrings:Billing is required for Database:Provider {provider.Name}.");
+                throw new StartupConfigurationException($"ConnectionStrings:Billing is required for Database:Provider {provider.Name}.");
             connectionString = DefaultSqliteConnection(builder.Environment.ContentRootPath);
         }
         builder.Services.AddSingleton(provider);

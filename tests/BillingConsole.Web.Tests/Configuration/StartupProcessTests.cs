@@ -1,7 +1,7 @@
 namespace BillingConsole.Web.Tests.Configuration;
 
-/// <summary>The real process: a Production start without its settings ends with one line naming every missing key (no
-/// stack trace), and <c>--check-config</c> prints every setting with secrets masked.</summary>
+/// <summary>The real process: a Production start without its settings, or with a database provider it does not know,
+/// ends with one line naming what is wrong (no stack trace), and <c>--check-config</c> prints every setting with secrets masked.</summary>
 [Trait("Speed", "Slow")]
 public sealed class StartupProcessTests
 {
@@ -27,6 +27,21 @@ public sealed class StartupProcessTests
             Assert.Contains(key, line);
         Assert.DoesNotContain("Exception", stderr + stdout);
         Assert.DoesNotContain(" at ", stderr + stdout);
+    }
+
+    [Fact]
+    public async Task Start_UnknownDatabaseProvider_ExitsWithOneLineNamingIt()
+    {
+        var (exit, stdout, stderr) = await ConsoleCommand.RunAsync(new Dictionary<string, string>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Development", ["Database__Provider"] = "Oracle",
+            ["ConnectionStrings__Billing"] = "Data Source=db.internal", ["Stripe__WebhookSecret"] = "whsec_0123456789abcdef",
+        });
+
+        Assert.Equal(1, exit);
+        var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        Assert.Contains("Database:Provider 'Oracle' is not supported", line);
+        Assert.DoesNotContain("Exception", stderr + stdout);
     }
 
     [Fact]
