@@ -1,7 +1,8 @@
 namespace BillingConsole.Web.Tests.Configuration;
 
 /// <summary>The real process: a Production start without its settings, or with a database provider it does not know,
-/// ends with one line naming what is wrong (no stack trace), and <c>--check-config</c> prints every setting with secrets masked.</summary>
+/// ends with one line naming what is wrong (no stack trace), and <c>--check-config</c> prints every setting with
+/// secrets masked.</summary>
 [Trait("Speed", "Slow")]
 public sealed class StartupProcessTests
 {
