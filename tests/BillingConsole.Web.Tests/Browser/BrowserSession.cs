@@ -55,8 +55,9 @@ public sealed class BrowserSession : IAsyncLifetime
         _playwright?.Dispose();
     }
 
-    /// <summary>A fresh browser context (own cookies) at a desktop size; skips the test when there is no browser.</summary>
-    public async Task<IPage> NewPageAsync(Uri baseAddress, int width = 1400, int height = 1000)
+    /// <summary>A fresh browser context (own cookies) at a desktop size; skips the test when there is no browser.
+    /// Without JavaScript a page stays as the server prerendered it.</summary>
+    public async Task<IPage> NewPageAsync(Uri baseAddress, int width = 1400, int height = 1000, bool javaScript = true)
     {
         if (SkipReason is not null)
             Assert.Skip(SkipReason);
@@ -65,6 +66,7 @@ public sealed class BrowserSession : IAsyncLifetime
             BaseURL = baseAddress.ToString().TrimEnd('/'),
             ViewportSize = new ViewportSize { Width = width, Height = height },
             AcceptDownloads = true,
+            JavaScriptEnabled = javaScript,
         });
         context.SetDefaultTimeout(20_000);
         // A navigation renders a whole page on the server, and on a busy 2-core machine one took past 20 s (fresh-clone

@@ -4,7 +4,8 @@ using Microsoft.Playwright;
 namespace BillingConsole.Web.Tests.Browser;
 
 /// <summary>Light and dark palettes come with the page (App.razor) and the layout marks the page dark: the toggle and
-/// the system's colour scheme (at sign-in and while the page is open) switch the whole page, body included.</summary>
+/// the system's colour scheme (at sign-in and while the page is open) switch the whole page, body included; before the
+/// circuit knows the scheme (the prerendered page), the palette follows the system by CSS.</summary>
 [Collection(BrowserCollection.Name)]
 [Trait("Speed", "Slow")]
 public sealed class ConsoleThemeBrowserTests(BrowserSession browser, ConsoleApp app)
@@ -32,6 +33,20 @@ public sealed class ConsoleThemeBrowserTests(BrowserSession browser, ConsoleApp 
         await page.EmulateMediaAsync(new() { ColorScheme = ColorScheme.Dark });
         await Assertions.Expect(body).ToHaveCSSAsync("background-color", DarkBackground);
         await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Switch to light mode" })).ToBeVisibleAsync();
+    }
+
+    [Theory]
+    [InlineData("dark", DarkBackground)]
+    [InlineData("light", LightBackground)]
+    public async Task PrerenderedPage_BeforeAnyScriptRuns_IsInTheSystemsScheme(string scheme, string background)
+    {
+        // Without JavaScript the page is only what the server prerendered: no circuit, no question to the browser.
+        var page = await browser.NewPageAsync(app.BaseAddress, javaScript: false);
+        await page.EmulateMediaAsync(new() { ColorScheme = scheme == "dark" ? ColorScheme.Dark : ColorScheme.Light });
+
+        await page.GotoAsync("/signin");
+
+        await Assertions.Expect(page.Locator("body")).ToHaveCSSAsync("background-color", background);
     }
 
     [Fact]

@@ -116,6 +116,35 @@ public sealed class MainLayoutTests : LedgerComponentTest
         Assert.Contains("--mud-palette-background: rgba(15,22,35,1);", dark);
     }
 
+    [Fact]
+    public void ConsoleTheme_SystemDarkMode_IsTheDarkPaletteForADarkSystem_OnAPageWhoseSchemeIsNotKnownYet()
+    {
+        var cut = Render<ConsoleThemeProvider>(p => p.Add(x => x.Theme, ConsoleTheme.SystemDarkMode).Add(x => x.IsDarkMode, true)
+            .Add(x => x.Media, ConsoleTheme.SystemDarkMedia));
+
+        var style = Assert.Single(cut.FindAll("style")); // the palette only: the page's first provider has the rest
+        var css = Regex.Replace(style.TextContent, @"\s+", " ").Trim();
+        Assert.StartsWith($"@media (prefers-color-scheme: dark) {{ :root:has(.{ConsoleTheme.SystemModeClass}){{", css);
+        Assert.EndsWith("} }", css);
+        Assert.Contains("--mud-palette-background: rgba(15,22,35,1);", css);
+    }
+
+    [Fact]
+    public async Task MainLayout_BeforeTheBrowserAnswers_FollowsTheSystem_ThenItsAnswer()
+    {
+        var account = await CreateAccountAsync("Acme Robotics");
+        SignInAs(account);
+        var prefersDark = JSInterop.Setup<bool>("billingConsoleLayout.prefersDark");
+
+        var cut = Render<MainLayout>(p => p.Add(x => x.Body, (RenderFragment)(b => b.AddContent(0, "page body"))));
+        Assert.Single(cut.FindAll("." + ConsoleTheme.SystemModeClass));
+        Assert.Empty(cut.FindAll("." + ConsoleTheme.DarkModeClass));
+
+        prefersDark.SetResult(true);
+        cut.WaitForAssertion(() => Assert.Single(cut.FindAll("." + ConsoleTheme.DarkModeClass)));
+        Assert.Empty(cut.FindAll("." + ConsoleTheme.SystemModeClass));
+    }
+
     private static string[] ActiveLinks(IRenderedComponent<MainLayout> cut) =>
         [.. cut.FindAll("nav[aria-label='Main navigation'] a.mud-nav-link.active").Select(a => a.GetAttribute("href") ?? "")];
 

@@ -22,6 +22,19 @@ public static class ConsoleTheme
     /// <summary>The same theme for its dark palette, scoped to a page marked <see cref="DarkModeClass"/>.</summary>
     public static MudTheme DarkMode { get; } = Create($":root:has(.{DarkModeClass})");
 
+    /// <summary>
+    /// Marks a page whose colour scheme the circuit does not know yet: the prerendered page, and the live one until the
+    /// browser has answered. <see cref="SystemDarkMode"/> then follows the system by CSS alone, so a user whose system is
+    /// dark never sees the light page first.
+    /// </summary>
+    public const string SystemModeClass = "bc-system-mode";
+
+    /// <summary>The dark palette for a page marked <see cref="SystemModeClass"/>, rendered within
+    /// <see cref="SystemDarkMedia"/>.</summary>
+    public static MudTheme SystemDarkMode { get; } = Create($":root:has(.{SystemModeClass})");
+
+    public const string SystemDarkMedia = "(prefers-color-scheme: dark)";
+
     private static MudTheme Create(string scope)
     {
         var typography = new Typography();

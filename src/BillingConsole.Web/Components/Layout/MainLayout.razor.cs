@@ -13,7 +13,7 @@ public partial class MainLayout : INavigationEventReceiver
     private readonly LayoutDrawer _drawer = new();
     private bool _viewportAsked;
     private bool _darkMode;
-    private bool _darkModeChosen;
+    private bool _darkModeKnown;
     private bool _signedIn;
 
     [Inject] private IJSRuntime JS { get; set; } = default!;
@@ -28,9 +28,10 @@ public partial class MainLayout : INavigationEventReceiver
     protected override async Task OnAfterRenderAsync(bool firstRender)
     {
         // Start in the operating system's colour scheme; the toggle overrides it for this session.
-        if (firstRender && await AskBrowserAsync("billingConsoleLayout.prefersDark") == true && !_darkModeChosen)
+        if (firstRender && await AskBrowserAsync("billingConsoleLayout.prefersDark") is { } prefersDark && !_darkModeKnown)
         {
-            _darkMode = true;
+            _darkMode = prefersDark;
+            _darkModeKnown = true;
             StateHasChanged();
         }
         // The drawer needs the browser's width once (later changes come as events); asked after the first render that
@@ -77,11 +78,11 @@ public partial class MainLayout : INavigationEventReceiver
     }
 
     // The system switched colour scheme while the page is open: followed, as MudThemeProvider did, even after the toggle.
-    private void OnSystemDarkModeChanged(ChangeEventArgs e) => _darkMode = e.Value is true;
+    private void OnSystemDarkModeChanged(ChangeEventArgs e) => (_darkMode, _darkModeKnown) = (e.Value is true, true);
 
     private void ToggleDarkMode()
     {
-        _darkModeChosen = true;
         _darkMode = !_darkMode;
+        _darkModeKnown = true;
     }
 }
