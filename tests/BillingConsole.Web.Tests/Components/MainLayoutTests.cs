@@ -120,7 +120,7 @@ public sealed class MainLayoutTests : LedgerComponentTest
     public void ConsoleTheme_SystemDarkMode_IsTheDarkPaletteForADarkSystem_OnAPageWhoseSchemeIsNotKnownYet()
     {
         var cut = Render<ConsoleThemeProvider>(p => p.Add(x => x.Theme, ConsoleTheme.SystemDarkMode).Add(x => x.IsDarkMode, true)
-            .Add(x => x.Media, ConsoleTheme.SystemDarkMedia));
+            .Add(x => x.PaletteOnly, true).Add(x => x.Media, ConsoleTheme.SystemDarkMedia));
 
         var style = Assert.Single(cut.FindAll("style")); // the palette only: the page's first provider has the rest
         var css = Regex.Replace(style.TextContent, @"\s+", " ").Trim();

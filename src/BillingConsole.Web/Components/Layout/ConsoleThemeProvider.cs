@@ -21,16 +21,18 @@ public sealed class ConsoleThemeProvider : MudThemeProvider
     private const string ChartStyles = "<style>\n    .mud-chart-serie:hover {\n        filter: url(#lighten);\n    }\n\n" +
         "    .mud-chart-serie-hovered \n    {\n        filter: url(#lighten);\n    }\n</style>\n\n";
 
-    /// <summary>A media query the theme's variables apply under (<see cref="ConsoleTheme.SystemDarkMedia"/>). Only the
-    /// variables are rendered then: the page's first provider already renders the scrollbar and chart styles.</summary>
+    /// <summary>Only the theme's variables: the page's first provider already renders the scrollbar and chart styles.</summary>
+    [Parameter] public bool PaletteOnly { get; set; }
+
+    /// <summary>A media query the theme's variables apply under (<see cref="ConsoleTheme.SystemDarkMedia"/>).</summary>
     [Parameter] public string? Media { get; set; }
 
     /// <summary>What MudThemeProvider renders: its scrollbar styles, the charts' hover filter and the theme's variables.</summary>
     protected override void BuildRenderTree(RenderTreeBuilder builder)
     {
-        if (Media is null && !DefaultScrollbar)
+        if (!PaletteOnly && !DefaultScrollbar)
             builder.AddContent(0, Scrollbar);
-        if (Media is null)
+        if (!PaletteOnly)
             builder.AddMarkupContent(1, ChartStyles);
         var theme = Theme ?? throw new InvalidOperationException("The console always sets its theme.");
         // The parameter, not MudBlazor's internal state, is read for the key (the provider never changes it here: it does
