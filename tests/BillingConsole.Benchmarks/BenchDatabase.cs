@@ -1,3 +1,4 @@
+using BillingConsole.TestSupport;
 using BillingConsole.Accounting.Catalog;
 using BillingConsole.Accounting.Data;
 using BillingConsole.Accounting.Ledger;

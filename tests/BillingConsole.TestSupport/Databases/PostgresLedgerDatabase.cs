@@ -36,30 +36,8 @@ public class PostgresLedgerDatabase : LedgerDatabase
         return new NpgsqlConnectionStringBuilder(_adminConnection) { Database = _database, MaxPoolSize = 150 }.ToString();
     }
 
-    protected override async Task DropDatabaseAsync()
-    {
-        NpgsqlConnection.ClearAllPools();
-        // The cluster is thrown away after the run, so a drop that fails (a connection timeout on a loaded machine) is
-        // retried once and then reported, never allowed to fail the tests that already passed.
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                await using var connection = new NpgsqlConnection(_adminConnection);
-                await connection.OpenAsync();
-                await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {_database} WITH (FORCE)", connection) { CommandTimeout = 120 };
-                await drop.ExecuteNonQueryAsync();
-                return;
-            }
-            catch (Exception e) when (e is NpgsqlException or TimeoutException)
-            {
-                if (attempt == 2)
-                {
-                    Console.Error.WriteLine($"Could not drop the test database {_database}: {e.Message}");
-                    return;
-                }
-                await Task.Delay(TimeSpan.FromSeconds(2));
-            }
-        }
-    }
+    // Called only for a database that was created, so the admin connection is there. The cluster is thrown away after
+    // the run, so a drop that fails (a connection timeout on a loaded machine) is retried once and then reported, never
+    // allowed to fail the tests that already passed.
+    protected override Task DropDatabaseAsync() => PostgresScratchDatabase.DropAsync(_adminConnection!, _database, "test");
 }

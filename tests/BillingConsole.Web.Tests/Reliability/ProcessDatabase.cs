@@ -101,6 +101,6 @@ public sealed class PostgresProcessDatabase : ProcessDatabase
     {
         if (_admin is null || SkipReason is not null)
             return;
-        await BillingConsole.Benchmarks.PostgresScratchDatabase.DropAsync(_admin, _database);
+        await PostgresScratchDatabase.DropAsync(_admin, _database);
     }
 }

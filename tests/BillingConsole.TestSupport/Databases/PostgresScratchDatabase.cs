@@ -1,14 +1,16 @@
 using Npgsql;
 
-namespace BillingConsole.Benchmarks;
+namespace BillingConsole.TestSupport;
 
-/// <summary>Drops a throwaway PostgreSQL database at the end of a run without letting clean-up fail the run.</summary>
-public static class PostgresScratchDatabase
+/// <summary>Drops a throwaway PostgreSQL database at the end of a run without letting clean-up fail the run. One source for
+/// the test databases, the crash test's processes and the benchmark program: each compiles its own internal copy (the
+/// benchmark does not reference the test support, and the web tests reference both).</summary>
+internal static class PostgresScratchDatabase
 {
     /// <summary>Drops <paramref name="database"/> with FORCE, retrying once. FORCE can be refused (42501) when an
     /// autovacuum worker is in the database and the role lacks pg_signal_backend, or time out on a loaded machine; the
     /// results already measured stand, so a drop that still fails is reported on stderr, not thrown.</summary>
-    public static async Task DropAsync(string adminConnection, string database)
+    public static async Task DropAsync(string adminConnection, string database, string kind = "scratch")
     {
         NpgsqlConnection.ClearAllPools();
         for (var attempt = 1; ; attempt++)
@@ -25,7 +27,7 @@ public static class PostgresScratchDatabase
             {
                 if (attempt == 2)
                 {
-                    Console.Error.WriteLine($"Could not drop the scratch database {database}: {e.Message}");
+                    Console.Error.WriteLine($"Could not drop the {kind} database {database}: {e.Message}");
                     return;
                 }
                 await Task.Delay(TimeSpan.FromSeconds(2));
