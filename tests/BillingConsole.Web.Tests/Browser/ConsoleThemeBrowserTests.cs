@@ -25,6 +25,9 @@ public sealed class ConsoleThemeBrowserTests(BrowserSession browser, ConsoleApp 
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Switch to dark mode" }).ClickAsync();
         await Assertions.Expect(body).ToHaveCSSAsync("background-color", DarkBackground);
+        // An inactive tab in the dark palette's primary text (#e5e9f0), readable; also lets the colours settle before
+        // the screenshot (one taken at once caught text mid-change).
+        await Assertions.Expect(page.Locator("#billing-tab-transactions")).ToHaveCSSAsync("color", "rgb(229, 233, 240)");
         await ConsolePages.ScreenshotAsync(page, "layout-dark");
         await page.GetByRole(AriaRole.Button, new() { Name = "Switch to light mode" }).ClickAsync();
         await Assertions.Expect(body).ToHaveCSSAsync("background-color", LightBackground);
