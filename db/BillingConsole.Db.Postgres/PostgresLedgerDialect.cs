@@ -81,10 +81,16 @@ public sealed class PostgresLedgerDialect : ILedgerDialect
     // A late settle (@late = 1) finds the hold expired and its record written by the expiry: the record is updated in
     // place (the only conflict possible, since a hold is resolved by one batch), and "held" is 0 because the expiry
     // already gave the amount back, so the entry, the balance and the key counter move by the whole cost.
+    // The hold's account is locked before the hold (r reads acct in its guard, so acct runs first), as every other writer
+    // locks an account before its holds: a resolve that took its hold's row first and then waited for the account
+    // deadlocked with a group commit or a batch settle holding that account and waiting for the hold.
     public string ResolveSql { get; } = $"""
-        WITH r AS (
+        WITH acct AS (
+            SELECT id FROM accounts WHERE id = (SELECT account_id FROM reservations WHERE id = @reservation_id) FOR UPDATE),
+        r AS (
             UPDATE reservations SET status = @status, resolved_at = @created_at, cost = {LedgerSql.ChargedCost}
-            WHERE id = @reservation_id AND (@account_id IS NULL OR account_id = @account_id) AND {LedgerSql.ResolvableHold}{LedgerSql.ShapeGuard}
+            WHERE id = @reservation_id AND account_id = (SELECT id FROM acct) AND (@account_id IS NULL OR account_id = @account_id)
+              AND {LedgerSql.ResolvableHold}{LedgerSql.ShapeGuard}
             RETURNING id, account_id, {LedgerSql.HeldBy()} AS amount, cost, {LedgerSql.ChargedMarketCost} AS market_cost,
                 api_key_id, model_id, price_id, tags, spend_month, created_at),
         a AS (

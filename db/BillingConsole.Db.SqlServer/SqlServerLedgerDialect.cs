@@ -99,15 +99,20 @@ public sealed class SqlServerLedgerDialect : ILedgerDialect
         SELECT {LedgerSql.EntryReturning}, NULL, NULL, NULL FROM @e;
         """;
 
+    // The hold's account is locked (UPDLOCK) before the hold, as every other writer locks an account before its holds:
+    // taking the hold first and then waiting for the account deadlocked with a group or a batch settle holding it.
     public string ResolveSql { get; } = $"""
         {Prologue}
         DECLARE @r TABLE (id bigint, account_id bigint, amount bigint, cost bigint, market_cost bigint, api_key_id bigint,
             model_id bigint, price_id bigint, tags nvarchar(700), spend_month datetime2, created_at datetime2);
+        DECLARE @locked bigint;
         BEGIN TRANSACTION;
+        SELECT @locked = id FROM accounts WITH (UPDLOCK, ROWLOCK) WHERE id = (SELECT account_id FROM reservations WHERE id = @reservation_id);
         UPDATE reservations SET status = @status, resolved_at = @created_at, cost = {LedgerSql.ChargedCost}
         OUTPUT inserted.id, inserted.account_id, {LedgerSql.HeldBy("inserted.")}, inserted.cost, 0, inserted.api_key_id, inserted.model_id,
             inserted.price_id, inserted.tags, inserted.spend_month, inserted.created_at INTO @r
-        WHERE id = @reservation_id AND (@account_id IS NULL OR account_id = @account_id) AND {LedgerSql.ResolvableHold}{LedgerSql.ShapeGuard};
+        WHERE id = @reservation_id AND account_id = @locked AND (@account_id IS NULL OR account_id = @account_id)
+            AND {LedgerSql.ResolvableHold}{LedgerSql.ShapeGuard};
         IF EXISTS (SELECT 1 FROM @r)
         BEGIN
             UPDATE @r SET market_cost = {LedgerSql.ChargedMarketCost};
