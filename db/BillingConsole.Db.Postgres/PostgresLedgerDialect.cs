@@ -83,10 +83,11 @@ public sealed class PostgresLedgerDialect : ILedgerDialect
     // already gave the amount back, so the entry, the balance and the key counter move by the whole cost.
     // The hold's account is locked before the hold (r reads acct in its guard, so acct runs first), as every other writer
     // locks an account before its holds: a resolve that took its hold's row first and then waited for the account
-    // deadlocked with a group commit or a batch settle holding that account and waiting for the hold.
+    // deadlocked with a group commit or a batch settle holding that account and waiting for the hold. A hold already
+    // closed locks nothing (acct is empty, so r matches nothing): a replay does not queue behind the account's writers.
     public string ResolveSql { get; } = $"""
         WITH acct AS (
-            SELECT id FROM accounts WHERE id = (SELECT account_id FROM reservations WHERE id = @reservation_id) FOR UPDATE),
+            SELECT id FROM accounts WHERE id = (SELECT account_id FROM reservations WHERE id = @reservation_id AND {LedgerSql.UnresolvedHold}) FOR UPDATE),
         r AS (
             UPDATE reservations SET status = @status, resolved_at = @created_at, cost = {LedgerSql.ChargedCost}
             WHERE id = @reservation_id AND account_id = (SELECT id FROM acct) AND (@account_id IS NULL OR account_id = @account_id)

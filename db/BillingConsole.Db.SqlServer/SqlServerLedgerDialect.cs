@@ -107,7 +107,7 @@ public sealed class SqlServerLedgerDialect : ILedgerDialect
             model_id bigint, price_id bigint, tags nvarchar(700), spend_month datetime2, created_at datetime2);
         DECLARE @locked bigint;
         BEGIN TRANSACTION;
-        SELECT @locked = id FROM accounts WITH (UPDLOCK, ROWLOCK) WHERE id = (SELECT account_id FROM reservations WHERE id = @reservation_id);
+        SELECT @locked = id FROM accounts WITH (UPDLOCK, ROWLOCK) WHERE id = (SELECT account_id FROM reservations WHERE id = @reservation_id AND {LedgerSql.UnresolvedHold});
         UPDATE reservations SET status = @status, resolved_at = @created_at, cost = {LedgerSql.ChargedCost}
         OUTPUT inserted.id, inserted.account_id, {LedgerSql.HeldBy("inserted.")}, inserted.cost, 0, inserted.api_key_id, inserted.model_id,
             inserted.price_id, inserted.tags, inserted.spend_month, inserted.created_at INTO @r

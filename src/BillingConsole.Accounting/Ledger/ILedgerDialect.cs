@@ -103,8 +103,12 @@ public static class LedgerSql
     /// extension that committed first wins); with @late = 1 (a settle that arrived after the expiry) an expired one on
     /// an account that is not closed, charged in full because its hold was already handed back, and only when the call
     /// costs something: the expiry already recorded a call that costs nothing, and a usage_debit is never zero.</summary>
+    /// <summary>A hold its resolution may still close (open, or expired for a late settle). A resolve locks the hold's
+    /// account only then: a closed hold never reopens, so a replay does not queue behind the account's writers.</summary>
+    public const string UnresolvedHold = "status = CASE WHEN @late = 1 THEN 'expired' ELSE 'open' END";
+
     public static string ResolvableHold =>
-        "status = CASE WHEN @late = 1 THEN 'expired' ELSE 'open' END AND (@status <> 'expired' OR expires_at <= @created_at) " +
+        $"{UnresolvedHold} AND (@status <> 'expired' OR expires_at <= @created_at) " +
         $"AND (@late = 0 OR (account_id IN (SELECT id FROM accounts WHERE status <> 'closed') AND {ChargedCost} > 0))";
 
     /// <summary>What the resolution still holds of a reservation row in scope: nothing once its expiry released it.</summary>
