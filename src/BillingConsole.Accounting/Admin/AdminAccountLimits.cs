@@ -22,12 +22,14 @@ public sealed class AdminAccountLimits(IDbContextFactory<BillingDbContext> dbFac
             return LedgerResult<string>.Fail(LedgerError.InvalidRequest, "The floor is zero or a negative amount down to −$1,000,000,000.");
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var before = await db.Accounts.Where(a => a.Id == accountId).Select(a => (long?)a.OverdraftFloor).FirstOrDefaultAsync(ct);
-        if (before is null)
+        // A no-op UPDATE takes the account row lock before the floor it replaces is read: two changes at once would
+        // otherwise both read the same "before", and the audit trail would not explain the floor step by step.
+        if (await db.Accounts.Where(a => a.Id == accountId).ExecuteUpdateAsync(s => s.SetProperty(a => a.OverdraftFloor, a => a.OverdraftFloor), ct) == 0)
             return LedgerResult<string>.Fail(LedgerError.NotFound, "No such account.");
+        var before = await db.Accounts.Where(a => a.Id == accountId).Select(a => a.OverdraftFloor).SingleAsync(ct);
         await db.Accounts.Where(a => a.Id == accountId).ExecuteUpdateAsync(s => s.SetProperty(a => a.OverdraftFloor, floor.Units), ct);
         db.Add(audit.Entry(actor, new AdminAuditRecord(AdminActions.OverdraftFloor, accountId, null, reason.Trim(),
-            new Money(before.Value).Format(), floor.Format())));
+            new Money(before).Format(), floor.Format())));
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return LedgerResult<string>.Ok(floor.Format());
@@ -38,14 +40,22 @@ public sealed class AdminAccountLimits(IDbContextFactory<BillingDbContext> dbFac
     {
         if (AdminAdjustments.CheckReason(reason) is { } bad)
             return LedgerResult<ApiKeyView>.Fail(LedgerError.InvalidRequest, bad);
-        var before = await keys.FindAsync(accountId, keyId, ct);
-        if (before is null)
+        if (ApiKeyService.LimitError(limit) is { } invalid)
+            return LedgerResult<ApiKeyView>.Fail(invalid.Error, invalid.Message);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var key = db.ApiKeys.Where(k => k.Id == keyId && k.AccountId == accountId);
+        // The key's row is locked (a no-op UPDATE) before the limit it replaces is read, as for the floor above. Only the
+        // limit column changes; the spend counter stays with the ledger's writes.
+        if (await key.ExecuteUpdateAsync(s => s.SetProperty(k => k.MonthlySpendLimit, k => k.MonthlySpendLimit), ct) == 0)
             return LedgerResult<ApiKeyView>.Fail(LedgerError.NotFound, "No such API key.");
-        var result = await keys.SetLimitAsync(accountId, keyId, limit, ct);
-        if (result.Value is { } after)
-            await audit.AppendAsync(actor, new AdminAuditRecord(AdminActions.KeyLimit, accountId, $"key:{keyId} {before.Prefix}", reason.Trim(),
-                LimitText(before.MonthlySpendLimit), LimitText(after.MonthlySpendLimit)), ct);
-        return result;
+        var before = await key.Select(k => new { k.Prefix, k.MonthlySpendLimit }).SingleAsync(ct);
+        await key.ExecuteUpdateAsync(s => s.SetProperty(k => k.MonthlySpendLimit, limit == null ? null : limit.Value.Units), ct);
+        db.Add(audit.Entry(actor, new AdminAuditRecord(AdminActions.KeyLimit, accountId, $"key:{keyId} {before.Prefix}", reason.Trim(),
+            LimitText(before.MonthlySpendLimit is { } b ? new Money(b) : null), LimitText(limit))));
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return LedgerResult<ApiKeyView>.Ok((await keys.FindAsync(accountId, keyId, ct))!);
     }
 
     private static string LimitText(Money? limit) => limit?.Format() ?? "no limit";

@@ -162,7 +162,7 @@ public sealed class ApiKeyService(IDbContextFactory<BillingDbContext> dbFactory,
         _ => null,
     };
 
-    private static LedgerFailure? LimitError(Money? limit) =>
+    internal static LedgerFailure? LimitError(Money? limit) =>
         limit is { } l && (l.Units <= 0 || l > Money.Max)
             ? new LedgerFailure(LedgerError.InvalidRequest, "A monthly spend limit is a positive amount up to $1,000,000,000.")
             : null;

@@ -126,6 +126,55 @@ public abstract class AdminConformanceTests(LedgerDatabase database) : LedgerTes
         await AssertInvariantsHoldAsync(id);
     }
 
+    /// <summary>Concurrent floor changes each succeed, and their audit rows chain: each one's "before" is the floor the
+    /// one before it set, so the trail explains the final floor step by step.</summary>
+    [Fact]
+    public async Task OverdraftFloor_ChangedConcurrently_AuditRowsChainFromTheFirstFloorToTheLast()
+    {
+        var id = await NewAccountAsync(Dollars(1));
+        var limits = new AdminAccountLimits(Db.Factory, new ApiKeyService(Db.Factory, _clock), Audit);
+
+        var results = await Task.WhenAll(Enumerable.Range(1, 12)
+            .Select(i => Task.Run(() => limits.SetOverdraftFloorAsync(id, -Dollars(10 * i), $"Terms revision {i}", Staff, Ct))));
+
+        Assert.All(results, r => Ok(r));
+        var rows = await AuditRowsAsync(id);
+        Assert.Equal(12, rows.Count);
+        Assert.Equal("$0.00", rows[0].Before);
+        for (var i = 1; i < rows.Count; i++)
+            Assert.Equal(rows[i - 1].After, rows[i].Before);
+        await using var db = await Db.Factory.CreateDbContextAsync(Ct);
+        var floor = await db.Accounts.Where(a => a.Id == id).Select(a => a.OverdraftFloor).SingleAsync(Ct);
+        Assert.Equal(new Money(floor).Format(), rows[^1].After);
+    }
+
+    /// <summary>A key's limit and its audit row are written together; concurrent changes chain like the floor's; a bad
+    /// limit or another account's key writes nothing.</summary>
+    [Fact]
+    public async Task KeyLimit_ChangedConcurrently_AuditRowsChain_AndARefusedChangeWritesNothing()
+    {
+        var id = await NewAccountAsync(Dollars(1));
+        var keys = new ApiKeyService(Db.Factory, _clock);
+        var key = Ok(await keys.CreateAsync(id, "gateway", Dollars(5), Ct)).Key;
+        var limits = new AdminAccountLimits(Db.Factory, keys, Audit);
+
+        Fails(await limits.SetKeyLimitAsync(id, key.Id, -Dollars(1), "Negative", Staff, Ct), LedgerError.InvalidRequest);
+        Fails(await limits.SetKeyLimitAsync(id + 1_000_000, key.Id, Dollars(9), "Wrong account", Staff, Ct), LedgerError.NotFound);
+        Assert.Empty(await AuditRowsAsync(id));
+        var results = await Task.WhenAll(Enumerable.Range(1, 12).Select(i => Task.Run(() =>
+            limits.SetKeyLimitAsync(id, key.Id, i % 4 == 0 ? null : Dollars(10 * i), $"Quota review {i}", Staff, Ct))));
+
+        Assert.All(results, r => Ok(r));
+        var rows = await AuditRowsAsync(id);
+        Assert.Equal(12, rows.Count);
+        Assert.All(rows, r => Assert.Equal((AdminActions.KeyLimit, $"key:{key.Id} {key.Prefix}"), (r.Action, r.Target)));
+        Assert.Equal("$5.00", rows[0].Before);
+        for (var i = 1; i < rows.Count; i++)
+            Assert.Equal(rows[i - 1].After, rows[i].Before);
+        var final = await keys.FindAsync(id, key.Id, Ct);
+        Assert.Equal(final!.MonthlySpendLimit?.Format() ?? "no limit", rows[^1].After);
+    }
+
     [Fact]
     public async Task OverdueHold_IsListed_AndReleasedOnce_ByStaff()
     {
