@@ -40,22 +40,8 @@ public sealed class AdminAccountLimits(IDbContextFactory<BillingDbContext> dbFac
     {
         if (AdminAdjustments.CheckReason(reason) is { } bad)
             return LedgerResult<ApiKeyView>.Fail(LedgerError.InvalidRequest, bad);
-        if (ApiKeyService.LimitError(limit) is { } invalid)
-            return LedgerResult<ApiKeyView>.Fail(invalid.Error, invalid.Message);
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var key = db.ApiKeys.Where(k => k.Id == keyId && k.AccountId == accountId);
-        // The key's row is locked (a no-op UPDATE) before the limit it replaces is read, as for the floor above. Only the
-        // limit column changes; the spend counter stays with the ledger's writes.
-        if (await key.ExecuteUpdateAsync(s => s.SetProperty(k => k.MonthlySpendLimit, k => k.MonthlySpendLimit), ct) == 0)
-            return LedgerResult<ApiKeyView>.Fail(LedgerError.NotFound, "No such API key.");
-        var before = await key.Select(k => new { k.Prefix, k.MonthlySpendLimit }).SingleAsync(ct);
-        await key.ExecuteUpdateAsync(s => s.SetProperty(k => k.MonthlySpendLimit, limit == null ? null : limit.Value.Units), ct);
-        db.Add(audit.Entry(actor, new AdminAuditRecord(AdminActions.KeyLimit, accountId, $"key:{keyId} {before.Prefix}", reason.Trim(),
-            LimitText(before.MonthlySpendLimit is { } b ? new Money(b) : null), LimitText(limit))));
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
-        return LedgerResult<ApiKeyView>.Ok((await keys.FindAsync(accountId, keyId, ct))!);
+        return await keys.SetLimitAsync(accountId, keyId, limit, change => audit.Entry(actor, new AdminAuditRecord(AdminActions.KeyLimit,
+            accountId, $"key:{keyId} {change.Prefix}", reason.Trim(), LimitText(change.Replaced), LimitText(limit))), ct);
     }
 
     private static string LimitText(Money? limit) => limit?.Format() ?? "no limit";

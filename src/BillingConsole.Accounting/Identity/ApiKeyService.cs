@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using BillingConsole.Accounting.Admin;
 using BillingConsole.Accounting.Data;
 using BillingConsole.Accounting.Ledger;
 using Microsoft.EntityFrameworkCore;
@@ -95,15 +96,31 @@ public sealed class ApiKeyService(IDbContextFactory<BillingDbContext> dbFactory,
     }
 
     /// <summary>Sets or clears the monthly limit. Only the limit column changes; the spend counter stays with the ledger batches.</summary>
-    public async Task<LedgerResult<ApiKeyView>> SetLimitAsync(long accountId, long keyId, Money? monthlySpendLimit, CancellationToken ct = default)
+    public Task<LedgerResult<ApiKeyView>> SetLimitAsync(long accountId, long keyId, Money? monthlySpendLimit, CancellationToken ct = default) =>
+        SetLimitAsync(accountId, keyId, monthlySpendLimit, null, ct);
+
+    /// <summary>As above; with <paramref name="record"/>, the row it makes of the change (given the key's prefix and the
+    /// limit replaced) is inserted in the same transaction.</summary>
+    public async Task<LedgerResult<ApiKeyView>> SetLimitAsync(long accountId, long keyId, Money? monthlySpendLimit,
+        Func<(string Prefix, Money? Replaced), AdminAuditEntry>? record, CancellationToken ct = default)
     {
         if (LimitError(monthlySpendLimit) is { } bad)
             return LedgerResult<ApiKeyView>.Fail(bad.Error, bad.Message);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var changed = await db.ApiKeys.Where(k => k.Id == keyId && k.AccountId == accountId)
-            .ExecuteUpdateAsync(s => s.SetProperty(k => k.MonthlySpendLimit, monthlySpendLimit == null ? null : monthlySpendLimit.Value.Units), ct);
-        if (changed == 0)
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var key = db.ApiKeys.Where(k => k.Id == keyId && k.AccountId == accountId);
+        // The row is locked first (a no-op UPDATE), so the limit replaced is read under the lock: concurrent changes
+        // queue, and each record names the limit its own change replaced.
+        if (await key.ExecuteUpdateAsync(s => s.SetProperty(k => k.MonthlySpendLimit, k => k.MonthlySpendLimit), ct) == 0)
             return LedgerResult<ApiKeyView>.Fail(LedgerError.NotFound, "No such API key.");
+        var before = await key.Select(k => new { k.Prefix, k.MonthlySpendLimit }).SingleAsync(ct);
+        await key.ExecuteUpdateAsync(s => s.SetProperty(k => k.MonthlySpendLimit, monthlySpendLimit == null ? null : monthlySpendLimit.Value.Units), ct);
+        if (record is not null)
+        {
+            db.Add(record((before.Prefix, before.MonthlySpendLimit is { } units ? new Money(units) : null)));
+            await db.SaveChangesAsync(ct);
+        }
+        await tx.CommitAsync(ct);
         return LedgerResult<ApiKeyView>.Ok((await FindAsync(accountId, keyId, ct))!);
     }
 
@@ -162,7 +179,7 @@ public sealed class ApiKeyService(IDbContextFactory<BillingDbContext> dbFactory,
         _ => null,
     };
 
-    internal static LedgerFailure? LimitError(Money? limit) =>
+    private static LedgerFailure? LimitError(Money? limit) =>
         limit is { } l && (l.Units <= 0 || l > Money.Max)
             ? new LedgerFailure(LedgerError.InvalidRequest, "A monthly spend limit is a positive amount up to $1,000,000,000.")
             : null;

@@ -99,14 +99,14 @@ public static class LedgerSql
         "market_cost = {0}.market_cost, latency_ms = {0}.latency_ms, ttfb_ms = {0}.ttfb_ms, streaming = {0}.streaming, " +
         "client_ip = {0}.client_ip, user_agent = {0}.user_agent, completed_at = {0}.completed_at, quantity = {0}.quantity";
 
-    /// <summary>Which holds a resolution may close. Normally an open one (an expiry only once its time has come, so an
-    /// extension that committed first wins); with @late = 1 (a settle that arrived after the expiry) an expired one on
-    /// an account that is not closed, charged in full because its hold was already handed back, and only when the call
-    /// costs something: the expiry already recorded a call that costs nothing, and a usage_debit is never zero.</summary>
     /// <summary>A hold its resolution may still close (open, or expired for a late settle). A resolve locks the hold's
     /// account only then: a closed hold never reopens, so a replay does not queue behind the account's writers.</summary>
     public const string UnresolvedHold = "status = CASE WHEN @late = 1 THEN 'expired' ELSE 'open' END";
 
+    /// <summary>Which holds a resolution may close. Normally an open one (an expiry only once its time has come, so an
+    /// extension that committed first wins); with @late = 1 (a settle that arrived after the expiry) an expired one on
+    /// an account that is not closed, charged in full because its hold was already handed back, and only when the call
+    /// costs something: the expiry already recorded a call that costs nothing, and a usage_debit is never zero.</summary>
     public static string ResolvableHold =>
         $"{UnresolvedHold} AND (@status <> 'expired' OR expires_at <= @created_at) " +
         $"AND (@late = 0 OR (account_id IN (SELECT id FROM accounts WHERE status <> 'closed') AND {ChargedCost} > 0))";
