@@ -1254,7 +1254,8 @@ namespace BillingConsole.Db.Postgres.Migrations
 
                     b.HasIndex("AccountId", "IdempotencyKey")
                         .IsUnique()
-                        .HasDatabaseName("ix_ledger_entries_account_id_idempotency_key");
+                        .HasDatabaseName("ix_ledger_entries_account_id_idempotency_key")
+                        .HasFilter("idempotency_key IS NOT NULL");
 
                     b.HasIndex("AccountId", "Sequence")
                         .IsUnique()

@@ -1217,7 +1217,8 @@ namespace BillingConsole.Db.Sqlite.Migrations
 
                     b.HasIndex("AccountId", "IdempotencyKey")
                         .IsUnique()
-                        .HasDatabaseName("ix_ledger_entries_account_id_idempotency_key");
+                        .HasDatabaseName("ix_ledger_entries_account_id_idempotency_key")
+                        .HasFilter("idempotency_key IS NOT NULL");
 
                     b.HasIndex("AccountId", "Sequence")
                         .IsUnique()

@@ -43,8 +43,17 @@ public sealed class BillingDbContext(DbContextOptions<BillingDbContext> options)
     public DbSet<Budget> Budgets => Set<Budget>();
     public DbSet<ReservationBudget> ReservationBudgets => Set<ReservationBudget>();
 
-    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+    private const string SqlServerProvider = "Microsoft.EntityFrameworkCore.SqlServer";
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(BillingDbContext).Assembly);
+        // Only keyed entries belong in the idempotency index, and most entries (every settlement) have no key. SQL
+        // Server's convention already leaves NULL keys out (its filter text is kept as it is); SQLite and PostgreSQL
+        // index them unless told, which cost every unkeyed entry one more index write.
+        if (Database.ProviderName != SqlServerProvider)
+            modelBuilder.Entity<LedgerEntry>().HasIndex(e => new { e.AccountId, e.IdempotencyKey }).HasFilter("idempotency_key IS NOT NULL");
+    }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder builder)
     {

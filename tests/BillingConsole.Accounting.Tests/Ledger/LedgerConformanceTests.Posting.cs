@@ -218,4 +218,32 @@ public abstract partial class LedgerConformanceTests
         Assert.Equal(posted.EntryId, Assert.Single(audit).LedgerEntryId);
         Assert.Equal(Dollars(10).Units + Cents(5).Units, (await check.Accounts.SingleAsync(a => a.Id == id, Ct)).Balance);
     }
+
+    /// <summary>The idempotency index holds keyed entries only, on every provider (most entries have no key, so indexing
+    /// them cost each one an index write), and a key still cannot be used twice while unkeyed entries never collide.</summary>
+    [Fact]
+    public async Task IdempotencyIndex_HoldsOnlyKeyedEntries_AndStillRefusesAReusedKey()
+    {
+        var id = await NewAccountAsync(Dollars(10));
+        const string index = "ix_ledger_entries_account_id_idempotency_key";
+        await using var db = await Db.Factory.CreateDbContextAsync(Ct);
+        var query = db.Database.ProviderName switch
+        {
+            "Microsoft.EntityFrameworkCore.Sqlite" => $"SELECT sql AS \"Value\" FROM sqlite_master WHERE name = '{index}'",
+            "Npgsql.EntityFrameworkCore.PostgreSQL" => $"SELECT indexdef AS \"Value\" FROM pg_indexes WHERE indexname = '{index}'",
+            _ => $"SELECT filter_definition AS \"Value\" FROM sys.indexes WHERE name = '{index}'",
+        };
+        var definition = await db.Database.SqlQueryRaw<string>(query).SingleAsync(Ct);
+        var normalized = new string(definition.Where(c => c is not ('[' or ']' or '(' or ')')).ToArray()).ToLowerInvariant();
+        Assert.Contains("idempotency_key is not null", normalized);
+
+        Ok(await Ledger.PostAsync(Debit(id, Cents(1)), Ct));
+        Ok(await Ledger.PostAsync(Debit(id, Cents(1)), Ct));
+        var keyed = Ok(await Ledger.PostAsync(Debit(id, Cents(2), "usage-1"), Ct));
+        var again = Ok(await Ledger.PostAsync(Debit(id, Cents(2), "usage-1"), Ct));
+        Assert.Equal((keyed.EntryId, true), (again.EntryId, again.Replayed));
+        Fails(await Ledger.PostAsync(Debit(id, Cents(3), "usage-1"), Ct), LedgerError.IdempotencyConflict);
+        Assert.Equal(4, (await StateAsync(id)).Entries);
+        await AssertInvariantsHoldAsync(id);
+    }
 }
