@@ -22,9 +22,9 @@ public sealed class AdminAccountLimits(IDbContextFactory<BillingDbContext> dbFac
             return LedgerResult<string>.Fail(LedgerError.InvalidRequest, "The floor is zero or a negative amount down to −$1,000,000,000.");
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        // A no-op UPDATE takes the account row lock before the floor it replaces is read: two changes at once would
-        // otherwise both read the same "before", and the audit trail would not explain the floor step by step.
-        if (await db.Accounts.Where(a => a.Id == accountId).ExecuteUpdateAsync(s => s.SetProperty(a => a.OverdraftFloor, a => a.OverdraftFloor), ct) == 0)
+        // Locked before the floor it replaces is read: two changes at once would otherwise both read the same "before",
+        // and the audit trail would not explain the floor step by step.
+        if (!await db.LockAccountAsync(accountId, ct))
             return LedgerResult<string>.Fail(LedgerError.NotFound, "No such account.");
         var before = await db.Accounts.Where(a => a.Id == accountId).Select(a => a.OverdraftFloor).SingleAsync(ct);
         await db.Accounts.Where(a => a.Id == accountId).ExecuteUpdateAsync(s => s.SetProperty(a => a.OverdraftFloor, floor.Units), ct);

@@ -39,8 +39,8 @@ public sealed class BudgetService(IDbContextFactory<BillingDbContext> dbFactory,
             return BudgetResult.Fail(BudgetError.InvalidRequest, $"period must be one of {string.Join(", ", BudgetPeriods.All)}.");
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        // A no-op UPDATE takes the account row lock (SQLite: the write lock), serializing creations of this account.
-        if (await db.Accounts.Where(a => a.Id == accountId).ExecuteUpdateAsync(s => s.SetProperty(a => a.LastSequence, a => a.LastSequence), ct) == 0)
+        // The account's row lock serializes budget creations of this account.
+        if (!await db.LockAccountAsync(accountId, ct))
             return BudgetResult.Fail(BudgetError.NotFound, "No such account.");
         string? keyName = null;
         if (apiKeyId is { } keyId)

@@ -45,6 +45,12 @@ public sealed class BillingDbContext(DbContextOptions<BillingDbContext> options)
 
     private const string SqlServerProvider = "Microsoft.EntityFrameworkCore.SqlServer";
 
+    /// <summary>Takes the account's row lock for the rest of the current transaction (SQLite: the writer lock, taken by
+    /// its first write) with a no-op UPDATE, so changes to what the account owns queue per account and read what they
+    /// replace under the lock. False when there is no such account.</summary>
+    public async Task<bool> LockAccountAsync(long accountId, CancellationToken ct) =>
+        await Accounts.Where(a => a.Id == accountId).ExecuteUpdateAsync(s => s.SetProperty(a => a.Status, a => a.Status), ct) == 1;
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(BillingDbContext).Assembly);

@@ -105,8 +105,8 @@ public sealed partial class TeamService(IDbContextFactory<BillingDbContext> dbFa
     /// <summary>Takes the account row for the rest of the transaction, then checks the actor's right as it now stands.</summary>
     private static async Task<TeamFailure?> LockAsync(BillingDbContext db, long accountId, TeamActor actor, CancellationToken ct)
     {
-        // A no-op UPDATE: its row lock (SQLite: the writer lock, taken by the first write) serializes team changes per account.
-        if (await db.Accounts.Where(a => a.Id == accountId).ExecuteUpdateAsync(s => s.SetProperty(a => a.Status, a => a.Status), ct) != 1)
+        // The account's row lock serializes team changes per account.
+        if (!await db.LockAccountAsync(accountId, ct))
             return NoSuchAccount;
         if (actor.IsStaff)
             return null;
