@@ -26,9 +26,10 @@ public static class LedgerWritesScenario
         var grouped = new LedgerWriter(db.Factory, db.Dialect, TimeProvider.System, Options.Create(o.GroupCommit));
         var alone = new LedgerWriter(db.Factory, db.Dialect, TimeProvider.System, Options.Create(new GroupCommitOptions { Enabled = false }));
 
-        // Warm-up: JIT, pools and the first pages of each index.
-        await Measurements.RunAsync("warm-up", o.Workers, TimeSpan.FromSeconds(1), (_, r) => PairAsync(grouped, accounts, r));
-        await Measurements.RunAsync("warm-up", o.Workers, TimeSpan.FromSeconds(1), (_, r) => PairAsync(alone, accounts, r));
+        // Warm-up: JIT (until the code has tiered up), pools and the first pages of each index.
+        var warmOn = await Measurements.WarmUpAsync(o, (_, r) => PairAsync(grouped, accounts, r));
+        var warmOff = await Measurements.WarmUpAsync(o, (_, r) => PairAsync(alone, accounts, r));
+        await RawAsync(db, o, accounts, TimeSpan.FromSeconds(o.Smoke ? 0.2 : 2));
 
         // On, off, raw, raw, off, on (half the time each): whatever drifts during the run (a PostgreSQL checkpoint, the
         // indexes growing) weighs on every side alike instead of on whichever ran first.
@@ -51,6 +52,8 @@ public static class LedgerWritesScenario
         report.Print(o.Out);
         o.Out.WriteLine($"group commit on / off: {on.PerSecond / off.PerSecond:N2}x ({grouped.GroupedWrites:N0} writes committed in groups); " +
             $"off / raw ADO.NET: {off.PerSecond / raw.PerSecond:P0} (target >= 85%); invariant check: {run.EntriesChecked:N0} entries, {run.ViolationCount} violations");
+        o.Out.WriteLine($"warm-up: {warmOn.Rounds} + {warmOff.Rounds} rounds of 1 s (group commit on, then off) until JIT under 20 ms a round; " +
+            $"JIT during the phases: on {on.Jit.TotalMilliseconds:N0}, off {off.Jit.TotalMilliseconds:N0}, raw {raw.Jit.TotalMilliseconds:N0} ms");
         o.Out.WriteLine($"durability: {await db.DurabilityAsync()}");
         return report;
     }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime;
 
 namespace BillingConsole.Benchmarks;
 
@@ -18,6 +19,9 @@ public sealed class Measurements(string name)
     /// <summary>The process's CPU time during the run (client and server when they share it).</summary>
     public TimeSpan Cpu { get; set; }
     public (int Gen0, int Gen1, int Gen2) Collections { get; set; }
+
+    /// <summary>Time the JIT spent compiling during the run, on every thread (tiering up included).</summary>
+    public TimeSpan Jit { get; set; }
 
     public string GcSummary => string.Create(CultureInfo.InvariantCulture,
         $"{Cpu.TotalMilliseconds * 1000 / Math.Max(1, Count):N0} us of CPU an op, {Cpu / Elapsed / Environment.ProcessorCount:P0} of the cores; GC paused {GcPause.TotalMilliseconds:N0} ms in {Collections.Gen0}/{Collections.Gen1}/{Collections.Gen2} gen0/1/2 collections");
@@ -55,6 +59,7 @@ public sealed class Measurements(string name)
         {
             m._millis.AddRange(run._millis);
             m.Elapsed += run.Elapsed;
+            m.Jit += run.Jit;
             m.AllocatedBytes += run.AllocatedBytes;
         }
         return m;
@@ -67,6 +72,7 @@ public sealed class Measurements(string name)
         var allocatedBefore = GC.GetTotalAllocatedBytes();
         var (pauseBefore, g0, g1, g2) = (GC.GetTotalPauseDuration(), GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
         var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        var jitBefore = JitInfo.GetCompilationTime();
         var stop = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, workers).Select(worker => Task.Run(async () =>
         {
@@ -83,7 +89,24 @@ public sealed class Measurements(string name)
         m.GcPause = GC.GetTotalPauseDuration() - pauseBefore;
         m.Cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
         m.Collections = (GC.CollectionCount(0) - g0, GC.CollectionCount(1) - g1, GC.CollectionCount(2) - g2);
+        m.Jit = JitInfo.GetCompilationTime() - jitBefore;
         return m;
+    }
+
+    /// <summary>Runs <paramref name="operation"/> in rounds of a second until a round spends under 2% of it compiling
+    /// (at most 40 rounds; one with --smoke), so the phases measure the code as a server runs it for hours, not while
+    /// it tiers up: with dynamic PGO every hot method is compiled twice more, and on 2 cores shared with PostgreSQL the
+    /// background compiler took about 30 s of load to finish. Returns the rounds run and the last round's JIT time.</summary>
+    public static async Task<(int Rounds, TimeSpan Jit)> WarmUpAsync(BenchOptions o, Func<int, Random, Task> operation)
+    {
+        var (rounds, jit) = (0, TimeSpan.Zero);
+        while (rounds < (o.Smoke ? 1 : 40))
+        {
+            rounds++;
+            if ((jit = (await RunAsync("warm-up", o.Workers, TimeSpan.FromSeconds(1), operation)).Jit) < TimeSpan.FromMilliseconds(20))
+                break;
+        }
+        return (rounds, jit);
     }
 
     /// <summary>Runs <paramref name="query"/> 5 times to warm up, then <paramref name="runs"/> times one after another.</summary>
