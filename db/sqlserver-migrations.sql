@@ -1512,3 +1512,32 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261204091538_AdminAuditRequestId'
+)
+BEGIN
+    ALTER TABLE [admin_audit_log] ADD [request_id] uniqueidentifier NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261204091538_AdminAuditRequestId'
+)
+BEGIN
+    EXEC(N'CREATE UNIQUE INDEX [ix_admin_audit_log_request_id] ON [admin_audit_log] ([request_id]) WHERE [request_id] IS NOT NULL');
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261204091538_AdminAuditRequestId'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([migration_id], [product_version])
+    VALUES (N'20261204091538_AdminAuditRequestId', N'10.0.14');
+END;
+
+COMMIT;
+GO
+

@@ -71,6 +71,10 @@ namespace BillingConsole.Db.Postgres.Migrations
                         .HasColumnType("character varying(500)")
                         .HasColumnName("reason");
 
+                    b.Property<Guid?>("RequestId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("request_id");
+
                     b.Property<string>("Target")
                         .HasMaxLength(255)
                         .HasColumnType("character varying(255)")
@@ -81,6 +85,10 @@ namespace BillingConsole.Db.Postgres.Migrations
 
                     b.HasIndex("At")
                         .HasDatabaseName("ix_admin_audit_log_at");
+
+                    b.HasIndex("RequestId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_admin_audit_log_request_id");
 
                     b.HasIndex("AccountId", "At")
                         .HasDatabaseName("ix_admin_audit_log_account_id_at");

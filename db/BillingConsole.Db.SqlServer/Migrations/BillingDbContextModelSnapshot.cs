@@ -71,6 +71,10 @@ namespace BillingConsole.Db.SqlServer.Migrations
                         .HasColumnType("nvarchar(500)")
                         .HasColumnName("reason");
 
+                    b.Property<Guid?>("RequestId")
+                        .HasColumnType("uniqueidentifier")
+                        .HasColumnName("request_id");
+
                     b.Property<string>("Target")
                         .HasMaxLength(255)
                         .HasColumnType("nvarchar(255)")
@@ -81,6 +85,11 @@ namespace BillingConsole.Db.SqlServer.Migrations
 
                     b.HasIndex("At")
                         .HasDatabaseName("ix_admin_audit_log_at");
+
+                    b.HasIndex("RequestId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_admin_audit_log_request_id")
+                        .HasFilter("[request_id] IS NOT NULL");
 
                     b.HasIndex("AccountId", "At")
                         .HasDatabaseName("ix_admin_audit_log_account_id_at");

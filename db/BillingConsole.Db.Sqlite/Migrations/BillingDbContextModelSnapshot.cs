@@ -64,6 +64,10 @@ namespace BillingConsole.Db.Sqlite.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("reason");
 
+                    b.Property<Guid?>("RequestId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("request_id");
+
                     b.Property<string>("Target")
                         .HasMaxLength(255)
                         .HasColumnType("TEXT")
@@ -74,6 +78,10 @@ namespace BillingConsole.Db.Sqlite.Migrations
 
                     b.HasIndex("At")
                         .HasDatabaseName("ix_admin_audit_log_at");
+
+                    b.HasIndex("RequestId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_admin_audit_log_request_id");
 
                     b.HasIndex("AccountId", "At")
                         .HasDatabaseName("ix_admin_audit_log_account_id_at");

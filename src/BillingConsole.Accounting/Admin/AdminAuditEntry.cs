@@ -22,6 +22,10 @@ public sealed class AdminAuditEntry
     public string? Before { get; set; }
     public string? After { get; set; }
     public long? LedgerEntryId { get; set; }
+
+    /// <summary>The admin's request id, for an action recorded after a call to a payment provider (a card refund), which
+    /// cannot share the row's transaction: a retried request is answered again but adds no second row (unique).</summary>
+    public Guid? RequestId { get; set; }
 }
 
 public static class AdminActions
@@ -61,5 +65,6 @@ internal sealed class AdminAuditEntryConfiguration : IEntityTypeConfiguration<Ad
         b.Property(e => e.After).HasMaxLength(500);
         b.HasIndex(e => e.At);
         b.HasIndex(e => new { e.AccountId, e.At });
+        b.HasIndex(e => e.RequestId).IsUnique();
     }
 }

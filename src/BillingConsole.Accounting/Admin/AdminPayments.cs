@@ -33,9 +33,11 @@ public sealed class AdminPayments(IDbContextFactory<BillingDbContext> dbFactory,
         if (AdminAdjustments.CheckReason(reason) is { } bad)
             return new(false, bad);
         var result = await payments.RefundPurchaseAsync(new RefundRequest(requestId, accountId, purchaseRef, amount, actor.Name), ct);
+        // Recorded after the provider answered (an external call cannot share the row's transaction); keyed by the
+        // request id, as the provider's refund is, so a retried request adds no second row.
         if (result.Succeeded)
             await audit.AppendAsync(actor, new AdminAuditRecord(AdminActions.CardRefund, accountId, purchaseRef, reason.Trim(),
-                amount is { } a ? $"refund {a} requested" : "full refund requested", result.Message), ct);
+                amount is { } a ? $"refund {a} requested" : "full refund requested", result.Message, RequestId: requestId), ct);
         return result;
     }
 }

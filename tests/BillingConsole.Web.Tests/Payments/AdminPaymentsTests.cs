@@ -51,13 +51,32 @@ public abstract class AdminPaymentsTests(PaymentsHost host) : PaymentsTest(host)
         Assert.False(noReason.Succeeded);
         Assert.Empty(host.Stripe.RefundsOfCharge((string)host.Stripe.ChargeOf(cs)["id"]!));
 
-        var refund = await admin.RefundToCardAsync(Guid.NewGuid(), account, cs, Cents(1000), "Customer was double billed", Staff, Ct);
+        var requestId = Guid.NewGuid();
+        var refund = await admin.RefundToCardAsync(requestId, account, cs, Cents(1000), "Customer was double billed", Staff, Ct);
 
         Assert.True(refund.Succeeded, refund.Message);
         Assert.Single(host.Stripe.RefundsOfCharge((string)host.Stripe.ChargeOf(cs)["id"]!));
         await using var db = await host.Db.Factory.CreateDbContextAsync(Ct);
         var row = await db.AdminAuditLog.AsNoTracking().SingleAsync(e => e.AccountId == account, Ct);
-        Assert.Equal((AdminActions.CardRefund, cs, "Customer was double billed", Staff.Email), (row.Action, row.Target, row.Reason, row.Actor));
+        Assert.Equal((AdminActions.CardRefund, cs, "Customer was double billed", Staff.Email, requestId),
+            (row.Action, row.Target, row.Reason, row.Actor, row.RequestId));
+
+        // The same request retried, also several at once (a double submit, a timed-out call): Stripe is asked with the
+        // same idempotency key and answers with the same refund; the admin history keeps one row for it.
+        var retries = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ =>
+            admin.RefundToCardAsync(requestId, account, cs, Cents(1000), "Customer was double billed", Staff, Ct)));
+        Assert.All(retries, r => Assert.Equal((true, refund.ObjectId), (r.Succeeded, r.ObjectId)));
+        Assert.Single(host.Stripe.RefundsOfCharge((string)host.Stripe.ChargeOf(cs)["id"]!));
+        Assert.Equal(row.Id, (await db.AdminAuditLog.AsNoTracking().SingleAsync(e => e.AccountId == account, Ct)).Id);
+
+        // A new request sent four times at once: the rows race to the unique request id, and one is kept.
+        var second = Guid.NewGuid();
+        var racing = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ =>
+            admin.RefundToCardAsync(second, account, cs, Cents(500), "Second partial refund", Staff, Ct)));
+        Assert.Single(racing.Select(r => (r.Succeeded, r.ObjectId)).Distinct());
+        Assert.Equal(2, host.Stripe.RefundsOfCharge((string)host.Stripe.ChargeOf(cs)["id"]!).Count);
+        Assert.Equal([requestId, second], await db.AdminAuditLog.AsNoTracking().Where(e => e.AccountId == account).OrderBy(e => e.Id)
+            .Select(e => e.RequestId!.Value).ToListAsync(Ct));
         // The credits leave the balance only when Stripe confirms the refund (charge.refunded), not on the request.
         Assert.Equal(Cents(5000).Units, (await host.AccountAsync(account)).Balance);
     }
