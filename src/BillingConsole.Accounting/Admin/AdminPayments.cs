@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using BillingConsole.Accounting.Data;
 using BillingConsole.Accounting.Ledger;
 using BillingConsole.Accounting.Payments;
@@ -27,17 +30,32 @@ public sealed class AdminPayments(IDbContextFactory<BillingDbContext> dbFactory,
     }
 
     /// <param name="amount">Null refunds what is left of the purchase.</param>
-    public async Task<PaymentCommandResult> RefundToCardAsync(Guid requestId, long accountId, string purchaseRef, Money? amount, string reason,
+    public async Task<PaymentCommandResult> RefundToCardAsync(long accountId, string purchaseRef, Money? amount, string reason,
         AdminActor actor, CancellationToken ct = default)
     {
         if (AdminAdjustments.CheckReason(reason) is { } bad)
             return new(false, bad);
+        var requestId = await RequestIdAsync(accountId, purchaseRef, amount, ct);
         var result = await payments.RefundPurchaseAsync(new RefundRequest(requestId, accountId, purchaseRef, amount, actor.Name), ct);
         // Recorded after the provider answered (an external call cannot share the row's transaction); keyed by the
-        // request id, as the provider's refund is, so a retried request adds no second row.
+        // request id, as the provider's refund is, so a repeated request adds no second row.
         if (result.Succeeded)
             await audit.AppendAsync(actor, new AdminAuditRecord(AdminActions.CardRefund, accountId, purchaseRef, reason.Trim(),
                 amount is { } a ? $"refund {a} requested" : "full refund requested", result.Message, RequestId: requestId), ct);
         return result;
+    }
+
+    /// <summary>The request's id: the provider's idempotency key and the audit row's. It is derived from the purchase,
+    /// the amount and how many refunds of the purchase the history records, not drawn at random, because a refund
+    /// whose answer was lost (a timeout, the process stopped before its row) may have happened: asked again, it gets
+    /// the same id and the provider answers with that refund instead of making a second. Once its row is written, the
+    /// next refund of the purchase is a new request. (The provider keeps keys for a day; a stored failure is answered
+    /// again for that day.)</summary>
+    private async Task<Guid> RequestIdAsync(long accountId, string purchaseRef, Money? amount, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var recorded = await db.AdminAuditLog.CountAsync(e => e.Action == AdminActions.CardRefund && e.AccountId == accountId && e.Target == purchaseRef, ct);
+        var request = FormattableString.Invariant($"card-refund/{accountId}/{purchaseRef}/{amount?.Units.ToString(CultureInfo.InvariantCulture) ?? "rest"}/{recorded}");
+        return new Guid(SHA256.HashData(Encoding.UTF8.GetBytes(request)).AsSpan(0, 16));
     }
 }

@@ -24,7 +24,8 @@ public sealed class FakeStripe : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<RecordedRequest> _requests = new();
-    private readonly ConcurrentDictionary<string, (int Status, string Body)> _idempotent = new();
+    // Lazy: GetOrAdd may run its factory twice for one key when two calls race, and Stripe carries out a key once.
+    private readonly ConcurrentDictionary<string, Lazy<(int Status, string Body)>> _idempotent = new();
     private readonly ConcurrentDictionary<string, JsonObject> _objects = new();
     private readonly object _gate = new();
     private int _next;
@@ -78,6 +79,10 @@ public sealed class FakeStripe : IAsyncDisposable
 
     /// <summary>Set to make every API call fail with 500 (Stripe unavailable).</summary>
     public bool Down { get; set; }
+
+    /// <summary>Set to a path (<c>/v1/refunds</c>) to lose the next answer to a call to it: the call is carried out (and
+    /// stored under its idempotency key), but the caller gets a 500, as when a response is lost on its way back.</summary>
+    public string? LoseNextAnswerTo { get; set; }
 
     public static async Task<FakeStripe> StartAsync()
     {
@@ -201,9 +206,14 @@ public sealed class FakeStripe : IAsyncDisposable
         if (Down)
             response = (500, Error("api_error", null, "Stripe is down (fake)."));
         else if (request.Method == "POST" && key is not null)
-            response = _idempotent.GetOrAdd(key, _ => Route(request.Method, request.Path.Value ?? "", fields));
+            response = _idempotent.GetOrAdd(key, _ => new(() => Route(request.Method, request.Path.Value ?? "", fields))).Value;
         else
             response = Route(request.Method, request.Path.Value ?? "", fields);
+        if (LoseNextAnswerTo is { } lost && request.Path.Value == lost)
+        {
+            LoseNextAnswerTo = null;
+            response = (500, Error("api_error", null, "The answer was lost (fake)."));
+        }
         context.Response.StatusCode = response.Status;
         context.Response.ContentType = "application/json";
         context.Response.Headers["Request-Id"] = "req_fake";
