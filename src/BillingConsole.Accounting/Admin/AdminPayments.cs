@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 using BillingConsole.Accounting.Data;
 using BillingConsole.Accounting.Ledger;
 using BillingConsole.Accounting.Payments;
@@ -55,7 +53,7 @@ public sealed class AdminPayments(IDbContextFactory<BillingDbContext> dbFactory,
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var recorded = await db.AdminAuditLog.CountAsync(e => e.Action == AdminActions.CardRefund && e.AccountId == accountId && e.Target == purchaseRef, ct);
-        var request = FormattableString.Invariant($"card-refund/{accountId}/{purchaseRef}/{amount?.Units.ToString(CultureInfo.InvariantCulture) ?? "rest"}/{recorded}");
-        return new Guid(SHA256.HashData(Encoding.UTF8.GetBytes(request)).AsSpan(0, 16));
+        return PaymentKeys.RefundRequestId(
+            FormattableString.Invariant($"card-refund/{accountId}/{purchaseRef}/{amount?.Units.ToString(CultureInfo.InvariantCulture) ?? "rest"}/{recorded}"));
     }
 }

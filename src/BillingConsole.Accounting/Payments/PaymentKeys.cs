@@ -1,3 +1,6 @@
+using System.Security.Cryptography;
+using System.Text;
+
 namespace BillingConsole.Accounting.Payments;
 
 /// <summary>
@@ -24,6 +27,11 @@ public static class PaymentKeys
     public static string DevTopup(Guid purchaseId) => $"dev:{purchaseId:N}:topup";
     public static string DevFee(Guid purchaseId) => $"dev:{purchaseId:N}:fee";
     public static string DevPurchaseRef(Guid purchaseId) => $"dev_{purchaseId:N}";
+
+    /// <summary>A refund's request id (the provider's idempotency key) derived from what identifies the refund, not drawn
+    /// at random: the same refund asked again, after a lost answer or by a redelivered event, meets the refund already
+    /// made instead of making a second.</summary>
+    public static Guid RefundRequestId(string refund) => new(SHA256.HashData(Encoding.UTF8.GetBytes(refund)).AsSpan(0, 16));
 
     /// <summary>The n-th auto-recharge attempt of an account: the provider's idempotency key of its charge, and in
     /// development mode the ledger key of the instant grant.</summary>

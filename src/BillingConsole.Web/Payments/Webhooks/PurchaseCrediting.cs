@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using BillingConsole.Accounting.Ledger;
 using BillingConsole.Accounting.Payments;
 
@@ -54,7 +52,7 @@ public sealed class PurchaseCrediting(PaymentPostings postings, CardSaving cards
     /// A provider that cannot be reached fails the event, so it is delivered again and the refund retried.</summary>
     private async Task<HandlerOutcome> RefundToClosedAccountAsync(PaymentReceived p, long accountId, CancellationToken ct)
     {
-        var requestId = new Guid(SHA256.HashData(Encoding.UTF8.GetBytes($"closed-account-refund:{p.Reference}")).AsSpan(0, 16));
+        var requestId = PaymentKeys.RefundRequestId($"closed-account-refund:{p.Reference}");
         var refund = await gateway.RefundAsync(new RefundStart(requestId, accountId, p.Reference, null, ClosedAccountRefunder), ct);
         if (refund.Value is { } started)
             return HandlerOutcome.Ignored(
