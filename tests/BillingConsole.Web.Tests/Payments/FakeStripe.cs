@@ -84,6 +84,22 @@ public sealed class FakeStripe : IAsyncDisposable
     /// stored under its idempotency key), but the caller gets a 500, as when a response is lost on its way back.</summary>
     public string? LoseNextAnswerTo { get; set; }
 
+    private volatile AnswerHold? _hold;
+
+    /// <summary>Holds every call to <paramref name="path"/> until <paramref name="calls"/> of them have arrived, then
+    /// answers them all: the calls are in flight together, as a double submit's are. A call that never comes fails the
+    /// held ones after 30 s instead of hanging the test.</summary>
+    public void HoldAnswersTo(string path, int calls) => _hold = new AnswerHold(path, calls);
+
+    private sealed class AnswerHold(string path, int calls)
+    {
+        private readonly TaskCompletionSource _open = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _arrived;
+        public string Path => path;
+        public bool Arrive() => Interlocked.Increment(ref _arrived) >= calls && _open.TrySetResult();
+        public Task Open => _open.Task.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
     public static async Task<FakeStripe> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -201,6 +217,13 @@ public sealed class FakeStripe : IAsyncDisposable
         var key = request.Headers["Idempotency-Key"].FirstOrDefault();
         _requests.Enqueue(new RecordedRequest(request.Method, request.Path.Value ?? "", fields, key,
             request.Headers["Stripe-Version"].FirstOrDefault(), request.Headers.Authorization.FirstOrDefault()));
+
+        if (_hold is { } hold && hold.Path == request.Path.Value)
+        {
+            if (hold.Arrive())
+                _hold = null;
+            await hold.Open;
+        }
 
         (int Status, string Body) response;
         if (Down)
