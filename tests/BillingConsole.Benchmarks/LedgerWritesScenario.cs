@@ -52,8 +52,8 @@ public static class LedgerWritesScenario
         report.Print(o.Out);
         o.Out.WriteLine($"group commit on / off: {on.PerSecond / off.PerSecond:N2}x ({grouped.GroupedWrites:N0} writes committed in groups); " +
             $"off / raw ADO.NET: {off.PerSecond / raw.PerSecond:P0} (target >= 85%); invariant check: {run.EntriesChecked:N0} entries, {run.ViolationCount} violations");
-        o.Out.WriteLine($"warm-up: {warmOn.Rounds} + {warmOff.Rounds} rounds of 1 s (group commit on, then off) until JIT under 20 ms a round; " +
-            $"JIT during the phases: on {on.Jit.TotalMilliseconds:N0}, off {off.Jit.TotalMilliseconds:N0}, raw {raw.Jit.TotalMilliseconds:N0} ms");
+        o.Out.WriteLine($"warm-up in rounds of 1 s until JIT under 20 ms a round: group commit on {warmOn.Describe()}; off {warmOff.Describe()}");
+        o.Out.WriteLine($"JIT during the phases: on {on.Jit.TotalMilliseconds:N0}, off {off.Jit.TotalMilliseconds:N0}, raw {raw.Jit.TotalMilliseconds:N0} ms");
         o.Out.WriteLine($"durability: {await db.DurabilityAsync()}");
         return report;
     }

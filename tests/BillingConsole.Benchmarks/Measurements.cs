@@ -96,17 +96,18 @@ public sealed class Measurements(string name)
     /// <summary>Runs <paramref name="operation"/> in rounds of a second until a round spends under 2% of it compiling
     /// (at most 40 rounds; one with --smoke), so the phases measure the code as a server runs it for hours, not while
     /// it tiers up: with dynamic PGO every hot method is compiled twice more, and on 2 cores shared with PostgreSQL the
-    /// background compiler took about 30 s of load to finish. Returns the rounds run and the last round's JIT time.</summary>
-    public static async Task<(int Rounds, TimeSpan Jit)> WarmUpAsync(BenchOptions o, Func<int, Random, Task> operation)
+    /// background compiler took about 30 s of load to finish. The first and last rounds are kept: what a cold process
+    /// costs beside a warm one.</summary>
+    public static async Task<WarmUp> WarmUpAsync(BenchOptions o, Func<int, Random, Task> operation)
     {
-        var (rounds, jit) = (0, TimeSpan.Zero);
-        while (rounds < (o.Smoke ? 1 : 40))
+        var rounds = new List<Measurements>();
+        while (rounds.Count < (o.Smoke ? 1 : 40))
         {
-            rounds++;
-            if ((jit = (await RunAsync("warm-up", o.Workers, TimeSpan.FromSeconds(1), operation)).Jit) < TimeSpan.FromMilliseconds(20))
+            rounds.Add(await RunAsync("warm-up", o.Workers, TimeSpan.FromSeconds(1), operation));
+            if (rounds[^1].Jit < TimeSpan.FromMilliseconds(20))
                 break;
         }
-        return (rounds, jit);
+        return new WarmUp(rounds.Count, rounds[0], rounds[^1], rounds.Aggregate(TimeSpan.Zero, (sum, r) => sum + r.Jit));
     }
 
     /// <summary>Runs <paramref name="query"/> 5 times to warm up, then <paramref name="runs"/> times one after another.</summary>
@@ -153,4 +154,16 @@ public sealed class Measurements(string name)
         mb.Elapsed = TimeSpan.FromMilliseconds(mb._millis.Sum());
         return (ma, mb);
     }
+}
+
+/// <summary>A warm-up's rounds: the first (cold code), the last (JIT under 20 ms) and the JIT time of them all.</summary>
+public sealed record WarmUp(int Rounds, Measurements First, Measurements Last, TimeSpan TotalJit)
+{
+    public TimeSpan Jit => Last.Jit;
+
+    private static double CpuPerOp(Measurements m) => m.Cpu.TotalMilliseconds * 1000 / Math.Max(1, m.Count);
+
+    public string Describe() => string.Create(CultureInfo.InvariantCulture,
+        $"{Rounds} rounds, {TotalJit.TotalSeconds:N1} s of JIT; first round {First.PerSecond:N0} ops/s at {CpuPerOp(First):N0} us of CPU an op, " +
+        $"last {Last.PerSecond:N0} ops/s at {CpuPerOp(Last):N0} us");
 }

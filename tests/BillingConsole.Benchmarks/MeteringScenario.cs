@@ -71,8 +71,7 @@ public static class MeteringScenario
                         $"verify+reserve+settle: {mix.Mix.PerSecond:N0} per second (reserve+settle pairs/s without verify, single settles: {Pairs(single):N0}); " +
                         $"verify p50 / reserve p50 in the mix: {mix.Verify.Percentile(50) / mix.Reserve.Percentile(50):N2}x");
         o.Out.WriteLine(profile.Summary());
-        o.Out.WriteLine($"warm-up: {warmUp.Rounds} + {warmUpBatches.Rounds} rounds of 1 s (single, then batch settles) until JIT under 20 ms a round " +
-                        $"(last rounds: {warmUp.Jit.TotalMilliseconds:N0} and {warmUpBatches.Jit.TotalMilliseconds:N0} ms)");
+        o.Out.WriteLine($"warm-up in rounds of 1 s until JIT under 20 ms a round: verify+reserve+settle {warmUp.Describe()}; batch settles {warmUpBatches.Describe()}");
         o.Out.WriteLine($"durability: {await db.DurabilityAsync()}");
         o.Out.WriteLine($"machine: before the run {loadBefore}; after it {MachineLoad.Describe()}");
         return report;
