@@ -4,6 +4,9 @@
 # Check:   docker run --rm --env-file billing.env billingconsole --check-config
 # Run:     docker run -d -p 8080:8080 --env-file billing.env billingconsole
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+# Set by BuildKit (docker build, docker buildx) to the image's architecture: the publish is for that runtime, which
+# precompiles it (ReadyToRun in the project file).
+ARG TARGETARCH
 WORKDIR /src
 # Restore first, from the project files only, so code changes reuse the restore layer.
 COPY Directory.Build.props Directory.Packages.props BillingConsole.sln ./
@@ -13,9 +16,9 @@ COPY src/BillingConsole.Web/BillingConsole.Web.csproj src/BillingConsole.Web/
 COPY db/BillingConsole.Db.Sqlite/BillingConsole.Db.Sqlite.csproj db/BillingConsole.Db.Sqlite/
 COPY db/BillingConsole.Db.Postgres/BillingConsole.Db.Postgres.csproj db/BillingConsole.Db.Postgres/
 COPY db/BillingConsole.Db.SqlServer/BillingConsole.Db.SqlServer.csproj db/BillingConsole.Db.SqlServer/
-RUN dotnet restore src/BillingConsole.Web/BillingConsole.Web.csproj
+RUN dotnet restore src/BillingConsole.Web/BillingConsole.Web.csproj -a "${TARGETARCH:?build with BuildKit, which sets TARGETARCH}"
 COPY . .
-RUN dotnet publish src/BillingConsole.Web/BillingConsole.Web.csproj -c Release -o /app --no-restore
+RUN dotnet publish src/BillingConsole.Web/BillingConsole.Web.csproj -c Release -a "$TARGETARCH" --no-self-contained -o /app --no-restore
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
 # curl for the HEALTHCHECK only.
