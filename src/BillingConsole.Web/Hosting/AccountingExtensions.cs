@@ -6,7 +6,6 @@ using BillingConsole.Accounting.Invariants;
 using BillingConsole.Accounting.Ledger;
 using BillingConsole.Web.Hosting;
 using BillingConsole.Web.Workers;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -42,9 +41,8 @@ public static class AccountingExtensions
         builder.Services.AddSingleton<AdminPayments>();
         builder.Services.AddOptions<DemoOptions>().BindConfiguration("Demo");
         builder.Services.AddOptions<WorkerOptions>().BindConfiguration("Workers");
-        builder.Services.TryAddSingleton<WorkerMetrics>();
-        builder.Services.AddHostedService<HoldExpiryWorker>();
-        builder.Services.AddHostedService<InvariantCheckWorker>();
+        builder.Services.AddPeriodicWorker<HoldExpiryWorker>();
+        builder.Services.AddPeriodicWorker<InvariantCheckWorker>();
         return builder;
     }
 }

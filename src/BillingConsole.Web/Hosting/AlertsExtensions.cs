@@ -1,7 +1,6 @@
 using BillingConsole.Accounting.Alerts;
 using BillingConsole.Web.Alerts;
 using BillingConsole.Web.Workers;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -33,9 +32,8 @@ public static class AlertsExtensions
             {
                 AllowAutoRedirect = false, UseProxy = false, ConnectCallback = sp.GetRequiredService<WebhookTargets>().ConnectAsync,
             });
-        builder.Services.TryAddSingleton<WorkerMetrics>();
-        builder.Services.AddHostedService<AlertEvaluationWorker>();
-        builder.Services.AddHostedService<OutboxDispatchWorker>();
+        builder.Services.AddPeriodicWorker<AlertEvaluationWorker>();
+        builder.Services.AddPeriodicWorker<OutboxDispatchWorker>();
         return builder;
     }
 }

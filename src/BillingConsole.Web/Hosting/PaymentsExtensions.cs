@@ -3,7 +3,6 @@ using BillingConsole.Web.Api;
 using BillingConsole.Web.Payments;
 using BillingConsole.Web.Payments.Webhooks;
 using BillingConsole.Web.Workers;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Stripe;
 
@@ -61,9 +60,7 @@ public static class PaymentsExtensions
         services.AddSingleton<RefundRecording>();
         services.AddSingleton<DisputeLedger>();
         services.AddSingleton<PaymentWebhookProcessor>();
-        // Payments can be hosted without the accounting workers (its own tests do): the meter is registered by either.
-        services.TryAddSingleton<WorkerMetrics>();
-        services.AddHostedService<AutoRechargeWorker>();
+        services.AddPeriodicWorker<AutoRechargeWorker>();
         return builder;
     }
 
