@@ -25,6 +25,7 @@ public static class StripeFacts
         public const string PurchaseId = "purchase_id";
         public const string CreditsCents = "credits_cents";
         public const string FeeCents = "fee_cents";
+        public const string RequestId = "request_id";
         public const string Kind = "kind";
         public const string Sequence = "sequence";
         public const string KindCheckout = "checkout";

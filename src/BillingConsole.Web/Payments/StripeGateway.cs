@@ -171,7 +171,7 @@ public sealed class StripeGateway(StripeClient stripe, ILogger<StripeGateway> lo
             var session = await stripe.V1.Checkout.Sessions.GetAsync(r.PurchaseRef, cancellationToken: ct);
             if (AccountOf(session.Metadata) != r.AccountId || session.PaymentIntentId is null)
                 return GatewayResult<RefundStarted>.Fail(PaymentErrorKind.Invalid, "That checkout is not a paid purchase of this account.");
-            var refund = await stripe.V1.Refunds.CreateAsync(new RefundCreateOptions
+            var options = new RefundCreateOptions
             {
                 PaymentIntent = session.PaymentIntentId,
                 Amount = r.AmountCents,
@@ -181,14 +181,51 @@ public sealed class StripeGateway(StripeClient stripe, ILogger<StripeGateway> lo
                     [Meta.AccountId] = Id(r.AccountId),
                     ["purchase"] = r.PurchaseRef,
                     ["requested_by"] = r.Actor,
+                    [Meta.RequestId] = r.RequestId.ToString("N"),
                 },
-            }, new RequestOptions { IdempotencyKey = $"refund-{r.RequestId:N}" }, ct);
-            return GatewayResult<RefundStarted>.Ok(new RefundStarted(refund.Id, refund.Status ?? "", refund.Amount));
+            };
+            for (var attempt = 0; ; attempt++)
+            {
+                try
+                {
+                    var refund = await stripe.V1.Refunds.CreateAsync(options, new RequestOptions { IdempotencyKey = RefundKey(r.RequestId, attempt) }, ct);
+                    return GatewayResult<RefundStarted>.Ok(new RefundStarted(refund.Id, refund.Status ?? "", refund.Amount));
+                }
+                catch (StripeException e) when (attempt < MaxRefundAttempts - 1 && IsStoredServerError(e))
+                {
+                    // Stripe stores a server error under its key and answers it again for a day, so asking again with
+                    // the key cannot get past it. Whether that attempt refunded is read from the refunds themselves;
+                    // if none carries the request id, the next key asks again (the same next key for concurrent retries).
+                    if (await RefundOfRequestAsync(session.PaymentIntentId, r.RequestId, ct) is { } made)
+                        return GatewayResult<RefundStarted>.Ok(new RefundStarted(made.Id, made.Status ?? "", made.Amount));
+                    log.LogWarning("Stripe answered refund request {RequestId} with its stored server error (attempt {Attempt}) and no refund carries it: asking again under a new key",
+                        r.RequestId, attempt);
+                }
+            }
         }
         catch (Exception e) when (Fail<RefundStarted>(e, "refund the purchase") is { } failure)
         {
             return failure;
         }
+    }
+
+    /// <summary>Keys tried for one refund request, in turn, while Stripe answers each with a stored server error.</summary>
+    private const int MaxRefundAttempts = 3;
+
+    private static string RefundKey(Guid requestId, int attempt) => attempt == 0 ? $"refund-{requestId:N}" : $"refund-{requestId:N}-{attempt}";
+
+    /// <summary>A 5xx that Stripe replayed from its idempotency store (header Idempotent-Replayed), not a new failure.</summary>
+    private static bool IsStoredServerError(StripeException e) =>
+        (int)e.HttpStatusCode >= 500 && e.StripeResponse?.Headers is { } headers
+        && headers.TryGetValues("Idempotent-Replayed", out var replayed) && replayed.Contains("true", StringComparer.OrdinalIgnoreCase);
+
+    private async Task<Refund?> RefundOfRequestAsync(string paymentIntentId, Guid requestId, CancellationToken ct)
+    {
+        var id = requestId.ToString("N");
+        await foreach (var refund in stripe.V1.Refunds.ListAutoPagingAsync(new RefundListOptions { PaymentIntent = paymentIntentId, Limit = 100 }, cancellationToken: ct))
+            if (refund.Metadata?.GetValueOrDefault(Meta.RequestId) == id)
+                return refund;
+        return null;
     }
 
     public async Task<GatewayResult<SavedCard>> GetSetupCardAsync(string setupReference, CancellationToken ct = default)

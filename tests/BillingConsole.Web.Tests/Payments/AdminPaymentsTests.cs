@@ -18,6 +18,9 @@ public abstract class AdminPaymentsTests(PaymentsHost host) : PaymentsTest(host)
 
     private AdminAuditLog Audit => new(host.Db.Factory, TimeProvider.System);
 
+    private AdminPayments Admin() =>
+        new(host.Db.Factory, host.Payments, Audit, host.Services.GetRequiredService<BillingConsole.Accounting.Payments.IPaymentGateway>());
+
     [Fact]
     public async Task Replay_OfAProcessedEvent_RunsTheHandlerAgain_AndCreditsNothingTwice()
     {
@@ -43,7 +46,7 @@ public abstract class AdminPaymentsTests(PaymentsHost host) : PaymentsTest(host)
         var (account, session) = await PaidCheckoutAsync();
         await OkAsync(await host.DeliverAsync(StripeObjects.Event(EventTypes.CheckoutSessionCompleted, session), ct: Ct), "processed");
         var cs = (string)session["id"]!;
-        var admin = new AdminPayments(host.Db.Factory, host.Payments, Audit, host.Services.GetRequiredService<BillingConsole.Accounting.Payments.IPaymentGateway>());
+        var admin = Admin();
         var purchase = Assert.Single(await admin.ListPurchasesAsync(account, Ct));
         Assert.Equal((cs, true, Cents(5250)), (purchase.RefId, purchase.CardRefundable, purchase.Paid));
 
@@ -88,6 +91,39 @@ public abstract class AdminPaymentsTests(PaymentsHost host) : PaymentsTest(host)
         IReadOnlyList<System.Text.Json.Nodes.JsonObject> Refunds() => host.Stripe.RefundsOfCharge((string)host.Stripe.ChargeOf(cs)["id"]!);
         // The credits leave the balance only when Stripe confirms the refund (charge.refunded), not on the request.
         Assert.Equal(Cents(5000).Units, (await host.AccountAsync(account)).Balance);
+    }
+
+    [Fact]
+    public async Task RefundToCard_AfterStripesOwnServerError_AskedAgain_RefundsOnce_WhetherTheFailedCallRefundedOrNot()
+    {
+        var (account, session) = await PaidCheckoutAsync();
+        await OkAsync(await host.DeliverAsync(StripeObjects.Event(EventTypes.CheckoutSessionCompleted, session), ct: Ct), "processed");
+        var cs = (string)session["id"]!;
+        var admin = Admin();
+
+        // Stripe failed without refunding and keeps answering the key with that 500: asked again, the request gets past
+        // it, with one refund.
+        host.Stripe.NextServerError = ("/v1/refunds", false);
+        Assert.False((await admin.RefundToCardAsync(account, cs, Cents(300), "Refund during an outage", Staff, Ct)).Succeeded);
+        Assert.Empty(Refunds());
+        var again = await admin.RefundToCardAsync(account, cs, Cents(300), "Refund during an outage", Staff, Ct);
+        Assert.True(again.Succeeded, again.Message);
+        Assert.Equal((string)Assert.Single(Refunds())["id"]!, again.ObjectId);
+
+        // Stripe refunded, then failed and stored the 500: asked again, the request finds that refund by its request id.
+        host.Stripe.NextServerError = ("/v1/refunds", true);
+        Assert.False((await admin.RefundToCardAsync(account, cs, Cents(400), "Second refund during an outage", Staff, Ct)).Succeeded);
+        Assert.Equal(2, Refunds().Count);
+        var found = await admin.RefundToCardAsync(account, cs, Cents(400), "Second refund during an outage", Staff, Ct);
+        Assert.True(found.Succeeded, found.Message);
+        Assert.Equal(2, Refunds().Count);
+        Assert.Equal((string)Refunds().Last()["id"]!, found.ObjectId);
+
+        await using var db = await host.Db.Factory.CreateDbContextAsync(Ct);
+        Assert.Equal(["Refund during an outage", "Second refund during an outage"],
+            await db.AdminAuditLog.AsNoTracking().Where(e => e.AccountId == account).OrderBy(e => e.Id).Select(e => e.Reason).ToListAsync(Ct));
+
+        IReadOnlyList<JsonObject> Refunds() => host.Stripe.RefundsOfCharge((string)host.Stripe.ChargeOf(cs)["id"]!);
     }
 }
 

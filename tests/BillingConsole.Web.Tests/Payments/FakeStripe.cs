@@ -84,6 +84,11 @@ public sealed class FakeStripe : IAsyncDisposable
     /// stored under its idempotency key), but the caller gets a 500, as when a response is lost on its way back.</summary>
     public string? LoseNextAnswerTo { get; set; }
 
+    /// <summary>Set to make the next POST to a path fail as Stripe's own server errors do: it answers 500 and stores
+    /// that answer under the call's idempotency key, so the key gets the 500 again (Idempotent-Replayed) for a day.
+    /// <c>CarriedOut</c>: whether the call did its work before failing.</summary>
+    public (string Path, bool CarriedOut)? NextServerError { get; set; }
+
     private volatile AnswerHold? _hold;
 
     /// <summary>Holds every call to <paramref name="path"/> until <paramref name="calls"/> of them have arrived, then
@@ -229,7 +234,13 @@ public sealed class FakeStripe : IAsyncDisposable
         if (Down)
             response = (500, Error("api_error", null, "Stripe is down (fake)."));
         else if (request.Method == "POST" && key is not null)
-            response = _idempotent.GetOrAdd(key, _ => new(() => Route(request.Method, request.Path.Value ?? "", fields))).Value;
+        {
+            var first = new Lazy<(int, string)>(() => RouteOrServerError(request.Path.Value ?? "", fields));
+            var stored = _idempotent.GetOrAdd(key, first);
+            response = stored.Value;
+            if (!ReferenceEquals(stored, first))
+                context.Response.Headers["Idempotent-Replayed"] = "true";
+        }
         else
             response = Route(request.Method, request.Path.Value ?? "", fields);
         if (LoseNextAnswerTo is { } lost && request.Path.Value == lost)
@@ -241,6 +252,16 @@ public sealed class FakeStripe : IAsyncDisposable
         context.Response.ContentType = "application/json";
         context.Response.Headers["Request-Id"] = "req_fake";
         await context.Response.WriteAsync(response.Body);
+    }
+
+    private (int, string) RouteOrServerError(string path, Dictionary<string, string> f)
+    {
+        if (NextServerError is not { } failing || failing.Path != path)
+            return Route("POST", path, f);
+        NextServerError = null;
+        if (failing.CarriedOut)
+            Route("POST", path, f);
+        return (500, Error("api_error", null, "An unexpected error occurred (fake)."));
     }
 
     private (int, string) Route(string method, string path, Dictionary<string, string> f)
@@ -326,7 +347,12 @@ public sealed class FakeStripe : IAsyncDisposable
                     return Ok(refund);
                 }
                 case ("GET", ["v1", "refunds"]):
-                    return Ok(StripeObjects.List(RefundsOf(f.GetValueOrDefault("charge") ?? ""), "/v1/refunds"));
+                {
+                    // By charge, or by payment intent (its charge).
+                    var chargeId = f.GetValueOrDefault("charge")
+                        ?? (f.GetValueOrDefault("payment_intent") is { } pi && _objects.TryGetValue(pi, out var intent) ? (string?)intent["latest_charge"] : null);
+                    return Ok(StripeObjects.List(RefundsOf(chargeId ?? ""), "/v1/refunds"));
+                }
                 default:
                     return (404, Error("invalid_request_error", "resource_missing", $"Unrecognized request URL ({method}: {path})."));
             }
