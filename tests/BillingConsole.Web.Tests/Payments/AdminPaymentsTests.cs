@@ -18,6 +18,14 @@ public abstract class AdminPaymentsTests(PaymentsHost host) : PaymentsTest(host)
 
     private AdminAuditLog Audit => new(host.Db.Factory, TimeProvider.System);
 
+    /// <summary>A paid checkout whose completion event credited the account: a purchase to refund to the card.</summary>
+    private async Task<(long Account, string CheckoutSession)> CreditedPurchaseAsync()
+    {
+        var (account, session) = await PaidCheckoutAsync();
+        await OkAsync(await host.DeliverAsync(StripeObjects.Event(EventTypes.CheckoutSessionCompleted, session), ct: Ct), "processed");
+        return (account, (string)session["id"]!);
+    }
+
     private AdminPayments Admin() =>
         new(host.Db.Factory, host.Payments, Audit, host.Services.GetRequiredService<BillingConsole.Accounting.Payments.IPaymentGateway>());
 
@@ -43,9 +51,7 @@ public abstract class AdminPaymentsTests(PaymentsHost host) : PaymentsTest(host)
     [Fact]
     public async Task RefundToCard_AsksStripe_AndRecordsTheRequestInTheAdminHistory()
     {
-        var (account, session) = await PaidCheckoutAsync();
-        await OkAsync(await host.DeliverAsync(StripeObjects.Event(EventTypes.CheckoutSessionCompleted, session), ct: Ct), "processed");
-        var cs = (string)session["id"]!;
+        var (account, cs) = await CreditedPurchaseAsync();
         var admin = Admin();
         var purchase = Assert.Single(await admin.ListPurchasesAsync(account, Ct));
         Assert.Equal((cs, true, Cents(5250)), (purchase.RefId, purchase.CardRefundable, purchase.Paid));
@@ -96,9 +102,7 @@ public abstract class AdminPaymentsTests(PaymentsHost host) : PaymentsTest(host)
     [Fact]
     public async Task RefundToCard_AfterStripesOwnServerError_AskedAgain_RefundsOnce_WhetherTheFailedCallRefundedOrNot()
     {
-        var (account, session) = await PaidCheckoutAsync();
-        await OkAsync(await host.DeliverAsync(StripeObjects.Event(EventTypes.CheckoutSessionCompleted, session), ct: Ct), "processed");
-        var cs = (string)session["id"]!;
+        var (account, cs) = await CreditedPurchaseAsync();
         var admin = Admin();
 
         // Stripe failed without refunding and keeps answering the key with that 500: asked again, the request gets past
