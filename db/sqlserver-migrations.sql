@@ -1541,3 +1541,32 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261204111414_ApiKeyIdempotencyKey'
+)
+BEGIN
+    ALTER TABLE [api_keys] ADD [idempotency_key] nvarchar(150) NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261204111414_ApiKeyIdempotencyKey'
+)
+BEGIN
+    EXEC(N'CREATE UNIQUE INDEX [ix_api_keys_account_id_idempotency_key] ON [api_keys] ([account_id], [idempotency_key]) WHERE [idempotency_key] IS NOT NULL');
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [migration_id] = N'20261204111414_ApiKeyIdempotencyKey'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([migration_id], [product_version])
+    VALUES (N'20261204111414_ApiKeyIdempotencyKey', N'10.0.14');
+END;
+
+COMMIT;
+GO
+

@@ -774,6 +774,11 @@ namespace BillingConsole.Db.Postgres.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("expires_at");
 
+                    b.Property<string>("IdempotencyKey")
+                        .HasMaxLength(150)
+                        .HasColumnType("character varying(150)")
+                        .HasColumnName("idempotency_key");
+
                     b.Property<DateTime?>("LastUsedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("last_used_at");
@@ -829,6 +834,10 @@ namespace BillingConsole.Db.Postgres.Migrations
                     b.HasIndex("SecretHash")
                         .IsUnique()
                         .HasDatabaseName("ix_api_keys_secret_hash");
+
+                    b.HasIndex("AccountId", "IdempotencyKey")
+                        .IsUnique()
+                        .HasDatabaseName("ix_api_keys_account_id_idempotency_key");
 
                     b.ToTable("api_keys", (string)null);
                 });

@@ -775,6 +775,11 @@ namespace BillingConsole.Db.SqlServer.Migrations
                         .HasColumnType("datetime2")
                         .HasColumnName("expires_at");
 
+                    b.Property<string>("IdempotencyKey")
+                        .HasMaxLength(150)
+                        .HasColumnType("nvarchar(150)")
+                        .HasColumnName("idempotency_key");
+
                     b.Property<DateTime?>("LastUsedAt")
                         .HasColumnType("datetime2")
                         .HasColumnName("last_used_at");
@@ -830,6 +835,11 @@ namespace BillingConsole.Db.SqlServer.Migrations
                     b.HasIndex("SecretHash")
                         .IsUnique()
                         .HasDatabaseName("ix_api_keys_secret_hash");
+
+                    b.HasIndex("AccountId", "IdempotencyKey")
+                        .IsUnique()
+                        .HasDatabaseName("ix_api_keys_account_id_idempotency_key")
+                        .HasFilter("[idempotency_key] IS NOT NULL");
 
                     b.ToTable("api_keys", (string)null);
                 });

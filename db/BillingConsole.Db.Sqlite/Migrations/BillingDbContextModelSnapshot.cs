@@ -747,6 +747,11 @@ namespace BillingConsole.Db.Sqlite.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("expires_at");
 
+                    b.Property<string>("IdempotencyKey")
+                        .HasMaxLength(150)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("idempotency_key");
+
                     b.Property<DateTime?>("LastUsedAt")
                         .HasColumnType("TEXT")
                         .HasColumnName("last_used_at");
@@ -802,6 +807,10 @@ namespace BillingConsole.Db.Sqlite.Migrations
                     b.HasIndex("SecretHash")
                         .IsUnique()
                         .HasDatabaseName("ix_api_keys_secret_hash");
+
+                    b.HasIndex("AccountId", "IdempotencyKey")
+                        .IsUnique()
+                        .HasDatabaseName("ix_api_keys_account_id_idempotency_key");
 
                     b.ToTable("api_keys", (string)null);
                 });

@@ -28,6 +28,8 @@ public sealed class ApiKey
     /// the invariant checker proves it against the reservations.</summary>
     public DateTime? SpendMonth { get; set; }
     public long SpendCommitted { get; set; }
+    /// <summary>The creating request's idempotency key (API callers that retry), unique per account; null otherwise.</summary>
+    public string? IdempotencyKey { get; set; }
 
     /// <summary>Hex SHA-256 of the secret. Keys are long random strings, so a fast hash is enough (no password stretching).</summary>
     public static string Hash(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
@@ -37,6 +39,8 @@ public sealed class ApiKey
 
 internal sealed class ApiKeyConfiguration : IEntityTypeConfiguration<ApiKey>
 {
+    public const int MaxIdempotencyKeyLength = 150;
+
     public void Configure(EntityTypeBuilder<ApiKey> b)
     {
         b.Property(k => k.Name).HasMaxLength(100);
@@ -46,6 +50,8 @@ internal sealed class ApiKeyConfiguration : IEntityTypeConfiguration<ApiKey>
         b.Property(k => k.Scopes).HasMaxLength(200).HasDefaultValue(ApiKeyScopes.AllText);
         b.HasIndex(k => k.SecretHash).IsUnique();
         b.HasIndex(k => k.AccountId);
+        b.Property(k => k.IdempotencyKey).HasMaxLength(MaxIdempotencyKeyLength);
+        b.HasIndex(k => new { k.AccountId, k.IdempotencyKey }).IsUnique();
         b.HasOne<Ledger.Account>().WithMany().HasForeignKey(k => k.AccountId).OnDelete(DeleteBehavior.Restrict);
     }
 }

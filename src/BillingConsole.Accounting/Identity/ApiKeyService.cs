@@ -55,9 +55,20 @@ public sealed class ApiKeyService(IDbContextFactory<BillingDbContext> dbFactory,
     /// <summary>A key with <paramref name="scopes"/> (null: <see cref="ApiKeyScopes.Default"/>; at least one, all known)
     /// that stops authenticating at <paramref name="expiresAt"/> (UTC, in the future; null: never). Whether the creator
     /// may grant those scopes is the caller's decision: it knows who the creator is.</summary>
+    public Task<LedgerResult<CreatedApiKey>> CreateAsync(long accountId, string? name, Money? monthlySpendLimit,
+        IReadOnlyCollection<string>? scopes, DateTime? expiresAt, CancellationToken ct = default) =>
+        CreateAsync(accountId, name, monthlySpendLimit, scopes, expiresAt, null, ct);
+
+    /// <summary>As above, once per <paramref name="idempotencyKey"/> (null: no key) for an API caller that retries. The
+    /// same key again, with the same key settings, is <see cref="LedgerError.KeyAlreadyCreated"/> naming the key, not a
+    /// second key: the secret is stored only hashed, so it cannot be shown again (revoke the key if it was lost). With
+    /// other settings it is <see cref="LedgerError.IdempotencyConflict"/>.</summary>
     public async Task<LedgerResult<CreatedApiKey>> CreateAsync(long accountId, string? name, Money? monthlySpendLimit,
-        IReadOnlyCollection<string>? scopes, DateTime? expiresAt, CancellationToken ct = default)
+        IReadOnlyCollection<string>? scopes, DateTime? expiresAt, string? idempotencyKey, CancellationToken ct)
     {
+        if (idempotencyKey is { } k && (k.Length is 0 or > ApiKeyConfiguration.MaxIdempotencyKeyLength || k.Any(char.IsControl)))
+            return LedgerResult<CreatedApiKey>.Fail(LedgerError.InvalidRequest,
+                $"idempotency_key is 1 to {ApiKeyConfiguration.MaxIdempotencyKeyLength} printable characters.");
         var trimmed = name?.Trim() ?? "";
         if (trimmed.Length is 0 or > MaxNameLength || trimmed.Any(char.IsControl))
             return LedgerResult<CreatedApiKey>.Fail(LedgerError.InvalidRequest, $"A key needs a name of 1 to {MaxNameLength} printable characters.");
@@ -78,11 +89,41 @@ public sealed class ApiKeyService(IDbContextFactory<BillingDbContext> dbFactory,
         {
             AccountId = accountId, Name = trimmed, Prefix = ApiKey.PrefixOf(secret), SecretHash = ApiKey.Hash(secret),
             CreatedAt = now, MonthlySpendLimit = monthlySpendLimit?.Units,
-            Scopes = ApiKeyScopes.Format(scopes ?? ApiKeyScopes.Default), ExpiresAt = expiresAt,
+            Scopes = ApiKeyScopes.Format(scopes ?? ApiKeyScopes.Default), ExpiresAt = expiresAt, IdempotencyKey = idempotencyKey,
         };
+        if (idempotencyKey is not null && await CreatedBeforeAsync(db, key, ct) is { } replay)
+            return replay;
         db.ApiKeys.Add(key);
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException) when (idempotencyKey is not null)
+        {
+            // A concurrent retry inserted it first: the unique (account, idempotency key) index kept one.
+            db.ChangeTracker.Clear();
+            if (await CreatedBeforeAsync(db, key, ct) is { } raced)
+                return raced;
+            throw;
+        }
         return LedgerResult<CreatedApiKey>.Ok(new CreatedApiKey(View(key), secret));
+    }
+
+    /// <summary>The answer for a key already created under <paramref name="wanted"/>'s idempotency key, or null.</summary>
+    private static async Task<LedgerResult<CreatedApiKey>?> CreatedBeforeAsync(BillingDbContext db, ApiKey wanted, CancellationToken ct)
+    {
+        var first = await db.ApiKeys.AsNoTracking()
+            .FirstOrDefaultAsync(k => k.AccountId == wanted.AccountId && k.IdempotencyKey == wanted.IdempotencyKey, ct);
+        if (first is null)
+            return null;
+        // Expiry compared to the second: databases keep fewer sub-second digits than .NET.
+        var same = first.Name == wanted.Name && first.MonthlySpendLimit == wanted.MonthlySpendLimit && first.Scopes == wanted.Scopes
+            && first.ExpiresAt?.Ticks / TimeSpan.TicksPerSecond == wanted.ExpiresAt?.Ticks / TimeSpan.TicksPerSecond;
+        return same
+            ? new(null, new LedgerFailure(LedgerError.KeyAlreadyCreated,
+                $"Key {first.Id} ({first.Prefix}...) was already created for this idempotency_key. Its secret was shown once and cannot be shown again: " +
+                "if it was lost, revoke that key and create another with a new idempotency_key.", KeyId: first.Id))
+            : LedgerResult<CreatedApiKey>.Fail(LedgerError.IdempotencyConflict, "This idempotency_key already created a key with other settings.");
     }
 
     /// <summary>Revokes a key; revoking twice is harmless. False when the account has no such key.</summary>

@@ -84,10 +84,13 @@ public enum LedgerError
     AccountNotEmpty,
     /// <summary>A budget of the account or of the key has no room for this hold in its period (<see cref="LedgerFailure.Budget"/>).</summary>
     BudgetExceeded,
+    /// <summary>An API key was already created under this idempotency key (<see cref="LedgerFailure.KeyId"/>); its secret
+    /// was shown once and is stored only hashed, so it cannot be shown again.</summary>
+    KeyAlreadyCreated,
 }
 
 /// <param name="Budget">For <see cref="LedgerError.BudgetExceeded"/>: the budget that refused.</param>
-public sealed record LedgerFailure(LedgerError Error, string Message, BudgetRefusal? Budget = null);
+public sealed record LedgerFailure(LedgerError Error, string Message, BudgetRefusal? Budget = null, long? KeyId = null);
 
 /// <summary>Which budget refused a hold, and when its period starts afresh (null for a lifetime budget).</summary>
 public sealed record BudgetRefusal(long BudgetId, string Period, DateTime? ResetAt);

@@ -54,10 +54,11 @@ public static class AdminTeamsApi
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
         admin.MapPost("/keys", CreateKeyAsync)
-            .WithSummary("Create an API key for the account: the secret is shown once")
+            .WithSummary("Create an API key for the account: the secret is shown once (idempotency_key: a retry creates no second key)")
             .DocumentsJsonBody<CreateKeyBody>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
         return app;
     }
 
@@ -120,7 +121,7 @@ public static class AdminTeamsApi
                 return Problems.Invalid("monthly_spend_limit is a positive USD amount with at most 9 decimals.");
             limit = money;
         }
-        var result = await keys.CreateAsync(accountId, body.Name, limit, body.Scopes ?? [.. ApiKeyScopes.Default], body.ExpiresAt, ct);
+        var result = await keys.CreateAsync(accountId, body.Name, limit, body.Scopes ?? [.. ApiKeyScopes.Default], body.ExpiresAt, body.IdempotencyKey, ct);
         if (result.Value is not { } created)
             return Problems.From(result.Failure!);
         var k = created.Key;

@@ -26,7 +26,9 @@ public sealed record CreateKeyBody(
     [property: Description("Any of inference, billing:read, keys:write (default inference and billing:read). A key may grant only scopes it holds.")]
     List<string>? Scopes = null,
     [property: Description("Optional expiry, ISO 8601, in the future (UTC when no offset is given). An expired key is refused like a revoked one.")]
-    DateTime? ExpiresAt = null);
+    DateTime? ExpiresAt = null,
+    [property: Description("Optional, 1 to 150 characters: a retry with the same key creates no second key; it is answered 409 key_already_created with the key_id (the secret is shown only once).")]
+    string? IdempotencyKey = null);
 
 public sealed record UpdateKeyBody(decimal? MonthlySpendLimit = null);
 
@@ -50,8 +52,10 @@ public static class KeysApi
             .RequireKeyScope(ApiKeyScopes.BillingRead);
         keys.MapPost("/", CreateAsync)
             .RequireAccountAccess(CustomerAction.ManageKeys)
-            .WithSummary("Create an API key: the secret is shown once")
+            .WithSummary("Create an API key: the secret is shown once (idempotency_key: a retry creates no second key)")
             .DocumentsJsonBody<CreateKeyBody>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .RequireKeyScope(ApiKeyScopes.KeysWrite);
         keys.MapPatch("/{id}", UpdateAsync)
             .RequireAccountAccess(CustomerAction.ManageKeys)
@@ -90,7 +94,7 @@ public static class KeysApi
         if (user.GetKeyScopes() is { } held && scopes.FirstOrDefault(s => ApiKeyScopes.IsKnown(s) && !held.Contains(s)) is { } lacking)
             return Problems.Create(StatusCodes.Status403Forbidden, Problems.InsufficientScope,
                 $"This key lacks the {lacking} scope, so it cannot grant it (it holds: {string.Join(", ", held)}).");
-        var result = await keys.CreateAsync(user.GetAccountId()!.Value, body.Name, limit, scopes, body.ExpiresAt, ct);
+        var result = await keys.CreateAsync(user.GetAccountId()!.Value, body.Name, limit, scopes, body.ExpiresAt, body.IdempotencyKey, ct);
         if (result.Value is not { } created)
             return Problems.From(result.Failure!);
         var k = created.Key;

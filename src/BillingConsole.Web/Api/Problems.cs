@@ -52,8 +52,16 @@ public static class Problems
         LedgerError.AccountNotEmpty => Create(StatusCodes.Status409Conflict, "account_not_empty", failure.Message),
         // 403 like a key's spend_limit_reached: a limit the customer set, with what a gateway needs to say when it lifts.
         LedgerError.BudgetExceeded => BudgetExceeded(failure),
+        // 409 naming the key: a retry of a create must not make a second key, and the secret cannot be shown again.
+        LedgerError.KeyAlreadyCreated => WithExtension(Create(StatusCodes.Status409Conflict, "key_already_created", failure.Message), "key_id", failure.KeyId),
         _ => Create(StatusCodes.Status500InternalServerError, "internal_error", "Unexpected ledger outcome."),
     };
+
+    private static ProblemHttpResult WithExtension(ProblemHttpResult problem, string name, object? value)
+    {
+        problem.ProblemDetails.Extensions[name] = value;
+        return problem;
+    }
 
     private static ProblemHttpResult BudgetExceeded(LedgerFailure failure)
     {

@@ -167,7 +167,30 @@ public sealed class AdminTeamsApiTests(ConsoleApp app)
         Assert.DoesNotContain("secret", listed.GetRawText(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task CreateKey_RetriedWithItsIdempotencyKey_Is409NamingTheFirstKey_WithoutItsSecret_AndMakesNoSecondKey()
+    {
+        var account = await app.CreateAccountAsync();
+        using var client = Admin();
+        var body = new { name = "Provisioned", scopes = new[] { "inference" }, idempotency_key = "provision-" + Guid.NewGuid().ToString("N") };
+
+        using var first = await client.PostAsJsonAsync($"/v1/admin/accounts/{account}/keys", body, Ct);
+        using var retried = await client.PostAsJsonAsync($"/v1/admin/accounts/{account}/keys", body, Ct);
+        using var changed = await client.PostAsJsonAsync($"/v1/admin/accounts/{account}/keys", body with { name = "Renamed" }, Ct);
+
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        var created = await JsonAsync(first);
+        await AssertProblemAsync(retried, HttpStatusCode.Conflict, "key_already_created", "revoke");
+        var problem = await JsonAsync(retried);
+        Assert.Equal(created.GetProperty("id").GetInt64(), problem.GetProperty("key_id").GetInt64());
+        Assert.DoesNotContain(created.GetProperty("secret").GetString()!, problem.GetRawText(), StringComparison.Ordinal);
+        await AssertProblemAsync(changed, HttpStatusCode.Conflict, "idempotency_conflict");
+        await using var db = await app.DbFactory.CreateDbContextAsync(Ct);
+        Assert.Equal(1, await db.ApiKeys.CountAsync(k => k.AccountId == account, Ct));
+    }
+
     [Theory]
+    [InlineData("""{"name":"k","idempotency_key":""}""", "idempotency_key")]
     [InlineData("""{"scopes":["billing:read"]}""", "name")]
     [InlineData("""{"name":"k","scopes":["root"]}""", "scope")]
     [InlineData("""{"name":"k","monthly_spend_limit":-1}""", "monthly_spend_limit")]

@@ -15,6 +15,26 @@ public sealed class KeysApiTests(ConsoleApp app)
         JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement.Clone();
 
     [Fact]
+    public async Task Create_RetriedWithItsIdempotencyKey_Is409NamingTheKey_PerAccount()
+    {
+        var (_, _, secret) = await app.CreateCustomerAsync(Money.FromDollars(1));
+        var (_, _, otherSecret) = await app.CreateCustomerAsync(Money.FromDollars(1));
+        using var client = app.Client(secret);
+        using var other = app.Client(otherSecret);
+        var body = new { name = "Nightly job", idempotency_key = "nightly-job-key" };
+
+        var created = await client.PostAsJsonAsync("/v1/keys", body, Ct);
+        var retried = await client.PostAsJsonAsync("/v1/keys", body, Ct);
+        var elsewhere = await other.PostAsJsonAsync("/v1/keys", body, Ct);
+
+        Assert.Equal((HttpStatusCode.Created, HttpStatusCode.Conflict, HttpStatusCode.Created), (created.StatusCode, retried.StatusCode, elsewhere.StatusCode));
+        var problem = await JsonAsync(retried);
+        Assert.Equal(("key_already_created", (await JsonAsync(created)).GetProperty("id").GetInt64()),
+            (problem.GetProperty("code").GetString(), problem.GetProperty("key_id").GetInt64()));
+        Assert.Equal(1, (await JsonAsync(await client.GetAsync("/v1/keys", Ct))).EnumerateArray().Count(k => k.GetProperty("name").GetString() == "Nightly job"));
+    }
+
+    [Fact]
     public async Task CreateListRevoke_NewKey_SecretShownOnceAndStopsWorkingWhenRevoked()
     {
         var (_, _, secret) = await app.CreateCustomerAsync(Money.FromDollars(1));
