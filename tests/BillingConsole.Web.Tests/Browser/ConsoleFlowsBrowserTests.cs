@@ -27,6 +27,8 @@ public sealed class ConsoleFlowsBrowserTests(BrowserSession browser, ConsoleApp 
             await Assertions.Expect(page.GetByTestId(chart)).ToBeVisibleAsync();
             Assert.True(await page.GetByTestId(chart).Locator("svg").CountAsync() > 0, $"{chart} has no chart drawn");
         }
+        // The period ends today, a day in progress: the caption says what it holds so far.
+        await Assertions.Expect(page.GetByTestId("spend-today-so-far")).ToContainTextAsync("today so far $");
         await ConsolePages.ScreenshotAsync(page, "billing-usage");
     }
 

@@ -98,6 +98,12 @@ public sealed class UsageTabTests : LedgerComponentTest
         cut.WaitForAssertion(() => Assert.Contains(BillingFormat.Cents(today),
             cut.Find("[data-testid=chart-spend-over-time] .bc-chart-tooltip-value").TextContent));
         Assert.Contains("2026-03-18", cut.Find("[data-testid=chart-spend-over-time] .bc-chart-tooltip-title").TextContent);
+        // The last day is today, still in progress: its point and the caption say "so far"; earlier days do not.
+        Assert.EndsWith(" so far", cut.Find("[data-testid=chart-spend-over-time] .bc-chart-tooltip-value").TextContent);
+        Assert.Contains($"today so far {BillingFormat.Cents(today)}", cut.Find("[data-testid=spend-today-so-far]").TextContent);
+        // Found again: the hover re-rendered the chart, and the old points' handlers are gone.
+        await cut.InvokeAsync(() => cut.FindAll("[data-testid=chart-spend-over-time] circle.mud-chart-point")[^2].MouseOverAsync(new()));
+        cut.WaitForAssertion(() => Assert.DoesNotContain("so far", cut.Find("[data-testid=chart-spend-over-time] .bc-chart-tooltip-value").TextContent));
     }
 
     /// <summary>An account with tagged calls in March 2026: two tags on one call, one tag, none, and an embedding.</summary>

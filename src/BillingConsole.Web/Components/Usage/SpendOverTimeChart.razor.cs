@@ -18,6 +18,12 @@ public partial class SpendOverTimeChart
     /// <summary>Every day of the period, in order, each with its cost.</summary>
     [Parameter, EditorRequired] public IReadOnlyList<DailyCost> Days { get; set; } = [];
 
+    /// <summary>The current UTC day. When the period ends with it, its point is a day still in progress: labelled "so
+    /// far", so a low last point does not read as a drop in spending.</summary>
+    [Parameter] public DateOnly? Today { get; set; }
+
+    private DailyCost? SoFar => Days.Count > 0 && Days[^1].Date == Today ? Days[^1] : null;
+
     private Money Total => Days.Aggregate(Money.Zero, (sum, d) => sum + d.Cost);
 
     private DailyCost Peak => Days.Count == 0 ? new DailyCost(default, Money.Zero) : Days.MaxBy(d => d.Cost.Units)!;
