@@ -27,6 +27,12 @@ public sealed class AdminPayments(IDbContextFactory<BillingDbContext> dbFactory,
             gateway.RefundRefusal(e.RefId!) is null))];
     }
 
+    /// <summary>Who asked, as the provider's refund names it: the kind of requester, not the person. A provider refuses an
+    /// idempotency key reused with other parameters, so with the admin's name in them another admin repeating a refund
+    /// whose answer was lost would get an error instead of that refund. The person is in the admin history, which the
+    /// request id links to the provider's refund.</summary>
+    public const string Requester = "billing_staff";
+
     /// <param name="amount">Null refunds what is left of the purchase.</param>
     public async Task<PaymentCommandResult> RefundToCardAsync(long accountId, string purchaseRef, Money? amount, string reason,
         AdminActor actor, CancellationToken ct = default)
@@ -34,7 +40,7 @@ public sealed class AdminPayments(IDbContextFactory<BillingDbContext> dbFactory,
         if (AdminAdjustments.CheckReason(reason) is { } bad)
             return new(false, bad);
         var requestId = await RequestIdAsync(accountId, purchaseRef, amount, ct);
-        var result = await payments.RefundPurchaseAsync(new RefundRequest(requestId, accountId, purchaseRef, amount, actor.Name), ct);
+        var result = await payments.RefundPurchaseAsync(new RefundRequest(requestId, accountId, purchaseRef, amount, Requester), ct);
         // Recorded after the provider answered (an external call cannot share the row's transaction); keyed by the
         // request id, as the provider's refund is, so a repeated request adds no second row.
         if (result.Succeeded)

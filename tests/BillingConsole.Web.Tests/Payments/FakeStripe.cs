@@ -26,6 +26,11 @@ public sealed class FakeStripe : IAsyncDisposable
     private readonly ConcurrentQueue<RecordedRequest> _requests = new();
     // Lazy: GetOrAdd may run its factory twice for one key when two calls race, and Stripe carries out a key once.
     private readonly ConcurrentDictionary<string, Lazy<(int Status, string Body)>> _idempotent = new();
+    // Stripe refuses a key reused with other parameters.
+    private readonly ConcurrentDictionary<string, string> _keyParameters = new();
+
+    private static string Parameters(Dictionary<string, string> fields) =>
+        string.Join("&", fields.OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => $"{f.Key}={f.Value}"));
     private readonly ConcurrentDictionary<string, JsonObject> _objects = new();
     private readonly object _gate = new();
     private int _next;
@@ -233,6 +238,9 @@ public sealed class FakeStripe : IAsyncDisposable
         (int Status, string Body) response;
         if (Down)
             response = (500, Error("api_error", null, "Stripe is down (fake)."));
+        else if (request.Method == "POST" && key is not null && _keyParameters.GetOrAdd(key, Parameters(fields)) != Parameters(fields))
+            response = (400, Error("idempotency_error", null,
+                "Keys for idempotent requests can only be used with the same parameters they were first used with (fake)."));
         else if (request.Method == "POST" && key is not null)
         {
             var first = new Lazy<(int, string)>(() => RouteOrServerError(request.Path.Value ?? "", fields));
